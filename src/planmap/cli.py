@@ -1,0 +1,196 @@
+"""The ``planmap`` command: inspect, extract, geocode, evaluate, build.
+
+Every subcommand takes several documents; a bad one is reported in one line naming the file
+and the others are still processed. The exit code is non-zero only when nothing could be done.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from planmap.errors import PlanmapError
+
+DOC_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
+
+
+def sample_plan() -> Path:
+    """The plan document bundled with planmap, so the main job needs nothing else."""
+    from planmap.paths import package_data
+
+    return package_data("samples/tieling_sample_plan.txt")
+
+
+def expand_inputs(items: Iterable[str]) -> list[Path]:
+    """Files as given, folders as the documents inside them (sorted, not recursive)."""
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in DOC_SUFFIXES and x.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def _read_all(paths: list[Path]):
+    """Read every document; yield (path, plan or None, error or None)."""
+    from planmap.plan import read_plan
+
+    for p in paths:
+        try:
+            yield p, read_plan(p), None
+        except PlanmapError as exc:
+            yield p, None, exc
+        except Exception as exc:  # a reader library failed in a way we did not foresee
+            yield p, None, PlanmapError(f"{p}: could not be read ({type(exc).__name__}: {exc})")
+
+
+def _report_failures(failures: list[PlanmapError]) -> None:
+    if failures:
+        print(f"{len(failures)} document(s) could not be read:", file=sys.stderr)
+        for exc in failures:
+            print(f"  error: {exc}", file=sys.stderr)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
+    failures: list[PlanmapError] = []
+    ok = 0
+    for path, plan, err in _read_all(paths):
+        if err:
+            failures.append(err)
+            continue
+        ok += 1
+        if args.json:
+            print(json.dumps(plan.to_dict(), ensure_ascii=False))
+        else:
+            _print_plan(plan)
+    _report_failures(failures)
+    return 0 if ok else 1
+
+
+def _print_plan(plan) -> None:
+    region = plan.home_region
+    print(f"== {plan.path}")
+    print(f"title:      {plan.title or '(none)'}")
+    print(f"issuer:     {plan.issuer or '(none)'}")
+    print(f"date:       {plan.date or '(none)'}")
+    print(f"doc number: {plan.doc_number or '(none)'}")
+    print(f"home:       {region.name + ' ' + region.adcode + ' (' + region.level + ')' if region else '(unknown)'}")
+    print(f"outline:    {len(plan.headings)} headings, depth {plan.outline_depth}, {len(plan.clauses)} clauses, "
+          f"{len(plan.ledger)} ledger rows")
+    for h in plan.headings:
+        print("  " * h.level + f"{h.marker}{h.title}")
+    for w in plan.warnings:
+        print(f"warning: {w}")
+    print()
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from planmap.extract import extract_projects
+
+    paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
+    failures: list[PlanmapError] = []
+    records = []
+    ok = 0
+    for path, plan, err in _read_all(paths):
+        if err:
+            failures.append(err)
+            continue
+        ok += 1
+        projects = extract_projects(plan)
+        if args.json:
+            records.extend(p.to_dict() for p in projects)
+        else:
+            print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
+            for p in projects:
+                deadline = p.deadline or ""
+                print(f"  {p.category:<15} {p.geom:<5} {p.name}  [{p.section[-24:]}] {deadline}")
+    if args.json:
+        text = json.dumps(records, ensure_ascii=False, indent=1)
+        if args.output:
+            from planmap.atomic import write_text
+
+            write_text(Path(args.output), text + "\n")
+        else:
+            print(text)
+    _report_failures(failures)
+    return 0 if ok else 1
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from planmap.evaluate import main_evaluate
+
+    return main_evaluate(args.pred, args.gold, as_json=args.json)
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from planmap.geocode import candidates_table
+
+    try:
+        print(candidates_table(args.text, region=args.region))
+    except PlanmapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from planmap.build import run_build
+
+    paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
+    return run_build(paths, Path(args.out), tiles=args.tiles, offline=args.offline,
+                     overrides=args.overrides, progress=not args.quiet)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planmap", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("inspect", help="print metadata and the outline of plan documents")
+    p.add_argument("docs", nargs="*", help="documents or folders (default: the bundled sample plan)")
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("extract", help="list the projects of plan documents")
+    p.add_argument("docs", nargs="*", help="documents or folders (default: the bundled sample plan)")
+    p.add_argument("--json", action="store_true", help="write records as JSON")
+    p.add_argument("-o", "--output", help="with --json: write to this file instead of stdout")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score predictions against gold annotations")
+    p.add_argument("pred", help="predictions: JSON/GeoJSON/CSV file or folder")
+    p.add_argument("gold", help="gold CSV file or folder")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("geocode", help="look up a place or project name offline")
+    p.add_argument("text", help="a name, e.g. 铁岭县腰堡镇康养基地")
+    p.add_argument("--region", help="6-digit adcode of the prior region, e.g. 211200")
+    p.set_defaults(func=cmd_geocode)
+
+    p = sub.add_parser("build", help="run the whole pipeline: maps and GIS exports")
+    p.add_argument("docs", nargs="*", help="documents or folders (default: the bundled sample plan)")
+    p.add_argument("--out", default="maps", help="output folder (default: maps/)")
+    p.add_argument("--tiles", default="osm", choices=["osm", "gaode", "none"], help="base map tiles")
+    p.add_argument("--offline", action="store_true", help="inline all map code; no tiles unless asked")
+    p.add_argument("--overrides", help="a features CSV whose rows win over the shipped gazetteer")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PlanmapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

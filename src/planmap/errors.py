@@ -1,0 +1,33 @@
+"""planmap's own exception types.
+
+Every error a user can trigger names the file (or row) at fault and says what to do,
+so a batch run can report it in one line and carry on with the other documents.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlanmapError(Exception):
+    """Base class of every error planmap raises on purpose."""
+
+
+class DocumentError(PlanmapError):
+    """A plan document cannot be read: wrong format, no text, undecodable bytes."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str = "") -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.hint = hint
+        message = f"{self.path}: {problem}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class GazetteerError(PlanmapError):
+    """A gazetteer file or row is malformed; the message names the file and row."""
+
+
+class BuildError(PlanmapError):
+    """Nothing could be built from the documents given."""

@@ -1,0 +1,578 @@
+"""Project extraction: every mappable project of a plan, with its evidence.
+
+A project name is a span that ends in a *type word* (铁路, 产业园, 水库 ...; the rules are
+data, in ``data/categories.toml``) and reaches left until a verb, a function word or
+punctuation. On top of that single-name rule sit the patterns plans use to name many projects
+at once: enumerations that share a type word (铁岭县腰堡镇、昌图县、西丰县通用机场), lists closed by
+等 and a class noun (冰砬山、城子山等森林公园), lists closed by 等项目, routes (A至B高速公路), and
+junction pairs (沈葛线与望月路). Mentions of one project are merged, the most specific name
+winning, so a reviewer sees one project with every place the plan names it.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from planmap.figures import find_figures
+from planmap.models import Clause, Plan, Project
+from planmap.paths import package_data
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_CJK = r"\u4e00-\u9fff"
+_SENT_SPLIT = re.compile(r"[。！？!?；;]")
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
+_RESP_BRACKET = re.compile(
+    r"[〔\[【（(]\s*(?:牵头|责任|主责|配合|协办|参与|协同)(?:单位|部门)\s*[:：][^〔〕\[\]【】]*?[〕\]】）)]\s*[。.]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class TypeWord:
+    word: str
+    category: str
+    geom: str
+    strength: str
+
+
+@dataclass
+class Rules:
+    types: dict[str, TypeWord]
+    type_re: re.Pattern[str]
+    left_stops: tuple[str, ...]
+    generic: frozenset[str]
+    generic_re: re.Pattern[str]
+    not_project: tuple[str, ...]
+    rank_words: tuple[str, ...]
+    role_cues: tuple[str, ...]
+    skip_sections: tuple[str, ...]
+    work_words: tuple[str, ...]
+    count_classifiers: str
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The category and naming rules shipped in ``data/categories.toml``."""
+    with open(package_data("categories.toml"), "rb") as fh:
+        raw = tomllib.load(fh)
+    types: dict[str, TypeWord] = {}
+    for block in raw["types"]:
+        for w in block["words"]:
+            types.setdefault(w, TypeWord(w, block["category"], block["geom"], block["strength"]))
+    words = sorted(types, key=len, reverse=True)
+    names = raw["names"]
+    generic = sorted(set(names["generic_modifiers"]), key=len, reverse=True)
+    return Rules(
+        types=types,
+        type_re=re.compile("|".join(map(re.escape, words))),
+        left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
+        generic=frozenset(generic),
+        generic_re=re.compile("^(?:" + "|".join(map(re.escape, generic)) + r"|[0-9\s]|、|和|及)*$"),
+        not_project=tuple(names["not_project"]),
+        rank_words=tuple(names["rank_words"]),
+        role_cues=tuple(names["role_cues"]),
+        skip_sections=tuple(names["skip_sections"]),
+        work_words=tuple(sorted(set(names["work_words"]), key=len, reverse=True)),
+        count_classifiers="".join(sorted(set(names["count_classifiers"]))),
+    )
+
+
+# Type words that are also common words need their own context checks (right neighbour).
+_BAD_RIGHT = {
+    "路": "网径线长面况演子上",
+    "街": "道区巷头面景",
+    "线": "路上索条性",
+    "河": "南北流湖道长岸段口套西东",
+    "江": "苏西南北流湖",
+    "桥": "头涵梁",
+    "城际": "连交",
+    "高速": "发增运成度",
+    "新区": "",
+    "湿地": "公化保",
+    "园区": "化",
+    "基地": "化",
+    "小区": "配",
+    "公路": "网",
+}
+_BAD_WHOLE = {
+    "思路", "道路", "出路", "门路", "一带一路", "背街", "新路", "老路", "公路", "铁路", "高速", "高铁", "城际",
+    "红线", "底线", "一线", "沿线", "前线", "主线", "专线", "热线", "路线", "航线", "防线", "界线", "连线",
+    "干线", "支线", "管线", "生命线", "黄金线", "地铁", "轻轨", "河", "江", "街", "路", "桥", "线",
+    "新城", "新区", "小镇", "园区", "基地", "市场", "公园", "湿地", "景区", "集聚区", "开发区", "产业园",
+}
+_ROAD_NAME = re.compile(rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号?|[{_CJK}]{{2,3}})线$")
+
+
+@dataclass
+class Mention:
+    name: str
+    start: int  # absolute offsets into plan.text
+    end: int
+    type: TypeWord
+    clause: Clause
+    sentence: str
+    sentence_start: int
+    work: str = ""
+    endpoints: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    located: bool = False
+
+
+def extract_projects(plan: Plan) -> list[Project]:
+    """Every mappable project of ``plan``, one per real-world thing, in order of first mention.
+
+    >>> from planmap import read_plan, extract_projects   # doctest: +SKIP
+    >>> [p.name for p in extract_projects(read_plan("plan.txt"))][:3]   # doctest: +SKIP
+    """
+    rules = load_rules()
+    mentions: list[Mention] = []
+    for clause in plan.clauses:
+        if any(word in s for s in clause.section for word in rules.skip_sections):
+            continue
+        body = _RESP_BRACKET.sub("", clause.text)
+        for s_start, sentence in _sentences(body):
+            abs_start = clause.start + s_start
+            mentions.extend(_sentence_mentions(sentence, abs_start, clause, rules))
+    return _merge(mentions, plan)
+
+
+def projects_frame(projects: list[Project]) -> "pd.DataFrame":
+    """A pandas view of extracted projects, one row each."""
+    import pandas as pd
+
+    rows = []
+    for p in projects:
+        d = p.to_dict()
+        d["figures"] = "; ".join(f.text for f in p.figures)
+        d["mentions"] = len(p.mentions)
+        rows.append(d)
+    return pd.DataFrame(rows)
+
+
+def _sentences(body: str) -> list[tuple[int, str]]:
+    out, last = [], 0
+    for m in _SENT_SPLIT.finditer(body):
+        if m.end() - last > 1:
+            out.append((last, body[last:m.end()]))
+        last = m.end()
+    if len(body) - last > 1:
+        out.append((last, body[last:]))
+    return out
+
+
+# ---------------------------------------------------------------- single names
+
+def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
+    """Type words in a sentence, longest first at each position, checked against context."""
+    hits = []
+    pos = 0
+    while True:
+        m = rules.type_re.search(sentence, pos)
+        if not m:
+            break
+        word = m.group(0)
+        # prefer the longest type word ending at the same place further right (产业园 -> 产业园区)
+        right = sentence[m.end(): m.end() + 1]
+        bad = _BAD_RIGHT.get(word, "")
+        if right and right in bad:
+            pos = m.start() + 1
+            continue
+        hits.append((m.start(), m.end(), rules.types[word]))
+        pos = m.end()
+    # a type word directly followed by a longer one that contains it is part of it (河 + 河道治理)
+    return hits
+
+
+def _left_edge(sentence: str, end: int, rules: Rules) -> int:
+    """Where a name ending before ``end`` starts: after the nearest stop word or punctuation."""
+    i = end
+    depth = 0
+    while i > 0:
+        ch = sentence[i - 1]
+        if ch in _CLOSE:
+            depth += 1
+            i -= 1
+            continue
+        if ch in _OPEN:
+            if depth == 0:
+                break
+            depth -= 1
+            i -= 1
+            continue
+        if depth:
+            i -= 1
+            continue
+        if not re.match(rf"[{_CJK}A-Za-z0-9—\-·]", ch):
+            break
+        stop = next((s for s in rules.left_stops if sentence.startswith(s, i - len(s)) and i - len(s) >= 0), None)
+        if stop:
+            # a stop word inside a known compound (建设 in 建设路) is not a stop when nothing is left
+            break
+        i -= 1
+    return i
+
+
+def _strip_left_noise(name: str) -> str:
+    return name.lstrip("—-·、 ")
+
+
+def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rules) -> list[Mention]:
+    hits = _type_hits(sentence, rules)
+    out: list[Mention] = []
+    consumed_until = -1
+    for k, (ts, te, tw) in enumerate(hits):
+        if ts < consumed_until:
+            continue
+        # extend over a following longer type word of the same name (产业园 + 区 is handled by regex;
+        # 河 followed by 河道治理: the river is the name, the rest is work)
+        name_end = te
+        qual_end = _qualifiers_end(sentence, name_end)
+        left = _left_edge(sentence, ts, rules)
+        name = sentence[left:qual_end]
+        name = _strip_left_noise(name)
+        left = qual_end - len(name)
+        if not name:
+            continue
+        m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
+        m.work = _work_after(sentence, qual_end, rules)
+        m.aliases = _bracket_aliases(sentence, name_end, qual_end)
+        m.located = bool(re.search(r"在[^，。；]{1,20}(?:辖区|区域|片区|周边|附近|内)", sentence[:left]))
+        if _is_route(name):
+            m.endpoints = _route_ends(name)
+        out.extend(_expand(m, sentence, left, rules))
+        consumed_until = qual_end
+    out = [m for m in out if _keep(m, rules)]
+    out.extend(_junctions(sentence, abs_start, clause, rules, out))
+    return _dedupe_spans(out)
+
+
+def _qualifiers_end(sentence: str, end: int) -> int:
+    """Extend a name over 段/延 qualifiers and a bracketed section: 铁路（调兵山段）, 四环路棋盘山段."""
+    m = re.match(rf"[（(][^（）()]{{1,16}}[）)]", sentence[end:])
+    if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)):
+        end += m.end()
+    m = re.match(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段", sentence[end:])
+    if m and not re.search(r"[，、和及与]", m.group(0)):
+        end += m.end()
+    m = re.match(r"[东西南北]延(?:线)?", sentence[end:])
+    if m:
+        end += m.end()
+    return end
+
+
+def _bracket_aliases(sentence: str, name_end: int, qual_end: int) -> list[str]:
+    tail = sentence[name_end:]
+    m = re.match(rf"[（(]([^（）()]{{2,24}})[）)]", tail)
+    if m and re.search(r"(高速|公路|铁路|线|路)", m.group(1)) and not m.group(1).endswith("段"):
+        return [m.group(1)]
+    return []
+
+
+def _work_after(sentence: str, end: int, rules: Rules) -> str:
+    tail = sentence[end:end + 12]
+    for w in rules.work_words:
+        if tail.startswith(w):
+            return w
+    return ""
+
+
+_ROUTE = re.compile(rf"^(.{{1,12}}?)(?:至|到|—|－|-|–)(.{{1,12}}?)(?:段)?(?:城际铁路|高速铁路|铁路|高速公路|高速|公路|城际|快速路|段)")
+
+
+def _is_route(name: str) -> bool:
+    return bool(_ROUTE.search(name))
+
+
+def _route_ends(name: str) -> list[str]:
+    # G102线京抚线瓜台子村至老城段: the ends are the names around 至 inside the section
+    m = re.search(rf"([{_CJK}]{{2,8}}?)(?:至|到)([{_CJK}]{{1,8}}?)(?:段|城际|铁路|高速|公路|快速路)", name)
+    if not m:
+        m = re.search(rf"([{_CJK}]{{2,8}}?)[—－\-–]([{_CJK}]{{1,8}}?)(?:城际|铁路|高速|公路|段)", name)
+    if not m:
+        return []
+    a, b = m.group(1), m.group(2)
+    a = re.sub(r"^.*线", "", a) or a  # 京抚线瓜台子村 -> 瓜台子村
+    return [a, b]
+
+
+# ---------------------------------------------------------------- enumerations
+
+_ITEM_SEP = "、"
+
+
+def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]:
+    """Turn one matched name into the projects it stands for, resolving enumerations."""
+    before = sentence[:left]
+    # A、B等S: the items share the class noun S
+    mm = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?(?:一批)?$", before)
+    if mm:
+        items = _items_before(before[: mm.start()], rules)
+        generic_tail = _is_generic(m.name, m.type, rules)
+        out = []
+        for it_start, it in items:
+            own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
+            if own:
+                continue  # a complete name: found by its own type word
+            name = it + m.name if generic_tail else it + m.name
+            if _looks_like_place_or_name(it):
+                mention = Mention(name, m.start - (left - it_start), m.start - (left - it_start) + len(it),
+                                  m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
+                mention.name = name
+                out.append(mention)
+        if not generic_tail:
+            out.append(m)
+        return out
+    # A、B、C + shared type word on the last item
+    if before.endswith(_ITEM_SEP) or _last_item_is_list(before):
+        items = _items_before(before, rules)
+        if items:
+            out = [m]
+            head, suffix = _split_last(m.name, rules)
+            if head and suffix:
+                for it_start, it in items:
+                    own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
+                    if own:
+                        continue
+                    mention = Mention(it + suffix, m.start - (left - it_start), m.start - (left - it_start) + len(it),
+                                      m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
+                    out.append(mention)
+            return out
+    return [m]
+
+
+def _last_item_is_list(before: str) -> bool:
+    return False
+
+
+def _items_before(text: str, rules: Rules) -> list[tuple[int, str]]:
+    """The enumeration items that end ``text`` (A、B、C), with their offsets, left to right."""
+    items: list[tuple[int, str]] = []
+    end = len(text)
+    while end > 0:
+        if text[end - 1] == _ITEM_SEP:
+            end -= 1
+        elif items:
+            break
+        start = _left_edge(text, end, rules)
+        item = text[start:end]
+        if not item or len(item) > 30:
+            break
+        items.append((start, item))
+        if start == 0 or text[start - 1] != _ITEM_SEP:
+            break
+        end = start
+    items.reverse()
+    return items
+
+
+def _split_last(name: str, rules: Rules) -> tuple[str, str]:
+    """Split the last item of an enumeration into its own head and the shared suffix."""
+    from planmap.places import admin_prefix
+
+    head = admin_prefix(name)
+    if head and len(head) < len(name):
+        return head, name[len(head):]
+    return "", ""
+
+
+def _looks_like_place_or_name(item: str) -> bool:
+    return bool(re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·]{{2,20}}", item))
+
+
+# ---------------------------------------------------------------- junctions
+
+_JUNCTION = re.compile(
+    rf"([{_CJK}A-Z0-9]{{1,8}}(?:路|线|街|大街|大道))与([{_CJK}A-Z0-9]{{1,8}}(?:路|线|街|大街|大道))"
+    rf"(?:及([{_CJK}A-Z0-9]{{1,8}}(?:路|线|街|大街|大道)))?"
+)
+
+
+def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+    """沈葛线与望月路、香堤路与知行路对接: each pair is one junction project."""
+    if not re.search(r"(对接|连接|交叉|互通|节点|衔接)", sentence):
+        return []
+    out = []
+    for m in _JUNCTION.finditer(sentence):
+        a, b = m.group(1), m.group(2)
+        a = a[_left_edge(a, len(a), rules):]
+        b = b[_left_edge(b, len(b), rules):]
+        if len(a) < 2 or len(b) < 2:
+            continue
+        tw = rules.types["路"]
+        name = f"{a}与{b}"
+        start = abs_start + m.start(1) + (len(m.group(1)) - len(a))
+        jm = Mention(name, start, abs_start + m.end(2), TypeWord("交叉口", tw.category, "point", "strong"),
+                     clause, sentence, abs_start, work="对接", endpoints=[a, b])
+        if m.group(3):
+            jm.endpoints.append(m.group(3))
+        out.append(jm)
+    if out:
+        # the single road names inside a junction are not separate projects
+        names = {e for j in out for e in j.endpoints}
+        found[:] = [f for f in found if f.name not in names]
+    return out
+
+
+# ---------------------------------------------------------------- filters
+
+def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
+    core = name
+    if core.endswith(tw.word):
+        core = core[: -len(tw.word)]
+    core = re.sub(rf"[（(][^）)]*[）)]", "", core)
+    if not core:
+        return True
+    return bool(rules.generic_re.match(core))
+
+
+def _keep(m: Mention, rules: Rules) -> bool:
+    from planmap.places import is_admin_name, has_place_name
+
+    name = m.name
+    if len(name) < 2 or name in _BAD_WHOLE:
+        return False
+    if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
+        return False
+    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
+        return False  # 12条主干道 / 四大现代智慧绿色食品产业园: a figure, not a name
+    if is_admin_name(name):
+        return False
+    for w in rules.not_project:
+        if w in name:
+            if w in ("都市圈", "经济区", "经济带", "城市群") and m.type.strength != "weak":
+                continue
+            return False
+    tw = m.type
+    if tw.word == "线" and not _ROAD_NAME.match(name):
+        return False
+    if tw.strength == "river":
+        if not re.fullmatch(rf"[{_CJK}]{{1,4}}[河江]", name):
+            return False
+        if not re.search(r"(治理|防洪|整治|除涝|修复|清淤|生态保护|水生态|水环境|堤防|综合整治)", m.sentence):
+            return False
+    generic = _is_generic(name, tw, rules)
+    if generic and not m.located:
+        return False
+    before = m.sentence[: max(0, m.start - m.sentence_start)]
+    if tw.strength == "weak":
+        if any(before.endswith(c) or re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues):
+            return False
+        if before.endswith("的"):
+            return False
+        specific = has_place_name(name) or any(r in name for r in rules.rank_words) or re.search(r"[（(]", name)
+        if not specific:
+            return False
+    if any(re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues[:3]):
+        return False
+    return True
+
+
+def _dedupe_spans(mentions: list[Mention]) -> list[Mention]:
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for m in mentions:
+        key = (m.start, m.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------- merging
+
+_RANKS = re.compile(r"(国家级|国家|省级|市级|区级|县级)")
+
+
+def coref_key(name: str) -> str:
+    """Names that differ only by rank words, brackets or punctuation are one project."""
+    key = re.sub(r"[（(][^）)]*[）)]", "", name)
+    key = _RANKS.sub("", key)
+    key = re.sub(r"[\s、，,·—\-“”\"']", "", key)
+    return key
+
+
+def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
+    groups: dict[str, list[Mention]] = {}
+    order: list[str] = []
+    for m in mentions:
+        key = coref_key(m.name)
+        if not key:
+            continue
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(m)
+    # fold a group into a longer one that contains it when both name the same thing
+    keys = sorted(order, key=len, reverse=True)
+    parent: dict[str, str] = {}
+    for k in keys:
+        for longer in keys:
+            if len(longer) <= len(k) or longer in parent:
+                continue
+            if longer.endswith(k) and len(k) >= 3 and groups[longer][0].type.category == groups[k][0].type.category \
+                    and _prefix_is_place(longer[: -len(k)]):
+                parent[k] = longer
+                break
+    for k, p in parent.items():
+        while p in parent:
+            p = parent[p]
+        groups[p].extend(groups.pop(k))
+    projects = []
+    for key in order:
+        if key not in groups:
+            continue
+        ms = sorted(groups[key], key=lambda x: x.start)
+        best = max(ms, key=lambda x: (len(coref_key(x.name)), len(x.name)))
+        first = ms[0]
+        clause = best.clause
+        names = []
+        for x in ms:
+            for n in [x.name, *x.aliases]:
+                if n != best.name and n not in names:
+                    names.append(n)
+        endpoints = next((x.endpoints for x in ms if x.endpoints), [])
+        figures = find_figures(_segment(best.sentence, best.start - best.sentence_start))
+        lead = clause.lead_units
+        projects.append(Project(
+            name=best.name,
+            category=best.type.category,
+            geom=best.type.geom if not endpoints or best.type.geom == "line" else "line",
+            plan=plan.id,
+            section=" > ".join(clause.section),
+            evidence=best.sentence.strip(),
+            span=(best.start, best.end),
+            lead_units=list(lead),
+            support_units=list(clause.support_units),
+            deadline=clause.deadline,
+            figures=figures,
+            mentions=[(x.start, x.end) for x in ms],
+            aliases=names,
+            work=best.work or next((x.work for x in ms if x.work), ""),
+            endpoints=list(endpoints),
+            place_hints=[],
+            clause_start=clause.start,
+            clause_end=clause.end,
+        ))
+        _ = first
+    projects.sort(key=lambda p: p.span[0])
+    return projects
+
+
+def _prefix_is_place(prefix: str) -> bool:
+    from planmap.places import has_place_name
+
+    return bool(prefix) and has_place_name(prefix) and len(prefix) <= 6
+
+
+def _segment(sentence: str, pos: int) -> str:
+    """The comma-delimited part of a sentence around ``pos`` (where its figures are)."""
+    starts = [m.end() for m in re.finditer(r"[，,；;]", sentence[:pos])]
+    s = starts[-1] if starts else 0
+    m = re.search(r"[，,；;。]", sentence[pos:])
+    e = pos + m.start() if m else len(sentence)
+    return sentence[s:e]

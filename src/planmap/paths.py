@@ -1,0 +1,35 @@
+"""Where planmap finds its reference data and keeps its caches.
+
+The reference geodata ships with the package (copied into the wheel) and lives at the
+repository's top-level ``geodata/`` in a checkout. ``PLANMAP_GEODATA`` points elsewhere;
+``PLANMAP_CACHE`` moves the cache folder.
+"""
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+
+def geodata_dir() -> Path:
+    """The folder holding admin units, boundaries, towns and named features."""
+    env = os.environ.get("PLANMAP_GEODATA")
+    if env:
+        return Path(env)
+    packaged = Path(str(resources.files("planmap"))) / "geodata"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "geodata"
+
+
+def cache_dir() -> Path:
+    """A writable folder for derived caches (created on demand)."""
+    env = os.environ.get("PLANMAP_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "planmap"
+    base.mkdir(parents=True, exist_ok=True)
+    return base
+
+
+def package_data(name: str) -> Path:
+    """A file shipped inside the package's ``data/`` folder (rules, styles, samples)."""
+    return Path(str(resources.files("planmap"))) / "data" / name
