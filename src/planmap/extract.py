@@ -111,7 +111,7 @@ _SCOPE_TERMS = ("都市圈", "经济区", "经济带", "城市群")
 _BAD_LEFT = {
     "路": "线道思出门套网铁公马",
     "街": "背",
-    "线": "沿管曲",
+    "线": "沿管曲战",
 }
 _BAD_WHOLE = {
     "思路", "道路", "出路", "门路", "一带一路", "背街", "新路", "老路", "公路", "铁路", "高速", "高铁", "城际",
@@ -120,7 +120,11 @@ _BAD_WHOLE = {
     "母亲河", "中小学", "线路", "架空线",
     "新城", "新区", "小镇", "园区", "基地", "市场", "公园", "湿地", "景区", "集聚区", "开发区", "产业园",
 }
-_ROAD_NAME = re.compile(rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号?|[{_CJK}]{{2}})线$")
+_ROAD_NAME = re.compile(
+    rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,3}}[二三四五六七八九十\d]+|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号|[{_CJK}]{{2}})线$")
+# After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
+_PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]|建设|改造|新建|工程|项目|治理|整治|打通|提升|对接|节点|"
+                         r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延)")
 
 
 @dataclass
@@ -147,9 +151,12 @@ def extract_projects(plan: Plan) -> list[Project]:
     """
     rules = load_rules()
     mentions: list[Mention] = []
+    has_headings = bool(plan.headings)
     for clause in plan.clauses:
         if any(word in s for s in clause.section for word in rules.skip_sections):
             continue
+        if has_headings and not clause.section:
+            continue  # the covering notice and preamble name the issuer, not projects
         body = _RESP_BRACKET.sub("", clause.text)
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
@@ -514,11 +521,15 @@ def _keep(m: Mention, rules: Rules) -> bool:
     for w in rules.not_project:
         if w in name:
             if w in _SCOPE_TERMS and m.type.strength != "weak":
+                from planmap.places import has_place_name
+
                 rest = name[name.index(w) + len(w):]
-                if rest and not _is_generic(rest, m.type, rules):
+                if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
             return False
     tw = m.type
+    if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
+        return False
     if tw.word == "线":
         from planmap.places import admin_prefix
 

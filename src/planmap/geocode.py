@@ -47,16 +47,29 @@ class Geocoder:
 
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
+        self._seats: dict[str, object] = {}
 
     # ------------------------------------------------------------ units and towns
 
-    def _unit_point(self, unit) -> Placement:
+    def _seat(self, unit):
+        """The unit's seat, or a point inside its polygon when the seat lies outside it
+        (a county governed from its prefecture city), so the county join agrees."""
         from shapely.geometry import Point
 
+        cached = self._seats.get(unit.adcode)
+        if cached is None:
+            cached = Point(unit.lon, unit.lat) if unit.lon is not None else None
+            if unit.level == "county":
+                poly = self.gaz.unit_polygon(unit.adcode)
+                if poly is not None and (cached is None or not poly.contains(cached)):
+                    cached = poly.representative_point()
+            self._seats[unit.adcode] = cached
+        return cached
+
+    def _unit_point(self, unit) -> Placement:
         precision = {"county": "county", "city": "city", "province": "province"}[unit.level]
         counties = [unit.adcode] if unit.level == "county" else []
-        return Placement(Point(unit.lon, unit.lat), precision, 0.5, "admin-centroid", [unit.name], counties,
-                         "admin")
+        return Placement(self._seat(unit), precision, 0.5, "admin-centroid", [unit.name], counties, "admin")
 
     def units_in(self, text: str, prior: Region | None) -> list:
         """Admin units named in ``text``, each resolved with the prior, most specific last."""
@@ -64,6 +77,9 @@ class Geocoder:
         for m in self.gaz.scan(text):
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
+            if prior is not None and m.kind != "full":
+                # a short name (朝阳, 铁岭) means a unit of the home province, or nothing
+                cands = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
             if cands:
                 out.append((m.start, m.end, cands[0]))
         return out
@@ -257,13 +273,29 @@ class Geocoder:
         if p is not None:
             return p
         # 6. the section's subject
-        p = self.place_text(project.section, prior) if project.section else None
+        p = self._inside_home(self.place_text(project.section, prior), prior) if project.section else None
         if p is not None:
             p.confidence = 0.35
             p.method = "section"
             return p
         # 7. the home region
         return self._home(prior)
+
+    def _inside_home(self, p: Placement | None, prior: Region | None) -> Placement | None:
+        """Context outside the name counts only when it points inside the home region:
+        a Tieling plan that works "with Shenyang" does not build in Shenyang."""
+        if p is None or prior is None:
+            return p
+        home = self.gaz.unit(prior.adcode)
+        scope = home.adcode if home.level != "county" else (home.city_adcode or home.adcode)
+        codes = p.counties or []
+        if not codes:
+            unit_names = p.names[:1]
+            units = [u for n in unit_names for u in self.gaz.units_named(n)]
+            codes = [u.adcode for u in units]
+        if any(c == scope or c.startswith(scope[:4] if scope.endswith("00") else scope) for c in codes):
+            return p
+        return None
 
     def _from_sentence(self, project: Project, prior: Region | None) -> Placement | None:
         sentence = project.evidence
@@ -272,7 +304,7 @@ class Geocoder:
             pos = 0
         seg_start = max((m.end() for m in re.finditer(r"[，,；;：:]", sentence[:pos])), default=0)
         segment = sentence[seg_start:pos]
-        p = self.place_text(segment, prior) if segment else None
+        p = self._inside_home(self.place_text(segment, prior), prior) if segment else None
         if p is not None:
             p.confidence = 0.5
             p.method = "clause"
@@ -329,7 +361,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     for p in projects:
         pl = geocoder.place(p, plan)
         d = p.to_dict()
-        d["figures"] = [f for f in d["figures"]]
+        d["geom_kind"] = d.pop("geom")  # "geom" is the geometry column's name in GeoPackage
         d.update(
             plan_title=plan.title if plan else "",
             precision=pl.precision,

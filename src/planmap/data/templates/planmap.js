@@ -47,8 +47,9 @@
     if (f.k === "point") { return marker(f, st); }
     if (f.k === "ring") {
       // only small rings get a tint: wide ones would wash over the whole map
-      var ring = L.circle(f.g, {radius: f.r, color: st.color, weight: 1.5, dashArray: "6 5", opacity: 0.8,
-                                fill: f.r <= 15000, fillColor: st.color, fillOpacity: 0.05, interactive: false});
+      var wide = f.r > 15000;
+      var ring = L.circle(f.g, {radius: f.r, color: st.color, weight: wide ? 1 : 1.5, dashArray: "6 5", opacity: wide ? 0.5 : 0.8,
+                                fill: !wide, fillColor: st.color, fillOpacity: 0.05, interactive: false});
       return L.featureGroup([ring, marker(f, st)]);
     }
     if (f.k === "line") { return line(f, st); }

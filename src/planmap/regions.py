@@ -1,0 +1,151 @@
+"""County join: which counties, cities and provinces each project lies in.
+
+Points get their county by a spatial join; lines get every county they cross with the
+kilometres inside each (geodesic length, not degrees); areas get the counties they overlap
+with the share of their area in each (in an Albers equal-area projection for China).
+Polygons are the gazetteer's WGS-84 GeoParquet files, one per province, read only for the
+provinces a run touches and kept in memory for the rest of the run.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+# Albers equal-area for China (standard parallels 25N and 47N), for area shares.
+CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+
+
+def county_layer(province_adcodes: Iterable[str], gazetteer=None) -> "gpd.GeoDataFrame":
+    """County polygons (EPSG:4326) of the given provinces, with city and province codes."""
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = gazetteer or default_gazetteer()
+    provinces = sorted({p[:2] + "0000" for p in province_adcodes if p})
+    return gaz.county_polygons(provinces)
+
+
+def _provinces_of(gdf: "gpd.GeoDataFrame", extra: Iterable[str] = ()) -> set[str]:
+    codes = set(extra)
+    if "placed_counties" in gdf:
+        for counties in gdf["placed_counties"]:
+            codes.update(c[:2] + "0000" for c in counties or [])
+    return {c for c in codes if c}
+
+
+def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" = None,
+                   gazetteer=None, provinces: Iterable[str] = ()) -> "gpd.GeoDataFrame":
+    """Add province, city, city_adcode, counties, county_adcodes, county_km and county_share.
+
+    >>> gdf = assign_regions(geocode_projects(projects, plan))   # doctest: +SKIP
+    >>> gdf.loc[0, "county_adcodes"]                             # doctest: +SKIP
+    ['211221']
+    """
+    import geopandas as gpd
+    from pyproj import Geod
+
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = gazetteer or default_gazetteer()
+    gdf = gdf.copy()
+    if counties is None:
+        counties = county_layer(_provinces_of(gdf, provinces), gaz)
+    counties = counties.reset_index(drop=True)
+    sindex = counties.sindex
+    geod = Geod(ellps="WGS84")
+    albers_counties = None
+
+    out_counties, out_codes, out_km, out_share, out_city_only = [], [], [], [], []
+    precisions = gdf["precision"] if "precision" in gdf else ["exact"] * len(gdf)
+    for geom, placed, precision in zip(gdf.geometry, gdf.get("placed_counties", [[]] * len(gdf)), precisions):
+        codes: list[str] = []
+        km: dict[str, float] = {}
+        share: dict[str, float] = {}
+        if geom is not None and not geom.is_empty:
+            idx = sindex.query(geom, predicate="intersects")
+            hits = counties.iloc[idx]
+            if geom.geom_type in ("Point", "MultiPoint"):
+                codes = list(hits["adcode"])[:1]
+            elif "LineString" in geom.geom_type:
+                for code, poly in zip(hits["adcode"], hits.geometry):
+                    part = geom.intersection(poly)
+                    length = geod.geometry_length(part) / 1000.0 if not part.is_empty else 0.0
+                    if length > 0.05:
+                        km[code] = round(length, 3)
+                codes = sorted(km, key=lambda c: -km[c])
+            else:
+                if albers_counties is None:
+                    albers_counties = counties.to_crs(CHINA_ALBERS)
+                area = gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(CHINA_ALBERS).iloc[0]
+                for i, code in zip(idx, hits["adcode"]):
+                    inter = area.intersection(albers_counties.geometry.iloc[i]).area
+                    if area.area and inter / area.area > 0.001:
+                        share[code] = round(inter / area.area, 4)
+                codes = sorted(share, key=lambda c: -share[c])
+        if not codes and placed:
+            codes = list(placed)  # outside every loaded polygon: trust the unit that placed it
+        city_only = precision in ("city", "province") and geom is not None and geom.geom_type == "Point"
+        out_city_only.append(codes[:1] if city_only else [])
+        if city_only:
+            codes = []  # a city seat says the city, not the county it happens to stand in
+        out_codes.append(codes)
+        out_counties.append([gaz.unit(c).name for c in codes])
+        out_km.append(km)
+        out_share.append(share)
+    gdf["county_adcodes"] = out_codes
+    gdf["counties"] = out_counties
+    gdf["county_km"] = out_km
+    gdf["county_share"] = out_share
+    cities, city_codes, provs = [], [], []
+    for codes, seat in zip(out_codes, out_city_only):
+        codes = codes or seat
+        unit = gaz.unit(codes[0]) if codes else None
+        city_code = (unit.city_adcode or "") if unit else ""
+        cities.append(gaz.unit(city_code).name if city_code else "")
+        city_codes.append(city_code)
+        provs.append(gaz.unit(unit.province_adcode).name if unit else "")
+    gdf["city"] = cities
+    gdf["city_adcode"] = city_codes
+    gdf["province"] = provs
+    # a placement at a unit's seat must land in that unit: the join and the placement agree
+    gdf["join_agrees"] = [
+        (not placed) or bool(set(placed) & set(codes)) for placed, codes in
+        zip(gdf.get("placed_counties", [[]] * len(gdf)), out_codes)
+    ]
+    return gdf
+
+
+def region_table(gdf: "gpd.GeoDataFrame", gazetteer=None) -> "list[dict]":
+    """Per county and per city: project counts by category and kilometres of lines."""
+    from collections import Counter, defaultdict
+
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = gazetteer or default_gazetteer()
+    counts: dict[str, Counter] = defaultdict(Counter)
+    km: dict[str, float] = defaultdict(float)
+    for _, row in gdf.iterrows():
+        units = set(row["county_adcodes"])
+        for c in list(units):
+            city = gaz.unit(c).city_adcode
+            if city:
+                units.add(city)
+        for code in units:
+            counts[code][row["category"]] += 1
+        for code, length in (row.get("county_km") or {}).items():
+            km[code] += length
+            city = gaz.unit(code).city_adcode
+            if city:
+                km[city] += length
+    rows = []
+    for code in sorted(counts):
+        unit = gaz.unit(code)
+        rows.append({
+            "adcode": code, "name": unit.name, "level": unit.level,
+            "city_adcode": unit.city_adcode if unit.level == "county" else code,
+            "province": gaz.unit(unit.province_adcode).name,
+            "projects": sum(counts[code].values()), "line_km": round(km.get(code, 0.0), 3),
+            "counts": dict(sorted(counts[code].items())),
+        })
+    return rows
