@@ -109,6 +109,18 @@ def test_plan_map_with_100_counties_and_100_projects_is_small(tmp_path):
         assert size < 1_500_000, size
 
 
+def test_sparse_rows_and_missing_geometry(tmp_path, counties):
+    rows = [synth.project("a", "无坐标项目", "water", None), synth.project("b", "怪类别", "spaceport", Point(123.8, 42.2))]
+    prj = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    prj.loc[1, "deadline"] = None
+    prj["figures"] = [None, [{"kind": "count", "value": 3, "unit": "座", "text": "3座"}]]
+    prj = prj.drop(columns=["support_units", "confidence"])
+    features, _ = render.project_features(prj)
+    assert [f["id"] for f in features] == ["b"] and features[0]["c"] == "other"
+    html = render.render_plan_map(prj, counties, "plan-a", "t", tmp_path / "s.html", offline=True).read_text("utf-8")
+    assert "1 个项目无坐标未绘制" in html
+
+
 def test_bad_tiles_and_levels_raise(tmp_path, projects, counties):
     with pytest.raises(PlanmapError):
         render.render_plan_map(projects, counties, "plan-a", "t", tmp_path / "x.html", tiles="bing")
@@ -240,6 +252,17 @@ def test_gaode_shifts_geometry_to_gcj02(tmp_path, page_factory, counties):
     assert 450 < east < 600 and 0 < north < 350, (east, north)  # ~510 m east, ~270 m north
     assert (lat0, lon0) == pytest.approx((41.80, 123.43))
     assert (lat1, lon1) == pytest.approx((41.802430, 123.436137), abs=2e-6)
+
+
+@pytest.mark.browser
+def test_empty_plan_map_opens_clean(tmp_path, page_factory, projects, counties):
+    out = render.render_plan_map(projects, counties, "no-such-plan", "空规划", tmp_path / "empty.html", offline=True)
+    page, trace = page_factory(out)
+    wait_ready(page)
+    assert page.evaluate("() => planmap.count()") == 0
+    assert "本图没有可绘制的项目" in page.inner_text(".pm-legend")
+    _assert_clean(trace)
+    assert trace.requests == []
 
 
 @pytest.mark.browser

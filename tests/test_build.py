@@ -1,0 +1,117 @@
+"""The whole pipeline on the bundled sample plan, with every export read back."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+
+from planmap.build import build
+from planmap.cli import main, sample_plan
+from planmap.errors import BuildError
+from planmap.export import PROPERTIES
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps")
+    return build([sample_plan()], out=out, maps=False)
+
+
+def test_build_writes_every_export(built):
+    data = built.out / "data"
+    plan_id = built.plans[0].id
+    for rel in ("projects.geojson", "projects.gpkg", "projects.csv", "registry.csv", "regions.csv",
+                f"plans/{plan_id}.geojson"):
+        assert (data / rel).is_file(), rel
+    assert not list(data.rglob("*.tmp")), "no temporary files are left behind"
+
+
+def test_geojson_is_rfc7946_with_the_property_contract(built):
+    path = built.out / "data" / "projects.geojson"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in raw
+    assert "铁" in path.read_text(encoding="utf-8")  # characters, not \\u escapes
+    assert len(raw["features"]) == len(built.projects) > 10
+    for feat in raw["features"]:
+        props = feat["properties"]
+        assert set(PROPERTIES) <= set(props), set(PROPERTIES) - set(props)
+        assert all(len(c) == 6 and c.isdigit() for c in props["county_adcodes"])
+        assert props["precision"] in ("exact", "approx", "town", "county", "city", "province")
+        lon, lat = _first_coord(feat["geometry"]["coordinates"])
+        assert 73 < lon < 136 and 18 < lat < 54  # lon/lat order
+        assert lon == round(lon, 6)
+    gdf = gpd.read_file(path)
+    assert gdf.crs.to_epsg() == 4326
+
+
+def _first_coord(coords):
+    while isinstance(coords[0], list):
+        coords = coords[0]
+    return coords[0], coords[1]
+
+
+def test_geopackage_layers_read_back(built):
+    path = built.out / "data" / "projects.gpkg"
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert layers == {"projects_point", "projects_line", "projects_area", "counties"}
+    total = 0
+    for name in ("projects_point", "projects_line", "projects_area"):
+        gdf = gpd.read_file(path, layer=name)
+        if len(gdf):
+            assert gdf.crs.to_epsg() == 4326
+            assert {"id", "name", "precision", "county_adcodes"} <= set(gdf.columns)
+        total += len(gdf)
+    assert total == len(built.projects)
+    counties = gpd.read_file(path, layer="counties")
+    assert len(counties) >= 100  # Liaoning's county-level units
+
+
+def test_csv_has_bom_and_wkt(built):
+    path = built.out / "data" / "projects.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(built.projects)
+    assert all(r["wkt"].startswith(("POINT", "LINESTRING", "MULTI", "POLYGON")) for r in rows)
+
+
+def test_lines_carry_km_per_county(built):
+    lines = built.projects[built.projects.geometry.geom_type == "LineString"]
+    assert len(lines)
+    for km, codes in zip(lines["county_km"], lines["county_adcodes"]):
+        if km:
+            assert set(km) == set(codes)
+            assert all(v > 0 for v in km.values())
+
+
+def test_admin_placements_agree_with_the_join(built):
+    assert built.projects["join_agrees"].all()
+
+
+def test_same_input_gives_byte_identical_files(built, tmp_path):
+    again = build([sample_plan()], out=tmp_path, maps=False)
+    for rel in ("projects.geojson", "projects.csv", "registry.csv", "regions.csv"):
+        assert (built.out / "data" / rel).read_bytes() == (again.out / "data" / rel).read_bytes(), rel
+
+
+def test_a_bad_document_is_skipped_and_reported(tmp_path, capsys):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    code = main(["build", str(sample_plan()), str(bad), "--out", str(tmp_path / "out"), "-q"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "broken.pdf" in err
+    assert (tmp_path / "out" / "data" / "projects.geojson").is_file()
+
+
+def test_nothing_buildable_is_an_error(tmp_path, capsys):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    with pytest.raises(BuildError, match="empty.txt"):
+        build([bad], out=tmp_path / "out", maps=False)
+    assert main(["build", str(bad), "--out", str(tmp_path / "out2"), "-q"]) == 1
