@@ -105,8 +105,8 @@ def load_features(path: str | Path, origin: str = "features") -> list[Feature]:
                 minx, miny, maxx, maxy = geom.bounds
                 if not (73 <= minx <= maxx <= 136 and 3 <= miny <= maxy <= 54):
                     raise GazetteerError(f"{where}: geometry lies outside China (lon/lat order?)")
-                if not (row.get("source_url") or "").strip():
-                    raise GazetteerError(f"{where}: a coordinate needs its source_url")
+            if not (row.get("source_url") or "").strip():
+                raise GazetteerError(f"{where}: every row needs the source_url that places it")
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
             name = row["name"].strip()
             out.append(Feature(

@@ -188,6 +188,11 @@ class Geocoder:
         p = self.place_text(name, prior)
         if p is not None:
             return p
+        # a route may leave the home province: a city or county named by its short name, if unique
+        named = [u for u in self.gaz.units_named(name) if u.level in ("city", "county")]
+        cities = [u for u in named if u.level == "city"]
+        if len(cities) == 1 or len(named) == 1:
+            return self._unit_point(cities[0] if len(cities) == 1 else named[0])
         # a village or town without its county: look inside the counties of the context
         scope = [u.adcode for _, _, u in context_units if u.level == "county"]
         if not scope and prior is not None and prior.level == "county":

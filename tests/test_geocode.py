@@ -1,0 +1,92 @@
+"""Offline geocoding: priors, ambiguity, routes, and honest precision."""
+from __future__ import annotations
+
+import pytest
+
+from planmap.geocode import Geocoder, locate
+from planmap.models import Plan, Project, Region
+from planmap.regions import assign_regions
+
+
+def _plan(adcode: str, name: str, level: str) -> Plan:
+    return Plan(id="t", path="t.txt", format="txt", encoding="utf-8", title="", issuer="", date=None,
+                doc_number="", home_region=Region(adcode, name, level), text="", original_text="")
+
+
+def _project(name: str, evidence: str = "", category: str = "other", geom: str = "point", **kw) -> Project:
+    return Project(name=name, category=category, geom=geom, plan="t", section="", evidence=evidence or name,
+                   span=(0, len(name)), **kw)
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return Geocoder()
+
+
+def test_town_in_name_places_it_in_its_county(geocoder):
+    p = geocoder.place(_project("铁岭县腰堡镇通用机场", category="airport"), _plan("211200", "铁岭市", "city"))
+    assert p.counties == ["211221"]
+    assert p.precision in ("town", "county")
+
+
+def test_short_name_is_read_inside_the_home_province(geocoder):
+    liaoning = geocoder.units_in("朝阳", Region("210000", "辽宁省", "province"))
+    assert [u.adcode for _, _, u in liaoning] == ["211300"]
+    beijing = geocoder.units_in("朝阳", Region("110000", "北京市", "province"))
+    assert [u.adcode for _, _, u in beijing] == ["110105"]
+
+
+def test_generic_zone_resolves_inside_the_home_region(geocoder):
+    benxi = geocoder.place(_project("高新区"), _plan("210503", "溪湖区", "county"))
+    xinxiang = geocoder.place(_project("高新区"), _plan("410702", "红旗区", "county"))
+    assert benxi.counties == ["210503"] and xinxiang.counties == ["410702"]
+
+
+def test_route_with_an_end_outside_the_home_province(geocoder):
+    project = _project("铁岭至长春高速公路", category="highway", geom="line", endpoints=["铁岭", "长春"])
+    p = geocoder.place(project, _plan("211200", "铁岭市", "city"))
+    assert p.geometry.geom_type == "LineString"
+    (x0, y0), (x1, y1) = p.geometry.coords
+    assert 123 < x0 < 125 and 41.5 < y0 < 43  # Tieling
+    assert 125 < x1 < 126 and 43.5 < y1 < 44.5  # Changchun, Jilin
+    assert p.precision == "city"
+
+
+def test_no_location_words_falls_back_to_the_home_region(geocoder):
+    p = geocoder.place(_project("综合服务中心"), _plan("211223", "西丰县", "county"))
+    assert p.method == "home-region" and p.precision == "county" and p.counties == ["211223"]
+    city = geocoder.place(_project("综合服务中心"), _plan("211200", "铁岭市", "city"))
+    assert city.precision == "city" and city.source == "admin-centroid"
+
+
+def test_responsible_county_government_places_the_project(geocoder):
+    project = _project("鹿产业精深加工产品贸易中心", support_units=["市发展改革委", "西丰县政府"])
+    p = geocoder.place(project, _plan("211200", "铁岭市", "city"))
+    assert p.counties == ["211223"] and p.method == "responsible-unit"
+
+
+def test_named_feature_with_source(geocoder):
+    p = geocoder.place(_project("铁岭莲花湖湿地", category="ecology", geom="area"), _plan("211200", "铁岭市", "city"))
+    assert p.source.startswith("http") and p.precision in ("exact", "approx")
+
+
+def test_locate_one_off():
+    p = locate("铁岭县腰堡镇康养基地", region="211200")
+    assert "211221" in p.counties
+
+
+def test_admin_centroid_joins_back_to_its_own_county(geocoder):
+    """Seats that lie outside their county polygon (a county governed from its city) are moved inside."""
+    import geopandas as gpd
+
+    gaz = geocoder.gaz
+    rows, geoms = [], []
+    for unit in gaz.children("210400") + gaz.children("410500"):  # 抚顺市, 安阳市
+        if unit.level != "county":
+            continue
+        pl = geocoder._unit_point(unit)
+        rows.append({"placed_counties": [unit.adcode], "precision": "county"})
+        geoms.append(pl.geometry)
+    gdf = assign_regions(gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326"))
+    assert gdf["join_agrees"].all()
+    assert [c[0] for c in gdf["county_adcodes"]] == [r["placed_counties"][0] for r in rows]
