@@ -95,7 +95,9 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     timings["export"] += time.perf_counter() - t
     if maps:
         t = time.perf_counter()
-        files += _write_maps(out, plans, gdf, counties, regions, tiles, offline)
+        # Map code is always inlined, so a map opens on a network with no internet; --offline
+        # also drops the tiles (county boundaries still give the reader their bearings).
+        files += _write_maps(out, plans, gdf, counties, regions, "none" if offline else tiles, True)
         timings["maps"] += time.perf_counter() - t
     return BuildResult(out, plans, gdf, counties, regions, registry, failures, timings, files)
 
