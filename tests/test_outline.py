@@ -110,7 +110,7 @@ def test_seed_001_units_of_other_clauses(seed):
 def test_seed_002_shared_government_tail(seed):
     plan = read_plan(seed("002"))
     clause = next(c for c in plan.clauses if c.section[-1:] == ("加强城际连接带发展规划衔接联动",))
-    # [责任部门:市发展改革委,于洪区、苏家屯区、新民市、辽中县政府,经济技术开发区管委会]
+    # the bracket lists four place names sharing one 政府 tail, between two other units
     assert clause.lead_units == ["市发展改革委", "于洪区政府", "苏家屯区政府", "新民市政府", "辽中县政府",
                                  "经济技术开发区管委会"]
     assert clause.support_units == []

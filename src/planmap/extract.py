@@ -107,6 +107,7 @@ _BAD_RIGHT = {
     "小区": "配",
     "公路": "网",
 }
+_MAX_NAME = 40  # longer "names" are runaway spans, not names
 _SCOPE_TERMS = ("都市圈", "经济区", "经济带", "城市群")
 _BAD_LEFT = {
     "路": "线道思出门套网铁公马",
@@ -124,7 +125,8 @@ _ROAD_NAME = re.compile(
     rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,3}}[二三四五六七八九十\d]+|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号|[{_CJK}]{{2}})线$")
 # After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
 _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]|建设|改造|新建|工程|项目|治理|整治|打通|提升|对接|节点|"
-                         r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延)")
+                         r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延|拓宽|绿化|亮化|综合|大修|维修|加固|续建|扩建|"
+                         r"升级|畅通|贯通|通车|竣工|开工|等)")
 
 
 @dataclass
@@ -279,6 +281,17 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         # extend over a following longer type word of the same name (产业园 + 区 is handled by regex;
         # 河 followed by 河道治理: the river is the name, the rest is work)
         name_end = te
+        if tw.strength == "river" and k + 1 < len(hits) and hits[k + 1][0] == te and hits[k + 1][2].category == "water":
+            # 万泉河 + 河道治理: the river is the name, the rest is its work
+            nxt = hits[k + 1]
+            qual_end = te
+            left = _left_edge(sentence, ts, rules)
+            name = _strip_left_noise(sentence[left:te])
+            m = Mention(name, abs_start + te - len(name), abs_start + te, tw, clause, sentence, abs_start,
+                        work=sentence[nxt[0]:nxt[1]])
+            out.extend(_expand(m, sentence, te - len(name), rules))
+            consumed_until = nxt[1]
+            continue
         qual_end = _qualifiers_end(sentence, name_end)
         left = _left_edge(sentence, ts, rules)
         name = sentence[left:qual_end]
@@ -414,6 +427,9 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                     mention = Mention(it + suffix, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                       m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
                     out.append(mention)
+            if m.work:
+                for other in out:
+                    other.work = other.work or m.work
             return out
     return [m]
 
@@ -510,7 +526,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.places import is_admin_name, has_place_name
 
     name = m.name
-    if len(name) < 2 or name in _BAD_WHOLE:
+    if len(name) < 2 or len(name) > _MAX_NAME or name in _BAD_WHOLE:
         return False
     if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
         return False
@@ -637,7 +653,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         projects.append(Project(
             name=best.name,
             category=best.type.category,
-            geom=best.type.geom if not endpoints or best.type.geom == "line" else "line",
+            geom=best.type.geom if not endpoints or best.type.geom == "line" or best.work == "对接" else "line",
             plan=plan.id,
             section=" > ".join(clause.section),
             evidence=best.sentence.strip(),

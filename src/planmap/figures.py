@@ -51,7 +51,7 @@ def find_figures(text: str) -> list[Figure]:
     for m in _FIGURE.finditer(text):
         raw_value, unit_text = m.group(1), m.group(2)
         after = text[m.end(): m.end() + 1]
-        if after in ("%", "％", "年"):
+        if after in ("%", "％", "年") or text[m.end(): m.end() + 2] == "百分":
             continue
         value = _value(raw_value)
         if value is None:

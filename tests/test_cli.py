@@ -1,0 +1,146 @@
+"""The planmap command, run in-process: inspect --json and extract --json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planmap.cli import main
+
+SEED_PREFIXES = ["000", "001", "002", "003", "004"]
+INSPECT_KEYS = {"file", "title", "issuer", "date", "doc_number", "home_region", "outline", "warnings"}
+EXTRACT_KEYS = {"name", "category", "geom", "plan", "section", "evidence", "span"}
+
+
+def _json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_inspect_json_on_seeds(seed, capsys):
+    paths = [seed(p) for p in SEED_PREFIXES]
+    rc = main(["inspect", "--json", *map(str, paths)])
+    captured = capsys.readouterr()
+    assert rc == 0
+    records = _json_lines(captured.out)
+    assert len(records) == len(paths)  # one object per line, one line per document
+    assert [r["file"] for r in records] == [str(p) for p in paths]
+    for rec in records:
+        assert INSPECT_KEYS <= set(rec)
+        assert set(rec["home_region"]) >= {"adcode", "name", "level"}
+        assert isinstance(rec["outline"], list) and rec["outline"]
+        assert isinstance(rec["warnings"], list)
+    assert [r["home_region"]["adcode"] for r in records] == ["210503", "211200", "210100", "210112", "410702"]
+    assert records[0]["title"] == "高新区加强公共基础设施建设三年计划"
+    assert records[0]["issuer"] == "本溪高新区党政综合办公室"
+    assert records[0]["date"] == "2019-09-09"
+    assert records[0]["doc_number"] == "本高党政办发〔2019〕64号"
+    assert records[1]["home_region"] == {"adcode": "211200", "name": "铁岭市", "level": "city",
+                                         "province": "辽宁省", "city": "铁岭市"}
+    assert len(records[4]["outline"]) == 51
+    assert len(records[4]["ledger"]) == 28
+    assert captured.err == ""
+
+
+def test_inspect_json_on_a_folder(seeds_dir, capsys):
+    rc = main(["inspect", "--json", str(seeds_dir)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    records = _json_lines(out)
+    assert len(records) == len(sorted(seeds_dir.glob("*.txt")))
+    assert [Path(r["file"]).name for r in records] == sorted(p.name for p in seeds_dir.glob("*.txt"))
+
+
+@pytest.mark.parametrize("bad_name,content", [
+    ("broken.pdf", b"\x00\x01 not a pdf"),
+    ("broken.docx", b"PK\x03\x04 not a zip"),
+    ("missing.txt", None),
+])
+def test_inspect_bad_file_among_good_ones(seed, tmp_path, capsys, bad_name, content):
+    bad = tmp_path / bad_name
+    if content is not None:
+        bad.write_bytes(content)
+    good = [seed("000"), seed("004")]
+    rc = main(["inspect", "--json", str(good[0]), str(bad), str(good[1])])
+    captured = capsys.readouterr()
+    assert rc == 0
+    records = _json_lines(captured.out)
+    assert [r["file"] for r in records] == [str(p) for p in good]
+    error_lines = [line for line in captured.err.splitlines() if str(bad) in line]
+    assert len(error_lines) == 1
+    assert "error" in error_lines[0]
+    assert str(good[0]) not in captured.err and str(good[1]) not in captured.err
+
+
+def test_inspect_only_bad_files(tmp_path, capsys):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"garbage")
+    rc = main(["inspect", "--json", str(bad)])
+    captured = capsys.readouterr()
+    assert rc != 0
+    assert captured.out == ""
+    error_lines = [line for line in captured.err.splitlines() if "error" in line]
+    assert len(error_lines) == 1
+    assert str(bad) in error_lines[0]
+
+
+def test_inspect_only_missing_files(tmp_path, capsys):
+    missing = [tmp_path / "a.txt", tmp_path / "b.docx"]
+    rc = main(["inspect", "--json", *map(str, missing)])
+    captured = capsys.readouterr()
+    assert rc != 0
+    assert captured.out == ""
+    for path in missing:
+        assert sum(str(path) in line for line in captured.err.splitlines()) == 1
+
+
+def test_inspect_plain_text(seed, capsys):
+    rc = main(["inspect", str(seed("001"))])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "title:      铁岭市加快推进融入省区域发展战略三年行动方案" in out
+    assert "home:       铁岭市 211200 (city)" in out
+    assert "outline:    53 headings, depth 3, 55 clauses, 0 ledger rows" in out
+
+
+def test_extract_json_on_seed(seed, capsys):
+    path = seed("000")
+    rc = main(["extract", "--json", str(path)])
+    captured = capsys.readouterr()
+    assert rc == 0
+    records = json.loads(captured.out)
+    assert isinstance(records, list) and records
+    for rec in records:
+        assert EXTRACT_KEYS <= set(rec)
+        assert rec["plan"] == path.stem
+        assert isinstance(rec["span"], list) and len(rec["span"]) == 2
+        assert rec["span"][0] < rec["span"][1]
+        assert rec["evidence"]
+        assert rec["geom"] in ("point", "line", "area")
+    names = [r["name"] for r in records]
+    assert names[:2] == ["张仲景大街", "松北路"]
+    first = records[0]
+    assert first["category"] == "road" and first["geom"] == "line"
+    assert first["section"] == "主要任务 > 完善城市基础设施"
+    assert "张仲景大街" in first["evidence"]
+
+
+def test_extract_json_output_file_and_bad_input(seed, tmp_path, capsys):
+    out = tmp_path / "out" / "projects.json"
+    out.parent.mkdir()
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"garbage")
+    rc = main(["extract", "--json", "-o", str(out), str(seed("004")), str(bad)])
+    captured = capsys.readouterr()
+    assert rc == 0
+    assert captured.out == ""
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert records and {r["plan"] for r in records} == {seed("004").stem}
+    assert sum(str(bad) in line for line in captured.err.splitlines()) == 1
+
+
+def test_extract_only_bad_files(tmp_path, capsys):
+    rc = main(["extract", "--json", str(tmp_path / "nowhere.txt")])
+    captured = capsys.readouterr()
+    assert rc != 0
+    assert str(tmp_path / "nowhere.txt") in captured.err
