@@ -258,6 +258,13 @@ class TownLayer:
         return index
 
     @cached_property
+    def by_county(self) -> dict[str, list[Town]]:
+        index: dict[str, list[Town]] = {}
+        for t in self.towns:
+            index.setdefault(t.county_adcode, []).append(t)
+        return index
+
+    @cached_property
     def automaton(self) -> Any:
         """Only real town-level names (镇/乡/街道/苏木): generic 开发区/工业园区 entries are noise."""
         import ahocorasick
@@ -392,6 +399,10 @@ class Gazetteer:
                 cands, key=lambda e: (e[1] != "full", _LEVEL_RANK[e[0].level], e[0].adcode)))
             out.append(Mention(key, start, end + 1, units, kind))
         return out
+
+    def towns_in_county(self, adcode: str) -> list[Town]:
+        """The towns, townships and subdistricts of one county."""
+        return list(self.towns.by_county.get(self.canonical(adcode), []))
 
     def towns_named(self, name: str, county: str | Iterable[str] | None = None) -> list[Town]:
         """Towns called ``name``, optionally only inside the given unit(s) (any level)."""

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
 _GENERIC_ZONES = ("高新区", "开发区", "经开区", "新城", "新区", "大学城", "体育公园", "科技城", "综保区", "自贸区")
+# Town stems that are ordinary words: never read them as a town without its 镇/乡.
+_STEM_STOP = frozenset({"城关", "开发区", "工业园区", "经济开发区", "新区", "中心", "城区", "东城", "西城", "南城",
+                        "北城", "新华", "建设", "发展", "幸福", "和平", "胜利", "前进", "光明", "人民", "解放",
+                        "工业", "农业", "科技", "文化", "高新", "民主", "团结", "友谊", "长安", "永安"})
 _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
@@ -36,6 +40,21 @@ class Placement:
 
     def weaker(self, other: "Placement") -> bool:
         return PRECISION_ORDER.index(self.precision) > PRECISION_ORDER.index(other.precision)
+
+
+def _word_aligned(text: str, start: int, end: int) -> bool:
+    from planmap.extract import _boundaries
+
+    cuts = _boundaries(text)
+    return start in cuts and end in cuts
+
+
+def _opens_project_name(text: str, end: int) -> bool:
+    from planmap.extract import load_rules
+
+    rules = load_rules()
+    m = rules.type_re.match(text, end)
+    return m is not None and m.start() == end
 
 
 class Geocoder:
@@ -77,17 +96,59 @@ class Geocoder:
         for m in self.gaz.scan(text):
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
-            if prior is not None and m.kind != "full":
-                # a short name (朝阳, 铁岭) means a unit of the home province, or nothing
-                cands = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
+            if m.kind != "full":
+                if not _word_aligned(text, m.start, m.end):
+                    continue  # 盘山 inside 棋盘山 is no county
+                if prior is not None:
+                    # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
+                    # that opens a project name (白塔公园) must be in the home city itself
+                    cands = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
+                    if _opens_project_name(text, m.end):
+                        home_city = prior.adcode[:4]
+                        cands = [c for c in cands if c.adcode[:4] == home_city]
             if cands:
                 out.append((m.start, m.end, cands[0]))
         return out
 
     def towns_in(self, text: str, counties: list[str]) -> list:
+        """Towns named in ``text`` inside ``counties``: full names (腰堡镇), and, because plans
+        often drop the suffix (腰堡、新台子三镇, 通江口特大桥), stems of the towns of those counties."""
         if not counties:
             return []
-        return [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties) if m.candidates]
+        found = [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties)
+                 if m.candidates]
+        taken = [(s, e) for s, e, _ in found]
+        stems = self._town_stems(tuple(sorted(counties)))
+        if stems is not None:
+            for m in stems[0].finditer(text):
+                s, e = m.span()
+                if text[e:e + 1] in "县市区省镇乡村" or any(a <= s < b for a, b in taken):
+                    continue
+                town = stems[1].get(m.group(0))
+                if town is not None:
+                    found.append((s, e, town))
+        return sorted(found, key=lambda t: t[0])
+
+    def _town_stems(self, counties: tuple[str, ...]):
+        """A regex over unambiguous town stems of these counties, and the stem -> town map."""
+        key = ("stems", counties)
+        if key in self._seats:
+            return self._seats[key]
+        from planmap.gazetteer import COMMON_WORDS
+
+        by_stem: dict[str, list] = {}
+        for county in counties:
+            for town in self.gaz.towns_in_county(county) if hasattr(self.gaz, "towns_in_county") else []:
+                stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
+                if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _STEM_STOP \
+                        and not self.gaz.units_named(stem):
+                    by_stem.setdefault(stem, []).append(town)
+        unique = {k: v[0] for k, v in by_stem.items() if len(v) == 1}
+        value = None
+        if unique:
+            value = (re.compile("|".join(map(re.escape, sorted(unique, key=len, reverse=True)))), unique)
+        self._seats[key] = value
+        return value
 
     def _scope_counties(self, prior: Region | None, units: list) -> list[str]:
         """Counties where a town named alongside these units may lie."""
@@ -99,10 +160,18 @@ class Geocoder:
             cities = [prior.adcode[:4] + "00"] if prior.level != "province" else []
         return [c.adcode for city in cities for c in self.gaz.children(city)]
 
-    def place_text(self, text: str, prior: Region | None) -> Placement | None:
-        """The most specific place named in ``text`` (units and towns), or None."""
+    def place_text(self, text: str, prior: Region | None, nearest: bool = False) -> Placement | None:
+        """The most specific place named in ``text`` (units and towns), or None.
+
+        ``nearest``: the place named last wins (the one closest to a project that follows it),
+        as in 开原市建设…，西丰县建设…产业园.
+        """
         units = self.units_in(text, prior)
+        if nearest and units:
+            units = [units[-1]]
         towns = self.towns_in(text, self._scope_counties(prior, units))
+        if nearest and towns and units and towns[-1][0] < units[-1][0]:
+            towns = []
         best: Placement | None = None
         if towns:
             _, _, town = towns[-1]
@@ -265,6 +334,8 @@ class Geocoder:
                 return route
         # 3. the most specific unit or town in the name
         p = None if generic else self.place_text(project.name, prior)
+        if p is not None and prior is not None and self._contains_home(p, prior):
+            p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
         if p is not None:
             p.confidence = 0.6 if p.precision in ("town", "county") else 0.45
             p.method = "name"
@@ -285,6 +356,13 @@ class Geocoder:
             return p
         # 7. the home region
         return self._home(prior)
+
+    def _contains_home(self, p: Placement, prior: Region) -> bool:
+        """True when ``p`` is a province or city placement whose unit contains the home region."""
+        if p.precision not in ("province", "city") or prior.level == p.precision:
+            return False
+        units = [u for n in p.names[:1] for u in self.gaz.units_named(n)]
+        return any(prior.adcode.startswith(u.adcode[:2] if u.level == "province" else u.adcode[:4]) for u in units)
 
     def _inside_home(self, p: Placement | None, prior: Region | None) -> Placement | None:
         """Context outside the name counts only when it points inside the home region:
@@ -309,7 +387,7 @@ class Geocoder:
             pos = 0
         seg_start = max((m.end() for m in re.finditer(r"[，,；;：:]", sentence[:pos])), default=0)
         segment = sentence[seg_start:pos]
-        p = self._inside_home(self.place_text(segment, prior), prior) if segment else None
+        p = self._inside_home(self.place_text(segment, prior, nearest=True), prior) if segment else None
         if p is not None:
             p.confidence = 0.5
             p.method = "clause"
