@@ -8,6 +8,11 @@ The pipeline runs one way, one module a stage, each usable on its own::
     gdf = planmap.assign_regions(gdf)                 # county/city join
     result = planmap.build(["plan.txt"], out="maps")  # maps + GeoJSON/GeoPackage/CSV
 
+or in one call per document, for notebooks::
+
+    r = planmap.analyse_plan("plan.txt")              # PlanResult: plan, projects, regions, warnings
+    r.explore(); r.to_file("projects.gpkg")           # folium map inline; GeoJSON/GPKG/CSV by suffix
+
 Imports are lazy so ``import planmap`` stays fast; geopandas loads on first use.
 """
 from __future__ import annotations
@@ -24,6 +29,8 @@ _EXPORTS = {
     "locate": "planmap.geocode",
     "assign_regions": "planmap.regions",
     "build": "planmap.build",
+    "BuildResult": "planmap.build",
+    "analyse_plan": "planmap.result",
     "PlanResult": "planmap.result",
     "Plan": "planmap.models",
     "Project": "planmap.models",

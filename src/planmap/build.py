@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from planmap.models import Plan
+    from planmap.result import PlanResult
 
 
 @dataclass
@@ -32,6 +33,17 @@ class BuildResult:
     failures: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+
+    @property
+    def results(self) -> "list[PlanResult]":
+        """One :class:`planmap.result.PlanResult` per plan built, for notebooks.
+
+        >>> for r in planmap.build(["plan.txt"], out="maps").results:   # doctest: +SKIP
+        ...     print(r.title, len(r.projects))
+        """
+        from planmap.result import results_of_build
+
+        return results_of_build(self)
 
 
 def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = "osm", offline: bool = False,

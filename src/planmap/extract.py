@@ -305,6 +305,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         m.located = _is_located(sentence[:left])
         if _is_route(name):
             m.endpoints = _route_ends(name)
+        elif tw.word == "连接线":
+            m.endpoints = _link_ends(name)
         out.extend(_expand(m, sentence, left, rules))
         consumed_until = qual_end
     _mark_siblings(out, sentence, abs_start)
@@ -384,6 +386,18 @@ def _route_ends(name: str) -> list[str]:
     a, b = m.group(1), m.group(2)
     a = re.sub(r"^.*线", "", a) or a  # 京抚线瓜台子村 -> 瓜台子村
     return [a, b]
+
+
+def _link_ends(name: str) -> list[str]:
+    """调兵山沈康高速公路连接线: a link from a place to a road, both ends named."""
+    from planmap.places import admin_prefix
+
+    place = admin_prefix(name)
+    road = name[len(place):-len("连接线")]
+    road = re.sub(r"(与|和|至)$", "", road)
+    if place and road and re.search(r"(高速公路|高速|公路|国道|省道|铁路)$", road):
+        return [place, road]
+    return []
 
 
 # ---------------------------------------------------------------- enumerations

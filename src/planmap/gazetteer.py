@@ -400,6 +400,29 @@ class Gazetteer:
             out.append(Mention(key, start, end + 1, units, kind))
         return out
 
+    def villages_named(self, name: str, county: str) -> list[Town]:
+        """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county.
+
+        The village table is large, so it is read once per county and only when asked (route
+        ends such as 瓜台子村 are the one use)."""
+        county = self.canonical(county)
+        key = f"villages:{county}"
+        if key not in self._polygons:
+            import csv
+            import gzip
+
+            path = self.folder / "villages.csv.gz"
+            rows: dict[str, list[Town]] = {}
+            if path.is_file():
+                with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+                    for r in csv.DictReader(fh):
+                        if r["county_adcode"] == county:
+                            rows.setdefault(r["name"], []).append(
+                                Town(r["name"], county, None, None, "jionlp:village", kind="village"))
+            self._polygons[key] = rows
+        rows = self._polygons[key]
+        return rows.get(name, []) or rows.get(name + "村", [])
+
     def towns_in_county(self, adcode: str) -> list[Town]:
         """The towns, townships and subdistricts of one county."""
         return list(self.towns.by_county.get(self.canonical(adcode), []))

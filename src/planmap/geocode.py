@@ -257,6 +257,13 @@ class Geocoder:
         p = self.place_text(name, prior)
         if p is not None:
             return p
+        ends = self._abbreviated_ends(name, prior)
+        if ends:
+            sub = Project(name=name, category="highway", geom="line", plan="", section="", evidence=name,
+                          span=(0, len(name)), endpoints=ends)
+            route = self._route(sub, context_units, prior)
+            if route is not None:
+                return route
         # a route may leave the home province: a city or county named by its short name, if unique
         named = [u for u in self.gaz.units_named(name) if u.level in ("city", "county")]
         cities = [u for u in named if u.level == "city"]
@@ -273,6 +280,12 @@ class Geocoder:
                     pl = self._unit_point(unit)
                     pl.names.append(t.name)
                     return pl
+            for county in scope:
+                for v in self.gaz.villages_named(name, county):
+                    pl = self._unit_point(self.gaz.unit(county))
+                    pl.names.append(v.name)
+                    pl.method = "village-county"
+                    return pl
         return None
 
     def _route(self, project: Project, context_units: list, prior: Region | None) -> Placement | None:
@@ -285,6 +298,13 @@ class Geocoder:
         from shapely.geometry import LineString
 
         a, b = (p.geometry.representative_point() if p.geometry.geom_type != "Point" else p.geometry for p in placed)
+        # an end that is itself a road (a link to an expressway) joins it at its nearest point
+        from shapely.ops import nearest_points
+
+        if "LineString" in placed[1].geometry.geom_type:
+            b = nearest_points(placed[1].geometry, a)[0]
+        if "LineString" in placed[0].geometry.geom_type:
+            a = nearest_points(placed[0].geometry, b)[0]
         if a.distance(b) < 1e-6:
             return None
         weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
@@ -292,15 +312,38 @@ class Geocoder:
         return Placement(LineString([a, b]), weakest.precision, min(p.confidence for p in placed) * 0.9,
                          weakest.source, [n for p in placed for n in p.names[:1]], counties, "route")
 
+    def _line_section(self, project: Project, prior: Region | None) -> Placement | None:
+        """开原市G102线…段: the part of a gazetteer line (G102) inside the county the name names."""
+        lines = [f for s, e, f in self.features.scan(project.name)
+                 if f.geometry is not None and "LineString" in f.geometry.geom_type]
+        if not lines:
+            return None
+        counties = [u for _, _, u in self.units_in(project.name, prior) if u.level == "county"]
+        if not counties:
+            return None
+        poly = self.gaz.unit_polygon(counties[-1].adcode)
+        if poly is None:
+            return None
+        part = lines[0].geometry.intersection(poly)
+        if part.is_empty or "LineString" not in part.geom_type:
+            return None
+        url = lines[0].source_url.split()[0]
+        return Placement(part, "county", 0.5, url, [lines[0].name, counties[-1].name], [counties[-1].adcode],
+                         "line-section")
+
     def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
-        """沈铁城际 / 沈本轨道交通: two one-character city abbreviations in the home province."""
+        """沈铁城际 / 沈本轨道交通 / 沈康高速: two one-character abbreviations of cities (or, failing
+        that, counties) of the home province, each of which must be unique."""
         if prior is None or not re.match(r"^[\u4e00-\u9fff]{2}(城际|轨道|铁路|高速|快速|二号线|一号线)", name):
             return []
         province = prior.adcode[:2] + "0000"
         cities = [u for u in self.gaz.children(province) if u.level == "city"]
+        counties = [c for city in cities for c in self.gaz.children(city.adcode) if c.level == "county"]
         ends = []
         for ch in name[:2]:
             match = [u for u in cities if u.short.startswith(ch)]
+            if not match:
+                match = [u for u in counties if u.short.startswith(ch) and not u.name.endswith("区")]
             if len(match) != 1:
                 return []
             ends.append(match[0].name)
@@ -327,9 +370,14 @@ class Geocoder:
                         if route is not None:
                             return route
                     return p
-        # 2. a route between named ends
+        # 2. a route between named ends, or a section of a known line inside a named county
         if project.geom == "line":
             route = self._route(project, context_units, prior)
+            if route is not None and route.geometry.geom_type == "LineString" and not route.geometry.is_empty:
+                return route
+            section = self._line_section(project, prior)
+            if section is not None:
+                return section
             if route is not None:
                 return route
         # 3. the most specific unit or town in the name

@@ -1,0 +1,254 @@
+"""``PlanResult``: one plan analysed end to end, for notebooks and scripts.
+
+``analyse_plan(path)`` runs read -> extract -> geocode -> region join for one document and
+returns a :class:`PlanResult`; ``planmap.build(...).results`` gives one per plan of a build.
+A PlanResult shows itself as a compact HTML summary in Jupyter, draws itself with
+``.explore()`` (the same styling as the saved HTML maps) and writes itself for a GIS team with
+``.to_file("projects.gpkg")``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from planmap.errors import PlanmapError
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+
+    from planmap.models import Plan
+
+#: columns of :attr:`PlanResult.regions` (one row per county and per city)
+REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts")
+#: file suffixes :meth:`PlanResult.to_file` writes, and the format each one means
+FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".csv": "CSV"}
+_PRECISIONS = ("exact", "approx", "town", "county", "city", "province")
+
+
+@dataclass
+class PlanResult:
+    """One plan's metadata, its geocoded projects, the per-region table and warnings.
+
+    ``projects`` is a GeoDataFrame in EPSG:4326 with the export property columns (README,
+    "Export format"); ``regions`` is a pandas DataFrame with the columns of ``regions.csv``.
+
+    >>> r = planmap.analyse_plan("plan.txt")                 # doctest: +SKIP
+    >>> r.projects[["name", "precision", "counties"]].head()  # doctest: +SKIP
+    >>> r.to_file("out/projects.gpkg"); r.explore()           # doctest: +SKIP
+    """
+
+    plan: "Plan"
+    projects: "gpd.GeoDataFrame"
+    regions: "pd.DataFrame"
+    warnings: list[str] = field(default_factory=list)
+    counties: "gpd.GeoDataFrame | None" = field(default=None, repr=False)  # polygons loaded for the join
+
+    # ------------------------------------------------------------------ views
+
+    @property
+    def title(self) -> str:
+        """The plan's title, or its id when the document has none."""
+        return self.plan.title or self.plan.id
+
+    def counts(self, by: str = "category") -> dict[str, int]:
+        """Project counts by a column (``"category"``, ``"precision"``, ``"city"`` ...).
+
+        >>> r.counts("precision")          # doctest: +SKIP
+        {'county': 18, 'town': 3}
+        """
+        if len(self.projects) == 0 or by not in self.projects:
+            return {}
+        return {str(k): int(v) for k, v in sorted(Counter(self.projects[by]).items(), key=lambda kv: str(kv[0]))}
+
+    def filter(self, *, category: str | Iterable[str] | None = None,
+               precision: str | Iterable[str] | None = None) -> "PlanResult":
+        """A PlanResult with only the projects of the given categories and/or precisions.
+
+        The regions table is recomputed for the projects kept.
+
+        >>> r.filter(category="transport", precision=["exact", "approx", "town"])   # doctest: +SKIP
+        """
+        mask = [True] * len(self.projects)
+        gdf = self.projects
+        for column, wanted in (("category", category), ("precision", precision)):
+            if wanted is None:
+                continue
+            values = {wanted} if isinstance(wanted, str) else set(wanted)
+            if column == "precision" and not values <= set(_PRECISIONS):
+                raise PlanmapError(f"{self.plan.path}: unknown precision {sorted(values - set(_PRECISIONS))}; "
+                                   f"use one of {', '.join(_PRECISIONS)}")
+            mask = [m and v in values for m, v in zip(mask, gdf[column])] if column in gdf else [False] * len(gdf)
+        sub = gdf[mask].reset_index(drop=True) if len(gdf) else gdf
+        return PlanResult(self.plan, sub, regions_frame(sub), list(self.warnings), self.counties)
+
+    def touched_counties(self) -> "gpd.GeoDataFrame":
+        """County polygons (EPSG:4326) the projects lie in; a city-level project brings its city."""
+        codes: set[str] = set()
+        cities: set[str] = set()
+        for found, city in zip(self.projects.get("county_adcodes", []), self.projects.get("city_adcode", [])):
+            found = [str(c) for c in (found if found is not None else [])]
+            codes.update(found)
+            if not found and city:
+                cities.add(str(city))
+        counties = self.counties
+        wanted = {c[:2] + "0000" for c in codes | cities}
+        if counties is None or not wanted <= set(counties["adcode"].astype(str).str[:2] + "0000"):
+            from planmap.regions import county_layer
+
+            counties = county_layer(wanted)
+        if len(counties) == 0:
+            return counties
+        adcode = counties["adcode"].astype(str)
+        city = counties["city_adcode"].astype(str) if "city_adcode" in counties else adcode.map(lambda _: "")
+        return counties[adcode.isin(codes) | city.isin(cities)].reset_index(drop=True)
+
+    def explore(self, **kw: Any) -> "folium.Map":
+        """An interactive folium map of the projects and the counties they touch, inline in Jupyter.
+
+        Styled like the saved HTML maps; keywords go to :func:`planmap.render.explore`
+        (``title``, ``subtitle``, ``tiles`` = "osm" | "gaode" | "none", ``offline``).
+
+        >>> r.explore(tiles="none")        # doctest: +SKIP
+        """
+        from planmap.render import explore
+
+        kw.setdefault("title", self.title)
+        kw.setdefault("subtitle", f"规划编号：{self.plan.id}")
+        return explore(self.projects, self.touched_counties(), **kw)
+
+    def to_file(self, path: str | Path) -> Path:
+        """Write the projects for a GIS team; the format follows the suffix.
+
+        ``.geojson``/``.json``: RFC 7946 FeatureCollection; ``.gpkg``: layers ``projects_point``,
+        ``projects_line``, ``projects_area`` and ``counties`` (the counties the projects touch);
+        ``.csv``: one row per project with WKT, UTF-8 with BOM. Written atomically; returns the path.
+
+        >>> r.to_file("out/tieling.gpkg")  # doctest: +SKIP
+        PosixPath('out/tieling.gpkg')
+        """
+        from planmap.export import write_csv, write_geojson, write_gpkg
+
+        path = Path(path)
+        kind = FILE_FORMATS.get(path.suffix.lower())
+        if kind is None:
+            raise PlanmapError(f"{path}: cannot tell the format from the suffix {path.suffix or '(none)'!r}; "
+                               f"name the file .geojson, .gpkg or .csv")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise PlanmapError(f"{path}: {path.parent} is not a folder; choose another path")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "GeoJSON":
+            return write_geojson(self.projects, path)
+        if kind == "CSV":
+            return write_csv(self.projects, path)
+        return write_gpkg(self.projects, self.touched_counties(), path)
+
+    # ------------------------------------------------------------------ display
+
+    def __repr__(self) -> str:
+        return (f"PlanResult({self.plan.id!r}, title={self.title!r}, projects={len(self.projects)}, "
+                f"regions={len(self.regions)}, warnings={len(self.warnings)})")
+
+    def _repr_html_(self) -> str:
+        region = self.plan.home_region
+        home = f"{region.name} ({region.adcode})" if region else "not found"
+
+        def counts_line(by: str) -> str:
+            counts = self.counts(by)
+            return " · ".join(f"{escape(k)} {v}" for k, v in counts.items()) or "none"
+
+        warnings = "".join(f"<li>{escape(str(w))}</li>" for w in self.warnings)
+        return (
+            '<div class="planmap-result">'
+            f"<b>{escape(self.title)}</b> <small>({escape(self.plan.id)})</small><br>"
+            f"home region: {escape(home)} · {len(self.projects)} projects · "
+            f"{int((self.regions['level'] == 'county').sum()) if len(self.regions) else 0} counties<br>"
+            f"by category: {counts_line('category')}<br>"
+            f"by precision: {counts_line('precision')}<br>"
+            f"{len(self.warnings)} warnings" + (f"<ul>{warnings}</ul>" if warnings else "") +
+            "</div>"
+        )
+
+
+def regions_frame(projects: "gpd.GeoDataFrame", gazetteer: Any = None) -> "pd.DataFrame":
+    """:func:`planmap.regions.region_table` as a pandas DataFrame (one row per county and city)."""
+    import pandas as pd
+
+    from planmap.regions import region_table
+
+    rows = region_table(projects, gazetteer) if len(projects) else []
+    return pd.DataFrame(rows, columns=list(REGION_COLUMNS))
+
+
+def _empty_projects() -> "gpd.GeoDataFrame":
+    import geopandas as gpd
+
+    from planmap.export import EXTRA_PROPERTIES, PROPERTIES
+
+    columns = [*PROPERTIES, *EXTRA_PROPERTIES, "placed_counties", "join_agrees"]
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+def analyse_plan(path: str | Path, *, overrides: str | Path | None = None) -> PlanResult:
+    """Read, extract, geocode and join one plan document; return a :class:`PlanResult`.
+
+    ``overrides`` is a CSV of gazetteer rows in the format of ``geodata/features.csv`` (as
+    ``planmap build --overrides``). Raises :class:`planmap.errors.DocumentError` naming the file
+    when it cannot be read. Nothing is written.
+
+    >>> r = analyse_plan("plan.txt")                 # doctest: +SKIP
+    >>> len(r.projects), r.counts("precision")       # doctest: +SKIP
+    (21, {'county': 18, 'town': 3})
+    """
+    import geopandas as gpd
+
+    from planmap.export import project_id
+    from planmap.extract import extract_projects
+    from planmap.geocode import Geocoder, geocode_projects
+    from planmap.plan import read_plan
+    from planmap.regions import assign_regions, county_layer
+    from planmap.registry import assign_registry
+
+    features = None
+    if overrides is not None:
+        if not Path(overrides).is_file():
+            raise PlanmapError(f"{overrides}: overrides file not found; give the path of a CSV in the "
+                               f"format of geodata/features.csv")
+        from planmap.features import feature_index
+
+        features = feature_index(None, str(overrides))
+    plan = read_plan(path)
+    geocoder = Geocoder(features=features)
+    projects = extract_projects(plan)
+    warnings = list(plan.warnings)
+    provinces = {plan.home_region.adcode[:2] + "0000"} if plan.home_region else set()
+    if not projects:
+        warnings.append(f"{plan.path}: no mappable projects found")
+        return PlanResult(plan, _empty_projects(), regions_frame(_empty_projects()), warnings,
+                          county_layer(provinces, geocoder.gaz))
+    gdf = geocode_projects(projects, plan, geocoder)
+    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"])]
+    counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs}, geocoder.gaz)
+    gdf = assign_regions(gdf, counties, geocoder.gaz)
+    gdf, _registry = assign_registry(gdf)
+    gdf = gpd.GeoDataFrame(gdf, crs="EPSG:4326")
+    disagree = int((~gdf["join_agrees"]).sum()) if "join_agrees" in gdf else 0
+    if disagree:
+        warnings.append(f"{disagree} projects lie outside the county that placed them")
+    return PlanResult(plan, gdf, regions_frame(gdf, geocoder.gaz), warnings, counties)
+
+
+def results_of_build(build: Any) -> list[PlanResult]:
+    """One :class:`PlanResult` per plan of a :class:`planmap.build.BuildResult` (its ``.results``)."""
+    results = []
+    for plan in build.plans:
+        sub = build.projects[build.projects["plan"] == plan.id].reset_index(drop=True)
+        warnings = list(plan.warnings)
+        if len(sub) == 0:
+            warnings.append(f"{plan.path}: no mappable projects found")
+        results.append(PlanResult(plan, sub, regions_frame(sub), warnings, build.counties))
+    return results
