@@ -100,17 +100,13 @@ def test_river_enumeration_plain_work_word(tmp_path):
     assert projects[-1].work == "治理"
 
 
-def test_river_enumeration_with_hedao_zhili_gives_some_rivers(tmp_path):
+def test_river_enumeration_keeps_every_river(tmp_path):
     # what the code does today: the first two rivers come out clean
     _, projects = _extract(tmp_path, "抓紧开展拉马河、蒲河、万泉河河道治理，恢复水生态。")
     assert _names(projects)[:2] == ["拉马河", "蒲河"]
     assert len(projects) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "河道治理 is itself a type word, so in 拉马河、蒲河、万泉河河道治理 the last item becomes the project "
-    "万泉河河道治理 (the river mention 万泉河 is dropped by _dedupe_spans as contained in it) and no item "
-    "gets work 河道治理; expected three rivers 拉马河/蒲河/万泉河 sharing work 河道治理"))
 def test_river_enumeration_with_hedao_zhili(tmp_path):
     _, projects = _extract(tmp_path, "抓紧开展拉马河、蒲河、万泉河河道治理，恢复水生态。")
     assert _names(projects) == ["拉马河", "蒲河", "万泉河"]

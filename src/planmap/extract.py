@@ -330,6 +330,10 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
     """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
     from planmap.places import admin_prefix
 
+    for prev, cur in reversed(list(zip(mentions, mentions[1:]))):
+        gap = sentence[prev.end - abs_start: cur.start - abs_start]
+        if gap in ("、", "和", "及", "与") and cur.work and not prev.work and prev.type.category == cur.type.category:
+            prev.work = cur.work  # 拉马河、蒲河、万泉河河道治理: the work is shared
     for prev, cur in zip(mentions, mentions[1:]):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap != "、":

@@ -34,7 +34,7 @@ _BRACKET_AT_END = re.compile(
 )
 
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_ORG_LINE = re.compile(r"(人民政府|办公室|办公厅|委员会|管委会|党工委|局|厅)(印发)?$")
+_ORG_LINE = re.compile(r"(人民政府|办公室|办公厅|委员会|管委会|党工委|(?<![布格结时大全开])局|厅)(印发)?$")
 _MAX_PLAIN_HEADING = 24
 
 

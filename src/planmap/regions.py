@@ -127,6 +127,8 @@ def region_table(gdf: "gpd.GeoDataFrame", gazetteer=None) -> "list[dict]":
     km: dict[str, float] = defaultdict(float)
     for _, row in gdf.iterrows():
         units = set(row["county_adcodes"])
+        if row.get("city_adcode"):
+            units.add(row["city_adcode"])  # a city-precision project counts in its city's row
         for c in list(units):
             city = gaz.unit(c).city_adcode
             if city:
