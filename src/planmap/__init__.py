@@ -17,6 +17,8 @@ Imports are lazy so ``import planmap`` stays fast; geopandas loads on first use.
 """
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -57,3 +59,23 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
+
+
+class _Package(types.ModuleType):
+    """Keeps ``planmap.build`` the function when the submodule ``planmap.build`` gets imported.
+
+    Importing a submodule binds it on its package (``planmap.build = <module>``), which would
+    shadow the public function of the same name for whoever imported ``planmap.build`` first
+    (``from planmap.build import BuildResult``). That binding is skipped for public names, so
+    ``planmap.build(...)`` always builds; ``from planmap.build import ...`` is unaffected (it
+    reads ``sys.modules``), only ``import planmap.build as m`` gives the function, not the module.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (name in _EXPORTS and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{self.__name__}.{name}"):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -232,9 +232,12 @@ def _boundaries(sentence: str) -> frozenset[int]:
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
 
 
-def _left_edge(sentence: str, end: int, rules: Rules) -> int:
-    """Where a name ending before ``end`` starts: after the nearest stop word or punctuation."""
-    cuts = _boundaries(sentence)
+def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
+    """Where a name ending before ``end`` starts: after the nearest stop word or punctuation.
+
+    ``cuts`` are word boundaries of the whole sentence when ``sentence`` is a prefix of it."""
+    if cuts is None:
+        cuts = _boundaries(sentence)
     i = end
     depth = 0
     while i > 0:
@@ -415,7 +418,7 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     # A、B等S: the items share the class noun S
     mm = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?(?:一批)?$", before)
     if mm:
-        items = _items_before(before[: mm.start()], rules)
+        items = _items_before(before[: mm.start()], rules, _boundaries(sentence))
         generic_tail = _is_generic(m.name, m.type, rules)
         out = []
         for it_start, it in items:
@@ -432,11 +435,11 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             out.append(m)
         return out
     # A、B、C + shared type word on the last item
-    if before.endswith(_ITEM_SEP) or _last_item_is_list(before):
-        items = _items_before(before, rules)
+    if before.endswith(_ITEM_SEP):
+        head, suffix = _split_last(m.name, rules)
+        items = _items_before(before, rules, _boundaries(sentence)) if head and suffix else []
         if items:
             out = [m]
-            head, suffix = _split_last(m.name, rules)
             if head and suffix:
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
@@ -452,11 +455,7 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     return [m]
 
 
-def _last_item_is_list(before: str) -> bool:
-    return False
-
-
-def _items_before(text: str, rules: Rules) -> list[tuple[int, str]]:
+def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -> list[tuple[int, str]]:
     """The enumeration items that end ``text`` (A、B、C), with their offsets, left to right."""
     items: list[tuple[int, str]] = []
     end = len(text)
@@ -465,7 +464,7 @@ def _items_before(text: str, rules: Rules) -> list[tuple[int, str]]:
             end -= 1
         elif items:
             break
-        start = _left_edge(text, end, rules)
+        start = _left_edge(text, end, rules, cuts)
         item = text[start:end]
         if not item or len(item) > 30:
             break
