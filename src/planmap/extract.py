@@ -270,6 +270,20 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
     return i
 
 
+def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
+    """功能和保健食品产业园 / 装备制造及新型建材产业园: a short modifier joined by 和/及/与 that is
+    not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart."""
+    if left < 2 or sentence[left - 1] not in "和及与":
+        return left
+    start = _left_edge(sentence, left - 1, rules)
+    part = sentence[start:left - 1]
+    if not part or len(part) > 8 or not re.fullmatch(rf"[{_CJK}]+", part):
+        return left
+    if rules.type_re.search(part) or re.search(rf"{_NUM}", part) or part[-1] in "区园城地带站场馆院所库心":
+        return left  # the part is a name of its own (…示范区和…产业园)
+    return start
+
+
 def _strip_left_noise(name: str) -> str:
     return name.lstrip("—-·、 ")
 
@@ -297,6 +311,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         qual_end = _qualifiers_end(sentence, name_end)
         left = _left_edge(sentence, ts, rules)
+        left = _join_conjoined_modifier(sentence, left, rules)
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
         left = qual_end - len(name)
@@ -618,11 +633,28 @@ _RANKS = re.compile(r"(国家级|国家|省级|市级|区级|县级)")
 
 
 def coref_key(name: str) -> str:
-    """Names that differ only by rank words, brackets or punctuation are one project."""
+    """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
+    leading place (西丰县通用机场 / 西丰通用机场) are one project."""
     key = re.sub(r"[（(][^）)]*[）)]", "", name)
+    key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
     key = re.sub(r"[\s、，,·—\-“”\"']", "", key)
     return key
+
+
+def _short_place_prefix(name: str) -> str:
+    from planmap.gazetteer import default_gazetteer
+    from planmap.places import admin_prefix
+
+    prefix = admin_prefix(name)
+    if not prefix:
+        return name
+    gaz = default_gazetteer()
+    shorts = []
+    for m in sorted(gaz.scan(prefix), key=lambda m: m.start):
+        unit = m.candidates[0] if m.candidates else None
+        shorts.append(unit.short if unit is not None and hasattr(unit, "short") and unit.short else m.text)
+    return ("".join(shorts) if shorts else prefix) + name[len(prefix):]
 
 
 def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
