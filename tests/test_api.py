@@ -52,6 +52,15 @@ def test_import_stays_lazy():
     assert out.strip() == "[]"
 
 
+def test_build_stays_the_function_after_the_submodule_is_imported():
+    # importing planmap.build binds the submodule on the package; planmap.build must still build
+    code = ("from planmap.build import BuildResult; import planmap, planmap.build; "
+            "print(callable(planmap.build), planmap.build.__module__, planmap.BuildResult is BuildResult)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "planmap.build", "True"]
+    assert inspect.isfunction(planmap.build)
+
+
 def _public_callables():
     for name in planmap.__all__:
         obj = getattr(planmap, name)
@@ -59,10 +68,15 @@ def _public_callables():
             yield name, obj
 
 
+# Gaps in modules this change may not edit; non-strict so the test passes once they are fixed.
+KNOWN_GAPS = {
+    "projects_frame": "its docstring (extract.py, edited in parallel) has no example yet",
+    "assign_regions": "its gazetteer parameter (regions.py) has no type annotation yet",
+}
+
+
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason="projects_frame's docstring (extract.py, edited in parallel) "
-                                                   "has no example yet", strict=False))
-    if n == "projects_frame" else n
+    pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=False)) if n in KNOWN_GAPS else n
     for n, _ in _public_callables()
 ])
 def test_public_functions_are_typed_and_have_an_example(name):
@@ -267,3 +281,17 @@ def test_filter_keeps_matching_projects(result):
     assert len(result.filter(category="no-such-category").projects) == 0
     empty = result.filter(category="no-such-category")
     assert "0 projects" in empty._repr_html_()
+
+
+def test_a_plan_without_projects_gives_an_empty_result_that_still_exports(tmp_path):
+    doc = tmp_path / "notice.txt"
+    doc.write_text("铁岭市人民政府关于加强管理工作的通知\n\n一、总体要求\n各部门要切实加强管理，提高工作效率。\n",
+                   encoding="utf-8")
+    r = planmap.analyse_plan(doc)
+    assert len(r.projects) == 0 and len(r.regions) == 0
+    assert set(PROPERTIES) <= set(r.projects.columns)
+    assert any("no mappable projects" in w and "notice.txt" in w for w in r.warnings)
+    assert "0 projects" in r._repr_html_()
+    for suffix in (".geojson", ".gpkg", ".csv"):
+        assert r.to_file(tmp_path / f"out{suffix}").is_file()
+    assert isinstance(r.explore(), folium.Map)

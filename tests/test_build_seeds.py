@@ -206,11 +206,14 @@ def test_regions_csv_has_a_row_per_county_and_city_with_counts(built, plan_featu
     assert county_rows == set(in_county)
     for code, ids in in_county.items():
         assert int(by_code[code]["projects"]) == len(ids), (code, by_code[code]["name"])
-    # a row for every city of those counties, counting at least the projects in its counties
-    for city in set(city_of.values()):
+    # a row for every city of those counties or named by a project, counting the projects in
+    # its counties and those placed at city level there
+    cities = set(city_of.values()) | {p["city_adcode"] for p in feats if p["city_adcode"]}
+    for city in cities:
         assert city in by_code and by_code[city]["level"] == "city", city
         ids = set().union(*(in_county[c] for c, cc in city_of.items() if cc == city))
-        assert int(by_code[city]["projects"]) >= len(ids), (city, by_code[city]["name"])
+        ids |= {p["id"] for p in feats if p["city_adcode"] == city}
+        assert int(by_code[city]["projects"]) == len(ids), (city, by_code[city]["name"])
         km = sum(float(by_code[c]["line_km"]) for c, cc in city_of.items() if cc == city)
         assert float(by_code[city]["line_km"]) == pytest.approx(km, abs=0.01), city
     # and the BuildResult says the same
@@ -322,12 +325,9 @@ def test_generic_name_in_two_provinces_is_two_registry_entries(small_build):
         assert len(entry) == 1 and entry[0]["n_plans"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG regions.region_table counts a project only through its county_adcodes, so a project "
-    "placed at city precision (county_adcodes == [], city_adcode set) is in no region row: "
-    "人民公园 in a 新乡市 plan (city_adcode 410700) gives no 410700 row at all (so no region map "
-    "and no index entry for 新乡市), and 人民公园 in a 沈阳市 plan is not counted in the 210100 row"))
 def test_city_level_projects_are_counted_in_their_city_row(small_build):
+    # regression: region_table once counted projects only through county_adcodes, so 人民公园
+    # placed at city precision in 新乡市 (410700) gave no 410700 row, map or index entry
     by_code = {r["adcode"]: r for r in small_build.regions}
     g = small_build.projects
     for city in sorted(set(g["city_adcode"]) - {""}):

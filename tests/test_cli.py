@@ -144,3 +144,16 @@ def test_extract_only_bad_files(tmp_path, capsys):
     captured = capsys.readouterr()
     assert rc != 0
     assert str(tmp_path / "nowhere.txt") in captured.err
+
+
+def test_geocode_prints_candidates_best_first(capsys):
+    assert main(["geocode", "朝阳", "--region", "210000"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split()[:3] == ["method", "precision", "conf"]
+    assert "朝阳市" in lines[1]  # Liaoning's 朝阳 first under a Liaoning prior
+    assert any("朝阳区" in line for line in lines[2:])  # Beijing's is still listed as a candidate
+
+
+def test_geocode_with_an_unknown_region_is_a_clear_error(capsys):
+    assert main(["geocode", "朝阳", "--region", "999999"]) == 2
+    assert "999999" in capsys.readouterr().err

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SEEDS  # the seeds_dir folder; module-scoped fixtures cannot use seeds_dir
 from planmap.build import build
-from render_browser import ARGS, Trace, browser, distinct_colours, screenshot, wait_ready  # noqa: F401
+from render_browser import Trace, browser, distinct_colours, screenshot, wait_ready  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -147,11 +147,21 @@ def test_plan_maps_draw_every_project_cleanly_offline(built, viewer):
 # ------------------------------------------------------------------ region maps
 
 
-def _expected_region_ids(feats: list[dict], region: dict) -> set[str]:
-    """The projects build._write_maps hands to a region map."""
-    if region["level"] == "city":
-        return {p["id"] for p in feats if p["city_adcode"] == region["adcode"]}
-    return {p["id"] for p in feats if region["adcode"] in p["county_adcodes"]}
+def _region_ids(feats: list[dict], region: dict, county_city: dict[str, str]) -> tuple[set[str], set[str]]:
+    """(must, may): the projects a region map has to draw, and those it may draw.
+
+    A county map draws exactly the projects whose county_adcodes hold the county. A city map
+    draws at least those whose city_adcode is the city (build._write_maps selects them so)
+    and at most those plus the ones running through one of its counties (the rows that
+    regions.csv counts; see the xfail test below for why the two differ today).
+    """
+    code = region["adcode"]
+    if region["level"] == "county":
+        ids = {p["id"] for p in feats if code in p["county_adcodes"]}
+        return ids, ids
+    must = {p["id"] for p in feats if p["city_adcode"] == code}
+    may = must | {p["id"] for p in feats if any(county_city.get(c) == code for c in p["county_adcodes"])}
+    return must, may
 
 
 def test_region_maps_draw_their_projects_cleanly_offline(built, viewer):
@@ -159,14 +169,16 @@ def test_region_maps_draw_their_projects_cleanly_offline(built, viewer):
     assert built.regions
     on_disk = {p.stem for p in (built.out / "regions").glob("*.html")}
     assert on_disk == {r["adcode"] for r in built.regions}
+    county_city = {r["adcode"]: r["city_adcode"] for r in built.regions if r["level"] == "county"}
     for region in built.regions:
-        expected = _expected_region_ids(feats, region)
-        if region["level"] == "county":
-            assert len(expected) == region["projects"], region  # regions.csv agrees with the county map
-        trace = viewer.open(built.out / "regions" / f"{region['adcode']}.html")
+        must, may = _region_ids(feats, region, county_city)
         what = f"{region['adcode']} {region['name']} ({region['level']})"
-        assert viewer.page.evaluate("() => planmap.count()") == len(expected), what
-        assert set(viewer.drawn_ids()) == expected, what
+        if region["level"] == "county":
+            assert len(must) == region["projects"], what  # regions.csv agrees with the county map
+        trace = viewer.open(built.out / "regions" / f"{region['adcode']}.html")
+        drawn = viewer.drawn_ids()
+        assert viewer.page.evaluate("() => planmap.count()") == len(drawn), what
+        assert must <= set(drawn) <= may, (what, "missing", must - set(drawn), "extra", set(drawn) - may)
         _assert_clean(trace, what)
 
 
@@ -215,8 +227,9 @@ def cross_city(tmp_path_factory):
     g = result.projects
     row = g[g["name"] == "沈铁城际铁路"]
     assert len(row) == 1
-    # the line runs through 铁岭县 (211221, city 211200) but is filed under 沈阳市 (210100)
-    assert "211221" in row["county_adcodes"].iloc[0] and row["city_adcode"].iloc[0] == "210100"
+    # the line runs through counties of two cities (沈阳市 and 铁岭市) and has one city_adcode
+    cities = {r["city_adcode"] for r in result.regions if r["adcode"] in row["county_adcodes"].iloc[0]}
+    assert cities == {"210100", "211200"}, cities
     return result
 
 
@@ -226,8 +239,9 @@ def cross_city(tmp_path_factory):
     "is drawn on the 211221 county map and counted in the 铁岭市 (211200) row of regions.csv, but "
     "its city_adcode is 210100 (沈阳市, where most of its km lie), so regions/211200.html draws 0 "
     "projects; render.region_projects' 'any of its counties' test (code in county_adcodes) cannot "
-    "catch it either, as a city code is never a county code. In the seeds: 沈本轨道交通 "
-    "(210503 溪湖区) is missing from the 本溪市 210500 map"))
+    "catch it either, as a city code is not a county code. In the seed build the 铁岭市 map (211200) "
+    "misses 沈铁城际铁路, 沈铁二号线, 沈阳至金宝屯铁路（调兵山段）, 万泉河 ... of the 铁岭 plan itself, "
+    "and the 本溪市 map (210500) misses 沈本轨道交通 (溪湖区 210503)"))
 def test_city_map_shows_every_project_in_its_counties(cross_city, viewer):
     for region in cross_city.regions:
         if region["level"] != "city":

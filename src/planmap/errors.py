@@ -29,5 +29,12 @@ class GazetteerError(PlanmapError):
     """A gazetteer file or row is malformed; the message names the file and row."""
 
 
+class UnknownRegionError(GazetteerError, KeyError):
+    """An adcode the administrative table does not know."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class BuildError(PlanmapError):
     """Nothing could be built from the documents given."""

@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from planmap.errors import GazetteerError
+from planmap.errors import GazetteerError, UnknownRegionError
 from planmap.models import Region
 from planmap.paths import geodata_dir
 
@@ -308,7 +308,8 @@ class Gazetteer:
             if code not in self.admin.remap:
                 break
             code = self.admin.remap[code]
-        raise KeyError(f"unknown adcode {adcode!r} (not in {self.folder / 'admin_units.csv'})")
+        raise UnknownRegionError(f"unknown adcode {adcode!r}: not a province, city or county code in "
+                                 f"{self.folder / 'admin_units.csv'} (use a 6-digit GB/T 2260 code such as 211200)")
 
     def canonical(self, adcode: str) -> str:
         """The current adcode for an old one (identity for current codes)."""
