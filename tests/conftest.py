@@ -32,3 +32,7 @@ def seed(seeds_dir: Path) -> Callable[[str], Path]:
         return matches[0]
 
     return find
+
+
+# One browser for the whole session, shared by every module that opens maps.
+from render_browser import browser, page_factory  # noqa: E402,F401

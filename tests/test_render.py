@@ -15,7 +15,7 @@ import render_synth as synth
 from planmap import render
 from planmap.errors import PlanmapError
 from planmap.mapelements import js_literal
-from render_browser import browser, distinct_colours, page_factory, screenshot, wait_ready  # noqa: F401
+from render_browser import distinct_colours, screenshot, wait_ready
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SEEDS  # the seeds_dir folder; module-scoped fixtures cannot use seeds_dir
 from planmap.build import build
-from render_browser import Trace, browser, distinct_colours, screenshot, wait_ready  # noqa: F401
+from render_browser import Trace, distinct_colours, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -153,7 +153,7 @@ def _region_ids(feats: list[dict], region: dict, county_city: dict[str, str]) ->
     A county map draws exactly the projects whose county_adcodes hold the county. A city map
     draws at least those whose city_adcode is the city (build._write_maps selects them so)
     and at most those plus the ones running through one of its counties (the rows that
-    regions.csv counts; see the xfail test below for why the two differ today).
+    regions.csv counts).
     """
     code = region["adcode"]
     if region["level"] == "county":
@@ -233,15 +233,6 @@ def cross_city(tmp_path_factory):
     return result
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG build._write_maps selects a city map's projects by city_adcode alone "
-    "(gdf['city_adcode'] == city): 沈铁城际铁路 in a 铁岭市 plan runs through 铁岭县 (211221) and "
-    "is drawn on the 211221 county map and counted in the 铁岭市 (211200) row of regions.csv, but "
-    "its city_adcode is 210100 (沈阳市, where most of its km lie), so regions/211200.html draws 0 "
-    "projects; render.region_projects' 'any of its counties' test (code in county_adcodes) cannot "
-    "catch it either, as a city code is not a county code. In the seed build the 铁岭市 map (211200) "
-    "misses 沈铁城际铁路, 沈铁二号线, 沈阳至金宝屯铁路（调兵山段）, 万泉河 ... of the 铁岭 plan itself, "
-    "and the 本溪市 map (210500) misses 沈本轨道交通 (溪湖区 210503)"))
 def test_city_map_shows_every_project_in_its_counties(cross_city, viewer):
     for region in cross_city.regions:
         if region["level"] != "city":

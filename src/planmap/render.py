@@ -588,9 +588,10 @@ def region_projects(projects: gpd.GeoDataFrame, region_adcode: str, level: str) 
     code = str(region_adcode)
     if len(projects) == 0:
         return projects
-    in_county = projects.apply(lambda r: code in _adcodes(r), axis=1)
     if level == "county":
-        return projects[in_county]
+        return projects[projects.apply(lambda r: code in _adcodes(r), axis=1)]
+    # a city holds the projects filed under it and every project crossing one of its counties
+    in_county = projects.apply(lambda r: any(c[:4] == code[:4] for c in _adcodes(r)), axis=1)
     city = projects["city_adcode"].astype(str) == code if "city_adcode" in projects else in_county & False
     return projects[city | in_county]
 
