@@ -146,7 +146,7 @@ def _write_exports(out: Path, plans, gdf, counties, registry, regions) -> list[P
 
 
 def _write_maps(out: Path, plans, gdf, counties, regions, tiles: str, offline: bool) -> list[Path]:
-    from planmap.render import render_index, render_plan_map, render_region_map
+    from planmap.render import region_projects, render_index, render_plan_map, render_region_map
 
     files = []
     plan_rows = []
@@ -160,14 +160,10 @@ def _write_maps(out: Path, plans, gdf, counties, regions, tiles: str, offline: b
                           "counts": sub["category"].value_counts().sort_index().to_dict()})
     region_rows = []
     for r in regions:
-        if r["level"] == "city":
-            mask = gdf["city_adcode"] == r["adcode"]
-            shown = counties[counties["city_adcode"] == r["adcode"]]
-        else:
-            mask = gdf["county_adcodes"].map(lambda cs, a=r["adcode"]: a in cs)
-            shown = counties[counties["adcode"] == r["adcode"]]
-        files.append(render_region_map(gdf[mask], shown, r["adcode"], r["name"], r["level"],
-                                       out / "regions" / f"{r['adcode']}.html", tiles=tiles, offline=offline))
+        shown = counties[counties["city_adcode" if r["level"] == "city" else "adcode"] == r["adcode"]]
+        files.append(render_region_map(region_projects(gdf, r["adcode"], r["level"]), shown, r["adcode"], r["name"],
+                                       r["level"], out / "regions" / f"{r['adcode']}.html", tiles=tiles,
+                                       offline=offline))
         region_rows.append({"adcode": r["adcode"], "name": r["name"], "level": r["level"], "counts": r["counts"]})
     files.append(render_index(plan_rows, region_rows, out / "index.html"))
     return files
