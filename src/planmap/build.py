@@ -47,7 +47,8 @@ class BuildResult:
 
 
 def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = "osm", offline: bool = False,
-          overrides: str | None = None, maps: bool = True, progress: bool = False) -> BuildResult:
+          overrides: str | None = None, maps: bool = True, progress: bool = False,
+          boundaries: str | None = None) -> BuildResult:
     """Build maps and GIS exports for plan documents (files or folders) into ``out``.
 
     >>> result = build(["plan.txt"], out="maps")        # doctest: +SKIP
@@ -96,7 +97,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"])]
     provinces = {p.home_region.adcode[:2] + "0000" for p in plans if p.home_region}
     counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs},
-                            geocoder.gaz)
+                            geocoder.gaz, boundaries)
     gdf = assign_regions(gdf, counties, geocoder.gaz)
     gdf, registry = assign_registry(gdf)
     regions = region_table(gdf, geocoder.gaz)
@@ -170,14 +171,15 @@ def _write_maps(out: Path, plans, gdf, counties, regions, tiles: str, offline: b
 
 
 def run_build(paths: list[Path], out: Path, *, tiles: str = "osm", offline: bool = False,
-              overrides: str | None = None, progress: bool = True) -> int:
+              overrides: str | None = None, progress: bool = True, boundaries: str | None = None) -> int:
     """The ``planmap build`` command: build, print a summary table, return the exit code."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(stderr=False)
     try:
-        result = build(paths, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress)
+        result = build(paths, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
+                       boundaries=boundaries)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

