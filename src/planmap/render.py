@@ -270,6 +270,12 @@ def _feature_geometry(geom: Any, solid: bool, nd: int = 6) -> tuple[str, Any] | 
     if geom is None or geom.is_empty:
         return None
     if not solid:
+        if geom.geom_type in ("LineString", "MultiLineString"):
+            # a route between roughly placed ends: its course is worth showing, faintly
+            parts = [geom] if geom.geom_type == "LineString" else list(geom.geoms)
+            mid = geom.interpolate(0.5, normalized=True) if geom.geom_type == "LineString" \
+                else geom.representative_point()
+            return "rline", {"line": [_latlng(g.coords, nd) for g in parts], "at": [round(mid.y, nd), round(mid.x, nd)]}
         p = geom if geom.geom_type == "Point" else geom.representative_point()
         return "ring", [round(p.y, nd), round(p.x, nd)]
     t = geom.geom_type
@@ -398,7 +404,7 @@ def legend_html(features: list[dict], choropleth_rows: list[tuple[str, str]] | N
     """Legend HTML (escaped): categories present with counts, precision symbols, choropleth."""
     st = load_styles()
     by_cat = Counter(f["c"] for f in features)
-    line_cats = {f["c"] for f in features if f["k"] == "line"}
+    line_cats = {f["c"] for f in features if f["k"] in ("line", "rline")}
     rows, lines = [], []
     for key, c in st.categories.items():
         if not by_cat.get(key):
@@ -422,6 +428,8 @@ def legend_html(features: list[dict], choropleth_rows: list[tuple[str, str]] | N
         '<li><span class="pm-badge pm-solid" style="background:#666">●</span><span>实心：精确或近似位置</span></li>'
         '<li><span class="pm-badge pm-hollow" style="border-color:#666;color:#666">○</span>'
         '<span class="pm-ring-sample"></span><span>空心+虚线圈：只知所在行政区，不是项目位置</span></li>'
+        '<li><span class="pm-badge pm-hollow" style="border-color:#666;color:#666">○</span>'
+        '<span>空心+细点线：只知两端所在行政区的大致走向</span></li>'
         f'</ul><p class="pm-note">圈半径表示不确定范围：{rings}</p>'
     )
     chor = ""

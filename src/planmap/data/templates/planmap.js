@@ -17,17 +17,18 @@
 
   function badge(f, st) {
     var el = document.createElement("div");
-    el.className = "pm-badge " + (f.k === "ring" ? "pm-hollow" : "pm-solid");
+    var hollow = f.k === "ring" || f.k === "rline";
+    el.className = "pm-badge " + (hollow ? "pm-hollow" : "pm-solid");
     el.textContent = st.glyph;
-    el.style.borderColor = f.k === "ring" ? st.color : "#ffffff";
-    if (f.k === "ring") { el.style.color = st.color; } else { el.style.background = st.color; }
+    el.style.borderColor = hollow ? st.color : "#ffffff";
+    if (hollow) { el.style.color = st.color; } else { el.style.background = st.color; }
     el.setAttribute("data-pm-key", String(f.key));
     el.setAttribute("data-pm-id", f.id);
     return el;
   }
 
-  function marker(f, st) {
-    return L.marker(f.g, {
+  function marker(f, st, at) {
+    return L.marker(at || f.g, {
       icon: L.divIcon({className: "pm-icon", html: badge(f, st), iconSize: [22, 22],
                        iconAnchor: [11, 11], popupAnchor: [0, -10], tooltipAnchor: [12, 0]}),
       riseOnHover: true
@@ -53,6 +54,14 @@
       return L.featureGroup([ring, marker(f, st)]);
     }
     if (f.k === "line") { return line(f, st); }
+    if (f.k === "rline") {
+      // a route known only by the units at its ends: a faint dashed course and a hollow badge
+      return L.featureGroup([
+        L.polyline(f.g.line, {color: st.color, weight: 2.5, dashArray: "2 7", opacity: 0.75, interactive: false}),
+        L.polyline(f.g.line, {weight: 14, opacity: 0, className: "pm-hit"}),
+        marker(f, st, f.g.at)
+      ]);
+    }
     return L.featureGroup([L.polygon(f.g, {color: st.color, weight: 2, fillColor: st.color, fillOpacity: 0.3})]);
   }
 
@@ -64,7 +73,7 @@
       layer.pmKey = f.key;
       layer.pmId = f.id;
       layer.bindPopup(f.p, {maxWidth: 380, minWidth: 260, autoPanPadding: [30, 30], className: "pm-popup-wrap"});
-      layer.bindTooltip(f.t, {direction: "top", sticky: f.k === "line" || f.k === "area", className: "pm-tip"});
+      layer.bindTooltip(f.t, {direction: "top", sticky: f.k === "line" || f.k === "rline" || f.k === "area", className: "pm-tip"});
       groups[f.c].addLayer(layer);
       pm.layers[f.key] = layer;
       pm.groups[f.key] = groups[f.c];
