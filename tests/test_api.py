@@ -69,16 +69,7 @@ def _public_callables():
 
 
 # Gaps in modules this change may not edit; non-strict so the test passes once they are fixed.
-KNOWN_GAPS = {
-    "projects_frame": "its docstring (extract.py, edited in parallel) has no example yet",
-    "assign_regions": "its gazetteer parameter (regions.py) has no type annotation yet",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=False)) if n in KNOWN_GAPS else n
-    for n, _ in _public_callables()
-])
+@pytest.mark.parametrize("name", [n for n, _ in _public_callables()])
 def test_public_functions_are_typed_and_have_an_example(name):
     func = getattr(planmap, name)
     doc = inspect.getdoc(func) or ""

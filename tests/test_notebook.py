@@ -17,7 +17,11 @@ NOTEBOOK = NOTEBOOKS / "explore.ipynb"
 def _generator():
     spec = importlib.util.spec_from_file_location("make_notebook", NOTEBOOKS / "make_notebook.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in notebooks/
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = dont_write
     return module
 
 

@@ -51,6 +51,13 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
           boundaries: str | None = None) -> BuildResult:
     """Build maps and GIS exports for plan documents (files or folders) into ``out``.
 
+    ``tiles``: "osm" (default), "gaode" (data shifted to GCJ-02 for display) or "none";
+    ``offline``: no tiles (map code is always inlined); ``overrides``: a features CSV whose rows
+    win over the shipped gazetteer; ``maps``: also write the HTML maps; ``progress``: a
+    progress bar on a terminal; ``boundaries``: "simplified" or "full" county polygons.
+    One unreadable document is recorded in ``failures`` and skipped; :class:`BuildError` only
+    when nothing could be built.
+
     >>> result = build(["plan.txt"], out="maps")        # doctest: +SKIP
     >>> len(result.projects), result.files[0]            # doctest: +SKIP
     """

@@ -67,7 +67,7 @@ def read_document(path: str | Path) -> Document:
             hint += "; save it as .docx"
         raise DocumentError(p, f"unsupported format {p.suffix or '(no extension)'!r}", hint)
     if not p.is_file():
-        raise DocumentError(p, "file not found")
+        raise DocumentError(p, "file not found", "check the path; folders are read with planmap build FOLDER")
     warnings: list[str] = []
     encoding: str | None = None
     if fmt == "txt":

@@ -167,7 +167,11 @@ def extract_projects(plan: Plan) -> list[Project]:
 
 
 def projects_frame(projects: list[Project]) -> "pd.DataFrame":
-    """A pandas view of extracted projects, one row each."""
+    """A pandas view of extracted projects, one row each, for review in a notebook.
+
+    >>> df = projects_frame(extract_projects(read_plan("plan.txt")))   # doctest: +SKIP
+    >>> df[["name", "category", "section", "deadline"]].head()          # doctest: +SKIP
+    """
     import pandas as pd
 
     rows = []

