@@ -115,3 +115,21 @@ def test_nothing_buildable_is_an_error(tmp_path, capsys):
     with pytest.raises(BuildError, match="empty.txt"):
         build([bad], out=tmp_path / "out", maps=False)
     assert main(["build", str(bad), "--out", str(tmp_path / "out2"), "-q"]) == 1
+
+
+def test_geojson_polygons_are_counter_clockwise_and_rounded(tmp_path):
+    import shapely
+    from shapely.geometry import Polygon
+
+    from planmap.export import write_geojson
+
+    clockwise = Polygon([(123.0, 42.0), (123.0, 42.1234567891), (123.1, 42.1), (123.1, 42.0)])
+    assert not clockwise.exterior.is_ccw
+    gdf = gpd.GeoDataFrame([{k: None for k in PROPERTIES} | {"id": "a", "name": "甲园", "confidence": 0.5,
+                                                              "county_adcodes": [], "counties": []}],
+                           geometry=[clockwise], crs="EPSG:4326")
+    out = write_geojson(gdf, tmp_path / "a.geojson")
+    geom = json.loads(out.read_text(encoding="utf-8"))["features"][0]["geometry"]
+    ring = shapely.geometry.shape(geom).exterior
+    assert ring.is_ccw
+    assert all(round(x, 6) == x and round(y, 6) == y for x, y in ring.coords)

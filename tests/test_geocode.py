@@ -90,3 +90,13 @@ def test_admin_centroid_joins_back_to_its_own_county(geocoder):
     gdf = assign_regions(gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326"))
     assert gdf["join_agrees"].all()
     assert [c[0] for c in gdf["county_adcodes"]] == [r["placed_counties"][0] for r in rows]
+
+
+def test_a_town_named_in_two_provinces_follows_the_prior(geocoder):
+    liaoning = geocoder.place(_project("西丰镇文化站"), _plan("211200", "铁岭市", "city"))
+    assert liaoning.counties == ["211223"]
+    other = geocoder.gaz.towns_named("西丰镇", county="230000")
+    assert other, "a 西丰镇 exists in Heilongjiang too"
+    hlj_city = geocoder.gaz.unit(other[0].county_adcode).city_adcode
+    heilongjiang = geocoder.place(_project("西丰镇文化站"), _plan(hlj_city, "", "city"))
+    assert heilongjiang.counties == [other[0].county_adcode]

@@ -58,10 +58,20 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
+def _raw_rules() -> dict:
+    with open(package_data("categories.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    return frozenset(_context()["not_names"])
+
+
+@lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The category and naming rules shipped in ``data/categories.toml``."""
-    with open(package_data("categories.toml"), "rb") as fh:
-        raw = tomllib.load(fh)
+    raw = _raw_rules()
     types: dict[str, TypeWord] = {}
     for block in raw["types"]:
         for w in block["words"]:
@@ -86,41 +96,11 @@ def load_rules() -> Rules:
     )
 
 
-# Type words that are also common words need their own context checks (right neighbour).
-_BAD_RIGHT = {
-    "路": "网径线长面况演子上",
-    "街": "道区巷头面景",
-    "线": "路上索条性缆",
-    "连接线": "上",
-    "小学": "校",
-    "中学": "校",
-    "新城": "市镇",
-    "河": "南北流湖道长岸段口套西东",
-    "江": "苏西南北流湖",
-    "桥": "头涵梁",
-    "城际": "连交",
-    "高速": "发增运成度",
-    "新区": "",
-    "湿地": "公化保",
-    "园区": "化",
-    "基地": "化",
-    "小区": "配",
-    "公路": "网",
-}
-_MAX_NAME = 40  # longer "names" are runaway spans, not names
-_SCOPE_TERMS = ("都市圈", "经济区", "经济带", "城市群")
-_BAD_LEFT = {
-    "路": "线道思出门套网铁公马",
-    "街": "背",
-    "线": "沿管曲战",
-}
-_BAD_WHOLE = {
-    "思路", "道路", "出路", "门路", "一带一路", "背街", "新路", "老路", "公路", "铁路", "高速", "高铁", "城际",
-    "红线", "底线", "一线", "沿线", "前线", "主线", "专线", "热线", "路线", "航线", "防线", "界线", "连线",
-    "干线", "支线", "管线", "生命线", "黄金线", "地铁", "轻轨", "河", "江", "街", "路", "桥", "线",
-    "母亲河", "中小学", "线路", "架空线",
-    "新城", "新区", "小镇", "园区", "基地", "市场", "公园", "湿地", "景区", "集聚区", "开发区", "产业园",
-}
+def _context() -> dict:
+    """Context rules for type words that are also common words (data/categories.toml [context])."""
+    return _raw_rules()["context"]
+
+
 _ROAD_NAME = re.compile(
     rf"^(?:[A-Z]\d{{1,4}}|[{_CJK}]{{1,3}}[二三四五六七八九十\d]+|[{_CJK}]{{1,5}}[一二三四五六七八九十\d]+号|[{_CJK}]{{2}})线$")
 # After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
@@ -208,7 +188,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         # prefer the longest type word ending at the same place further right (产业园 -> 产业园区)
         right = sentence[m.end(): m.end() + 1]
         left = sentence[m.start() - 1: m.start()] if m.start() else ""
-        if (right and right in _BAD_RIGHT.get(word, "")) or (left and left in _BAD_LEFT.get(word, "")):
+        if (right and right in _context()["not_before"].get(word, "")) or (left and left in _context()["not_after"].get(word, "")):
             pos = m.start() + 1
             continue
         if len(word) >= 2 and m.end() not in _boundaries(sentence) and right:
@@ -526,7 +506,7 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
         a, b = m.group(1), m.group(2)
         a = a[_left_edge(a, len(a), rules):]
         b = b[_left_edge(b, len(b), rules):]
-        if len(a) < 3 or len(b) < 3 or a in _BAD_WHOLE or b in _BAD_WHOLE:
+        if len(a) < 3 or len(b) < 3 or a in _not_names() or b in _not_names():
             continue
         if _is_generic(a, rules.types["路"], rules) or _is_generic(b, rules.types["路"], rules) \
                 or re.search(r"(道路|公路|干线)$", a + "|" + b):
@@ -562,7 +542,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.places import is_admin_name, has_place_name
 
     name = m.name
-    if len(name) < 2 or len(name) > _MAX_NAME or name in _BAD_WHOLE:
+    if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
         return False
     if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
         return False
@@ -572,7 +552,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     for w in rules.not_project:
         if w in name:
-            if w in _SCOPE_TERMS and m.type.strength != "weak":
+            if w in _context()["scope_terms"] and m.type.strength != "weak":
                 from planmap.places import has_place_name
 
                 rest = name[name.index(w) + len(w):]

@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
-_GENERIC_ZONES = ("高新区", "开发区", "经开区", "新城", "新区", "大学城", "体育公园", "科技城", "综保区", "自贸区")
-# Town stems that are ordinary words: never read them as a town without its 镇/乡.
-_STEM_STOP = frozenset({"城关", "开发区", "工业园区", "经济开发区", "新区", "中心", "城区", "东城", "西城", "南城",
-                        "北城", "新华", "建设", "发展", "幸福", "和平", "胜利", "前进", "光明", "人民", "解放",
-                        "工业", "农业", "科技", "文化", "高新", "民主", "团结", "友谊", "长安", "永安"})
 _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
+
+
+def _place_rules() -> dict:
+    """Place-name rules (data/categories.toml [places])."""
+    from planmap.extract import _raw_rules
+
+    return _raw_rules()["places"]
 
 
 @dataclass
@@ -140,7 +142,7 @@ class Geocoder:
         for county in counties:
             for town in self.gaz.towns_in_county(county) if hasattr(self.gaz, "towns_in_county") else []:
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
-                if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _STEM_STOP \
+                if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _place_rules()["town_stem_stop"] \
                         and not self.gaz.units_named(stem):
                     by_stem.setdefault(stem, []).append(town)
         unique = {k: v[0] for k, v in by_stem.items() if len(v) == 1}
@@ -356,7 +358,7 @@ class Geocoder:
         prior = plan.home_region if plan else None
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
-        generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _GENERIC_ZONES)
+        generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
 
         # 1. a named feature
         if not generic:
