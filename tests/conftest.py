@@ -10,15 +10,20 @@ import pytest
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
-@pytest.fixture
-def seeds_dir() -> Path:
-    """The seeds folder; a missing folder fails under CI and skips elsewhere."""
-    if not SEEDS.is_dir():
-        message = f"seed documents not found at {SEEDS} (expected ../shared/seeds next to the repo)"
+def require_folder(path: Path, what: str) -> Path:
+    """A folder outside the repo that tests read: missing, it fails under CI and skips elsewhere."""
+    if not path.is_dir():
+        message = f"{what} not found at {path}"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    return SEEDS
+    return path
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The seeds folder; a missing folder fails under CI and skips elsewhere."""
+    return require_folder(SEEDS, "seed documents (expected ../shared/seeds next to the repo)")
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from pathlib import Path
 
 import geopandas as gpd
 import pyogrio

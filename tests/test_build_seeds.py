@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyogrio
 import pytest
 
-from conftest import SEEDS  # the same folder as the seeds_dir fixture (module scope needs it here)
+from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
 from planmap.build import build
 from planmap.evaluate import evaluate, format_report
 from planmap.export import PROPERTIES
@@ -26,14 +25,6 @@ GOLD = SEEDS.parent / "eval" / "gold"
 N_SEEDS = 5
 
 
-def _require(path: Path, what: str) -> Path:
-    """The seeds_dir rule at module scope: a missing folder fails under CI and skips elsewhere."""
-    if not path.is_dir():
-        message = f"{what} not found at {path}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def _is_adcode(code) -> bool:
@@ -47,7 +38,7 @@ def _read_csv(path: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def seed_paths() -> list[Path]:
-    paths = sorted(_require(SEEDS, "seed documents").glob("*.txt"))
+    paths = sorted(require_folder(SEEDS, "seed documents").glob("*.txt"))
     assert len(paths) == N_SEEDS, paths
     return paths
 
@@ -149,7 +140,7 @@ def test_every_feature_has_the_property_contract(plan_features):
 
 
 def test_build_geojson_scores_like_the_extraction_json(built, extracted, tmp_path):
-    gold = _require(GOLD, "gold annotations")
+    gold = require_folder(GOLD, "gold annotations")
     for plan_id, projects in extracted.items():
         (tmp_path / f"{plan_id}.json").write_text(
             json.dumps([p.to_dict() for p in projects], ensure_ascii=False), encoding="utf-8")
@@ -169,7 +160,7 @@ def test_build_geojson_scores_like_the_extraction_json(built, extracted, tmp_pat
 
 
 def test_region_accuracy_on_the_build_output(built):
-    report = evaluate(built.out / "data" / "plans", _require(GOLD, "gold annotations"))
+    report = evaluate(built.out / "data" / "plans", require_folder(GOLD, "gold annotations"))
     print("\n" + format_report(report))
     regions = report.overall.regions
     assert regions.n > 0

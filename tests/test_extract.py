@@ -6,7 +6,6 @@ and read with read_plan, so cleaning, outline and brackets all apply.
 from __future__ import annotations
 
 import itertools
-import time
 from pathlib import Path
 
 import pytest

@@ -1,7 +1,6 @@
 """The named-features layer: validation that names the bad row, lookup, and user overrides."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

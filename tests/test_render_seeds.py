@@ -7,14 +7,13 @@ an offline map must make none. Screenshots go to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import SEEDS  # the seeds_dir folder; module-scoped fixtures cannot use seeds_dir
+from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
 from planmap.build import build
 from render_browser import Trace, distinct_colours, screenshot, wait_ready
 
@@ -24,18 +23,11 @@ LOCAL = ("file:", "data:", "about:", "blob:")
 MAX_PLAN_MAP_BYTES = 2_000_000
 
 
-def _require(path: Path, what: str) -> Path:
-    if not path.is_dir():
-        message = f"{what} not found at {path}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    paths = sorted(_require(SEEDS, "seed documents").glob("*.txt"))
+    paths = sorted(require_folder(SEEDS, "seed documents").glob("*.txt"))
     assert len(paths) == 5, paths
     t = time.perf_counter()
     result = build(paths, out=tmp_path_factory.mktemp("seeds-maps"), maps=True, offline=True)

@@ -55,21 +55,29 @@ def _report_failures(failures: list[PlanmapError]) -> None:
             print(f"  error: {exc}", file=sys.stderr)
 
 
-def cmd_inspect(args: argparse.Namespace) -> int:
+def _each_plan(args: argparse.Namespace, handle) -> int:
+    """Run ``handle(plan)`` on every readable document; report the others; exit 1 if none read."""
     paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
     failures: list[PlanmapError] = []
     ok = 0
-    for path, plan, err in _read_all(paths):
+    for _, plan, err in _read_all(paths):
         if err:
             failures.append(err)
             continue
         ok += 1
+        handle(plan)
+    _report_failures(failures)
+    return 0 if ok else 1
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    def show(plan) -> None:
         if args.json:
             print(json.dumps(plan.to_dict(), ensure_ascii=False))
         else:
             _print_plan(plan)
-    _report_failures(failures)
-    return 0 if ok else 1
+
+    return _each_plan(args, show)
 
 
 def _print_plan(plan) -> None:
@@ -92,24 +100,19 @@ def _print_plan(plan) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     from planmap.extract import extract_projects
 
-    paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
-    failures: list[PlanmapError] = []
-    records = []
-    ok = 0
-    for path, plan, err in _read_all(paths):
-        if err:
-            failures.append(err)
-            continue
-        ok += 1
+    records: list[dict] = []
+
+    def show(plan) -> None:
         projects = extract_projects(plan)
         if args.json:
             records.extend(p.to_dict() for p in projects)
-        else:
-            print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
-            for p in projects:
-                deadline = p.deadline or ""
-                print(f"  {p.category:<15} {p.geom:<5} {p.name}  [{p.section[-24:]}] {deadline}")
-    if args.json:
+            return
+        print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
+        for p in projects:
+            print(f"  {p.category:<15} {p.geom:<5} {p.name}  [{p.section[-24:]}] {p.deadline or ''}")
+
+    code = _each_plan(args, show)
+    if args.json and code == 0:
         text = json.dumps(records, ensure_ascii=False, indent=1)
         if args.output:
             from planmap.atomic import write_text
@@ -117,8 +120,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             write_text(Path(args.output), text + "\n")
         else:
             print(text)
-    _report_failures(failures)
-    return 0 if ok else 1
+    return code
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -347,7 +347,7 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
 
 def _qualifiers_end(sentence: str, end: int) -> int:
     """Extend a name over 段/延 qualifiers and a bracketed section: 铁路（调兵山段）, 四环路棋盘山段."""
-    m = re.match(rf"[（(][^（）()]{{1,16}}[）)]", sentence[end:])
+    m = re.match(r"[（(][^（）()]{1,16}[）)]", sentence[end:])
     if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)):
         end += m.end()
     m = re.match(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段", sentence[end:])
@@ -361,7 +361,7 @@ def _qualifiers_end(sentence: str, end: int) -> int:
 
 def _bracket_aliases(sentence: str, name_end: int, qual_end: int) -> list[str]:
     tail = sentence[name_end:]
-    m = re.match(rf"[（(]([^（）()]{{2,24}})[）)]", tail)
+    m = re.match(r"[（(]([^（）()]{2,24})[）)]", tail)
     if m and re.search(r"(高速|公路|铁路|线|路)", m.group(1)) and not m.group(1).endswith("段"):
         return [m.group(1)]
     return []
@@ -375,7 +375,7 @@ def _work_after(sentence: str, end: int, rules: Rules) -> str:
     return ""
 
 
-_ROUTE = re.compile(rf"^(.{{1,12}}?)(?:至|到|—|－|-|–)(.{{1,12}}?)(?:段)?(?:城际铁路|高速铁路|铁路|高速公路|高速|公路|城际|快速路|段)")
+_ROUTE = re.compile(r"^(.{1,12}?)(?:至|到|—|－|-|–)(.{1,12}?)(?:段)?(?:城际铁路|高速铁路|铁路|高速公路|高速|公路|城际|快速路|段)")
 
 
 def _is_route(name: str) -> bool:
@@ -532,7 +532,7 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
     core = name
     if core.endswith(tw.word):
         core = core[: -len(tw.word)]
-    core = re.sub(rf"[（(][^）)]*[）)]", "", core)
+    core = re.sub(r"[（(][^）)]*[）)]", "", core)
     if not core:
         return True
     return bool(rules.generic_re.match(core))
@@ -553,8 +553,6 @@ def _keep(m: Mention, rules: Rules) -> bool:
     for w in rules.not_project:
         if w in name:
             if w in _context()["scope_terms"] and m.type.strength != "weak":
-                from planmap.places import has_place_name
-
                 rest = name[name.index(w) + len(w):]
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
