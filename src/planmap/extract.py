@@ -106,7 +106,7 @@ _ROAD_NAME = re.compile(
 # After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
 _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]|建设|改造|新建|工程|项目|治理|整治|打通|提升|对接|节点|"
                          r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延|拓宽|绿化|亮化|综合|大修|维修|加固|续建|扩建|"
-                         r"升级|畅通|贯通|通车|竣工|开工|等)")
+                         r"升级|畅通|贯通|通车|竣工|开工|快速化|改建|整修|提质|等)")
 
 
 @dataclass
@@ -356,6 +356,9 @@ def _qualifiers_end(sentence: str, end: int) -> int:
     m = re.match(r"[东西南北]延(?:线)?", sentence[end:])
     if m:
         end += m.end()
+    m = re.match(r"(?:[东西南北]院区|[东西南北]区|新院区|院区|分院)(?=[、，,。；;和及与]|$|建设|改造)", sentence[end:])
+    if m:
+        end += m.end()  # 医院东区, 医院新院区: one campus of a named facility
     return end
 
 
@@ -440,10 +443,12 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
         if items:
             out = [m]
             if head and suffix:
+                from planmap.places import admin_prefix
+
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
-                    if own:
-                        continue
+                    if own or admin_prefix(it) != it:
+                        continue  # a complete name of its own, or not a place sharing the suffix
                     mention = Mention(it + suffix, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                       m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
                     out.append(mention)

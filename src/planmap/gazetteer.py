@@ -386,7 +386,7 @@ class Gazetteer:
             start = end - len(key) + 1
             entries = self.admin.by_name[key]
             full = [u for u, k in entries if k == "full"]
-            if full:
+            if full and len(key) > 2:  # 东区, 矿区: two-character full names are as weak as short ones
                 cands, kind = entries, "full"
             else:
                 after = text[end + 1:end + 5]

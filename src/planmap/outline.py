@@ -33,6 +33,7 @@ _BRACKET_AT_END = re.compile(
     rf"[〔\[【（(]\s*{_RESP_KEYS}\s*[:：][^〔〕\[\]【】]*?[〕\]】）)]\s*[。.]?\s*$"
 )
 
+_UNIT_AFTER_NUMBER = re.compile(r"^(?:%|％|年|月|日|号|元|万|亿|个|条|项|处|座|km|公里|公顷|平方|米|吨|千)")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _ORG_LINE = re.compile(r"(人民政府|办公室|办公厅|委员会|管委会|党工委|(?<![布格结时大全开])局|厅)(印发)?$")
 _MAX_PLAIN_HEADING = 24
@@ -61,8 +62,8 @@ def _marker(line: str) -> tuple[str, str] | None:
         m = rx.match(line)
         if m:
             rest = line[m.end():].strip()
-            if not rest or rest[0] in "%％年月日号元万亿个条项处座km公":
-                return None  # "1." alone is a ledger number; "3年" is a figure
+            if not rest or _UNIT_AFTER_NUMBER.match(rest):
+                return None  # "1." alone is a ledger number; "3年" / "5公里" is a figure
             return style, m.group(0)
     return None
 
