@@ -337,3 +337,24 @@ def test_empty_and_heading_only_documents(tmp_path):
     path = tmp_path / "empty_body.txt"
     path.write_text("一、重点任务\n", encoding="utf-8")
     assert extract_projects(read_plan(path)) == []
+
+
+def test_a_named_facility_is_not_glued_to_the_next_item(tmp_path):
+    _, projects = _extract(tmp_path, "建设省人民医院东区、郑州市第一人民医院新院区。")
+    assert _names(projects) == ["省人民医院东区", "郑州市第一人民医院新院区"]
+
+
+def test_road_before_a_work_word_like_kuaisuhua(tmp_path):
+    _, projects = _extract(tmp_path, "实施中州大道、陇海路快速化改造。")
+    assert _names(projects) == ["中州大道", "陇海路"]
+
+
+def test_heading_whose_title_starts_with_gong(tmp_path):
+    from planmap.plan import read_plan
+
+    doc = tmp_path / "plan.txt"
+    doc.write_text("二、重点任务\n（一）交通设施。新建滨河路。\n（二）公共服务。建设滨河体育馆。\n", encoding="utf-8")
+    plan = read_plan(doc)
+    assert [h.title for h in plan.headings] == ["重点任务", "交通设施", "公共服务"]
+    gym = [p for p in extract_projects(plan) if p.name.endswith("体育馆")]
+    assert gym and gym[0].section == "重点任务 > 公共服务"
