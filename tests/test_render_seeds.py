@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
+from test_build_seeds import TIELING  # a small plan of our own naming 沈铁城际铁路
 from planmap.build import build
 from render_browser import Trace, distinct_colours, screenshot, wait_ready
 
@@ -202,13 +203,6 @@ def test_index_links_resolve_and_cover_every_map(built, viewer):
 
 # ------------------------------------------------------------------ region maps: known gaps (small plans of our own)
 
-TIELING = """铁岭市人民政府关于印发铁岭市融入沈阳都市圈工作方案的通知
-铁岭市人民政府
-2023年4月2日
-铁岭市融入沈阳都市圈工作方案
-一、主要任务
-（一）畅通同城交通。配合省有关部门推动沈铁城际铁路前期工作，尽早建成通车。（牵头单位：市发展改革委）
-"""
 
 
 @pytest.fixture(scope="module")

@@ -196,7 +196,6 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
             continue
         hits.append((m.start(), m.end(), rules.types[word]))
         pos = m.end()
-    # a type word directly followed by a longer one that contains it is part of it (河 + 河道治理)
     return hits
 
 
@@ -244,9 +243,7 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
         stop = next((s for s in rules.left_stops
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                      and (len(s) == 1 or i in cuts)), None)
-        if stop and i < end:
-            break
-        if stop and i == end:
+        if stop:
             break
         if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]) and i < end:
             break
@@ -279,8 +276,6 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     for k, (ts, te, tw) in enumerate(hits):
         if ts < consumed_until:
             continue
-        # extend over a following longer type word of the same name (产业园 + 区 is handled by regex;
-        # 河 followed by 河道治理: the river is the name, the rest is work)
         name_end = te
         if tw.strength == "river" and k + 1 < len(hits) and hits[k + 1][0] == te and hits[k + 1][2].category == "water":
             # 万泉河 + 河道治理: the river is the name, the rest is its work
@@ -427,12 +422,9 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
             if own:
                 continue  # a complete name: found by its own type word
-            name = it + m.name if generic_tail else it + m.name
             if _looks_like_place_or_name(it):
-                mention = Mention(name, m.start - (left - it_start), m.start - (left - it_start) + len(it),
-                                  m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
-                mention.name = name
-                out.append(mention)
+                out.append(Mention(it + m.name, m.start - (left - it_start), m.start - (left - it_start) + len(it),
+                                   m.type, m.clause, m.sentence, m.sentence_start, work=m.work))
         if not generic_tail:
             out.append(m)
         return out
@@ -587,7 +579,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     before = m.sentence[: max(0, m.start - m.sentence_start)]
     if tw.strength == "weak":
-        if any(before.endswith(c) or re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues):
+        if any(re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues):
             return False
         if before.endswith("的"):
             return False
@@ -676,7 +668,6 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             continue
         ms = sorted(groups[key], key=lambda x: x.start)
         best = max(ms, key=lambda x: (len(coref_key(x.name)), len(x.name)))
-        first = ms[0]
         clause = best.clause
         names = []
         for x in ms:
@@ -706,7 +697,6 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             clause_start=clause.start,
             clause_end=clause.end,
         ))
-        _ = first
     projects.sort(key=lambda p: p.span[0])
     return projects
 

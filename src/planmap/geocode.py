@@ -40,9 +40,6 @@ class Placement:
     counties: list[str] = field(default_factory=list)  # county adcodes the placing unit(s) say
     method: str = ""
 
-    def weaker(self, other: "Placement") -> bool:
-        return PRECISION_ORDER.index(self.precision) > PRECISION_ORDER.index(other.precision)
-
 
 def _word_aligned(text: str, start: int, end: int) -> bool:
     from planmap.extract import _boundaries
@@ -69,6 +66,7 @@ class Geocoder:
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
+        self._stems: dict[tuple[str, ...], object] = {}
 
     # ------------------------------------------------------------ units and towns
 
@@ -133,14 +131,13 @@ class Geocoder:
 
     def _town_stems(self, counties: tuple[str, ...]):
         """A regex over unambiguous town stems of these counties, and the stem -> town map."""
-        key = ("stems", counties)
-        if key in self._seats:
-            return self._seats[key]
+        if counties in self._stems:
+            return self._stems[counties]
         from planmap.gazetteer import COMMON_WORDS
 
         by_stem: dict[str, list] = {}
         for county in counties:
-            for town in self.gaz.towns_in_county(county) if hasattr(self.gaz, "towns_in_county") else []:
+            for town in self.gaz.towns_in_county(county):
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
                 if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _place_rules()["town_stem_stop"] \
                         and not self.gaz.units_named(stem):
@@ -149,7 +146,7 @@ class Geocoder:
         value = None
         if unique:
             value = (re.compile("|".join(map(re.escape, sorted(unique, key=len, reverse=True)))), unique)
-        self._seats[key] = value
+        self._stems[counties] = value
         return value
 
     def _scope_counties(self, prior: Region | None, units: list) -> list[str]:
@@ -190,7 +187,7 @@ class Geocoder:
         if units:
             deepest = max(units, key=lambda u: {"province": 0, "city": 1, "county": 2}[u[2].level])[2]
             cand = self._unit_point(deepest)
-            if best is None or cand.weaker(best) is False and PRECISION_ORDER.index(cand.precision) < PRECISION_ORDER.index(best.precision):
+            if best is None or PRECISION_ORDER.index(cand.precision) < PRECISION_ORDER.index(best.precision):
                 best = cand
         return best
 
