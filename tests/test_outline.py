@@ -176,7 +176,7 @@ def test_seed_004_ledger_clauses(seed):
     assert all(c.section[0].startswith("2019年高新区百城") and c.section[0].endswith("目标台账")
                for c in ledger_clauses)
     assert [c.section[1] for c in ledger_clauses] == [str(i) for i in range(1, 29)]
-    for c, row in zip(ledger_clauses, plan.ledger):
+    for c, row in zip(ledger_clauses, plan.ledger, strict=False):
         assert c.text == row.task
         assert c.lead_units == row.lead_units
         assert c.deadline == row.deadline

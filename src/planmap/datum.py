@@ -16,7 +16,8 @@ Points outside China's rough bounding box are returned unchanged, as in the refe
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

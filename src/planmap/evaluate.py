@@ -45,9 +45,10 @@ import math
 import statistics
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from planmap.errors import PlanmapError
 
@@ -847,7 +848,7 @@ def _lines(geom: Any) -> list[list[tuple[float, float]]]:
 def _densify(coords: list[tuple[float, float]], step_m: float = DENSIFY_M) -> list[tuple[float, float]]:
     """Add points along each segment's geodesic so no step exceeds ``step_m``."""
     out = [tuple(coords[0][:2])]
-    for a, b in zip(coords, coords[1:]):
+    for a, b in zip(coords, coords[1:], strict=False):
         (lon1, lat1), (lon2, lat2) = a[:2], b[:2]
         _, _, dist = _geod().inv(lon1, lat1, lon2, lat2)
         extra = int(abs(dist) // step_m)
@@ -877,7 +878,7 @@ def point_to_line_km(lon: float, lat: float, geom: Any) -> float:
     for coords in parts:
         dense = _densify(coords) if len(coords) > 1 else [tuple(coords[0][:2])]
         xs, ys = tr.transform([c[0] for c in dense], [c[1] for c in dense])
-        shape = LineString(list(zip(xs, ys))) if len(dense) > 1 else Point(xs[0], ys[0])
+        shape = LineString(list(zip(xs, ys, strict=False))) if len(dense) > 1 else Point(xs[0], ys[0])
         best = min(best, shape.distance(Point(0.0, 0.0)))
     return best / 1000.0
 
@@ -948,7 +949,7 @@ def _prediction_files(path: Path, warnings: list[str]) -> list[Path]:
         if f.suffix.lower() in PRED_EXTENSIONS:
             by_stem.setdefault(f.stem, []).append(f)
     chosen: list[Path] = []
-    for stem, files in sorted(by_stem.items()):
+    for _stem, files in sorted(by_stem.items()):
         files.sort(key=lambda f: PRED_EXTENSIONS.index(f.suffix.lower()))
         chosen.append(files[0])
         for other in files[1:]:
@@ -1067,9 +1068,9 @@ def format_report(report: Report) -> str:
             _pct(loc.within_5km), _pct(loc.within_25km), _km(loc.median_km),
             _km(loc.line_max_km),
         ))
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
     fmt = lambda cells: "  ".join(  # noqa: E731
-        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
     )
     lines = [fmt(head), fmt(["-" * w for w in widths])]
     lines += [fmt(r) for r in rows[:-1]]

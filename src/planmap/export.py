@@ -31,7 +31,7 @@ def project_id(plan: str, name: str) -> str:
     """Stable id: the same plan and normalised name give the same id in every run."""
     from planmap.extract import coref_key
 
-    return hashlib.sha1(f"{plan}|{coref_key(name)}".encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha1(f"{plan}|{coref_key(name)}".encode()).hexdigest()[:12]
 
 
 def _round_geometry(geom):
@@ -46,7 +46,7 @@ def _round_geometry(geom):
 
 
 def _plain(value: Any) -> Any:
-    """numpy and pandas scalars as plain JSON values."""
+    """Numpy and pandas scalars as plain JSON values."""
     import numpy as np
 
     if isinstance(value, dict):
@@ -62,7 +62,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def feature_dicts(gdf: "gpd.GeoDataFrame") -> list[dict]:
+def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
     """GeoJSON features with the property contract, sorted by id."""
     from shapely.geometry import mapping
 
@@ -80,14 +80,14 @@ def feature_dicts(gdf: "gpd.GeoDataFrame") -> list[dict]:
     return feats
 
 
-def write_geojson(gdf: "gpd.GeoDataFrame", path: Path) -> Path:
+def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     """One FeatureCollection, RFC 7946: WGS-84 lon/lat, no crs member, UTF-8 characters."""
     collection = {"type": "FeatureCollection", "features": feature_dicts(gdf)}
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     return write_text(Path(path), text + "\n")
 
 
-def _flat(gdf: "gpd.GeoDataFrame") -> "gpd.GeoDataFrame":
+def _flat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Lists and dicts as JSON text, for formats without list columns."""
     out = gdf[[c for c in (*PROPERTIES, *EXTRA_PROPERTIES) if c in gdf.columns]].copy()
     for col in out.columns:
@@ -99,7 +99,7 @@ def _flat(gdf: "gpd.GeoDataFrame") -> "gpd.GeoDataFrame":
     return gpd.GeoDataFrame(out, geometry=[_round_geometry(g) for g in gdf.geometry], crs="EPSG:4326")
 
 
-def write_gpkg(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame", path: Path) -> Path:
+def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path) -> Path:
     """Layers projects_point, projects_line, projects_area and counties, EPSG:4326."""
     import pyogrio
 
@@ -127,7 +127,7 @@ def write_gpkg(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame", path: Path
     return path
 
 
-def write_csv(gdf: "gpd.GeoDataFrame", path: Path) -> Path:
+def write_csv(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     """One row per project, geometry as WKT, UTF-8 with BOM so Excel reads the Chinese."""
     flat = _flat(gdf.sort_values("id"))
     buf = io.StringIO()

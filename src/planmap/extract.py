@@ -146,7 +146,7 @@ def extract_projects(plan: Plan) -> list[Project]:
     return _merge(mentions, plan)
 
 
-def projects_frame(projects: list[Project]) -> "pd.DataFrame":
+def projects_frame(projects: list[Project]) -> pd.DataFrame:
     """A pandas view of extracted projects, one row each, for review in a notebook.
 
     >>> df = projects_frame(extract_projects(read_plan("plan.txt")))   # doctest: +SKIP
@@ -218,7 +218,8 @@ _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
 def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
     """Where a name ending before ``end`` starts: after the nearest stop word or punctuation.
 
-    ``cuts`` are word boundaries of the whole sentence when ``sentence`` is a prefix of it."""
+    ``cuts`` are word boundaries of the whole sentence when ``sentence`` is a prefix of it.
+    """
     if cuts is None:
         cuts = _boundaries(sentence)
     i = end
@@ -253,7 +254,8 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
 
 def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     """功能和保健食品产业园 / 装备制造及新型建材产业园: a short modifier joined by 和/及/与 that is
-    not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart."""
+    not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart.
+    """
     if left < 2 or sentence[left - 1] not in "和及与":
         return left
     start = _left_edge(sentence, left - 1, rules)
@@ -327,11 +329,11 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
     """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
     from planmap.places import admin_prefix
 
-    for prev, cur in reversed(list(zip(mentions, mentions[1:]))):
+    for prev, cur in reversed(list(zip(mentions, mentions[1:], strict=False))):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap in ("、", "和", "及", "与") and cur.work and not prev.work and prev.type.category == cur.type.category:
             prev.work = cur.work  # 拉马河、蒲河、万泉河河道治理: the work is shared
-    for prev, cur in zip(mentions, mentions[1:]):
+    for prev, cur in zip(mentions, mentions[1:], strict=False):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap != "、":
             continue
@@ -536,7 +538,7 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
 
 
 def _keep(m: Mention, rules: Rules) -> bool:
-    from planmap.places import is_admin_name, has_place_name
+    from planmap.places import has_place_name, is_admin_name
 
     name = m.name
     if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
@@ -613,7 +615,8 @@ _RANKS = re.compile(r"(国家级|国家|省级|市级|区级|县级)")
 
 def coref_key(name: str) -> str:
     """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
-    leading place (西丰县通用机场 / 西丰通用机场) are one project."""
+    leading place (西丰县通用机场 / 西丰通用机场) are one project.
+    """
     key = re.sub(r"[（(][^）)]*[）)]", "", name)
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from planmap.errors import GazetteerError, UnknownRegionError
 from planmap.models import Region
@@ -125,7 +126,7 @@ def _rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, 
                 if len(values) != len(header):
                     raise GazetteerError(
                         f"{path}: row {lineno}: {len(values)} fields, expected {len(header)}")
-                yield lineno, dict(zip(header, values))
+                yield lineno, dict(zip(header, values, strict=False))
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise GazetteerError(f"{path}: unreadable after row {reader.line_num}: {exc}") from None
 
@@ -405,7 +406,8 @@ class Gazetteer:
         """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county.
 
         The village table is large, so it is read once per county and only when asked (route
-        ends such as 瓜台子村 are the one use)."""
+        ends such as 瓜台子村 are the one use).
+        """
         county = self.canonical(county)
         key = f"villages:{county}"
         if key not in self._polygons:
@@ -436,7 +438,8 @@ class Gazetteer:
 
     def scan_towns(self, text: str, counties: str | Iterable[str] | None = None) -> list[Mention]:
         """镇/乡/街道 names in ``text``; restrict to ``counties`` (any level), since town names
-        repeat across China (站前街道 x9 in Liaoning alone)."""
+        repeat across China (站前街道 x9 in Liaoning alone).
+        """
         allowed = self._county_set(counties)
         out = []
         for end, key in self.towns.automaton.iter_long(text):
@@ -456,7 +459,7 @@ class Gazetteer:
         return allowed
 
     # -- polygons
-    def county_polygons(self, province_adcodes: str | Iterable[str]) -> "geopandas.GeoDataFrame":
+    def county_polygons(self, province_adcodes: str | Iterable[str]) -> geopandas.GeoDataFrame:
         """County polygons (EPSG:4326) of the given provinces; one GeoParquet per province."""
         import geopandas as gpd
         import pandas as pd
@@ -489,7 +492,7 @@ class Gazetteer:
         return hit.iloc[0] if len(hit) else None
 
     @staticmethod
-    def _read_parquet(path: Path) -> "geopandas.GeoDataFrame":
+    def _read_parquet(path: Path) -> geopandas.GeoDataFrame:
         import geopandas as gpd
 
         if not path.is_file():

@@ -9,8 +9,9 @@ line between its resolved ends, as precise as its weakest end.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from planmap.models import Plan, Project, Region
 
@@ -72,7 +73,8 @@ class Geocoder:
 
     def _seat(self, unit):
         """The unit's seat, or a point inside its polygon when the seat lies outside it
-        (a county governed from its prefecture city), so the county join agrees."""
+        (a county governed from its prefecture city), so the county join agrees.
+        """
         from shapely.geometry import Point
 
         cached = self._seats.get(unit.adcode)
@@ -112,7 +114,8 @@ class Geocoder:
 
     def towns_in(self, text: str, counties: list[str]) -> list:
         """Towns named in ``text`` inside ``counties``: full names (腰堡镇), and, because plans
-        often drop the suffix (腰堡、新台子三镇, 通江口特大桥), stems of the towns of those counties."""
+        often drop the suffix (腰堡、新台子三镇, 通江口特大桥), stems of the towns of those counties.
+        """
         if not counties:
             return []
         found = [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties)
@@ -332,7 +335,8 @@ class Geocoder:
 
     def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
         """沈铁城际 / 沈本轨道交通 / 沈康高速: two one-character abbreviations of cities (or, failing
-        that, counties) of the home province, each of which must be unique."""
+        that, counties) of the home province, each of which must be unique.
+        """
         if prior is None or not re.match(r"^[\u4e00-\u9fff]{2}(城际|轨道|铁路|高速|快速|二号线|一号线)", name):
             return []
         province = prior.adcode[:2] + "0000"
@@ -413,7 +417,8 @@ class Geocoder:
 
     def _inside_home(self, p: Placement | None, prior: Region | None) -> Placement | None:
         """Context outside the name counts only when it points inside the home region:
-        a Tieling plan that works "with Shenyang" does not build in Shenyang."""
+        a Tieling plan that works "with Shenyang" does not build in Shenyang.
+        """
         if p is None or prior is None:
             return p
         home = self.gaz.unit(prior.adcode)
@@ -478,7 +483,7 @@ class Geocoder:
 
 
 def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
-                     geocoder: Geocoder | None = None) -> "gpd.GeoDataFrame":
+                     geocoder: Geocoder | None = None) -> gpd.GeoDataFrame:
     """Place every project; a GeoDataFrame in EPSG:4326, one row per project.
 
     >>> gdf = geocode_projects(extract_projects(plan), plan)   # doctest: +SKIP
@@ -542,7 +547,7 @@ def candidates_table(text: str, region: str | None = None) -> str:
 
     row(best)
     seen.append((best.method, best.names))
-    for s, e, unit in geocoder.units_in(text, prior):
+    for s, e, _unit in geocoder.units_in(text, prior):
         for cand in geocoder.gaz.locate_admin(text[s:e], prior):
             p = geocoder._unit_point(cand)
             if (p.method, p.names) not in seen:

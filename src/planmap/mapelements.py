@@ -16,7 +16,6 @@ from folium.template import Template
 
 from planmap.offline import data_path
 
-
 _JS_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -27,7 +26,7 @@ _JS_ESCAPES = {
 
 
 def js_literal(value: Any) -> str:
-    """A JSON literal safe to paste into an inline ``<script>``.
+    r"""A JSON literal safe to paste into an inline ``<script>``.
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` etc. mean the same;
     so the text can neither close the script (``</script>``), open a comment (``<!--``), nor

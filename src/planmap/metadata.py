@@ -142,7 +142,8 @@ def _title_line(line: str) -> bool:
 
 def find_title(lines: list[str]) -> str:
     """The plan's own title: X of a 关于印发《X》的通知 wrapper, else a title-like line
-    near the top (joined with a broken-off first or last part)."""
+    near the top (joined with a broken-off first or last part).
+    """
     top = lines[:_TOP_LINES]
     for line in top:
         if len(line) > 120:

@@ -20,6 +20,7 @@ from branca.element import Element, MacroElement
 
 from planmap.errors import PlanmapError
 
+
 # folium asset names that planmap provides itself (anything else cannot go offline).
 def data_path(name: str) -> Path:
     """A file under the package's ``data/`` folder, found next to this module.
@@ -128,7 +129,7 @@ def library_tags(offline: bool) -> list[str]:
 
 
 def runtime_tags(font_family: str) -> list[str]:
-    """planmap's own CSS and JS runtime, always inline (it is small and versioned with us)."""
+    """Planmap's own CSS and JS runtime, always inline (it is small and versioned with us)."""
     css = data_path("templates/planmap.css").read_text(encoding="utf-8")
     js = data_path("templates/planmap.js").read_text(encoding="utf-8")
     return [

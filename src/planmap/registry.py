@@ -22,7 +22,7 @@ def _key(name: str) -> str:
     return _WORK_TAIL.sub("", coref_key(name)) or coref_key(name)
 
 
-def assign_registry(gdf: "gpd.GeoDataFrame") -> tuple["gpd.GeoDataFrame", list[dict]]:
+def assign_registry(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[dict]]:
     """Add ``registry_id`` to every project; return the registry rows too."""
     from pyproj import Geod
 
@@ -47,7 +47,7 @@ def assign_registry(gdf: "gpd.GeoDataFrame") -> tuple["gpd.GeoDataFrame", list[d
             match = e
             break
         if match is None:
-            rid = "R" + hashlib.sha1(f"{province}|{key}".encode("utf-8")).hexdigest()[:10]
+            rid = "R" + hashlib.sha1(f"{province}|{key}".encode()).hexdigest()[:10]
             match = {"registry_id": rid, "key": key, "province": province, "point": pt, "name": row["name"],
                      "category": row["category"], "plans": [], "project_ids": [], "names": [], "mentions": 0}
             entries.append(match)

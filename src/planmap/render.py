@@ -14,10 +14,11 @@ import re
 import tempfile
 import tomllib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import folium
@@ -300,7 +301,7 @@ def project_features(projects: gpd.GeoDataFrame, shift=None) -> tuple[list[dict]
         return [], []
     geoms = _shift(np.asarray(projects.geometry.values, dtype=object), shift)
     features, drawn = [], []
-    for key, ((_, row), geom) in enumerate(zip(projects.iterrows(), geoms)):
+    for key, ((_, row), geom) in enumerate(zip(projects.iterrows(), geoms, strict=False)):
         category = _text(row, "category")
         category = category if category in st.categories else "other"
         prec = st.precision.get(_text(row, "precision"), {"solid": False, "radius_m": 0})
@@ -348,7 +349,7 @@ def county_features(
     labels_at = _shift(shapely.point_on_surface(raw), shift)
     simple = _shift(simplify_counties(raw, float(st.counties["simplify_deg"])), shift)
     features, labels = [], []
-    for (_, row), geom, at in zip(counties.iterrows(), simple, labels_at):
+    for (_, row), geom, at in zip(counties.iterrows(), simple, labels_at, strict=False):
         if geom is None or geom.is_empty:
             continue
         adcode, name = _text(row, "adcode"), _text(row, "name")
@@ -389,7 +390,7 @@ def _choropleth(counts: dict[str, int]) -> tuple[StepColormap, list[tuple[str, s
     index = [*steps, max(top + 1, steps[-1] + 1)]
     cmap = StepColormap(colors[: len(steps)], index=index, vmin=0, vmax=index[-1])
     rows = []
-    for lo, hi, color in zip(index, index[1:], colors):
+    for lo, hi, color in zip(index, index[1:], colors, strict=False):
         if hi == index[-1]:
             label = f"≥{lo}"
         elif hi - lo == 1:

@@ -9,10 +9,11 @@ A PlanResult shows itself as a compact HTML summary in Jupyter, draws itself wit
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from planmap.errors import PlanmapError
 
@@ -42,11 +43,11 @@ class PlanResult:
     >>> r.to_file("out/projects.gpkg"); r.explore()           # doctest: +SKIP
     """
 
-    plan: "Plan"
-    projects: "gpd.GeoDataFrame"
-    regions: "pd.DataFrame"
+    plan: Plan
+    projects: gpd.GeoDataFrame
+    regions: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
-    counties: "gpd.GeoDataFrame | None" = field(default=None, repr=False)  # polygons loaded for the join
+    counties: gpd.GeoDataFrame | None = field(default=None, repr=False)  # polygons loaded for the join
 
     # ------------------------------------------------------------------ views
 
@@ -66,7 +67,7 @@ class PlanResult:
         return {str(k): int(v) for k, v in sorted(Counter(self.projects[by]).items(), key=lambda kv: str(kv[0]))}
 
     def filter(self, *, category: str | Iterable[str] | None = None,
-               precision: str | Iterable[str] | None = None) -> "PlanResult":
+               precision: str | Iterable[str] | None = None) -> PlanResult:
         """A PlanResult with only the projects of the given categories and/or precisions.
 
         The regions table is recomputed for the projects kept.
@@ -82,15 +83,15 @@ class PlanResult:
             if column == "precision" and not values <= set(_PRECISIONS):
                 raise PlanmapError(f"{self.plan.path}: unknown precision {sorted(values - set(_PRECISIONS))}; "
                                    f"use one of {', '.join(_PRECISIONS)}")
-            mask = [m and v in values for m, v in zip(mask, gdf[column])] if column in gdf else [False] * len(gdf)
+            mask = [m and v in values for m, v in zip(mask, gdf[column], strict=False)] if column in gdf else [False] * len(gdf)
         sub = gdf[mask].reset_index(drop=True) if len(gdf) else gdf
         return PlanResult(self.plan, sub, regions_frame(sub), list(self.warnings), self.counties)
 
-    def touched_counties(self) -> "gpd.GeoDataFrame":
+    def touched_counties(self) -> gpd.GeoDataFrame:
         """County polygons (EPSG:4326) the projects lie in; a city-level project brings its city."""
         codes: set[str] = set()
         cities: set[str] = set()
-        for found, city in zip(self.projects.get("county_adcodes", []), self.projects.get("city_adcode", [])):
+        for found, city in zip(self.projects.get("county_adcodes", []), self.projects.get("city_adcode", []), strict=False):
             found = [str(c) for c in (found if found is not None else [])]
             codes.update(found)
             if not found and city:
@@ -107,7 +108,7 @@ class PlanResult:
         city = counties["city_adcode"].astype(str) if "city_adcode" in counties else adcode.map(lambda _: "")
         return counties[adcode.isin(codes) | city.isin(cities)].reset_index(drop=True)
 
-    def explore(self, **kw: Any) -> "folium.Map":
+    def explore(self, **kw: Any) -> folium.Map:
         """An interactive folium map of the projects and the counties they touch, inline in Jupyter.
 
         Styled like the saved HTML maps; keywords go to :func:`planmap.render.explore`
@@ -174,7 +175,7 @@ class PlanResult:
         )
 
 
-def regions_frame(projects: "gpd.GeoDataFrame", gazetteer: Any = None) -> "pd.DataFrame":
+def regions_frame(projects: gpd.GeoDataFrame, gazetteer: Any = None) -> pd.DataFrame:
     """:func:`planmap.regions.region_table` as a pandas DataFrame (one row per county and city)."""
     import pandas as pd
 
@@ -184,7 +185,7 @@ def regions_frame(projects: "gpd.GeoDataFrame", gazetteer: Any = None) -> "pd.Da
     return pd.DataFrame(rows, columns=list(REGION_COLUMNS))
 
 
-def _empty_projects() -> "gpd.GeoDataFrame":
+def _empty_projects() -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     from planmap.export import EXTRA_PROPERTIES, PROPERTIES
@@ -231,7 +232,7 @@ def analyse_plan(path: str | Path, *, overrides: str | Path | None = None) -> Pl
         return PlanResult(plan, _empty_projects(), regions_frame(_empty_projects()), warnings,
                           county_layer(provinces, geocoder.gaz))
     gdf = geocode_projects(projects, plan, geocoder)
-    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"])]
+    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=False)]
     counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs}, geocoder.gaz)
     gdf = assign_regions(gdf, counties, geocoder.gaz)
     gdf, _registry = assign_registry(gdf)

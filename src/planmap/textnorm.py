@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # CJK ideographs (+ext A, compatibility) and CJK/full-width punctuation.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -174,7 +174,7 @@ def to_simplified(text: str) -> str:
     if len(whole) == len(text) and whole.count("\n") == text.count("\n"):
         lines_out = whole.split("\n")
         lines_in = text.split("\n")
-        if all(len(a) == len(b) for a, b in zip(lines_in, lines_out)):
+        if all(len(a) == len(b) for a, b in zip(lines_in, lines_out, strict=False)):
             return whole
     out = []
     for line in text.split("\n"):
@@ -187,7 +187,7 @@ def _per_char(line: str) -> str:
     return "".join(_char_t2s(c) for c in line)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_t2s(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
