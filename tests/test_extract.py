@@ -265,8 +265,16 @@ def test_skip_sections_and_preamble(tmp_path):
     _, projects = _extract(tmp_path, "新建滨江路。", heading="一、保障措施")
     assert projects == []
     path = tmp_path / "pre.txt"
-    path.write_text("前言：新建光明路。\n一、重点任务\n新建滨江路。\n", encoding="utf-8")
+    path.write_text("各有关单位：现将《光明路建设方案》印发给你们，请认真贯彻执行。\n一、重点任务\n新建滨江路。\n",
+                    encoding="utf-8")
     assert _names(extract_projects(read_plan(path))) == ["滨江路"]
+
+
+def test_text_before_the_first_heading_is_read(tmp_path):
+    """A news report's lead names projects too: structure helps, it never gates."""
+    path = tmp_path / "news.txt"
+    path.write_text("记者从市交通局了解到，今年将新建光明路。\n一、重点任务\n新建滨江路。\n", encoding="utf-8")
+    assert _names(extract_projects(read_plan(path))) == ["光明路", "滨江路"]
 
 
 def test_to_dict_round_trip(tmp_path):

@@ -27,6 +27,7 @@ _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
+_COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门：)")
 _RESP_BRACKET = re.compile(
     r"[〔\[【（(]\s*(?:牵头|责任|主责|配合|协办|参与|协同)(?:单位|部门)\s*[:：][^〔〕\[\]【】]*?[〕\]】）)]\s*[。.]?\s*$"
 )
@@ -55,6 +56,11 @@ class Rules:
     count_classifiers: str
     definite: frozenset[str]
     reference_cues: tuple[str, ...]
+    boundary_stops: frozenset[str] = frozenset()
+    end_cues: tuple[str, ...] = ()
+    existing_cues: tuple[str, ...] = ()
+    list_closers: tuple[str, ...] = ()
+    list_openers: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +90,8 @@ def load_rules() -> Rules:
         type_re=re.compile("|".join(map(re.escape, words))),
         left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
         generic=frozenset(generic),
-        generic_re=re.compile("^(?:" + "|".join(map(re.escape, generic)) + r"|[0-9\s]|、|和|及)*$"),
+        generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(words), key=len, reverse=True)))
+                              + r"|[0-9.\s]+(?:千伏|kV|KV|千瓦|万千瓦|兆瓦|MW|GW|吨级|万吨级|公里|千米|米)?|、|和|及|与)*$"),
         not_project=tuple(names["not_project"]),
         rank_words=tuple(names["rank_words"]),
         role_cues=tuple(names["role_cues"]),
@@ -93,6 +100,11 @@ def load_rules() -> Rules:
         count_classifiers="".join(sorted(set(names["count_classifiers"]))),
         definite=frozenset(names.get("definite_facilities", [])),
         reference_cues=tuple(names.get("reference_cues", [])),
+        boundary_stops=frozenset(names.get("boundary_stops", [])),
+        end_cues=tuple(sorted(names.get("end_cues", []), key=len, reverse=True)),
+        existing_cues=tuple(names.get("existing_cues", [])),
+        list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
+        list_openers=tuple(sorted(names.get("list_openers", []), key=len, reverse=True)),
     )
 
 
@@ -133,12 +145,12 @@ def extract_projects(plan: Plan) -> list[Project]:
     """
     rules = load_rules()
     mentions: list[Mention] = []
-    has_headings = bool(plan.headings)
     for clause in plan.clauses:
         if any(word in s for s in clause.section for word in rules.skip_sections):
             continue
-        if has_headings and not clause.section:
-            continue  # the covering notice and preamble name the issuer, not projects
+        if not clause.section and _COVERING_NOTICE.search(clause.text):
+            continue  # a covering notice names the issuer and the plan, not projects; other text
+            # before the first heading (a news report's lead) is read like any other
         body = _RESP_BRACKET.sub("", clause.text)
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
@@ -243,13 +255,23 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
             break
         stop = next((s for s in rules.left_stops
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
-                     and (len(s) == 1 or i in cuts)), None)
-        if stop:
+                     and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
+        if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
             break
         if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]) and i < end:
             break
         i -= 1
     return i
+
+
+def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -> bool:
+    """A stop word ending a jieba word stops a name only when the rest of that word is a stop too:
+    积极争取 is two stops, 综合利用 is one word (利用 inside it is no verb of its own).
+    """
+    if start in cuts:
+        return True
+    token_start = max((c for c in cuts if c < start), default=0)
+    return sentence[token_start:start] in rules.left_stops
 
 
 def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
