@@ -61,6 +61,8 @@ class Rules:
     existing_cues: tuple[str, ...] = ()
     list_closers: tuple[str, ...] = ()
     list_openers: tuple[str, ...] = ()
+    activity_re: re.Pattern[str] = re.compile("^$")
+    closer_not_after: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +107,9 @@ def load_rules() -> Rules:
         existing_cues=tuple(names.get("existing_cues", [])),
         list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
         list_openers=tuple(sorted(names.get("list_openers", []), key=len, reverse=True)),
+        activity_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(
+            set(names.get("activity_words", [])) | set(generic), key=len, reverse=True))) + r"|[和及与、\s])+$"),
+        closer_not_after=tuple(names.get("list_closer_not_after", [])),
     )
 
 
@@ -201,7 +206,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         right = sentence[m.end(): m.end() + 1]
         left = sentence[m.start() - 1: m.start()] if m.start() else ""
         if (right and right in _context()["not_before"].get(word, "")) or (left and left in _context()["not_after"].get(word, "")):
-            pos = m.start() + 1
+            pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
         if len(word) >= 2 and m.end() not in _boundaries(sentence) and right:
             pos = m.start() + 1
@@ -258,8 +263,8 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
             break
-        if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]) and i < end:
-            break
+        if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]):
+            break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
     return i
 
@@ -301,7 +306,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         if ts < consumed_until:
             continue
         name_end = te
-        if tw.strength == "river" and k + 1 < len(hits) and hits[k + 1][0] == te and hits[k + 1][2].category == "water":
+        if tw.strength == "river" and k + 1 < len(hits) and hits[k + 1][0] == te and hits[k + 1][2].category == "water" \
+                and sentence[te:hits[k + 1][1]] in rules.work_words:
             # 万泉河 + 河道治理: the river is the name, the rest is its work
             nxt = hits[k + 1]
             qual_end = te
@@ -315,6 +321,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         qual_end = _qualifiers_end(sentence, name_end)
         left = _left_edge(sentence, ts, rules)
         left = _join_conjoined_modifier(sentence, left, rules)
+        if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
+            left = _left_edge(sentence, left - 1, rules)  # 204国道与203省道枢纽立交: one interchange of two roads
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
         left = qual_end - len(name)
@@ -333,6 +341,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     _mark_siblings(out, sentence, abs_start)
     out = [m for m in out if _keep(m, rules)]
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
+    out.extend(_route_codes(sentence, abs_start, clause, rules, out))
+    out.extend(_list_items(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
 
 
@@ -366,15 +376,22 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
 
 def _qualifiers_end(sentence: str, end: int) -> int:
     """Extend a name over 段/延 qualifiers and a bracketed section: 铁路（调兵山段）, 四环路棋盘山段."""
+    if re.search(r"(国道|省道|县道)$", sentence[:end]):
+        m = re.match(r"\d{1,4}(?:线)?", sentence[end:])
+        if m:
+            end += m.end()  # 省道394: the route number follows the class
     m = re.match(r"[（(][^（）()]{1,16}[）)]", sentence[end:])
     if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)):
         end += m.end()
     m = re.match(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段", sentence[end:])
-    if m and not re.search(r"[，、和及与]", m.group(0)):
+    if m and not re.search(r"[，、和及与因的在是将为]", m.group(0)):
         end += m.end()
-    m = re.match(r"[东西南北]延(?:线)?", sentence[end:])
+    m = re.match(r"[东西南北]延(?:线|伸)?|改线(?!工程)", sentence[end:])
     if m:
         end += m.end()
+    m = re.match(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)", sentence[end:])
+    if m:
+        end += m.end()  # 毗河供水一期, 马影河公园三期: a phase is part of the name
     m = re.match(r"(?:[东西南北]院区|[东西南北]区|新院区|院区|分院)(?=[、，,。；;和及与]|$|建设|改造)", sentence[end:])
     if m:
         end += m.end()  # 医院东区, 医院新院区: one campus of a named facility
@@ -510,6 +527,125 @@ def _looks_like_place_or_name(item: str) -> bool:
     return bool(re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·]{{2,20}}", item))
 
 
+# ---------------------------------------------------------------- route codes
+
+_ROUTE_CODE = re.compile(r"(?<![A-Za-z0-9])([GS])\d{1,4}(?![0-9A-Za-z])")
+
+
+def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+    """G352 / S101蓬安过境段: a national or provincial route number with its section is one project."""
+    out = []
+    for m in _ROUTE_CODE.finditer(sentence):
+        if _overlaps(found, abs_start + m.start(), abs_start + m.end()):
+            continue
+        end = _qualifiers_end(sentence, m.end())
+        tw = rules.types["国道" if m.group(1) == "G" else "省道"]
+        out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start))
+    return out
+
+
+# ---------------------------------------------------------------- project lists
+
+_LIST_SEGMENT = re.compile(r"[^，,。；;：:！？!?\n]+")
+_OTHER = TypeWord("项目", "other", "point", "strong")
+
+
+def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+    """Items of a list of projects that carry no type word of their own.
+
+    A list is a run of items joined by 、. Its items are projects when the list is closed by a
+    project class (三菱树脂、横滨轮胎等7个外资项目; 黄杨线、寨口至上卢等12条线路), or when most of its
+    items are projects already (大铁匠巷、皇华馆、西校尉营: lanes of a lane list).
+    """
+    out: list[Mention] = []
+    for seg in _LIST_SEGMENT.finditer(sentence):
+        text = seg.group(0)
+        if text.count("、") < 1:
+            continue
+        closed = False
+        m = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?", text)
+        end = len(text)
+        if m:
+            end = m.start()
+            closed = _closes_project_list(text[m.end(): m.end() + 12], rules)
+        items: list[tuple[int, int]] = []
+        pos = 0
+        for part in text[:end].split("、"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        # an item starts after the verb or cue that opens it (拓宽改建209、218省道)
+        items = [(max(a, _left_edge(text[:b], b, rules)), b) for a, b in items]
+        base = seg.start()
+        spans = [(base + a, base + b) for a, b in items]
+        known = [_item_mention(found, abs_start, a, b) for a, b in spans]
+        n_known = sum(k is not None for k in known)
+        if not closed and (n_known < 2 or n_known * 2 < len(items)):
+            continue
+        cats = [k.type for k in known if k is not None]
+        tw = max(cats, key=lambda t: sum(c.category == t.category for c in cats)) if cats else _OTHER
+        for j, ((a, b), k) in enumerate(zip(spans, known, strict=True)):
+            item = sentence[a:b].strip()
+            if k is not None or _overlaps(found, abs_start + a, abs_start + b):
+                continue
+            if item.isdigit():
+                # 209、218省道 / 省道394、603: a bare route number shares the class of its neighbour
+                nxt = re.match(r"^\d+(国道|省道|县道)$", sentence[slice(*spans[j + 1])]) if j + 1 < len(spans) else None
+                prv = re.search(r"(国道|省道|县道)\d+$", sentence[slice(*spans[j - 1])]) if j else None
+                if nxt or prv:
+                    name = item + nxt.group(1) if nxt else prv.group(1) + item  # type: ignore[union-attr]
+                    cls = nxt.group(1) if nxt else prv.group(1)  # type: ignore[union-attr]
+                    out.append(Mention(name, abs_start + a, abs_start + b, rules.types[cls], clause, sentence, abs_start))
+                continue
+            if not _is_list_name(item, rules) or (not n_known and _starts_with_verb(item)):
+                continue
+            a += sentence[a:b].index(item)
+            out.append(Mention(item, abs_start + a, abs_start + a + len(item), tw, clause, sentence, abs_start))
+    return out
+
+
+def _closes_project_list(after: str, rules: Rules) -> bool:
+    """等7个外资项目 / 等12条线路 / 等新型基础设施: the class after 等 says the items are projects."""
+    for c in rules.list_closers:
+        k = after.find(c)
+        if k >= 0 and k <= 8:
+            return not any(w in after[:k] for w in rules.closer_not_after)
+    return False
+
+
+def _starts_with_verb(item: str) -> bool:
+    """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
+    import jieba.posseg
+
+    first = next(iter(jieba.posseg.cut(item)), None)
+    return first is not None and len(first.word) >= 2 and first.flag in ("v", "vn", "vd")
+
+
+def _item_mention(found: list[Mention], abs_start: int, a: int, b: int) -> Mention | None:
+    """The found project that an item names (the item may add a work word: …基地项目)."""
+    for f in found:
+        if abs_start + a <= f.start and f.end <= abs_start + b:
+            return f
+    return None
+
+
+def _overlaps(found: list[Mention], a: int, b: int) -> bool:
+    return any(f.start < b and a < f.end for f in found)
+
+
+def _is_list_name(item: str, rules: Rules) -> bool:
+    from planmap.places import is_admin_name
+
+    if not re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}", item):
+        return False
+    from planmap.places import admin_prefix
+
+    if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
+        return False
+    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", item) or rules.activity_re.match(item):
+        return False
+    return not any(w in item for w in rules.not_project)
+
+
 # ---------------------------------------------------------------- junctions
 
 _JUNCTION = re.compile(
@@ -550,6 +686,8 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
 # ---------------------------------------------------------------- filters
 
 def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
+    if re.search(r"(?:国道|省道|县道)\d{1,4}|\d{1,4}(?:国道|省道|县道)|[GSXY]\d{1,4}", name):
+        return False  # a route number names one road
     core = name
     if core.endswith(tw.word):
         core = core[: -len(tw.word)]
@@ -578,7 +716,16 @@ def _keep(m: Mention, rules: Rules) -> bool:
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
             return False
+    before_seg = re.split(r"[，,。；;：:]", m.sentence[: max(0, m.start - m.sentence_start)])[-1]
+    if any(name.startswith(c) for c in rules.end_cues if len(c) > 1) or any(before_seg.endswith(c) for c in rules.end_cues):
+        return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
+    if re.search(r"[镇乡村区县市]接", name):
+        return False  # 大场镇接204国道: the place where a road joins another
+    if any(c in before_seg for c in rules.existing_cues):
+        return False  # 与现有的成渝铁路…: existing lines cited for context
     tw = m.type
+    if tw.category in ("railway", "highway") and _is_network(name, tw):
+        return False
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
     if tw.word == "线":
@@ -613,6 +760,22 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if any(re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues[:3]):
         return False
     return True
+
+
+def _is_network(name: str, tw: TypeWord) -> bool:
+    """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
+    (青龙高速公路 names a road: 青龙 is a county).
+    """
+    from planmap.gazetteer import default_gazetteer
+
+    if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
+        return False
+    core = name[: -len(tw.word)]
+    return bool(core) and any(u.level in ("province", "city") for u in default_gazetteer().units_named(core))
+
+
+_NETWORK_CLASSES = frozenset({"高速公路", "高速", "公路", "国道", "省道", "县道", "铁路", "高铁", "高速铁路",
+                              "城际铁路", "轨道交通", "地铁", "轻轨"})
 
 
 def _dedupe_spans(mentions: list[Mention]) -> list[Mention]:
