@@ -263,6 +263,8 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
             break
+        if re.search(r"\d{4}\s*年(?:底|内|初)?$", sentence[max(0, i - 7):i]):
+            break  # 到2020年我国铁路: a date ends the name
         if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]):
             break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
@@ -579,7 +581,7 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         spans = [(base + a, base + b) for a, b in items]
         known = [_item_mention(found, abs_start, a, b) for a, b in spans]
         n_known = sum(k is not None for k in known)
-        if not closed and (n_known < 2 or n_known * 2 < len(items)):
+        if not closed and (n_known < 3 or n_known * 3 < 2 * len(items)):
             continue
         cats = [k.type for k in known if k is not None]
         tw = max(cats, key=lambda t: sum(c.category == t.category for c in cats)) if cats else _OTHER
@@ -635,7 +637,7 @@ def _overlaps(found: list[Mention], a: int, b: int) -> bool:
 def _is_list_name(item: str, rules: Rules) -> bool:
     from planmap.places import is_admin_name
 
-    if not re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}", item):
+    if not re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}", item) or len(re.findall(rf"[{_CJK}]", item)) < 2:
         return False
     from planmap.places import admin_prefix
 
@@ -850,6 +852,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         while p in parent:
             p = parent[p]
         groups[p].extend(groups.pop(k))
+    _fold_same_core(groups, order)
     projects = []
     for key in order:
         if key not in groups:
@@ -887,6 +890,59 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         ))
     projects.sort(key=lambda p: p.span[0])
     return projects
+
+
+def proper_core(name: str) -> str:
+    """The proper part of a name, class words and generic modifiers taken off its end:
+    成渝客运专线 / 成渝客运高速铁路专线 / 成渝高铁 -> 成渝; 渝黔新线 / 渝黔铁路新线 -> 渝黔.
+    A section (…段) keeps the whole name: sections of one line are different projects.
+    """
+    rules = load_rules()
+    key = re.sub(r"[（(][^）)]*[）)]", "", name)
+    if "段" in key:
+        return key
+    key = re.sub(r"[一二三四五六七八九十\d]期$", "", key)
+    suffixes = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for w in suffixes:
+            if key.endswith(w) and len(key) - len(w) >= 2:
+                key = key[: -len(w)]
+                changed = True
+                break
+    return key
+
+
+def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
+    """One project named several ways (渝黔新线 / 渝黔铁路新线, 防城港30万吨级航道 / …进港航道): same
+    category and the same proper part. A proper part that is only a place (铁岭市医院 / 铁岭市中医院)
+    says nothing about identity and folds nothing.
+    """
+    from planmap.places import admin_prefix
+
+    seen: dict[tuple[str, str], str] = {}
+    for key in order:
+        if key not in groups:
+            continue
+        first = groups[key][0]
+        core = proper_core(first.name)
+        if len(core) < 2 or core == first.name or admin_prefix(core) == core:
+            continue
+        slot = (first.type.category, core)
+        if slot in seen and not _DISTINCT.search(_diff(groups[seen[slot]][0].name, first.name, core)):
+            groups[seen[slot]].extend(groups.pop(key))
+        else:
+            seen[slot] = key
+
+
+_DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
+
+
+def _diff(a: str, b: str, core: str) -> str:
+    """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北)."""
+    ta, tb = a[a.find(core) + len(core):], b[b.find(core) + len(core):]
+    return "".join(set(ta) ^ set(tb))
 
 
 def _prefix_is_place(prefix: str) -> bool:
