@@ -576,12 +576,14 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
         # an item starts after the verb or cue that opens it (拓宽改建209、218省道)
-        items = [(max(a, _left_edge(text[:b], b, rules)), b) for a, b in items]
+        items = [(_item_start(text, a, b, rules), b) for a, b in items]
+        opened = any(text.lstrip().startswith(c) for c in rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
         base = seg.start()
         spans = [(base + a, base + b) for a, b in items]
         known = [_item_mention(found, abs_start, a, b) for a, b in spans]
         n_known = sum(k is not None for k in known)
-        if not closed and (n_known < 3 or n_known * 3 < 2 * len(items)):
+        if not closed and not (n_known >= 3 and n_known * 3 >= 2 * len(items)) \
+                and not (opened and n_known >= 2 and n_known * 3 >= len(items)):
             continue
         cats = [k.type for k in known if k is not None]
         tw = max(cats, key=lambda t: sum(c.category == t.category for c in cats)) if cats else _OTHER
@@ -603,6 +605,14 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             a += sentence[a:b].index(item)
             out.append(Mention(item, abs_start + a, abs_start + a + len(item), tw, clause, sentence, abs_start))
     return out
+
+
+def _item_start(text: str, a: int, b: int, rules: Rules) -> int:
+    """Where a list item's name starts: after a verb or cue that opens it (拓宽改建209)."""
+    cut = _left_edge(text[:b], b, rules)
+    if cut >= b and any(text[a:b].endswith(w) for w in rules.left_stops if len(w) > 1):
+        return b  # …实施重点项目建设: a task, not a name
+    return cut if a <= cut < b else a
 
 
 def _closes_project_list(after: str, rules: Rules) -> bool:
@@ -643,7 +653,8 @@ def _is_list_name(item: str, rules: Rules) -> bool:
 
     if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
         return False
-    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", item) or rules.activity_re.match(item):
+    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", item) or rules.activity_re.match(item) \
+            or rules.generic_re.match(item):
         return False
     return not any(w in item for w in rules.not_project)
 
