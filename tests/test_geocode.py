@@ -100,3 +100,44 @@ def test_a_town_named_in_two_provinces_follows_the_prior(geocoder):
     hlj_city = geocoder.gaz.unit(other[0].county_adcode).city_adcode
     heilongjiang = geocoder.place(_project("西丰镇文化站"), _plan(hlj_city, "", "city"))
     assert heilongjiang.counties == [other[0].county_adcode]
+
+
+def test_a_place_inside_another_item_of_the_list_stays_there(geocoder):
+    """岷江航电犍为枢纽、乐山机场: 犍为 belongs to the first item, not to the airport."""
+    sentence = "加快推进岷江航电犍为枢纽、乐山机场、峨汉高速等项目建设。"
+    names = ["岷江航电犍为枢纽", "乐山机场", "峨汉高速"]
+    plan = _plan("510000", "四川省", "province")
+    p = geocoder.place(_project("乐山机场", sentence, category="airport"), plan, names)
+    assert "511123" not in p.counties  # 犍为县
+    assert p.names[0] == "乐山市" and p.precision == "city"  # its own name says the city, no more
+
+
+def test_a_place_opening_a_list_modifies_every_item(geocoder):
+    sentence = "做活开原市五金城、建材城、汽配城等专业市场。"
+    names = ["开原市五金城", "建材城", "汽配城"]
+    p = geocoder.place(_project("汽配城", sentence, category="market"), _plan("211200", "铁岭市", "city"), names)
+    assert p.counties == ["211282"] and p.method == "clause"
+
+
+def test_the_lead_in_of_a_colon_list_places_its_items(geocoder):
+    sentence = "新建的城市公园多在远城区，且东湖高新区新建的最多，有7个：黄龙山公园、光谷绿道公园、特种飞行公园；"
+    names = ["东湖高新区", "黄龙山公园", "光谷绿道公园", "特种飞行公园"]
+    p = geocoder.place(_project("特种飞行公园", sentence, category="park_green"), _plan("420100", "武汉市", "city"),
+                       names)
+    assert set(p.counties) == {"420111", "420115"} and p.method == "clause"  # the zone's hosts
+    assert p.source.startswith("https://")
+
+
+def test_a_county_inside_another_project_is_not_every_project_s(geocoder):
+    sentence = "同时争取黔张常铁路和渝怀二线涪陵至怀化段今年开工。"
+    names = ["黔张常铁路", "渝怀二线涪陵至怀化段"]
+    p = geocoder.place(_project("黔张常铁路", sentence, category="railway", geom="line"),
+                       _plan("500000", "重庆市", "province"), names)
+    assert "500102" not in p.counties  # 涪陵区 is the other project's
+
+
+def test_a_zone_named_with_its_city_goes_to_its_host_district(geocoder):
+    p = geocoder.place(_project("苏州高新区科技城"), _plan("320505", "虎丘区", "county"))
+    assert p.counties == ["320505"]
+    wuhan = geocoder.place(_project("湘江新区"), _plan("430000", "湖南省", "province"))
+    assert "430104" in wuhan.counties and wuhan.method in ("name", "zone-host")

@@ -126,7 +126,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from planmap.evaluate import main_evaluate
 
-    return main_evaluate(args.pred, args.gold, as_json=args.json)
+    return main_evaluate(args.pred, args.gold, as_json=args.json, shared=args.shared, out=args.keep)
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
@@ -164,10 +164,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="with --json: write to this file instead of stdout")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("evaluate", help="score predictions against gold annotations")
-    p.add_argument("pred", help="predictions: JSON/GeoJSON/CSV file or folder")
-    p.add_argument("gold", help="gold CSV file or folder")
+    p = sub.add_parser("evaluate", help="score predictions against gold annotations (no arguments: "
+                                        "build the gold documents and score them)")
+    p.add_argument("pred", nargs="?", help="predictions: JSON/GeoJSON/CSV file or folder (a build's data/plans)")
+    p.add_argument("gold", nargs="?", help="gold CSV file or folder")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--yardstick", action="store_true",
+                   help="build the documents that have gold (seeds, dev_docs) and score them (the default)")
+    p.add_argument("--shared", help="the shared folder holding eval/ and seeds/ (default: ../shared)")
+    p.add_argument("--keep", metavar="DIR", help="with --yardstick: build into DIR and keep it")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("geocode", help="look up a place or project name offline")

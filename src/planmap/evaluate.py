@@ -42,11 +42,11 @@ from __future__ import annotations
 import csv
 import json
 import math
-import statistics
+import re
 import sys
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +194,8 @@ class Match:
 
 @dataclass
 class ExtractionScore:
+    """Precision, recall and F1 of one document (or all), with the names behind them."""
+
     tp: int
     fp: int
     fn: int
@@ -221,6 +223,8 @@ class ExtractionScore:
 
 @dataclass
 class RegionScore:
+    """County accuracy: how many matched projects lie in the gold county (or city)."""
+
     n: int
     correct: int
     accuracy: float | None
@@ -233,6 +237,8 @@ class RegionScore:
 
 @dataclass
 class LocationScore:
+    """Distances from predicted to gold points and lines, in km."""
+
     n: int
     within: dict[float, float | None]  # km threshold -> share of n
     median_km: float | None
@@ -268,6 +274,8 @@ class LocationScore:
 
 @dataclass
 class DocReport:
+    """Every score of one document."""
+
     doc: str
     extraction: ExtractionScore
     regions: RegionScore
@@ -288,6 +296,8 @@ class DocReport:
 
 @dataclass
 class Report:
+    """Per-document reports, the micro-averaged overall one and warnings."""
+
     docs: list[DocReport]
     overall: DocReport  # micro-averaged over docs
     unscored_plans: list[str] = field(default_factory=list)
@@ -304,21 +314,28 @@ class Report:
 
 # --------------------------------------------------------------------------- helpers
 
-_EXTRA_STRIP = set("—–-‐‑‒―·・•‧〃～~")
+# The reference scorer's separators (eval/score.py PUNCT): spaces and the usual Chinese and
+# ASCII punctuation; names are compared without them and in simplified script.
+_PUNCT = re.compile(r"[\s\u3000，。、；：,.;:“”\"'‘’（）()《》〈〉\[\]【】〔〕—\-·•]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # noqa: ANN202 - opencc has no type hints
+    """Traditional -> simplified (OpenCC), or identity when OpenCC is missing."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a dependency
+        return lambda text: text
+    return opencc.OpenCC("t2s").convert
 
 
 def normalise_name(s: str | None) -> str:
-    """NFKC, case-fold, and drop punctuation, separators, symbols and control characters.
-
-    So that 淮安—铁岭工业园, 淮安-铁岭工业园 and 淮安 铁岭工业园 compare equal.
+    """Drop spaces and punctuation and read traditional script as simplified, as the
+    reference scorer does: 淮安—铁岭工业园 == 淮安铁岭工业园, 武漢動物園 == 武汉动物园.
     """
     if not s:
         return ""
-    text = unicodedata.normalize("NFKC", str(s)).casefold()
-    return "".join(
-        ch for ch in text
-        if ch not in _EXTRA_STRIP and unicodedata.category(ch)[0] not in "PZSC"
-    )
+    return _t2s()(_PUNCT.sub("", str(s)))
 
 
 def doc_key(s: str | None) -> str:
@@ -640,81 +657,67 @@ def _representative_point(geom: Any) -> tuple[float, float] | None:
 # --------------------------------------------------------------------------- matching
 
 
-def _relation(pred_norm: str, gold: GoldRow) -> tuple[tuple[int, int, int], str, str] | None:
-    """The best way a normalised predicted name meets a gold row, with a sort key."""
-    best: tuple[tuple[int, int, int], str, str] | None = None
-    for norm, is_name in gold.keys():
+def _relation(pred_norm: str, gold: GoldRow) -> tuple[str, str] | None:
+    """How a normalised predicted name meets a gold row: (kind, the gold key it met)."""
+    keys = gold.keys()
+    for norm, is_name in keys:
         if pred_norm == norm:
-            cand = ((3 if is_name else 2, len(norm), 0), "exact" if is_name else "exact_alias", norm)
-        elif pred_norm in norm:
-            cand = ((1, len(pred_norm), -(len(norm) - len(pred_norm))), "pred_in_gold", norm)
-        elif norm in pred_norm:
-            cand = ((1, len(norm), -(len(pred_norm) - len(norm))), "gold_in_pred", norm)
-        else:
-            continue
-        if best is None or cand[0] > best[0]:
-            best = cand
-    return best
-
-
-def _dedupe(preds: Iterable[Prediction]) -> tuple[list[Prediction], list[Prediction]]:
-    """(first prediction of each non-empty normalised name, predictions with empty names)."""
-    kept: list[Prediction] = []
-    dropped: list[Prediction] = []
-    seen: set[str] = set()
-    for p in preds:
-        norm = normalise_name(p.name)
-        if not norm:
-            dropped.append(p)
-            continue
-        if norm in seen:
-            continue
-        seen.add(norm)
-        kept.append(p)
-    return kept, dropped
+            return ("exact" if is_name else "exact_alias", norm)
+    if len(pred_norm) < 2:
+        return None
+    for norm, _ in keys:
+        if len(norm) >= 2 and norm in pred_norm:
+            return ("gold_in_pred", norm)
+        if len(pred_norm) >= 3 and pred_norm in norm:
+            return ("pred_in_gold", norm)
+    return None
 
 
 def match_projects(preds: list[Prediction], gold: list[GoldRow]
                    ) -> tuple[list[Match], list[Prediction], list[Prediction]]:
-    """Greedy one-to-one matching; returns (matches, neutral predictions, spurious ones).
+    """One-to-one matching as the reference scorer does it; (matches, neutral, spurious).
 
-    ``matches`` holds core=yes and core=no rows alike; see the module docstring.
+    Core rows, longest name first, each take the first unused prediction whose name equals
+    the gold name or an alias; then, in a second pass, the first whose name contains or is
+    contained in one (README rule; a contained prediction needs 3 characters, a contained
+    gold name 2). A left-over prediction that can match a ``core=no`` row is neutral; every
+    other left-over prediction is a false positive (a second copy of a found project too).
     """
-    kept, empties = _dedupe(preds)
-    norms = [normalise_name(p.name) for p in kept]
-    pairs = []
-    for pi, pn in enumerate(norms):
-        for gi, g in enumerate(gold):
-            rel = _relation(pn, g)
-            if rel is not None:
-                key, kind, _ = rel
-                pairs.append((key, 1 if g.core else 0, -gi, -pi, pi, gi, kind))
-    pairs.sort(reverse=True)
-    taken_pred: dict[int, int] = {}
-    taken_gold: set[int] = set()
+    feats = [p for p in preds if p.name]
+    norms = [normalise_name(p.name) for p in feats]
+    core = [g for g in gold if g.core]
+    side = [g for g in gold if not g.core]
+    order = sorted(range(len(core)), key=lambda i: -len(normalise_name(core[i].name)))
+    used: set[int] = set()
+    done: set[int] = set()
     matches: list[Match] = []
-    for *_, pi, gi, kind in pairs:
-        if pi in taken_pred or gi in taken_gold:
-            continue
-        taken_pred[pi] = gi
-        taken_gold.add(gi)
-        g = gold[gi]
-        via = _via(norms[pi], g)
-        matches.append(Match(gold=g, pred=kept[pi], kind=kind, via=via))
-    can_match = {pi for *_, pi, _gi, _k in pairs}
-    neutral = [p for i, p in enumerate(kept) if i not in taken_pred and i in can_match]
-    spurious = [p for i, p in enumerate(kept) if i not in taken_pred and i not in can_match]
-    spurious += empties  # a record with no name names no project: each is a false positive
-    order = {id(g): i for i, g in enumerate(gold)}
-    matches.sort(key=lambda m: order[id(m.gold)])
+    for exact in (True, False):
+        for gi in order:
+            if gi in done:
+                continue
+            g = core[gi]
+            names = [k for k, _ in g.keys()]
+            for pi, pn in enumerate(norms):
+                if pi in used:
+                    continue
+                if (pn in names) if exact else (_relation(pn, g) is not None):
+                    used.add(pi)
+                    done.add(gi)
+                    kind, key = _relation(pn, g) or ("exact", pn)
+                    matches.append(Match(gold=g, pred=feats[pi], kind=kind, via=_via(key, g)))
+                    break
+    left = [i for i in range(len(feats)) if i not in used]
+    neutral_ids = {i for i in left if any(_relation(norms[i], g) is not None for g in side)}
+    neutral = [feats[i] for i in left if i in neutral_ids]
+    spurious = [feats[i] for i in left if i not in neutral_ids]
+    rank = {id(g): i for i, g in enumerate(gold)}
+    matches.sort(key=lambda m: rank[id(m.gold)])
     return matches, neutral, spurious
 
 
-def _via(pred_norm: str, gold: GoldRow) -> str:
-    rel = _relation(pred_norm, gold)
-    target = rel[2] if rel else ""
+def _via(key: str, gold: GoldRow) -> str:
     for text in [gold.name, *gold.aliases]:
-        if normalise_name(text) == target:
+        if normalise_name(text) == key:
             return text
     return gold.name
 
@@ -768,38 +771,40 @@ def city_codes_from_gold(gold: Iterable[GoldRow]) -> dict[str, str]:
 
 
 def score_regions(matches: list[Match], city_codes: dict[str, str] | None = None) -> RegionScore:
-    """County accuracy over matched core=yes rows.
+    """County accuracy over matched core=yes rows, as the reference scorer counts it.
 
-    A row with county codes (and precision other than ``city``) is right when the predicted
-    counties (6-digit codes, or county names) include one of them. A ``precision=city`` row,
-    or one without county codes, is right when the predicted city is right: by code (the
-    prediction's ``city_adcode`` or its counties' first 4 digits against the gold counties'
-    first 4 digits, or ``city_codes`` learnt from the gold) or by name (``city``, ignoring a
-    trailing 市). A prediction without region information counts as wrong.
+    A row with county codes (precision other than ``city``) is right when the predicted
+    ``county_adcodes`` share one of them. A ``precision=city`` row, or one without county
+    codes, is right when the city is: by code (the prediction's ``city_adcode``, or a
+    predicted county, in the city of the gold's counties; with several gold cities, any of
+    them) or, for a row with no codes at all, by name (the predicted ``city`` is one of the
+    gold cities). ``city_codes`` is kept for callers; the reference rules do not use it.
     """
     if city_codes is None:
         city_codes = city_codes_from_gold(m.gold for m in matches)
     rows = [m for m in matches if m.gold.core]
-    correct = 0
+    correct = n = 0
     wrong: list[dict[str, Any]] = []
     for m in rows:
         g, p = m.gold, m.pred
         pred_codes = p.all_county_codes()
-        if g.county_adcodes and g.precision != "city":
-            ok = bool(pred_codes & set(g.county_adcodes)) or bool(
-                p.county_names() & {normalise_name(c) for c in g.counties}
-            )
-            level = "county"
-        else:
-            gold_prefixes = {c[:4] for c in g.county_adcodes}
-            gold_prefixes |= {city_codes[c] for c in map(_strip_city, g.cities) if c in city_codes}
-            pred_prefixes = {c[:4] for c in pred_codes}
-            if p.city_adcode[:4].isdigit() and len(p.city_adcode) >= 4:
-                pred_prefixes.add(p.city_adcode[:4])
-            by_code = bool(gold_prefixes & pred_prefixes)
-            by_name = bool(p.city) and _strip_city(p.city) in {_strip_city(c) for c in g.cities}
-            ok = by_code or by_name
+        gc = set(g.county_adcodes)
+        if g.precision == "city" or not gc:
             level = "city"
+            gold_prefixes = {c[:4] for c in gc}
+            if gold_prefixes:
+                pred_prefixes = {c[:4] for c in pred_codes}
+                if len(p.city_adcode) >= 4:
+                    pred_prefixes.add(p.city_adcode[:4])
+                ok = bool(gold_prefixes & pred_prefixes)
+            elif g.cities:
+                ok = bool(p.city) and p.city in g.cities
+            else:
+                continue  # the gold row gives no region: not scored
+        else:
+            level = "county"
+            ok = bool(pred_codes & gc)
+        n += 1
         if ok:
             correct += 1
         else:
@@ -811,7 +816,6 @@ def score_regions(matches: list[Match], city_codes: dict[str, str] | None = None
                 "predicted_counties": list(p.counties),
                 "predicted_city": p.city, "predicted_city_adcode": p.city_adcode,
             })
-    n = len(rows)
     return RegionScore(n=n, correct=correct, accuracy=correct / n if n else None, wrong=wrong)
 
 
@@ -883,14 +887,55 @@ def point_to_line_km(lon: float, lat: float, geom: Any) -> float:
     return best / 1000.0
 
 
-def score_locations(matches: list[Match]) -> LocationScore:
-    """Point errors for matched core=yes rows of precision exact/approx, plus line errors.
+def _hav_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (the reference scorer's haversine, R = 6371.0088 km)."""
+    (lon1, lat1), (lon2, lat2) = a, b
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
-    Point error: geodesic distance from the predicted representative point to the gold
-    lon/lat; the shares within 5 and 25 km are over rows whose prediction has a point (rows
-    without one are counted in ``n_without_point``). Line error, for such rows with gold
-    waypoints and a predicted (multi)line geometry: the largest distance from a gold
-    waypoint to the predicted line (:func:`point_to_line_km`).
+
+def _vertices(geom: Any) -> list[tuple[float, float]]:
+    """Every vertex of a geometry, lines densified to about 200 m (as the reference scorer)."""
+    if geom is None or geom.is_empty:
+        return []
+    kind = geom.geom_type
+    if kind == "Point":
+        return [(geom.x, geom.y)]
+    if kind == "MultiPoint":
+        return [(g.x, g.y) for g in geom.geoms]
+    if kind.startswith("Multi") or kind == "GeometryCollection":
+        return [v for g in geom.geoms for v in _vertices(g)]
+    rings = [geom.exterior, *geom.interiors] if kind == "Polygon" else [geom]
+    out: list[tuple[float, float]] = []
+    for ring in rings:
+        coords = [tuple(c[:2]) for c in ring.coords]
+        for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
+            n = max(1, int(_hav_km((x1, y1), (x2, y2)) / 0.2))
+            out += [(x1 + (x2 - x1) * k / n, y1 + (y2 - y1) * k / n) for k in range(n)]
+        if coords:
+            out.append(coords[-1])
+    return out
+
+
+def _rep_point(geom: Any, pts: list[tuple[float, float]]) -> tuple[float, float] | None:
+    if not pts:
+        return None
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return pts[len(pts) // 2]
+    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+
+
+def score_locations(matches: list[Match]) -> LocationScore:
+    """Point and line errors for matched core=yes rows of precision exact/approx, as the
+    reference scorer measures them.
+
+    Point error: for a gold point, the distance from the predicted representative point (a
+    line's middle vertex, else the mean of the vertices); for a gold line or area, from the
+    gold point to the nearest predicted vertex. Line error, for gold lines with waypoints:
+    the largest distance from a waypoint to the nearest predicted vertex. Medians are the
+    reference's (the upper middle value). A prediction given only as lon/lat counts as a point.
     """
     errors: list[tuple[str, float]] = []
     line_errors: list[tuple[str, float]] = []
@@ -899,24 +944,31 @@ def score_locations(matches: list[Match]) -> LocationScore:
         g, p = m.gold, m.pred
         if not g.core or g.precision not in POINT_PRECISIONS or g.lon is None or g.lat is None:
             continue
-        if p.point is None:
+        geom = p.geometry
+        if geom is None and p.point is not None:
+            from shapely.geometry import Point
+
+            geom = Point(*p.point)
+        pts = _vertices(geom)
+        rp = _rep_point(geom, pts) if pts else None
+        if rp is None:
             without += 1
             continue
-        errors.append((g.name, geodesic_km(p.lon, p.lat, g.lon, g.lat)))  # type: ignore[arg-type]
-        if g.waypoints and _lines(p.geometry):
-            worst = max(point_to_line_km(lon, lat, p.geometry) for lon, lat in g.waypoints)
-            line_errors.append((g.name, worst))
-    kms = [km for _, km in errors]
-    line_kms = [km for _, km in line_errors]
+        gp = (g.lon, g.lat)
+        errors.append((g.name, min(_hav_km(gp, q) for q in pts) if g.geom != "point" else _hav_km(gp, rp)))
+        if g.geom == "line" and g.waypoints:
+            line_errors.append((g.name, max(min(_hav_km(w, q) for q in pts) for w in g.waypoints)))
+    kms = sorted(km for _, km in errors)
+    line_kms = sorted(km for _, km in line_errors)
     n = len(kms)
     return LocationScore(
         n=n,
         within={t: (sum(km <= t for km in kms) / n if n else None) for t in WITHIN_KM},
-        median_km=statistics.median(kms) if kms else None,
+        median_km=kms[n // 2] if kms else None,
         errors=errors,
         n_without_point=without,
         n_lines=len(line_kms),
-        line_median_km=statistics.median(line_kms) if line_kms else None,
+        line_median_km=line_kms[len(line_kms) // 2] if line_kms else None,
         line_max_km=max(line_kms) if line_kms else None,
         line_errors=line_errors,
     )
@@ -972,21 +1024,23 @@ def _score_doc(doc: str, preds: list[Prediction], gold: list[GoldRow],
     )
 
 
-def evaluate(pred_path: str | Path, gold_path: str | Path) -> Report:
+def evaluate(pred_path: str | Path, gold_path: str | Path | Iterable[str | Path]) -> Report:
     """Score predictions (file or folder) against gold (file or folder), per doc and overall.
 
     Gold rows are grouped by their ``doc`` stem; predictions by their ``plan`` (or, failing
     that, the stem of the file they came from). Predictions of a file with no plan id and no
     matching gold document go to the gold document when there is exactly one.
     """
-    pred_path, gold_path = Path(pred_path), Path(gold_path)
+    pred_path = Path(pred_path)
+    gold_paths = [Path(gold_path)] if isinstance(gold_path, (str, Path)) else [Path(g) for g in gold_path]
     warnings: list[str] = []
     gold_by_doc: dict[str, list[GoldRow]] = {}
-    for f in _gold_files(gold_path):
-        for row in load_gold(f):
-            gold_by_doc.setdefault(row.doc_key, []).append(row)
+    for folder in gold_paths:
+        for f in _gold_files(folder):
+            for row in load_gold(f):
+                gold_by_doc.setdefault(row.doc_key, []).append(row)
     if not gold_by_doc:
-        raise EvaluationError(f"{gold_path}: the gold holds no rows")
+        raise EvaluationError(f"{', '.join(map(str, gold_paths))}: the gold holds no rows")
     city_codes = city_codes_from_gold(r for rows in gold_by_doc.values() for r in rows)
 
     preds_by_doc: dict[str, list[Prediction]] = {}
@@ -1091,10 +1145,79 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-def main_evaluate(pred: str, gold: str, as_json: bool = False) -> int:
-    """``planmap evaluate PRED GOLD [--json]``: print the report; 2 on bad input."""
+def eval_dir(shared: str | Path | None = None) -> Path:
+    """The evaluation folder (``eval/`` with gold/, dev_gold/, dev_docs/ and ../seeds/).
+
+    ``shared`` (the ``shared`` or ``shared/eval`` folder), else ``PLANMAP_EVAL``, else
+    ``../shared/eval`` from the working directory or from the source checkout.
+    """
+    import os
+
+    candidates = []
+    if shared:
+        candidates += [Path(shared), Path(shared) / "eval"]
+    elif os.environ.get("PLANMAP_EVAL"):
+        candidates.append(Path(os.environ["PLANMAP_EVAL"]))
+    else:
+        candidates += [Path.cwd().parent / "shared" / "eval",
+                       Path(__file__).resolve().parents[3] / "shared" / "eval"]
+    for c in candidates:
+        if (c / "gold").is_dir() or (c / "dev_gold").is_dir():
+            return c
+    raise EvaluationError(f"{candidates[0]}: no evaluation folder here (expected gold/ and dev_gold/; "
+                          "pass --shared DIR or set PLANMAP_EVAL)")
+
+
+def yardstick_documents(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(documents that have gold, gold folders): seeds with gold/ and dev_docs with dev_gold/."""
+    pairs = [(folder.parent / "seeds", folder / "gold"), (folder / "dev_docs", folder / "dev_gold")]
+    docs: list[Path] = []
+    golds: list[Path] = []
+    for doc_dir, gold_dir in pairs:
+        if not gold_dir.is_dir():
+            continue
+        golds.append(gold_dir)
+        for g in sorted(gold_dir.glob("*.gold.csv")):
+            stem = g.name[: -len(".gold.csv")]
+            found = sorted(doc_dir.glob(f"{stem}.*")) if doc_dir.is_dir() else []
+            if not found:
+                raise EvaluationError(f"{g}: no document {stem}.* in {doc_dir}")
+            docs.append(found[0])
+    return docs, golds
+
+
+def evaluate_yardstick(shared: str | Path | None = None, out: str | Path | None = None) -> Report:
+    """Build every document that has gold (seeds and dev docs) and score the build.
+
+    ``out``: where the build goes (default: a temporary folder, removed afterwards).
+    """
+    import tempfile
+
+    from planmap.build import build
+
+    folder = eval_dir(shared)
+    docs, golds = yardstick_documents(folder)
+    if out is not None:
+        build(docs, out=out, maps=False)
+        return evaluate(Path(out) / "data" / "plans", golds)
+    with tempfile.TemporaryDirectory(prefix="planmap-yardstick-") as tmp:
+        build(docs, out=tmp, maps=False)
+        return evaluate(Path(tmp) / "data" / "plans", golds)
+
+
+def main_evaluate(pred: str | None, gold: str | None, as_json: bool = False, shared: str | None = None,
+                  out: str | None = None) -> int:
+    """``planmap evaluate [PRED GOLD] [--json]``: print the report; 2 on bad input.
+
+    Without PRED and GOLD: build the documents that have gold and score them (the yardstick).
+    """
     try:
-        report = evaluate(pred, gold)
+        if pred is None and gold is None:
+            report = evaluate_yardstick(shared, out)
+        elif pred is None or gold is None:
+            raise EvaluationError("give both PRED and GOLD, or neither (to build and score the gold documents)")
+        else:
+            report = evaluate(pred, gold)
     except PlanmapError as exc:
         print(f"planmap evaluate: error: {exc}", file=sys.stderr)
         return 2

@@ -102,6 +102,43 @@ class Mention:
     kind: str  # "full" | "short" | "alias" | "town"
 
 
+@lru_cache(maxsize=1)
+def _generic_zone_names() -> frozenset[str]:
+    """Zone words that name no unit by themselves (data/places.toml [mentions] generic_zones)."""
+    import tomllib
+
+    from planmap.paths import package_data
+
+    with open(package_data("places.toml"), "rb") as fh:
+        return frozenset(tomllib.load(fh)["mentions"]["generic_zones"])
+
+
+# jieba's part-of-speech tags of words that are no proper names: verbs, adjectives, adverbs,
+# locality and direction words (通道 v, 南部 f, 东方 s, 合作 vn)
+_NOT_NAME_TAGS = frozenset("v vn vd a ad an d f s c p m q r t u".split())
+
+
+@lru_cache(maxsize=4096)
+def is_common_word(name: str) -> bool:
+    """True when a short unit name is also an everyday word (新城, 通道, 南部): it then counts
+    as a unit only with a unit context after it (通道县城, 南部县境内).
+
+    COMMON_WORDS lists the ones seen in plans; the rest come from jieba's dictionary: a word
+    it tags as a verb, adjective, adverb or direction, or a frequent common noun (城区 n 1517).
+    """
+    if name in COMMON_WORDS:
+        return True
+    try:
+        import jieba
+        import jieba.posseg
+    except ImportError:  # pragma: no cover - jieba is a dependency
+        return False
+    jieba.setLogLevel(60)
+    tag = jieba.posseg.dt.word_tag_tab.get(name)
+    freq = jieba.dt.FREQ.get(name) or 0
+    return tag in _NOT_NAME_TAGS or (tag == "n" and freq >= 500)
+
+
 # ----------------------------------------------------------------------------- reading
 def _rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """CSV rows as dicts with their line number (header = line 1); gz by suffix."""
@@ -109,7 +146,7 @@ def _rows(path: Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, 
         raise GazetteerError(f"{path}: file not found (set PLANMAP_GEODATA or regenerate with "
                              "scripts/derive_geodata.py)")
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)
@@ -196,10 +233,11 @@ class AdminLayer:
     def by_name(self) -> dict[str, list[tuple[AdminUnit, str]]]:
         """Every full name, short name and alias -> [(unit, kind)]."""
         index: dict[str, list[tuple[AdminUnit, str]]] = {}
+        generic = _generic_zone_names()
         for u in self.units.values():
             for text, kind in ((u.name, "full"), (u.short, "short"), *((a, "alias") for a in u.aliases)):
-                if len(text) < 2:
-                    continue
+                if len(text) < 2 or (kind == "alias" and text in generic):
+                    continue  # 高新区 as an alias of 海州区 would claim every 高新区 in China
                 entries = index.setdefault(text, [])
                 if all(e[0] is not u for e in entries):
                     entries.append((u, kind))
@@ -391,7 +429,7 @@ class Gazetteer:
                 cands, kind = entries, "full"
             else:
                 after = text[end + 1:end + 5]
-                if key in COMMON_WORDS and not after.startswith(UNIT_CONTEXT):
+                if is_common_word(key) and not after.startswith(UNIT_CONTEXT):
                     continue
                 if after[:1] in _NOT_UNIT_AFTER:
                     continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planmap.models import Plan, Project, Region
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+# Words opening a clause that says where the project just named lies or runs.
+_WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
 _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
@@ -33,7 +35,7 @@ def _place_rules() -> dict:
 class Placement:
     """Where a project is, and why we think so."""
 
-    geometry: object  # shapely geometry, WGS-84
+    geometry: Any  # shapely geometry, WGS-84
     precision: str
     confidence: float
     source: str  # URL, "admin-centroid", "geonames:<id>" or "gazetteer:<id>"
@@ -67,6 +69,7 @@ class Geocoder:
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
+        self._others: list[str] = []
         self._stems: dict[tuple[str, ...], object] = {}
 
     # ------------------------------------------------------------ units and towns
@@ -105,7 +108,7 @@ class Geocoder:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
                     # that opens a project name (白塔公园) must be in the home city itself
                     cands = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
-                    if _opens_project_name(text, m.end):
+                    if _opens_project_name(text, m.end) and prior.level != "province":
                         home_city = prior.adcode[:4]
                         cands = [c for c in cands if c.adcode[:4] == home_city]
             if cands:
@@ -192,7 +195,27 @@ class Geocoder:
             cand = self._unit_point(deepest)
             if best is None or PRECISION_ORDER.index(cand.precision) < PRECISION_ORDER.index(best.precision):
                 best = cand
+        if best is None or best.precision in ("city", "province"):
+            best = self.zone_in(text, prior, nearest) or best  # 东湖高新区: its host, not the city
         return best
+
+    def zone_in(self, text: str, prior: Region | None, nearest: bool = False) -> Placement | None:
+        """A development zone named in ``text`` (东湖高新区), placed in its host county."""
+        from planmap.zones import zone_index
+
+        hits = zone_index().scan(text)
+        if prior is not None:
+            prov = prior.adcode[:2]
+            hits = [h for h in hits if h[2].county_adcodes[0][:2] == prov]
+        if not hits:
+            return None
+        zone = hits[-1 if nearest else 0][2]
+        p = self._unit_point(self.gaz.unit(zone.county_adcodes[0]))
+        p.names.insert(0, zone.name)
+        p.counties = list(zone.county_adcodes)
+        p.source = zone.source_url
+        p.method = "zone-host"
+        return p
 
     # ------------------------------------------------------------ features
 
@@ -354,9 +377,15 @@ class Geocoder:
 
     # ------------------------------------------------------------ one project
 
-    def place(self, project: Project, plan: Plan | None) -> Placement:
-        """The best placement for one project (never None: the home region is the last resort)."""
+    def place(self, project: Project, plan: Plan | None, others: Iterable[str] = ()) -> Placement:
+        """The best placement for one project (never None: the home region is the last resort).
+
+        ``others``: names of the other projects of the plan; a place inside one of them
+        (犍为 in 岷江航电犍为枢纽) belongs to it, not to its neighbours in the sentence.
+        """
         prior = plan.home_region if plan else None
+        self._others = [o for o in others if o and o != project.name and project.name not in o
+                        and not self._is_place_name(o)]
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
         generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
@@ -432,25 +461,69 @@ class Geocoder:
             return p
         return None
 
+    def _is_place_name(self, name: str) -> bool:
+        """A project that is itself a place (东湖高新区, 凡河新区) still places its neighbours."""
+        from planmap.zones import zone_index
+
+        hits = zone_index().scan(name)
+        return bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
+
+    def _masked(self, sentence: str) -> str:
+        """The sentence with the other projects' names blanked out (same length)."""
+        for other in sorted(set(self._others), key=len, reverse=True):
+            if other in sentence:
+                sentence = sentence.replace(other, "\u3000" * len(other))
+        return sentence
+
     def _from_sentence(self, project: Project, prior: Region | None) -> Placement | None:
-        sentence = project.evidence
+        """The nearest place that modifies the project in its clause (铁岭县建设A、B: both in
+        铁岭县), or the lead-in of the list it stands in (东湖高新区…有7个：A、B); never a place
+        that belongs to another item of the sentence.
+        """
+        sentence = self._masked(project.evidence)
         pos = sentence.find(project.name)
         if pos < 0:
             pos = 0
-        seg_start = max((m.end() for m in re.finditer(r"[，,；;：:]", sentence[:pos])), default=0)
-        segment = sentence[seg_start:pos]
-        p = self._inside_home(self.place_text(segment, prior, nearest=True), prior) if segment else None
+        seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", sentence[:pos])), default=0)
+        seg_end = pos
+        if "、" in sentence[seg_start:pos]:
+            # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
+            # modifies every item; one inside the first item (岷江航电犍为枢纽、乐山机场) does not
+            from planmap.extract import _left_edge, load_rules
+
+            original = project.evidence
+            first_end = sentence.index("、", seg_start)
+            left = max(seg_start, min(pos, _left_edge(original, first_end, load_rules())))
+            opening = [e for s0, e, _u in self.units_in(original[left:first_end], prior) if s0 == 0]
+            seg_end = left + (opening[0] if opening else 0)
+            sentence = sentence[:left] + original[left:seg_end] + sentence[seg_end:]
+        segment = sentence[seg_start:seg_end]
+        p = self._inside_home(self.place_text(segment, prior, nearest=True), prior) if segment.strip() else None
+        if p is None and seg_start > 0 and sentence[seg_start - 1] in "：:":
+            lead_start = max((m.end() for m in re.finditer(r"[；;。]", sentence[:seg_start - 1])), default=0)
+            lead = sentence[lead_start:seg_start - 1]
+            p = self._inside_home(self.place_text(lead, prior, nearest=True), prior) if lead.strip() else None
         if p is not None:
             p.confidence = 0.5
             p.method = "clause"
             return p
-        units = self.units_in(sentence, prior)
-        counties = {u.adcode for _, _, u in units if u.level == "county"}
-        if len(counties) == 1:
-            p = self._unit_point(self.gaz.unit(counties.pop()))
-            p.confidence = 0.4
-            p.method = "sentence"
-            return p
+        # a clause right after the project that describes where it runs (北起平度城区…)
+        after = re.match(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)",
+                         sentence[pos + len(project.name):])
+        if after:
+            p = self._inside_home(self.place_text(after.group(1), prior), prior)
+            if p is not None:
+                p.confidence = 0.45
+                p.method = "clause-after"
+                return p
+        # the sentence is about this project alone: the one county it names
+        if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
+            counties = {u.adcode for _, _, u in self.units_in(project.evidence, prior) if u.level == "county"}
+            if len(counties) == 1:
+                p = self._unit_point(self.gaz.unit(counties.pop()))
+                p.confidence = 0.4
+                p.method = "sentence"
+                return p
         return None
 
     def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
@@ -492,9 +565,11 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     import geopandas as gpd
 
     geocoder = geocoder or Geocoder()
+    projects = list(projects)
+    names = [p.name for p in projects]
     rows, geoms = [], []
     for p in projects:
-        pl = geocoder.place(p, plan)
+        pl = geocoder.place(p, plan, names)
         d = p.to_dict()
         d["geom_kind"] = d.pop("geom")  # "geom" is the geometry column's name in GeoPackage
         d.update(

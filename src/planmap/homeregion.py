@@ -1,65 +1,318 @@
-"""The plan's home region: the province, city or county it governs.
+"""The plan's home region: the province, city or county it governs, and why.
 
-It is the prior for all later geocoding. The issuer says it best (铁岭市人民政府 -> 211200);
-a development zone issuer or title stands for its host district (本溪高新区 -> 溪湖区), taken
-from the named-features layer; failing both, the title's most specific unit, then the city
-the body names most often.
+It is the prior for all later geocoding, so it is decided the way a planner reads a document:
+
+1. the issuer says it best (铁岭市人民政府 -> 211200); a development zone named by the issuer or
+   title stands for its host district (苏州高新区 -> 虎丘区, from geodata/zone_hosts.csv);
+2. otherwise every place mention votes, weighted by where it stands (title > opening paragraph >
+   headings > body) and by how surely it is a place (a short name glued to a longer name,
+   平陆运河 or 双城经济圈, hardly counts; one inside a word, 大通道, not at all);
+3. the province is the one most of that weight agrees on (one sense per document): mentions
+   outside it drop out;
+4. the home is the deepest unit the title names inside that province, else the lowest unit
+   holding most of the weight (a city plan's city), else the province; a municipality
+   (重庆, 北京, 上海, 天津) is itself unless one district holds the document.
 """
 from __future__ import annotations
 
-from collections import Counter
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from planmap.models import Region
 
 
-def find_home_region(text: str, title: str = "", issuer: str = "") -> Region | None:
-    """The home region of a plan from its issuer, title and text, or None."""
-    from planmap.features import feature_index
+@dataclass
+class Mention:
+    """A place name in the document with its candidates and the weight of its vote."""
+
+    text: str
+    where: str  # issuer | title | opening | heading | body
+    start: int
+    candidates: tuple[Any, ...]
+    weight: float
+    kind: str  # full | short | alias | modifier | zone
+
+
+@dataclass
+class HomeDecision:
+    """The home region and the evidence behind it (shown by ``planmap inspect``)."""
+
+    region: Region | None
+    reasons: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def place_rules() -> dict:
+    """The resolver's vocabulary (data/places.toml)."""
+    from planmap.paths import package_data
+
+    with open(package_data("places.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def _meta_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in place_rules()["lines"]["meta"])
+
+
+def _squeeze(line: str) -> str:
+    """Spaces between CJK characters are layout (太 原 将 整 治): drop them."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])", "", line)
+
+
+def document_parts(text: str, title: str = "") -> tuple[str, str]:
+    """The title and the opening paragraph of a document, skipping page furniture."""
+    prefixes = [re.compile(p, re.I) for p in place_rules()["lines"].get("meta_prefix", [])]
+    lines = []
+    for ln in text.split("\n"):
+        for p in prefixes:
+            ln = p.sub("", ln)
+        lines.append(ln.strip())
+    content = [ln for ln in lines if ln and not any(p.search(ln) for p in _meta_res())]
+    limit = int(place_rules()["lines"]["title_max_chars"])
+    found_title = _squeeze(title.strip())
+    rest = content
+    if not found_title and content:
+        first = _squeeze(content[0])
+        if len(first) <= limit and not first.endswith(("。", "；", ";")):
+            found_title, rest = first, content[1:]
+    elif content and _squeeze(content[0]) == found_title:
+        rest = content[1:]
+    opening = ""
+    for ln in rest:
+        opening += _squeeze(ln) + "\n"
+        if len(opening) >= 120:
+            break
+    return found_title, opening[:400]
+
+
+def _cuts(text: str) -> frozenset[int]:
+    from planmap.extract import _boundaries
+
+    return _boundaries(text)
+
+
+@lru_cache(maxsize=1)
+def _modifier_re() -> re.Pattern[str]:
+    from planmap.extract import load_rules
+
+    words = set(place_rules()["mentions"]["modifier_heads"]) | set(load_rules().types)
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) -> list[Mention]:
+    """Unit names in ``text`` that the text uses as places, each with its vote.
+
+    A short name (大通, 双城) must stand as a word of its own; glued to a word that makes it
+    part of a longer name (平陆运河, 双城经济圈) it votes weakly.
+    """
     from planmap.gazetteer import default_gazetteer
 
-    gaz = default_gazetteer()
-    features = feature_index()
-    head = "\n".join(text.split("\n")[:3])
-    for source in (issuer, title, head):
-        if not source:
+    gaz = gaz or default_gazetteer()
+    w = place_rules()["weights"]
+    zone_weight = float(w[where]) if base is None else base
+    generic = set(place_rules()["mentions"]["generic_zones"])
+    out: list[Mention] = []
+    cuts: frozenset[int] | None = None
+    for m in gaz.scan(text):
+        if m.text in generic:
             continue
-        for _, _, feat in features.scan(source):
-            if feat.category in ("industrial_park", "new_town") and len(feat.county_adcodes) == 1:
-                return gaz.unit(feat.county_adcodes[0]).region()
-        unit = _most_specific(gaz, source)
-        if unit is not None:
-            return unit.region()
-    # no issuer or title names a unit: the city the body names most often
-    counts: Counter[str] = Counter()
-    for mention in gaz.scan(text):
-        for unit in mention.candidates[:1]:
-            city = unit.adcode if unit.level == "city" else unit.city_adcode
-            if city:
-                counts[city] += 1
-    if counts:
-        return gaz.unit(counts.most_common(1)[0][0]).region()
+        factor = float(w["full"])
+        kind = m.kind
+        if m.kind != "full":
+            if cuts is None:
+                cuts = _cuts(text)
+            if m.start not in cuts or m.end not in cuts:
+                continue  # 大通 inside 大通道 is no place
+            factor = float(w["short"])
+            mod = _modifier_re().match(text, m.end)
+            if mod is not None:
+                factor, kind = float(w["modifier"]), "modifier"
+        out.append(Mention(m.text, where, m.start, tuple(m.candidates), zone_weight * factor, kind))
+    return out
+
+
+def _zone_host(text: str):
+    """The host county of a development zone named in ``text`` (苏州高新区 -> 虎丘区), or None."""
+    from planmap.zones import zone_index
+
+    for _s, _e, zone in zone_index().scan(text):
+        if len(zone.county_adcodes) == 1:
+            return zone
     return None
 
 
-def _most_specific(gaz, source: str):
-    """The deepest unit named in ``source`` that agrees with the other units named there."""
-    mentions = gaz.scan(source)
-    if not mentions:
+def _feature_host(text: str):
+    """A zone of the named-features layer with a single host county (本溪高新区 -> 溪湖区)."""
+    from planmap.features import feature_index
+
+    for _, _, feat in feature_index().scan(text):
+        if feat.category in ("industrial_park", "new_town") and len(feat.county_adcodes) == 1:
+            return feat
+    return None
+
+
+def _province_of(unit) -> str:
+    return unit.province_adcode or unit.adcode[:2] + "0000"
+
+
+def _second_level(unit) -> str | None:
+    """The unit under the province that holds ``unit``: its city, or for a county directly
+    under a province (a municipality's district) the county itself.
+    """
+    if unit.level == "province":
         return None
-    named = [m.candidates for m in mentions if m.candidates]
-    rank = {"county": 3, "city": 2, "province": 1}
+    if unit.level == "city":
+        return unit.adcode
+    return unit.city_adcode or unit.adcode
+
+
+def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number: str = "") -> HomeDecision:
+    """The home region of a plan from its issuer, title and text, with the reasons."""
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    rules = place_rules()["decision"]
+    reasons: list[str] = []
+    title, opening = document_parts(text, title)
+
+    # 1. an issuer or title that is a development zone: its host district
+    for label, source in (("issuer", issuer), ("title", title)):
+        if not source:
+            continue
+        host = _zone_host(source) or _feature_host(source)
+        if host is not None:
+            unit = gaz.unit(host.county_adcodes[0])
+            reasons.append(f"{label} names the development zone {host.name}, hosted by {unit.name} "
+                           f"({getattr(host, 'source_url', '').split(' ')[0]})")
+            return HomeDecision(unit.region(), reasons)
+
+    mentions: list[Mention] = []
+    if issuer:
+        mentions += scan_mentions(issuer, "issuer", gaz)
+    if title:
+        mentions += scan_mentions(title, "title", gaz)
+    if opening:
+        mentions += scan_mentions(opening, "opening", gaz)
+    mentions += scan_mentions(text, "body", gaz)
+    mentions = [m for m in mentions if m.candidates]
+    if not mentions:
+        return HomeDecision(None, ["no place named in the issuer, title or text"])
+
+    # 2. the province most of the weight agrees on
+    prov_w: dict[str, float] = defaultdict(float)
+    for m in mentions:
+        provs = {_province_of(u) for u in m.candidates}
+        for p in provs:
+            prov_w[p] += m.weight / len(provs)
+    province = max(sorted(prov_w), key=lambda p: prov_w[p])
+    prov_unit = gaz.unit(province)
+    total = sum(prov_w.values())
+    reasons.append(f"province {prov_unit.name}: {prov_w[province]:.1f} of {total:.1f} place weight")
+    inside = []
+    for m in mentions:
+        cands = tuple(u for u in m.candidates if _province_of(u) == province)
+        if cands:
+            inside.append(Mention(m.text, m.where, m.start, cands, m.weight, m.kind))
+    dropped = sorted({m.text for m in mentions if all(_province_of(u) != province for u in m.candidates)})
+    if dropped:
+        reasons.append("outside it, not counted: " + "、".join(dropped[:8]))
+
+    # 3. the issuer's unit, then the deepest unit the title names
+    for label in ("issuer", "title"):
+        named = [m for m in inside if m.where == label and m.kind != "modifier"]
+        unit = _deepest_coherent(named, inside)
+        if unit is not None:
+            reasons.append(f"{label} names {unit.name}")
+            return HomeDecision(unit.region(), reasons, inside)
+
+    # 4. the lowest unit holding most of the weight
+    second: dict[str, float] = defaultdict(float)
+    in_total = 0.0
+    for m in inside:
+        in_total += m.weight
+        levels = {_second_level(u) for u in m.candidates}
+        for code in levels:
+            if code:
+                second[code] += m.weight / len(levels)
+    if second and in_total:
+        best = max(sorted(second), key=lambda c: second[c])
+        share = second[best] / in_total
+        if share >= float(rules["city_share"]) and not _provincial(text, prov_unit):
+            unit = gaz.unit(best)
+            reasons.append(f"{unit.name} holds {share:.0%} of the place weight in {prov_unit.name}")
+            if unit.level == "city":
+                county = _dominant_county(inside, unit, float(rules["county_share"]),
+                                          int(rules["county_min_mentions"]))
+                if county is not None:
+                    reasons.append(f"{county.name} holds most of the places named in {unit.name}")
+                    unit = county
+            return HomeDecision(unit.region(), reasons, inside)
+        reasons.append(f"places spread over {prov_unit.name} (largest share {share:.0%}): a provincial plan")
+    return HomeDecision(prov_unit.region(), reasons, inside)
+
+
+def find_home_region(text: str, title: str = "", issuer: str = "", doc_number: str = "") -> Region | None:
+    """The home region of a plan from its issuer, title and text, or None."""
+    return decide_home_region(text, title, issuer, doc_number).region
+
+
+def _provincial(text: str, province) -> bool:
+    """The text speaks for a whole province (全省, 省委) more than for a city (全市, 市委)."""
+    rules = place_rules()["decision"]
+    if province.level != "province" or _is_municipality(province):
+        return False
+    return sum(text.count(c) for c in rules["provincial_cues"]) > sum(text.count(c) for c in rules["city_cues"])
+
+
+def _is_municipality(unit) -> bool:
+    from planmap.gazetteer import default_gazetteer
+
+    return unit.level == "province" and any(
+        c.level == "county" for c in default_gazetteer().children(unit.adcode))
+
+
+def _deepest_coherent(named: list[Mention], inside: list[Mention]):
+    """The deepest unit among ``named`` that the document's other places agree with."""
+    rank = {"province": 1, "city": 2, "county": 3}
+    support: dict[str, float] = defaultdict(float)
+    for m in inside:
+        for u in m.candidates:
+            for code in {u.adcode, u.city_adcode, u.province_adcode} - {""}:
+                support[code] += m.weight / len(m.candidates)
     best = None
-    for cands in named:
-        others = [c for cs in named if cs is not cands for c in cs]
-        for unit in cands:
-            agrees = all(_related(unit, o) for o in others[:1]) if others else True
-            score = (agrees, rank.get(unit.level, 0))
+    for m in named:
+        for u in m.candidates:
+            score = (rank.get(u.level, 0), support[u.adcode], m.weight)
             if best is None or score > best[0]:
-                best = (score, unit)
+                best = (score, u)
     return best[1] if best else None
 
 
-def _related(a, b) -> bool:
-    chain_a = {a.adcode, a.city_adcode, a.province_adcode}
-    chain_b = {b.adcode, b.city_adcode, b.province_adcode}
-    return bool((chain_a & chain_b) - {"", None})
+def _dominant_county(inside: list[Mention], city, share: float, min_mentions: int):
+    """A county of ``city`` that holds nearly all the places named inside it, or None."""
+    weights: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    city_total = 0.0
+    for m in inside:
+        cands = [u for u in m.candidates if u.adcode == city.adcode or u.city_adcode == city.adcode]
+        if not cands:
+            continue
+        city_total += m.weight
+        counties = {u.adcode for u in cands if u.level == "county"}
+        for c in counties:
+            weights[c] += m.weight / len(counties)
+            counts[c] += 1
+    if not weights or not city_total:
+        return None
+    best = max(sorted(weights), key=lambda c: weights[c])
+    if weights[best] / city_total >= share and counts[best] >= min_mentions:
+        from planmap.gazetteer import default_gazetteer
+
+        return default_gazetteer().unit(best)
+    return None

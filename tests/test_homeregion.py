@@ -1,0 +1,84 @@
+"""The home region: decided from the whole document, with its reasons."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import require_folder
+from planmap.homeregion import decide_home_region, find_home_region, scan_mentions
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def _doc(name: str) -> Path:
+    for folder in (EVAL.parent / "seeds", EVAL / "dev_docs"):
+        if (folder / name).is_file():
+            return folder / name
+    pytest.fail(f"{name} not found under {EVAL.parent}")
+
+
+def test_gold_home_regions():
+    """Every document with gold gets the home region home_regions.csv expects."""
+    from planmap.plan import read_plan
+
+    require_folder(EVAL, "evaluation set (expected ../shared/eval next to the repo)")
+    with open(EVAL / "home_regions.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 14
+    wrong = []
+    for row in rows:
+        plan = read_plan(_doc(row["doc"]))
+        got = plan.home_region.adcode if plan.home_region else None
+        if got not in row["accept"].split("|"):
+            wrong.append((row["doc"], got, row["adcode"]))
+    assert not wrong
+
+
+def test_a_short_name_inside_a_word_is_no_place():
+    # 大通 (大通区, Anhui) inside 大通道
+    assert not [m for m in scan_mentions("青岛公布交通规划，建两纵两横大通道", "title") if m.text == "大通"]
+    region = find_home_region("青岛公布交通规划 建两纵两横大通道\n青岛市将建设胶州湾高速。\n")
+    assert region is not None and region.adcode == "370200"
+
+
+def test_a_short_name_glued_to_a_longer_name_hardly_counts():
+    text = ("平陆运河超时序完成建设任务。南宁吴圩机场改扩建工程投入使用。崇左至凭祥铁路建成通车。"
+            "苍梧、昭平等10个县区通了新的高速公路。百色、北海新建港口。")
+    pinglu = [m for m in scan_mentions(text, "body") if m.text == "平陆"]
+    assert pinglu and pinglu[0].kind == "modifier" and pinglu[0].weight < 0.5
+    decision = decide_home_region(text)
+    assert decision.region.adcode == "450000"  # places spread over 广西: the province
+    assert any("平陆" in r for r in decision.reasons)  # dropped, and said so
+
+
+def test_an_everyday_word_is_no_short_name():
+    # 通道 (通道侗族自治县) is a verb-noun in jieba's dictionary; 南部 a direction
+    assert not [m for m in scan_mentions("川渝省际铁路、水路通道达到28条", "body") if m.text == "通道"]
+
+
+def test_a_development_zone_stands_for_its_host_district():
+    decision = decide_home_region("苏州高新区投资120亿开展20个重点项目\n高新区重点工业项目开工。\n")
+    assert decision.region.adcode == "320505"
+    assert "虎丘区" in decision.reasons[0]
+
+
+def test_a_municipality_is_itself():
+    text = "重庆渝黔新线和成渝客运高铁开工\n渝万城际（重庆—万州）、涪陵至怀化段、南川改造项目今年开工。\n"
+    assert find_home_region(text).adcode == "500000"
+
+
+def test_a_city_plan_keeps_its_city_when_the_province_is_named():
+    text = ("印发了城市建设投资计划\n阜阳高铁站计划开工。阜阳图书馆总投资2.6亿元。阜阳市全市推进，"
+            "颍州区、颍东区和颍泉区各建一座公园。安徽省重点项目。\n")
+    assert find_home_region(text).adcode == "341200"
+
+
+def test_title_names_the_deepest_unit():
+    assert find_home_region("浙江永康2011年将投3400万整治农村公路\n永康市今年的农村公路整治。\n").adcode == "330784"
+
+
+def test_no_place_no_home():
+    decision = decide_home_region("加快推进重点项目建设。\n")
+    assert decision.region is None and decision.reasons
