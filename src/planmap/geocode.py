@@ -207,7 +207,11 @@ class Geocoder:
                     cands = [feat]
                     break
         if not cands:
-            return None
+            # a railway station or an airport from the open-data tables (沈阳北站, 天府国际机场)
+            from planmap.transport import transport_index
+
+            index = transport_index()
+            return index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
         if prior is not None:
             prov = prior.adcode[:2]
             same = [f for f in cands if any(c[:2] == prov for c in f.county_adcodes) or f.city_adcode[:2] == prov]
