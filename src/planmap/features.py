@@ -38,7 +38,7 @@ class Feature:
     aliases: tuple[str, ...]
     category: str
     kind: str
-    geometry: object | None
+    geometry: Any  # shapely geometry or None
     precision: str
     province: str
     city_adcode: str
