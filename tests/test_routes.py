@@ -155,3 +155,25 @@ def test_abbreviation_table_is_sourced():
         rows = list(csv.DictReader(fh))
     assert {r["char"] for r in rows} >= {"京", "渝", "黔", "川", "青", "桂"}
     assert all(source_allowed(r["source_url"]) for r in rows)
+
+
+def test_words_left_in_front_of_a_name_are_dropped():
+    assert parse_route_name("而渝万城际").abbreviation == "渝万"
+    assert parse_route_name("指平营高速公路").abbreviation == "平营"
+
+
+def test_county_road_is_read_near_home_only(geocoder):
+    near = _place(geocoder, "平莱公路", "370200", category="highway")  # 平度 and 莱西, both in 青岛
+    assert near.geometry.geom_type == "LineString"
+    home = Point(*_seat(geocoder, "370200"))
+    assert all(haversine_m(x, y, home.x, home.y) < 150_000 for x, y in near.geometry.coords)
+    # no reading of 象尚 lies near 永康: a county road there is not drawn across the country
+    far = _place(geocoder, "象尚线", "330784", category="highway")
+    assert far.geometry.geom_type == "Point"
+
+
+def test_end_named_with_its_county_and_town(geocoder):
+    p = _place(geocoder, "平度南村至胶州营海一级公路", "370200", category="highway")
+    (x0, y0), (x1, y1) = p.geometry.coords
+    assert geocoder.gaz.unit_polygon("370283").buffer(0.02).contains(Point(x0, y0))  # 平度市
+    assert geocoder.gaz.unit_polygon("370281").buffer(0.02).contains(Point(x1, y1))  # 胶州市

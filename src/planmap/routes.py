@@ -44,20 +44,23 @@ LINE_BASIS = {"route": "controls", COURSE_METHOD: "ends", "line-section": "featu
 # likely ends than cities, places outside the home province less likely than those inside it,
 # and a province's 简称 (渝, 黔) is the usual reading of its character.
 COST_COUNTY_KM = 40.0
-COST_TOWN_KM = 100.0
+COST_TOWN_KM = 150.0
 COST_AWAY_KM = 150.0
 BONUS_PROVINCE_KM = 250.0
 HOP_WEIGHT = 0.5  # path length counts half: a plan's own province outweighs a shorter line
 MIN_HOP_KM = 10.0  # two ends of an abbreviated route are distinct places
-LOCAL_HOP_KM = 120.0  # a road with a town at one end does not run to another province
+LOCAL_HOP_KM = 120.0
+LOCAL_KINDS = ("线", "公路", "一级公路", "二级公路", "支线", "连接线", "快速路", "快速通道", "干线")  # a road with a town at one end does not run to another province
 MAX_HOP_KM = 1800.0  # one hop of an abbreviated route; ends written out may be further apart
 
 _TYPE_WORDS = sorted((
     "客运高速铁路专线", "高速铁路专线", "客运专线", "高速铁路", "城际铁路", "城际轨道", "轨道交通", "高速公路",
     "一级公路", "二级公路", "快速通道", "快速路", "城际", "铁路", "高铁", "动车", "高速", "公路", "国道",
     "省道", "轻轨", "增建二线", "复线", "二线", "新线", "连接线", "支线", "一号线", "二号线", "三号线",
-    "专线", "干线", "线",
+    "专线", "干线", "客运", "线",
 ), key=len, reverse=True)
+# a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
+_LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
 _WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
 _SEP = re.compile(r"至|—+|－|–|-|~|～|到")
@@ -81,6 +84,7 @@ class RouteName:
     section_unit: str = ""
     section_abbreviation: str = ""
     completed: list[str] = field(default_factory=list)  # ends spelled out in brackets: 黔（江）张（家界）
+    kind_word: str = ""  # the type word: 高速公路, 铁路, 线 ...
 
 
 def parse_route_name(name: str) -> RouteName:
@@ -91,7 +95,7 @@ def parse_route_name(name: str) -> RouteName:
     ('G7011', '十天', ['徽县大石碑', '天水'])
     """
     out = RouteName(text=name)
-    s = name.strip()
+    s = _LEAD.sub("", name.strip()) or name.strip()
     for _ in range(3):
         s = _WORK.sub("", s)
     # 黔（江）张（家界）常（德）: the brackets complete each character to a place name
@@ -119,6 +123,7 @@ def parse_route_name(name: str) -> RouteName:
             s = s[:m2.start()] + s[m2.end():]
     t = _TYPE_RE.search(s)
     main, after = (s[:t.start()], s[t.end():]) if t and t.start() > 0 else (s, "")
+    out.kind_word = t.group(0) if t and t.start() > 0 else ""
     if not after and main.endswith("段"):
         main = main[:-1]
     after = _TYPE_RE.sub("", after)
@@ -281,7 +286,7 @@ def _unit_cand(geo: Geocoder, unit, prior: Region | None, extra: float = 0.0) ->
     return _Cand(unit.name, pt, cost, lambda: geo._unit_point(unit))
 
 
-def _town_cand(geo: Geocoder, town, prior: Region | None) -> _Cand | None:
+def _town_cand(geo: Geocoder, town, prior: Region | None, local: bool = False) -> _Cand | None:
     if not town.county_adcode:
         return None
     try:
@@ -292,7 +297,7 @@ def _town_cand(geo: Geocoder, town, prior: Region | None) -> _Cand | None:
     if pt is None:
         return None
     return _Cand(town.name, pt, COST_TOWN_KM + _away(county.adcode, prior), lambda: _town_placement(geo, town),
-                 local=True)
+                 local=local)
 
 
 def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region | None,
@@ -307,6 +312,8 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
             c = _unit_cand(geo, u, prior)
             if c is not None:
                 out.append(c)
+    if not out:
+        out = _unit_and_town(geo, name, prior)
     if out and not local:
         return out  # 海口 in 兰州至海口 is the city, not a subdistrict of that name
     stems = (name, name + "镇", name + "乡", name + "街道")
@@ -333,6 +340,30 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
                 if pt is not None:
                     out.append(_Cand(name, pt, COST_TOWN_KM, village))
                 break
+    return out
+
+
+def _unit_and_town(geo: Geocoder, name: str, prior: Region | None) -> list[_Cand]:
+    """平度南村, 胶州营海: a unit named by its short name (anywhere in China), then a town in it."""
+    out: list[_Cand] = []
+    for k in range(min(len(name) - 1, 6), 1, -1):
+        units = [u for u in geo.gaz.units_named(name[:k]) if u.level in ("city", "county")]
+        if not units:
+            continue
+        rest = name[k:]
+        for u in units:
+            counties = [c.adcode for c in geo.gaz.counties_in(u.adcode)]
+            towns = [t for n in (rest, rest + "镇", rest + "乡", rest + "街道")
+                     for t in geo.gaz.towns_named(n, county=counties)]
+            for t in towns[:5]:
+                c = _town_cand(geo, t, prior)
+                if c is not None:
+                    out.append(c)
+            if not towns:
+                c = _unit_cand(geo, u, prior, COST_TOWN_KM)
+                if c is not None:
+                    out.append(c)
+        break
     return out
 
 
@@ -386,19 +417,28 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None) -> list[_Cand]:
         c = _unit_cand(geo, unit, prior)
         if c is not None:
             out.append(c)
-    if home_city:
-        for county in geo.gaz.counties_in(home_city + "00"):
-            for town in geo.gaz.towns_in_county(county.adcode):
+    town_scope: list[str] = []
+    if prior is not None and prior.level == "county":
+        town_scope = [prior.adcode]
+    elif home_city and prior is not None and prior.adcode[:2] + "0000" not in _MUNICIPALITIES:
+        town_scope = [c.adcode for c in geo.gaz.counties_in(home_city + "00")]
+    if town_scope:
+        for code in town_scope:
+            for town in geo.gaz.towns_in_county(code):
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
                 if len(stem) >= 2 and stem.startswith(ch):
-                    c = _town_cand(geo, town, prior)
+                    c = _town_cand(geo, town, prior, local=True)
                     if c is not None:
                         out.append(c)
     return out
 
 
-def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None) -> list[Placement]:
-    """The cheapest reading of a 2-5 character abbreviation as places in order, or []."""
+def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False) -> list[Placement]:
+    """The cheapest reading of a 2-5 character abbreviation as places in order, or [].
+
+    ``local``: a county or rural road (黄杨线, 平莱公路): every end lies within LOCAL_HOP_KM of
+    the home region's seat.
+    """
     chars = list(abbreviation)
     if not 2 <= len(chars) <= 5:
         return []
@@ -406,7 +446,15 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None) -> 
     if all(c in provs for c in chars) and len({provs[c] for c in chars}) == len(chars):
         # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital
         return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
-    return [c.make() for c in _cheapest([_candidates(geo, c, prior) for c in chars])]
+    layers = [_candidates(geo, c, prior) for c in chars]
+    if local:
+        if prior is None or prior.level == "province":
+            return []
+        home = _seat_point(geo.gaz.unit(prior.adcode))
+        if home is None:
+            return []
+        layers = [[c for c in layer if _km(c.point, home) <= LOCAL_HOP_KM] for layer in layers]
+    return [c.make() for c in _cheapest(layers)]
 
 
 # ----------------------------------------------------------------------------- lines
@@ -434,10 +482,11 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             source = row.source_url
             controls = len(placed) >= 3
     section_is_unit = bool(parsed.section_unit and geo.gaz.locate_admin(parsed.section_unit, prior))
+    local = parsed.kind_word in LOCAL_KINDS
     if not placed and parsed.section_abbreviation and not section_is_unit:
         placed = abbreviated_ends(geo, parsed.section_abbreviation, prior)
     if not placed and parsed.abbreviation and not _names_a_place(geo, parsed.abbreviation):
-        placed = abbreviated_ends(geo, parsed.abbreviation, prior)
+        placed = abbreviated_ends(geo, parsed.abbreviation, prior, local=local)
     if len(placed) < 2:
         return None
     line = _line(placed)
