@@ -177,3 +177,19 @@ def test_end_named_with_its_county_and_town(geocoder):
     (x0, y0), (x1, y1) = p.geometry.coords
     assert geocoder.gaz.unit_polygon("370283").buffer(0.02).contains(Point(x0, y0))  # 平度市
     assert geocoder.gaz.unit_polygon("370281").buffer(0.02).contains(Point(x1, y1))  # 胶州市
+
+
+def test_only_route_names_are_read_as_abbreviations():
+    assert parse_route_name("万泉河").abbreviation == ""
+    assert parse_route_name("老成渝铁路").abbreviation == "成渝"
+
+
+def test_a_feature_line_through_its_counties_never_zigzags(geocoder):
+    from shapely.geometry import LineString
+
+    from planmap.routes import straighten
+
+    zigzag = LineString([(123.0, 42.0), (125.0, 42.0), (123.1, 42.0)])
+    assert detour_ratio(straighten(zigzag)) == pytest.approx(1.0)
+    ok = LineString([(123.0, 42.0), (123.5, 42.1), (124.0, 42.0)])
+    assert straighten(ok) is ok

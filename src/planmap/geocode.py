@@ -237,6 +237,10 @@ class Geocoder:
 
                 pts = [(u.lon, u.lat) for u in units]
                 geom = LineString(pts) if feat.kind == "line" else MultiPoint(pts).centroid
+                if feat.kind == "line":
+                    from planmap.routes import straighten
+
+                    geom = straighten(geom)
                 p = Placement(geom, "county", 0.5, "admin-centroid", [u.name for u in units],
                               [u.adcode for u in units], "feature-counties")
             p.names.insert(0, feat.name)

@@ -60,7 +60,7 @@ _TYPE_WORDS = sorted((
     "专线", "干线", "客运", "线",
 ), key=len, reverse=True)
 # a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
-_LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
+_LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
 _WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
 _SEP = re.compile(r"至|—+|－|–|-|~|～|到")
@@ -139,8 +139,8 @@ def parse_route_name(name: str) -> RouteName:
     if not out.ends:
         if _SEP.search(main):
             out.ends = _split_ends(main)
-        elif re.fullmatch(r"[\u4e00-\u9fff]{2,5}", main):
-            out.abbreviation = main
+        elif out.kind_word and re.fullmatch(r"[\u4e00-\u9fff]{2,5}", main):
+            out.abbreviation = main  # only a route's name is read as one (万泉河 is a river)
     return out
 
 
@@ -583,6 +583,16 @@ def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> t
 
         part = MultiLineString([g for g in part.geoms if g.geom_type == "LineString"])
     return part, unit
+
+
+def straighten(line: Any) -> Any:
+    """``line`` itself, or the straight line between its ends when it detours more than MAX_DETOUR."""
+    from shapely.geometry import LineString
+
+    if line.geom_type != "LineString" or detour_ratio(line) <= MAX_DETOUR:
+        return line
+    coords = list(line.coords)
+    return LineString([coords[0], coords[-1]])
 
 
 def detour_ratio(line: Any) -> float:
