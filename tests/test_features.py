@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from planmap.datum import haversine_m
 from planmap.errors import GazetteerError
-from planmap.features import FeatureIndex, feature_index, load_features
+from planmap.features import FeatureIndex, feature_index, load_features, source_allowed
 from planmap.paths import geodata_dir
 
 HEADER = "id,name,aliases,category,kind,wkt,datum,precision,province,city_adcode,county_adcodes,source_url,note\n"
@@ -20,15 +21,43 @@ def _write(tmp_path: Path, *rows: str) -> Path:
 
 def test_shipped_features_load_and_every_row_has_a_source():
     feats = load_features(geodata_dir() / "features.csv")
-    assert len(feats) >= 40
+    assert len(feats) >= 30
     assert all(f.source_url.startswith("http") for f in feats)
     assert all(f.geometry is None or f.geometry.is_valid for f in feats)
+
+
+def test_every_shipped_source_is_on_the_allow_list():
+    bad = [(f.id, url) for f in load_features(geodata_dir() / "features.csv")
+           for url in f.source_url.split() if not source_allowed(url)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://en.wikipedia.org/wiki/Tieling", True),
+    ("https://jw.shenyang.gov.cn/zwgk/x.html", True),
+    ("https://www.openstreetmap.org/node/1", True),
+    ("https://github.com/OpenQGIS/OMap-GeoDB", True),
+    ("https://github.com/someone/else", False),
+    ("http://tsdianying02.cn/x.html", False),
+    ("http://kkbbk.com/doc-view-1.html", False),
+    ("https://www.dzpiao.com/x", False),
+    ("https://gov.cn.evil.example/x", False),
+    ("https://notwikipedia.org/wiki/x", False),
+    ("ftp://en.wikipedia.org/x", False),
+])
+def test_source_allow_list(url, ok):
+    assert source_allowed(url) is ok
 
 
 def test_zone_hosts_resolve_to_their_districts():
     index = feature_index()
     assert index.named("本溪高新区")[0].county_adcodes == ("210503",)
-    assert index.named("新乡高新区")[0].county_adcodes == ("410702",)
+
+
+def test_shenyang_station_is_where_openstreetmap_has_it():
+    (station,) = feature_index().named("沈阳站")
+    # OSM 沈阳 station: 123.38752 41.792502; the old row was a GCJ-02 point 0.6 km east
+    assert haversine_m(station.geometry.x, station.geometry.y, 123.38752, 41.792502) < 100
 
 
 def test_bad_geometry_names_the_file_and_row(tmp_path):
@@ -67,3 +96,68 @@ def test_overrides_win_over_shipped_rows(tmp_path):
     index = FeatureIndex(shipped, overrides)
     (hit,) = index.named("己园")
     assert hit.origin == "overrides" and hit.precision == "exact" and hit.geometry.x == pytest.approx(123.8)
+
+
+# ---------------------------------------------------------------- user overrides are validated
+
+def _override(tmp_path: Path, body: bytes | str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "overrides.csv"
+    data = body if isinstance(body, bytes) else (HEADER + body).encode(encoding)
+    path.write_bytes(data)
+    return path
+
+
+def test_override_point_outside_its_county_is_refused(tmp_path):
+    # a point in Urumqi filed under 银州区 (211202)
+    path = _override(tmp_path, "u,乌市点,,other,point,POINT(87.6 43.8),wgs84,exact,,,211202,https://example.org/u,\n")
+    with pytest.raises(GazetteerError, match=r"overrides\.csv, row 2 \(id u\):.*outside its stated county.*211202"):
+        load_features(path, origin="overrides")
+
+
+def test_override_point_inside_its_county_is_kept(tmp_path):
+    path = _override(tmp_path, "u,银州点,,other,point,POINT(123.8424 42.2866),wgs84,exact,,,211202,https://example.org/u,\n")
+    (feat,) = load_features(path, origin="overrides")
+    assert feat.county_adcodes == ("211202",)
+
+
+def test_override_with_unknown_county_code_is_refused(tmp_path):
+    path = _override(tmp_path, "u,点,,other,point,POINT(123.8424 42.2866),wgs84,exact,,,999999,https://example.org/u,\n")
+    with pytest.raises(GazetteerError, match="row 2.*999999 is not a known county"):
+        load_features(path, origin="overrides")
+
+
+def test_gbk_override_file_gets_one_clear_line(tmp_path):
+    path = _override(tmp_path, "u,银州点,,other,point,POINT(123.8424 42.2866),wgs84,exact,,,211202,https://example.org/u,\n",
+                     encoding="gbk")
+    with pytest.raises(GazetteerError) as err:
+        load_features(path, origin="overrides")
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message and "row 2" in message and "UTF-8" in message
+    assert "GBK" in message
+
+
+def test_short_override_row_names_the_row(tmp_path):
+    path = _override(tmp_path, "a,银州点,,other,point,POINT(123.8424 42.2866),wgs84,exact,,,211202,https://example.org/u,\n"
+                               "b,短行,,other,point\n")
+    with pytest.raises(GazetteerError, match=r"row 3 \(id b\): short row, no value for wkt"):
+        load_features(path, origin="overrides")
+
+
+def test_override_row_with_extra_cells_names_the_row(tmp_path):
+    path = _override(tmp_path, "a,银州点,,other,point,POINT(123.8 42.28),wgs84,exact,,,211202,https://example.org/u,note,extra\n")
+    with pytest.raises(GazetteerError, match=r"row 2 \(id a\): 14 cells where the header has 13"):
+        load_features(path, origin="overrides")
+
+
+def test_override_missing_columns_are_named(tmp_path):
+    path = _override(tmp_path, b"id,name,wkt\nx,y,POINT(123 42)\n")
+    with pytest.raises(GazetteerError, match="missing columns aliases, category"):
+        load_features(path, origin="overrides")
+
+
+def test_override_path_that_is_missing_or_a_folder_is_an_error(tmp_path):
+    feature_index.cache_clear()
+    with pytest.raises(GazetteerError, match="cannot open"):
+        feature_index(None, str(tmp_path / "nope.csv"))
+    with pytest.raises(GazetteerError, match="is a folder"):
+        feature_index(None, str(tmp_path))

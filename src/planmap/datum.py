@@ -130,3 +130,12 @@ def transform_geodataframe(gdf: Any, func: Callable[..., tuple[Any, Any]] = gcj0
     geoms = transform_geometry(np.asarray(gdf.geometry.values, dtype=object), func)
     out[gdf.geometry.name] = geoms
     return out.set_geometry(gdf.geometry.name, crs=gdf.crs if gdf.crs is not None else "EPSG:4326")
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two WGS-84 points (mean Earth radius)."""
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(min(1.0, h)))

@@ -230,7 +230,11 @@ class Geocoder:
                     cands = [feat]
                     break
         if not cands:
-            return None
+            # a railway station or an airport from the open-data tables (沈阳北站, 天府国际机场)
+            from planmap.transport import transport_index
+
+            index = transport_index()
+            return index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
         if prior is not None:
             prov = prior.adcode[:2]
             same = [f for f in cands if any(c[:2] == prov for c in f.county_adcodes) or f.city_adcode[:2] == prov]
@@ -256,6 +260,10 @@ class Geocoder:
 
                 pts = [(u.lon, u.lat) for u in units]
                 geom = LineString(pts) if feat.kind == "line" else MultiPoint(pts).centroid
+                if feat.kind == "line":
+                    from planmap.routes import straighten
+
+                    geom = straighten(geom)
                 p = Placement(geom, "county", 0.5, "admin-centroid", [u.name for u in units],
                               [u.adcode for u in units], "feature-counties")
             p.names.insert(0, feat.name)
@@ -274,68 +282,16 @@ class Geocoder:
     # ------------------------------------------------------------ routes
 
     def place_endpoint(self, name: str, context_units: list, prior: Region | None) -> Placement | None:
-        feat = self.feature_for(name, prior)
-        if feat is not None:
-            p = self._feature_placement(feat)
-            if p is not None:
-                return p
-        p = self.place_text(name, prior)
-        if p is not None:
-            return p
-        ends = self._abbreviated_ends(name, prior)
-        if ends:
-            sub = Project(name=name, category="highway", geom="line", plan="", section="", evidence=name,
-                          span=(0, len(name)), endpoints=ends)
-            route = self._route(sub, context_units, prior)
-            if route is not None:
-                return route
-        # a route may leave the home province: a city or county named by its short name, if unique
-        named = [u for u in self.gaz.units_named(name) if u.level in ("city", "county")]
-        cities = [u for u in named if u.level == "city"]
-        if len(cities) == 1 or len(named) == 1:
-            return self._unit_point(cities[0] if len(cities) == 1 else named[0])
-        # a village or town without its county: look inside the counties of the context
-        scope = [u.adcode for _, _, u in context_units if u.level == "county"]
-        if not scope and prior is not None and prior.level == "county":
-            scope = [prior.adcode]
-        if scope:
-            for county in scope:
-                for t in self.gaz.towns_named(name, county=county) + self.gaz.towns_named(name + "镇", county=county):
-                    unit = self.gaz.unit(t.county_adcode)
-                    pl = self._unit_point(unit)
-                    pl.names.append(t.name)
-                    return pl
-            for county in scope:
-                for v in self.gaz.villages_named(name, county):
-                    pl = self._unit_point(self.gaz.unit(county))
-                    pl.names.append(v.name)
-                    pl.method = "village-county"
-                    return pl
-        return None
+        """Where one end of a route is (see :func:`planmap.routes.place_endpoint`)."""
+        from planmap.routes import place_endpoint
+
+        return place_endpoint(self, name, context_units, prior)
 
     def _route(self, project: Project, context_units: list, prior: Region | None) -> Placement | None:
-        ends = project.endpoints or self._abbreviated_ends(project.name, prior)
-        if len(ends) < 2:
-            return None
-        placed = [self.place_endpoint(e, context_units, prior) for e in ends[:2]]
-        if any(p is None for p in placed):
-            return None
-        from shapely.geometry import LineString
+        """The line of a route project (see :mod:`planmap.routes`)."""
+        from planmap.routes import route_placement
 
-        a, b = (p.geometry.representative_point() if p.geometry.geom_type != "Point" else p.geometry for p in placed)
-        # an end that is itself a road (a link to an expressway) joins it at its nearest point
-        from shapely.ops import nearest_points
-
-        if "LineString" in placed[1].geometry.geom_type:
-            b = nearest_points(placed[1].geometry, a)[0]
-        if "LineString" in placed[0].geometry.geom_type:
-            a = nearest_points(placed[0].geometry, b)[0]
-        if a.distance(b) < 1e-6:
-            return None
-        weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
-        counties = [c for p in placed for c in p.counties]
-        return Placement(LineString([a, b]), weakest.precision, min(p.confidence for p in placed) * 0.9,
-                         weakest.source, [n for p in placed for n in p.names[:1]], counties, "route")
+        return route_placement(self, project, context_units, prior)
 
     def _line_section(self, project: Project, prior: Region | None) -> Placement | None:
         """开原市G102线…段: the part of a gazetteer line (G102) inside the county the name names."""
@@ -357,23 +313,13 @@ class Geocoder:
                          "line-section")
 
     def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
-        """沈铁城际 / 沈本轨道交通 / 沈康高速: two one-character abbreviations of cities (or, failing
-        that, counties) of the home province, each of which must be unique.
-        """
-        if prior is None or not re.match(r"^[\u4e00-\u9fff]{2}(城际|轨道|铁路|高速|快速|二号线|一号线)", name):
+        """沈铁城际 / 成渝高铁 / 宜西攀高铁: the places an abbreviated route name stands for."""
+        from planmap.routes import abbreviated_ends, parse_route_name
+
+        parsed = parse_route_name(name)
+        if not parsed.abbreviation:
             return []
-        province = prior.adcode[:2] + "0000"
-        cities = [u for u in self.gaz.children(province) if u.level == "city"]
-        counties = [c for city in cities for c in self.gaz.children(city.adcode) if c.level == "county"]
-        ends = []
-        for ch in name[:2]:
-            match = [u for u in cities if u.short.startswith(ch)]
-            if not match:
-                match = [u for u in counties if u.short.startswith(ch) and not u.name.endswith("区")]
-            if len(match) != 1:
-                return []
-            ends.append(match[0].name)
-        return ends if ends[0] != ends[1] else []
+        return [p.names[0] for p in abbreviated_ends(self, parsed.abbreviation, prior) if p.names]
 
     # ------------------------------------------------------------ one project
 

@@ -1,0 +1,606 @@
+"""Routes drawn where they run: a railway or highway name becomes an ordered set of control points.
+
+Plans name routes in several ways, and each is read as data, not as a list of strings:
+
+- ends written out: 长沙至赣州高铁, 平度南村至胶州营海一级公路, 岩前—潘川线;
+- ends abbreviated to one character each: 成渝, 渝黔, 宜西攀, 绵遂资内, 沈阜. A character is a
+  province's 简称 (``geodata/abbreviations.csv``: 渝 = 重庆, 黔 = 贵州, drawn at its capital) or the
+  first character of a city, a county (or, inside the home city, a town); the reading chosen is the
+  shortest path through the candidates, with the home province preferred, so 阜 is 阜新 in a
+  Liaoning plan and 阜阳 in an Anhui one;
+- completions in brackets: 黔（江）张（家界）常（德）铁路 -> 黔江, 张家界, 常德;
+- national expressway codes and names (``geodata/routes.csv``, from Wikipedia's NTHS lists):
+  G7, G7011, 十天高速;
+- a section: 甘肃段 / 开原段 cut the line to that unit, 涪陵至怀化段 and 渝宜段 replace the ends.
+
+A line whose points are only the seats of its end units is a *course* (``method`` =
+``route-course``): it says which way the route runs, not where; render it faintly and treat its
+county kilometres as estimates. A line through three or more control points is ``route``.
+No line is kept that runs more than ``MAX_DETOUR`` times the distance between its ends.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planmap.models import Project, Region
+from planmap.paths import geodata_dir
+
+if TYPE_CHECKING:
+    from planmap.geocode import Geocoder, Placement
+
+MAX_DETOUR = 3.0  # a drawn line may be at most this many times the straight distance of its ends
+PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+COURSE_METHOD = "route-course"
+LINE_BASIS = {"route": "controls", COURSE_METHOD: "ends", "line-section": "feature", "feature": "feature"}
+
+# Cost of reading an abbreviation one way, in kilometres of path: counties and towns are less
+# likely ends than cities, places outside the home province less likely than those inside it,
+# and a province's 简称 (渝, 黔) is the usual reading of its character.
+COST_COUNTY_KM = 40.0
+COST_TOWN_KM = 150.0
+COST_AWAY_KM = 150.0
+BONUS_PROVINCE_KM = 250.0
+HOP_WEIGHT = 0.5  # path length counts half: a plan's own province outweighs a shorter line
+MIN_HOP_KM = 10.0  # two ends of an abbreviated route are distinct places
+LOCAL_HOP_KM = 120.0
+LOCAL_KINDS = ("线", "公路", "一级公路", "二级公路", "支线", "连接线", "快速路", "快速通道", "干线")  # a road with a town at one end does not run to another province
+MAX_HOP_KM = 1800.0  # one hop of an abbreviated route; ends written out may be further apart
+
+_TYPE_WORDS = sorted((
+    "客运高速铁路专线", "高速铁路专线", "客运专线", "高速铁路", "城际铁路", "城际轨道", "轨道交通", "高速公路",
+    "一级公路", "二级公路", "快速通道", "快速路", "城际", "铁路", "高铁", "动车", "高速", "公路", "国道",
+    "省道", "轻轨", "增建二线", "复线", "二线", "新线", "连接线", "支线", "一号线", "二号线", "三号线",
+    "专线", "干线", "客运", "线",
+), key=len, reverse=True)
+# a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
+_LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
+_TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
+_WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
+_SEP = re.compile(r"至|—+|－|–|-|~|～|到")
+_CODE = re.compile(r"(?<![A-Za-z0-9])([GS]\d{1,4})(?![0-9])(?:线)?")
+_NUMBERED = re.compile(r"(\d{3})(国道|省道)|(国道|省道)(\d{3})")
+_COMPLETION = re.compile(r"([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,3})[）)]")
+_BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+
+@dataclass
+class RouteName:
+    """What a route's name says: its code, its ends or abbreviation, and the section meant."""
+
+    text: str
+    code: str = ""
+    ends: list[str] = field(default_factory=list)
+    abbreviation: str = ""
+    main: str = ""
+    section_ends: list[str] = field(default_factory=list)
+    section_unit: str = ""
+    section_abbreviation: str = ""
+    completed: list[str] = field(default_factory=list)  # ends spelled out in brackets: 黔（江）张（家界）
+    kind_word: str = ""  # the type word: 高速公路, 铁路, 线 ...
+
+
+def parse_route_name(name: str) -> RouteName:
+    """Split a route name into code, ends (or abbreviation) and section, without resolving places.
+
+    >>> r = parse_route_name("G7011十天高速公路徽县大石碑至天水段")
+    >>> (r.code, r.abbreviation, r.section_ends)
+    ('G7011', '十天', ['徽县大石碑', '天水'])
+    """
+    out = RouteName(text=name)
+    s = _LEAD.sub("", name.strip()) or name.strip()
+    for _ in range(3):
+        s = _WORK.sub("", s)
+    # 黔（江）张（家界）常（德）: the brackets complete each character to a place name
+    run = list(_COMPLETION.finditer(s))
+    if len(run) >= 2 and all(a.end() == b.start() for a, b in zip(run, run[1:], strict=False)):
+        out.ends = out.completed = [m.group(1) + m.group(2) for m in run]
+        s = s[:run[0].start()] + "".join(m.group(1) for m in run) + s[run[-1].end():]
+    for m in _BRACKET.finditer(s):
+        inner = m.group(1).strip()
+        if _SEP.search(inner) and not out.section_ends:
+            out.section_ends = _split_ends(inner.removesuffix("段"))
+        elif inner.endswith("段") and len(inner) > 1:
+            _set_section(out, inner[:-1])
+    s = _BRACKET.sub("", s)
+    code = _CODE.search(s)
+    if code:
+        out.code = code.group(1)
+        s = s[:code.start()] + s[code.end():]
+    else:
+        m2 = _NUMBERED.search(s)
+        if m2:
+            num = m2.group(1) or m2.group(4)
+            kind = m2.group(2) or m2.group(3)
+            out.code = ("G" if kind == "国道" else "S") + num
+            s = s[:m2.start()] + s[m2.end():]
+    t = _TYPE_RE.search(s)
+    main, after = (s[:t.start()], s[t.end():]) if t and t.start() > 0 else (s, "")
+    out.kind_word = t.group(0) if t and t.start() > 0 else ""
+    if not after and main.endswith("段"):
+        main = main[:-1]
+    after = _TYPE_RE.sub("", after)
+    if after:
+        after = after.removesuffix("段")
+        if _SEP.search(after):
+            if not out.section_ends:
+                out.section_ends = _split_ends(after)
+        elif after:
+            _set_section(out, after)
+    main = main.strip("，,、 ")
+    out.main = main
+    if not out.ends:
+        if _SEP.search(main):
+            out.ends = _split_ends(main)
+        elif out.kind_word and re.fullmatch(r"[\u4e00-\u9fff]{2,5}", main):
+            out.abbreviation = main  # only a route's name is read as one (万泉河 is a river)
+    return out
+
+
+def _split_ends(text: str) -> list[str]:
+    return [p.strip("，,、 ") for p in _SEP.split(text) if p.strip("，,、 ")]
+
+
+def _set_section(out: RouteName, text: str) -> None:
+    if out.section_unit or out.section_abbreviation:
+        return
+    out.section_unit = text
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", text):
+        out.section_abbreviation = text
+
+
+# ----------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class RouteRow:
+    """One route of ``geodata/routes.csv``: code, 简称 and control points in order."""
+
+    code: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    control_points: tuple[str, ...]
+    source_url: str
+
+
+@lru_cache(maxsize=2)
+def route_table(folder: str | None = None) -> dict[str, RouteRow]:
+    """Routes by code and by each name and alias."""
+    path = (geodata_dir() if folder is None else Path(folder)) / "routes.csv"
+    out: dict[str, RouteRow] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            row = RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
+                           tuple(a for a in r["aliases"].split("|") if a),
+                           tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
+            for key in (row.code, row.name, *row.aliases):
+                out.setdefault(key, row)
+    return out
+
+
+@lru_cache(maxsize=2)
+def province_abbreviations(folder: str | None = None) -> dict[str, str]:
+    """简称 character -> province adcode (渝 -> 500000)."""
+    path = (geodata_dir() if folder is None else Path(folder)) / "abbreviations.csv"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["char"]: r["province_adcode"] for r in csv.DictReader(fh)}
+
+
+# ----------------------------------------------------------------------------- places
+
+def _km(a: Any, b: Any) -> float:
+    from planmap.datum import haversine_m
+
+    return haversine_m(a.x, a.y, b.x, b.y) / 1000.0
+
+
+def _empty(geom: Any) -> bool:
+    return geom is None or geom.is_empty
+
+
+def _point(geom: Any) -> Any:
+    return geom if geom.geom_type == "Point" else geom.representative_point()
+
+
+def place_endpoint(geo: Geocoder, name: str, context_units: list, prior: Region | None,
+                   depth: int = 0, jointly: bool = False) -> Placement | None:
+    """Where one end of a route is: a named feature, a unit or town, a route it joins, or a
+    unit or town elsewhere in China whose name is unique.
+    """
+    name = name.strip()
+    if not name:
+        return None
+    feat = geo.feature_for(name, prior)
+    if feat is not None:
+        p = geo._feature_placement(feat)
+        if p is not None:
+            return p
+    p = geo.place_text(name, prior)
+    if p is not None:
+        return p
+    if depth == 0 and _TYPE_RE.search(name):
+        # an end that is itself a road (沈康高速公路): the link joins it
+        sub = Project(name=name, category="highway", geom="line", plan="", section="", evidence=name,
+                      span=(0, len(name)))
+        route = route_placement(geo, sub, context_units, prior, depth=1)
+        if route is not None:
+            return route
+    if jointly:
+        return None  # the caller weighs the readings of a bare name against the other ends
+    picked = _cheapest([_end_candidates(geo, name, context_units, prior)])
+    return picked[0].make() if picked else None
+
+
+def _seat_point(unit) -> Any:
+    from shapely.geometry import Point
+
+    return Point(unit.lon, unit.lat) if unit.lon is not None else None
+
+
+def _town_placement(geo: Geocoder, town) -> Placement:
+    from shapely.geometry import Point
+
+    from planmap.geocode import Placement
+
+    county = geo.gaz.unit(town.county_adcode)
+    if town.lon is not None:
+        return Placement(Point(town.lon, town.lat), "town", 0.6, town.source or "geonames",
+                         [town.name], [county.adcode], "town")
+    pl = geo._unit_point(county)
+    pl.names.append(town.name)
+    pl.method = "town-county"
+    return pl
+
+
+@dataclass
+class _Cand:
+    """One reading of a place name or abbreviation: a point to measure paths and its cost."""
+
+    label: str
+    point: Any
+    cost: float
+    make: Callable[[], Placement]
+    local: bool = False  # a town of the home city: the route is a local road
+
+
+def _away(code: str, prior: Region | None) -> float:
+    return COST_AWAY_KM if prior is not None and code[:2] != prior.adcode[:2] else 0.0
+
+
+def _unit_cand(geo: Geocoder, unit, prior: Region | None, extra: float = 0.0) -> _Cand | None:
+    pt = _seat_point(unit)
+    if pt is None:
+        return None
+    cost = _away(unit.adcode, prior) + extra + (COST_COUNTY_KM if unit.level == "county" else 0.0)
+    return _Cand(unit.name, pt, cost, lambda: geo._unit_point(unit))
+
+
+def _town_cand(geo: Geocoder, town, prior: Region | None, local: bool = False) -> _Cand | None:
+    if not town.county_adcode:
+        return None
+    try:
+        county = geo.gaz.unit(town.county_adcode)
+    except KeyError:
+        return None
+    pt = _seat_point(town) if town.lon is not None else _seat_point(county)
+    if pt is None:
+        return None
+    return _Cand(town.name, pt, COST_TOWN_KM + _away(county.adcode, prior), lambda: _town_placement(geo, town),
+                 local=local)
+
+
+def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region | None,
+                    local: bool = False) -> list[_Cand]:
+    """Readings of one route end named without its county (三江, 官庄, 黄桶): cities and counties
+    of that name anywhere, then towns (also when ``local``: a short line of bracketed places),
+    then villages of the sentence's counties.
+    """
+    out: list[_Cand] = []
+    for u in geo.gaz.units_named(name):
+        if u.level in ("city", "county") or u.adcode in _MUNICIPALITIES:
+            c = _unit_cand(geo, u, prior)
+            if c is not None:
+                out.append(c)
+    if not out:
+        out = _unit_and_town(geo, name, prior)
+    if out and not local:
+        return out  # 海口 in 兰州至海口 is the city, not a subdistrict of that name
+    stems = (name, name + "镇", name + "乡", name + "街道")
+    towns = [t for n in stems for t in geo.gaz.towns_named(n)]
+    for t in towns[:60]:
+        c = _town_cand(geo, t, prior)
+        if c is not None:
+            out.append(c)
+    if not out:
+        scope = [u.adcode for _, _, u in context_units if u.level == "county"]
+        if prior is not None and prior.level == "county":
+            scope.append(prior.adcode)
+        for county in scope:
+            if geo.gaz.villages_named(name, county):
+                unit = geo.gaz.unit(county)
+
+                def village(unit=unit, name=name) -> Placement:
+                    pl = geo._unit_point(unit)
+                    pl.names.append(name)
+                    pl.method = "village-county"
+                    return pl
+
+                pt = _seat_point(unit)
+                if pt is not None:
+                    out.append(_Cand(name, pt, COST_TOWN_KM, village))
+                break
+    return out
+
+
+def _unit_and_town(geo: Geocoder, name: str, prior: Region | None) -> list[_Cand]:
+    """平度南村, 胶州营海: a unit named by its short name (anywhere in China), then a town in it."""
+    out: list[_Cand] = []
+    for k in range(min(len(name) - 1, 6), 1, -1):
+        units = [u for u in geo.gaz.units_named(name[:k]) if u.level in ("city", "county")]
+        if not units:
+            continue
+        rest = name[k:]
+        for u in units:
+            counties = [c.adcode for c in geo.gaz.counties_in(u.adcode)]
+            towns = [t for n in (rest, rest + "镇", rest + "乡", rest + "街道")
+                     for t in geo.gaz.towns_named(n, county=counties)]
+            for t in towns[:5]:
+                c = _town_cand(geo, t, prior)
+                if c is not None:
+                    out.append(c)
+            if not towns:
+                c = _unit_cand(geo, u, prior, COST_TOWN_KM)
+                if c is not None:
+                    out.append(c)
+        break
+    return out
+
+
+def _fixed(p: Placement) -> _Cand:
+    return _Cand(p.names[0] if p.names else "", _point(p.geometry), 0.0, lambda: p)
+
+
+def _cheapest(layers: list[list[_Cand]], min_hop: float = MIN_HOP_KM,
+              max_hop: float = MAX_HOP_KM) -> list[_Cand]:
+    """One candidate per layer, in order, minimising costs plus the length of the path."""
+    if not layers or any(not layer for layer in layers):
+        return []
+    best: list[tuple[float, list[int]]] = [(c.cost, [i]) for i, c in enumerate(layers[0])]
+    for k in range(1, len(layers)):
+        nxt: list[tuple[float, list[int]]] = []
+        for j, cand in enumerate(layers[k]):
+            options = []
+            for cost, path in best:
+                prev = layers[k - 1][path[-1]]
+                hop = _km(prev.point, cand.point)
+                if hop < min_hop or hop > (LOCAL_HOP_KM if prev.local or cand.local else max_hop):
+                    continue
+                options.append((cost + HOP_WEIGHT * hop + cand.cost, [*path, j]))
+            if options:
+                nxt.append(min(options, key=lambda o: o[0]))
+        if not nxt:
+            return []
+        best = nxt
+    _, path = min(best, key=lambda o: o[0])
+    return [layers[k][i] for k, i in enumerate(path)]
+
+
+# ----------------------------------------------------------------------------- abbreviations
+
+def _candidates(geo: Geocoder, ch: str, prior: Region | None) -> list[_Cand]:
+    """Every place a one-character abbreviation may stand for, with its prior cost."""
+    out: list[_Cand] = []
+    home_city = prior.adcode[:4] if prior is not None and prior.level in ("city", "county") else ""
+    prov = province_abbreviations().get(ch)
+    if prov:
+        c = _unit_cand(geo, geo.gaz.unit(prov), prior, -BONUS_PROVINCE_KM)
+        if c is not None:
+            out.append(c)
+    for unit in geo.gaz.admin.units.values():
+        if unit.level not in ("city", "county") or not unit.short.startswith(ch) or unit.lon is None:
+            continue
+        if unit.level == "county" and unit.name.endswith("区"):
+            # a district is an end only in a municipality (渝北, 铜梁) or in the home city
+            if unit.parent not in _MUNICIPALITIES and not (home_city and unit.adcode[:4] == home_city):
+                continue
+        c = _unit_cand(geo, unit, prior)
+        if c is not None:
+            out.append(c)
+    town_scope: list[str] = []
+    if prior is not None and prior.level == "county":
+        town_scope = [prior.adcode]
+    elif home_city and prior is not None and prior.adcode[:2] + "0000" not in _MUNICIPALITIES:
+        town_scope = [c.adcode for c in geo.gaz.counties_in(home_city + "00")]
+    if town_scope:
+        for code in town_scope:
+            for town in geo.gaz.towns_in_county(code):
+                stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
+                if len(stem) >= 2 and stem.startswith(ch):
+                    c = _town_cand(geo, town, prior, local=True)
+                    if c is not None:
+                        out.append(c)
+    return out
+
+
+def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False) -> list[Placement]:
+    """The cheapest reading of a 2-5 character abbreviation as places in order, or [].
+
+    ``local``: a county or rural road (黄杨线, 平莱公路): every end lies within LOCAL_HOP_KM of
+    the home region's seat.
+    """
+    chars = list(abbreviation)
+    if not 2 <= len(chars) <= 5:
+        return []
+    provs = province_abbreviations()
+    if all(c in provs for c in chars) and len({provs[c] for c in chars}) == len(chars):
+        # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital
+        return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
+    layers = [_candidates(geo, c, prior) for c in chars]
+    if local:
+        if prior is None or prior.level == "province":
+            return []
+        home = _seat_point(geo.gaz.unit(prior.adcode))
+        if home is None:
+            return []
+        layers = [[c for c in layer if _km(c.point, home) <= LOCAL_HOP_KM] for layer in layers]
+    return [c.make() for c in _cheapest(layers)]
+
+
+# ----------------------------------------------------------------------------- lines
+
+def route_placement(geo: Geocoder, project: Project, context_units: list, prior: Region | None,
+                    depth: int = 0) -> Placement | None:
+    """The line of a route project, or None when its name gives no two places."""
+    parsed = parse_route_name(project.name)
+    source = "admin-centroid"
+    placed: list[Placement] = []
+    controls = False
+    for ends in (parsed.section_ends, parsed.ends):
+        if len(ends) >= 2:
+            placed = _resolve_all(geo, ends, context_units, prior, depth, local=ends is parsed.completed)
+            if placed:
+                break
+    if not placed and len(project.endpoints) >= 2:
+        placed = _resolve_all(geo, project.endpoints[:3], context_units, prior, depth)
+    row = None
+    if not placed:
+        table = route_table()
+        row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main)
+        if row is not None:
+            placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
+            source = row.source_url
+            controls = len(placed) >= 3
+    section_is_unit = bool(parsed.section_unit and geo.gaz.locate_admin(parsed.section_unit, prior))
+    local = parsed.kind_word in LOCAL_KINDS
+    if not placed and parsed.section_abbreviation and not section_is_unit:
+        placed = abbreviated_ends(geo, parsed.section_abbreviation, prior)
+    if not placed and parsed.abbreviation and not _names_a_place(geo, parsed.abbreviation):
+        placed = abbreviated_ends(geo, parsed.abbreviation, prior, local=local)
+    if len(placed) < 2:
+        return None
+    line = _line(placed)
+    if line is None:
+        return None
+    if len(placed) >= 3:
+        controls = True
+    names = [n for p in placed for n in p.names[:1]]
+    if parsed.section_unit and not parsed.section_ends:
+        cut = _cut_to_unit(geo, line, parsed.section_unit, prior)
+        if cut is not None:
+            line, unit = cut
+            names.append(unit.name)
+    from planmap.geocode import Placement
+
+    weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
+    precision = weakest.precision
+    if controls and PRECISION_ORDER.index(precision) > PRECISION_ORDER.index("approx"):
+        precision = "approx" if all(p.precision in ("exact", "approx", "town", "county") for p in placed) \
+            else precision
+    counties = [c for p in placed for c in p.counties]
+    method = "route" if controls else COURSE_METHOD
+    if source == "admin-centroid":
+        source = weakest.source
+    return Placement(line, precision, min(p.confidence for p in placed) * 0.9, source, names, counties, method)
+
+
+def _names_a_place(geo: Geocoder, text: str) -> bool:
+    """True when a long "abbreviation" holds a place name of three or more characters (调兵山沈康)."""
+    return len(text) >= 4 and any(m.end - m.start >= 3 for m in geo.gaz.scan(text))
+
+
+def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Region | None,
+                 depth: int, local: bool = False) -> list[Placement]:
+    """Each end placed; ends the home region does not settle are read jointly, the reading with
+    the shortest path winning (三江 next to 万盛 and 南川 is the one in 綦江, not 三江侗族自治县).
+    """
+    layers: list[list[_Cand]] = []
+    for e in ends:
+        p = place_endpoint(geo, e, context_units, prior, depth, jointly=True)
+        if p is not None and not _empty(p.geometry):
+            layers.append([_fixed(p)])
+            continue
+        cands = _end_candidates(geo, e.strip(), context_units, prior, local)
+        if not cands:
+            return []
+        layers.append(cands)
+    return [c.make() for c in _cheapest(layers, min_hop=0.05, max_hop=math.inf)]
+
+
+def _line(placed: list[Placement]) -> Any:
+    """A LineString through the placed points; a road end joins at its nearest point; None when
+    the ends coincide. Intermediate points that make the line detour more than MAX_DETOUR are
+    dropped.
+    """
+    from shapely.geometry import LineString
+    from shapely.ops import nearest_points
+
+    geoms: list[Any] = [p.geometry for p in placed]
+    pts = [_point(g) for g in geoms]
+    if "LineString" in geoms[-1].geom_type and len(pts) >= 2:
+        pts[-1] = nearest_points(geoms[-1], pts[-2])[0]
+    if "LineString" in geoms[0].geom_type and len(pts) >= 2:
+        pts[0] = nearest_points(geoms[0], pts[1])[0]
+    dedup = [pts[0]]
+    for p in pts[1:]:
+        if _km(dedup[-1], p) > 0.05:
+            dedup.append(p)
+    if len(dedup) < 2:
+        return None
+    straight = _km(dedup[0], dedup[-1])
+    path = sum(_km(a, b) for a, b in zip(dedup, dedup[1:], strict=False))
+    if straight < 0.05:
+        return None
+    if path > MAX_DETOUR * straight:
+        dedup = [dedup[0], dedup[-1]]
+    return LineString([(p.x, p.y) for p in dedup])
+
+
+def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> tuple[Any, Any] | None:
+    """The part of ``line`` inside the unit a section names (甘肃段, 开原段), or None."""
+    units = geo.gaz.locate_admin(text, prior)
+    if not units:
+        return None
+    unit = units[0]
+    poly = geo.gaz.unit_polygon(unit.adcode)
+    if poly is None:
+        return None
+    part = line.intersection(poly.buffer(0.01))
+    if part.is_empty or "LineString" not in part.geom_type or part.length < 1e-4:
+        return None
+    if part.geom_type == "GeometryCollection":
+        from shapely.geometry import MultiLineString
+
+        part = MultiLineString([g for g in part.geoms if g.geom_type == "LineString"])
+    return part, unit
+
+
+def straighten(line: Any) -> Any:
+    """``line`` itself, or the straight line between its ends when it detours more than MAX_DETOUR."""
+    from shapely.geometry import LineString
+
+    if line.geom_type != "LineString" or detour_ratio(line) <= MAX_DETOUR:
+        return line
+    coords = list(line.coords)
+    return LineString([coords[0], coords[-1]])
+
+
+def detour_ratio(line: Any) -> float:
+    """Drawn length over the straight distance between a line's ends (1.0 for a straight line)."""
+    from shapely.geometry import Point
+
+    coords = list(line.coords) if line.geom_type == "LineString" else [c for g in line.geoms for c in g.coords]
+    a, b = Point(coords[0]), Point(coords[-1])
+    straight = _km(a, b)
+    path = sum(_km(Point(p), Point(q)) for p, q in zip(coords, coords[1:], strict=False))
+    return path / straight if straight else math.inf

@@ -1,0 +1,195 @@
+"""Routes become lines: ends written out, abbreviations, bracketed completions, codes and sections."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from shapely.geometry import Point
+
+from planmap.datum import haversine_m
+from planmap.features import source_allowed
+from planmap.geocode import Geocoder
+from planmap.models import Plan, Project
+from planmap.paths import geodata_dir
+from planmap.routes import MAX_DETOUR, detour_ratio, parse_route_name, route_table
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder()
+
+
+def _plan(geocoder: Geocoder, adcode: str) -> Plan:
+    return Plan(id="t", path="t.txt", format="txt", encoding="utf-8", title="", issuer="", date=None, doc_number="",
+                home_region=geocoder.gaz.unit(adcode).region(), text="", original_text="")
+
+
+def _place(geocoder: Geocoder, name: str, home: str, category: str = "railway"):
+    project = Project(name=name, category=category, geom="line", plan="t", section="", evidence=name,
+                      span=(0, len(name)))
+    return geocoder.place(project, _plan(geocoder, home))
+
+
+def _near(geom, lon: float, lat: float, km: float) -> bool:
+    coords = list(geom.coords) if geom.geom_type == "LineString" else [c for g in geom.geoms for c in g.coords]
+    return any(haversine_m(x, y, lon, lat) <= km * 1000 for x, y in coords)
+
+
+def _seat(geocoder: Geocoder, adcode: str) -> tuple[float, float]:
+    u = geocoder.gaz.unit(adcode)
+    return u.lon, u.lat
+
+
+# ---------------------------------------------------------------- reading names
+
+@pytest.mark.parametrize("name, code, ends, abbreviation, section_ends, section_unit", [
+    ("G7011十天高速公路徽县大石碑至天水段", "G7011", [], "十天", ["徽县大石碑", "天水"], ""),
+    ("兰州至海口高速公路甘肃段", "", ["兰州", "海口"], "", [], "甘肃"),
+    ("黔（江）张（家界）常（德）铁路", "", ["黔江", "张家界", "常德"], "", [], ""),
+    ("渝昆高铁（渝宜段）", "", [], "渝昆", [], "渝宜"),
+    ("成渝铁路成隆段扩能改造", "", [], "成渝", [], "成隆"),
+    ("渝怀二线涪陵至怀化段", "", [], "渝怀", ["涪陵", "怀化"], ""),
+    ("G102线京抚线开原段", "G102", [], "京抚", [], "开原"),
+    ("209省道", "S209", [], "", [], ""),
+    ("岩前—潘川线", "", ["岩前", "潘川"], "", [], ""),
+])
+def test_route_names_are_read(name, code, ends, abbreviation, section_ends, section_unit):
+    r = parse_route_name(name)
+    assert (r.code, r.ends, r.abbreviation, r.section_ends, r.section_unit) == \
+        (code, ends, abbreviation, section_ends, section_unit)
+
+
+# ---------------------------------------------------------------- abbreviations
+
+def test_province_abbreviations_join_capitals(geocoder):
+    p = _place(geocoder, "渝黔铁路", "500000")
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    assert _near(p.geometry, *_seat(geocoder, "500000"), 5) and _near(p.geometry, *_seat(geocoder, "520000"), 5)
+
+
+def test_city_abbreviations_read_inside_the_home_province(geocoder):
+    p = _place(geocoder, "成乐高速", "510000", category="highway")
+    assert _near(p.geometry, *_seat(geocoder, "510100"), 5) and _near(p.geometry, *_seat(geocoder, "511100"), 5)
+
+
+def test_ambiguous_abbreviation_resolved_by_the_home_region(geocoder):
+    liaoning = _place(geocoder, "沈阜高速", "210000", category="highway")
+    anhui = _place(geocoder, "沈阜高速", "340000", category="highway")
+    assert _near(liaoning.geometry, *_seat(geocoder, "210900"), 5)  # 阜新
+    assert _near(anhui.geometry, *_seat(geocoder, "341200"), 5)  # 阜阳
+
+
+def test_three_county_abbreviation_is_a_line_through_control_points(geocoder):
+    p = _place(geocoder, "营仪阆高速", "511300", category="highway")
+    assert p.method == "route" and len(p.geometry.coords) == 3
+    for code in ("511322", "511324", "511381"):  # 营山县, 仪陇县, 阆中市
+        assert _near(p.geometry, *_seat(geocoder, code), 5)
+
+
+def test_bracketed_completions_name_the_stations(geocoder):
+    p = _place(geocoder, "黔（江）张（家界）常（德）铁路", "500000")
+    assert len(p.geometry.coords) == 3
+    assert _near(p.geometry, *_seat(geocoder, "430800"), 5)  # 张家界
+
+
+# ---------------------------------------------------------------- codes, sections, limits
+
+def test_expressway_code_resolves_through_the_table(geocoder):
+    p = _place(geocoder, "G7011十天高速公路", "620000", category="highway")
+    assert p.geometry.geom_type == "LineString"
+    assert _near(p.geometry, *_seat(geocoder, "420300"), 5) and _near(p.geometry, *_seat(geocoder, "620500"), 5)
+    assert "wikipedia.org" in p.source
+
+
+def test_named_section_is_cut_to_its_unit(geocoder):
+    p = _place(geocoder, "兰州至海口高速公路甘肃段", "620000", category="highway")
+    gansu = geocoder.gaz.unit_polygon("620000")
+    assert "LineString" in p.geometry.geom_type
+    assert gansu.buffer(0.05).contains(p.geometry)
+    assert not _near(p.geometry, *_seat(geocoder, "460100"), 500)  # nowhere near Haikou
+
+
+def test_section_ends_replace_the_route_ends(geocoder):
+    p = _place(geocoder, "渝怀二线涪陵至怀化段", "500000")
+    assert _near(p.geometry, *_seat(geocoder, "500102"), 10)  # 涪陵
+    assert not _near(p.geometry, *_seat(geocoder, "500000"), 10)
+
+
+def test_ends_outside_the_home_province(geocoder):
+    p = _place(geocoder, "长沙至赣州高铁", "430000")
+    assert _near(p.geometry, *_seat(geocoder, "360700"), 5)  # 赣州, Jiangxi
+
+
+def test_town_end_is_found_next_to_the_other_end(geocoder):
+    p = _place(geocoder, "G59官庄至新化公路", "430000", category="highway")
+    x, y = p.geometry.coords[0]
+    assert geocoder.gaz.unit_polygon("431222").buffer(0.02).contains(Point(x, y))  # 官庄镇 is in 沅陵县
+
+
+def test_no_drawn_line_detours_more_than_allowed(geocoder):
+    for name, home in [("宜西攀高铁", "510000"), ("三（江）万（盛）南（川）铁路", "500000"), ("营仪阆高速", "511300")]:
+        p = _place(geocoder, name, home)
+        assert p.geometry.geom_type == "LineString"
+        assert detour_ratio(p.geometry) <= MAX_DETOUR
+
+
+def test_a_name_without_places_is_no_line(geocoder):
+    p = _place(geocoder, "智慧交通示范线", "510000")
+    assert p.geometry.geom_type == "Point"
+
+
+# ---------------------------------------------------------------- data
+
+def test_route_table_rows_are_sourced_and_resolve(geocoder):
+    rows = set(route_table().values())
+    assert len(rows) >= 40
+    for row in rows:
+        assert source_allowed(row.source_url), row.code
+        assert len(row.control_points) >= 2
+        for name in row.control_points:
+            assert geocoder.gaz.units_named(name), (row.code, name)
+
+
+def test_abbreviation_table_is_sourced():
+    with (geodata_dir() / "abbreviations.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["char"] for r in rows} >= {"京", "渝", "黔", "川", "青", "桂"}
+    assert all(source_allowed(r["source_url"]) for r in rows)
+
+
+def test_words_left_in_front_of_a_name_are_dropped():
+    assert parse_route_name("而渝万城际").abbreviation == "渝万"
+    assert parse_route_name("指平营高速公路").abbreviation == "平营"
+
+
+def test_county_road_is_read_near_home_only(geocoder):
+    near = _place(geocoder, "平莱公路", "370200", category="highway")  # 平度 and 莱西, both in 青岛
+    assert near.geometry.geom_type == "LineString"
+    home = Point(*_seat(geocoder, "370200"))
+    assert all(haversine_m(x, y, home.x, home.y) < 150_000 for x, y in near.geometry.coords)
+    # no reading of 象尚 lies near 永康: a county road there is not drawn across the country
+    far = _place(geocoder, "象尚线", "330784", category="highway")
+    assert far.geometry.geom_type == "Point"
+
+
+def test_end_named_with_its_county_and_town(geocoder):
+    p = _place(geocoder, "平度南村至胶州营海一级公路", "370200", category="highway")
+    (x0, y0), (x1, y1) = p.geometry.coords
+    assert geocoder.gaz.unit_polygon("370283").buffer(0.02).contains(Point(x0, y0))  # 平度市
+    assert geocoder.gaz.unit_polygon("370281").buffer(0.02).contains(Point(x1, y1))  # 胶州市
+
+
+def test_only_route_names_are_read_as_abbreviations():
+    assert parse_route_name("万泉河").abbreviation == ""
+    assert parse_route_name("老成渝铁路").abbreviation == "成渝"
+
+
+def test_a_feature_line_through_its_counties_never_zigzags(geocoder):
+    from shapely.geometry import LineString
+
+    from planmap.routes import straighten
+
+    zigzag = LineString([(123.0, 42.0), (125.0, 42.0), (123.1, 42.0)])
+    assert detour_ratio(straighten(zigzag)) == pytest.approx(1.0)
+    ok = LineString([(123.0, 42.0), (123.5, 42.1), (124.0, 42.0)])
+    assert straighten(ok) is ok
