@@ -36,6 +36,8 @@ _RESP_BRACKET = re.compile(
 
 @dataclass(frozen=True)
 class TypeWord:
+    """A word that ends a project name and says its category, geometry and strength."""
+
     word: str
     category: str
     geom: str
@@ -44,6 +46,8 @@ class TypeWord:
 
 @dataclass
 class Rules:
+    """The naming rules of ``data/categories.toml``, compiled once."""
+
     types: dict[str, TypeWord]
     type_re: re.Pattern[str]
     left_stops: tuple[str, ...]
@@ -131,6 +135,8 @@ _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]
 
 @dataclass
 class Mention:
+    """One place a name occurs; mentions of one project are merged into a Project."""
+
     name: str
     start: int  # absolute offsets into plan.text
     end: int
@@ -170,7 +176,7 @@ def _heading_clauses(plan: Plan) -> list[Clause]:
     """Headings read as text too: a short line taken for a heading may be a project's own line
     (a table row, a news subhead 渝万城际铁路预计年底开工建设). Structure helps; it never hides text.
     """
-    out = []
+    out: list[Clause] = []
     starts = [c.start for c in plan.clauses]
     for h in plan.headings:
         nxt = bisect.bisect_left(starts, h.end)
@@ -980,6 +986,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             place_hints=[],
             clause_start=clause.start,
             clause_end=clause.end,
+            original_name=_as_written(plan, best),
         ))
     projects.sort(key=lambda p: p.span[0])
     return projects
@@ -1042,6 +1049,21 @@ def _diff(a: str, b: str, core: str) -> str:
     """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北)."""
     ta, tb = a[a.find(core) + len(core):], b[b.find(core) + len(core):]
     return "".join(set(ta) ^ set(tb))
+
+
+def _as_written(plan: Plan, m: Mention) -> str:
+    """The name in the document's own script: the simplified text has the original's offsets,
+    so the same span of the original text is the name as written (a name built from an
+    enumeration, 209省道, is converted character by character instead).
+    """
+    original = plan.original_text or ""
+    if original[m.start:m.end] and plan.text[m.start:m.end] == m.name:
+        return original[m.start:m.end]
+    if not original or original == plan.text:
+        return m.name
+    from planmap.textnorm import to_traditional_like
+
+    return to_traditional_like(m.name, plan.text, original)
 
 
 def _prefix_is_place(prefix: str) -> bool:

@@ -38,6 +38,8 @@ _PUNCT_INSIDE = re.compile(r"[，。；：！？,;!?]")
 
 @dataclass
 class DocumentMetadata:
+    """What a plan says about itself: title, issuer, date, document number."""
+
     title: str = ""
     issuer: str = ""
     date: str | None = None  # ISO

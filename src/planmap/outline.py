@@ -94,7 +94,7 @@ def parse_outline(text: str, title: str = "") -> tuple[list[Heading], list[Claus
     ledger, ledger_clauses, ledger_span = find_ledger(text)
     if ledger_span:
         lines = [ln for ln in lines if not (ledger_span[0] <= ln.start < ledger_span[1])]
-    numbered_top = any(_marker(ln.text) and _marker(ln.text)[0] == "cn" for ln in lines)
+    numbered_top = any((_marker(ln.text) or ("", ""))[0] == "cn" for ln in lines)
     flat_title = re.sub(r"\s+", "", title)
 
     styles: list[str] = []  # style stack; index = level - 1

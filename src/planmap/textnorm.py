@@ -249,3 +249,14 @@ def _per_char(line: str) -> str:
 def _char_t2s(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
+
+
+def to_traditional_like(name: str, simplified: str, original: str) -> str:
+    """``name`` (simplified) in the script of ``original``: each character takes the form it has
+    where the document uses it (a name rebuilt from an enumeration has no span of its own).
+    """
+    table: dict[str, str] = {}
+    for s_ch, o_ch in zip(simplified, original, strict=False):
+        if s_ch != o_ch:
+            table.setdefault(s_ch, o_ch)
+    return "".join(table.get(ch, ch) for ch in name)
