@@ -560,7 +560,8 @@ def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     if head and len(head) < len(name):
         return head, name[len(head):]
     core = proper_core(name)
-    if 2 <= len(core) < len(name) and "段" not in name and not re.search(r"[（(]", name):
+    if 2 <= len(core) < len(name) and "段" not in name and not re.search(r"[（(]", name) \
+            and not rules.generic_re.match(core):
         return core, name[len(core):]  # 乌鞘岭、六盘山高速迂回线: the class part is shared
     return "", ""
 
@@ -1047,6 +1048,7 @@ _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
 
 def _diff(a: str, b: str, core: str) -> str:
     """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北)."""
+    a, b = (re.sub(r"[（(][^）)]*[）)]", "", x) for x in (a, b))
     ta, tb = a[a.find(core) + len(core):], b[b.find(core) + len(core):]
     return "".join(set(ta) ^ set(tb))
 
