@@ -290,7 +290,7 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
             continue
         if not re.match(rf"[{_CJK}A-Za-z0-9—\-·]", ch):
             break
-        stop = next((s for s in rules.left_stops
+        stop = next((s for s in _stops_ending(ch, rules)
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
@@ -301,6 +301,26 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
             break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
     return i
+
+
+@lru_cache(maxsize=1)
+def _stops_by_char(rules_id: int) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    rules = load_rules()
+    by_end: dict[str, list[str]] = {}
+    by_start: dict[str, list[str]] = {}
+    for w in rules.left_stops:  # already longest first
+        by_end.setdefault(w[-1], []).append(w)
+        by_start.setdefault(w[0], []).append(w)
+    return ({k: tuple(v) for k, v in by_end.items()}, {k: tuple(v) for k, v in by_start.items()})
+
+
+def _stops_ending(ch: str, rules: Rules) -> tuple[str, ...]:
+    """The stop words that end in ``ch``, longest first (one dict lookup per character)."""
+    return _stops_by_char(id(rules))[0].get(ch, ())
+
+
+def _stops_starting(ch: str, rules: Rules) -> tuple[str, ...]:
+    return _stops_by_char(id(rules))[1].get(ch, ())
 
 
 def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -> bool:
@@ -687,16 +707,16 @@ def _item_start(text: str, a: int, b: int, rules: Rules, first: bool) -> int:
     包括湘江新区…); an item that ends in a verb (…实施重点项目建设) is a task and comes back empty.
     """
     item = text[a:b]
-    if any(item.endswith(w) for w in rules.left_stops if len(w) > 1 and w not in ("项目", "工程")):
+    if item and any(item.endswith(w) for w in _stops_ending(item[-1], rules) if len(w) > 1 and w not in ("项目", "工程")):
         return b
     if first:
         cut = _left_edge(text[:b], b, rules)
         if a <= cut < b:
             return cut
     i, moved = a, True
-    while moved:
+    while moved and i < b:
         moved = False
-        for w in rules.left_stops:
+        for w in _stops_starting(text[i], rules):
             if len(w) > 1 and text.startswith(w, i) and i + len(w) < b:
                 i += len(w)
                 moved = True
@@ -1003,16 +1023,20 @@ def proper_core(name: str) -> str:
     if "段" in key:
         return key
     key = re.sub(r"[一二三四五六七八九十\d]期$", "", key)
-    suffixes = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for w in suffixes:
-            if key.endswith(w) and len(key) - len(w) >= 2:
-                key = key[: -len(w)]
-                changed = True
-                break
-    return key
+    suffix_re = _suffix_re(id(rules))
+    while True:
+        m = suffix_re.search(key)
+        if not m or m.start() < 2:
+            return key
+        key = key[: m.start()]
+
+
+@lru_cache(maxsize=1)
+def _suffix_re(rules_id: int) -> re.Pattern[str]:
+    """Type words and generic modifiers at the end of a name, longest first."""
+    rules = load_rules()
+    words = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
 def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
