@@ -28,7 +28,8 @@ _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
-_COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门：)")
+_COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门："
+                              r"|(?:制定|编制|特制定)本(?:计划|方案|规划|意见|纲要|办法|细则))")
 _RESP_BRACKET = re.compile(
     r"[〔\[【（(]\s*(?:牵头|责任|主责|配合|协办|参与|协同)(?:单位|部门)\s*[:：][^〔〕\[\]【】]*?[〕\]】）)]\s*[。.]?\s*$"
 )
@@ -159,17 +160,36 @@ def extract_projects(plan: Plan) -> list[Project]:
     """
     rules = load_rules()
     mentions: list[Mention] = []
+    body_start = _body_start(plan)
     for clause in sorted([*plan.clauses, *_heading_clauses(plan)], key=lambda c: c.start):
         if any(word in s for s in clause.section for word in rules.skip_sections):
             continue
+        if clause.start < body_start and (not clause.section or clause.kind == "heading"):
+            continue  # front matter: number, issuer, covering notice, signature above the title line
         if not clause.section and _COVERING_NOTICE.search(clause.text):
-            continue  # a covering notice names the issuer and the plan, not projects; other text
-            # before the first heading (a news report's lead) is read like any other
+            continue  # a covering notice or a statement of purpose (…制定本方案) names the issuer
+            # and the plan, not projects; other text before the first heading (a news lead) is read
         body = _RESP_BRACKET.sub("", clause.text)
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
             mentions.extend(_sentence_mentions(sentence, abs_start, clause, rules))
     return _merge(mentions, plan)
+
+
+def _body_start(plan: Plan) -> int:
+    """Where the plan's own text begins: after the title line that follows a covering notice
+    (the title repeated as a line of its own). A text without such a line starts at once.
+    """
+    title = re.sub(r"\s+", "", plan.title or "")
+    if not title:
+        return 0
+    first_heading = min((h.start for h in plan.headings), default=len(plan.text))
+    pos, at = 0, 0
+    for line in plan.text[:first_heading].split("\n"):
+        at += len(line) + 1
+        if re.sub(r"\s+", "", line) == title:
+            pos = at
+    return pos if _COVERING_NOTICE.search(plan.text[:pos]) or "关于印发" in plan.text[:pos] else 0
 
 
 def _heading_clauses(plan: Plan) -> list[Clause]:
@@ -191,7 +211,7 @@ def _heading_clauses(plan: Plan) -> list[Clause]:
                 at += len(line) + 1
         if h.marker and spans and spans[0][1].startswith(h.marker):
             spans[0] = (spans[0][0] + len(h.marker), spans[0][1][len(h.marker):])
-        out.extend(Clause(text, start, start + len(text), section) for start, text in spans if text.strip())
+        out.extend(Clause(text, start, start + len(text), section, kind="heading") for start, text in spans if text.strip())
     return out
 
 

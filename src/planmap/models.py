@@ -46,7 +46,7 @@ class Clause:
     lead_units: list[str] = field(default_factory=list)
     support_units: list[str] = field(default_factory=list)
     deadline: str | None = None  # ISO date
-    kind: str = "paragraph"  # "paragraph" | "ledger"
+    kind: str = "paragraph"  # "paragraph" | "ledger" | "heading" (a heading read as text)
 
     @property
     def section_path(self) -> str:
