@@ -23,6 +23,8 @@ _DATE_END = re.compile(r"(\d{1,2}日|印发|发布)$")
 
 @dataclass(frozen=True)
 class LineRule:
+    """One rule of ``data/cleanup_rules.toml``: a kind of web furniture and how to spot it."""
+
     kind: str
     pattern: re.Pattern[str]
     max_len: int = 10**9
@@ -33,6 +35,8 @@ class LineRule:
 
 @dataclass(frozen=True)
 class Rules:
+    """The cleanup rules, compiled once."""
+
     lines: tuple[LineRule, ...]
     link: re.Pattern[str]
     link_kind: str = "contact"
@@ -45,6 +49,8 @@ class Rules:
 
 @dataclass
 class CleanResult:
+    """Lines left after cleaning, with counts of what was removed and why."""
+
     lines: list[str]
     removed: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
@@ -84,15 +90,17 @@ def _apply_rules(line: str, rules: Rules) -> tuple[str | None, str | None]:
     for rule in rules.lines:
         if len(line) > rule.max_len:
             continue
+        m: re.Match[str] | None = None
         if rule.min_hits > 1:
             if len(rule.pattern.findall(line)) < rule.min_hits:
                 continue
-            m = True
         else:
             m = rule.pattern.search(line)
-        if not m or (rule.unless and rule.unless.search(line)):
+            if not m:
+                continue
+        if rule.unless and rule.unless.search(line):
             continue
-        if rule.cut and m is not True:
+        if rule.cut and m is not None:
             rest = line[: m.start()].rstrip()
             if _WORDLIKE.search(rest):
                 return rest, rule.kind

@@ -15,11 +15,12 @@ from typing import Any
 from planmap import cleanup, textnorm
 from planmap.decoding import decode_bytes
 from planmap.errors import DocumentError
-from planmap.metadata import DocumentMetadata, read_metadata
+from planmap.metadata import DocumentMetadata, find_title, read_metadata
 
 FORMATS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 _SUPPORTED = ".txt, .docx, .html/.htm, .pdf"
 _LETTER = re.compile(r"[^\W\d_]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
 _ROW_END = "\x1e"  # marks where a table row ends until the text is out
 _HTML_DROP = (
@@ -70,21 +71,27 @@ def read_document(path: str | Path) -> Document:
         raise DocumentError(p, "file not found", "check the path; folders are read with planmap build FOLDER")
     warnings: list[str] = []
     encoding: str | None = None
+    title_hint = ""
     if fmt == "txt":
         raw, encoding = _read_txt(p)
     elif fmt == "html":
-        raw, encoding = _read_html(p)
+        raw, encoding, title_hint = _read_html(p)
     elif fmt == "docx":
-        raw = _read_docx(p)
+        raw, title_hint = _read_docx(p)
     else:
-        raw = _read_pdf(p, warnings)
-    return build_document(p, fmt, raw, encoding, warnings)
+        raw, title_hint = _read_pdf(p, warnings)
+    return build_document(p, fmt, raw, encoding, warnings, title_hint)
 
 
 def build_document(
-    path: str | Path, fmt: str, raw: str, encoding: str | None = None, warnings: list[str] | None = None
+    path: str | Path, fmt: str, raw: str, encoding: str | None = None, warnings: list[str] | None = None,
+    title_hint: str = "",
 ) -> Document:
-    """Normalise, clean and annotate already-extracted text (also used by tests)."""
+    """Normalise, clean and annotate already-extracted text (also used by tests).
+
+    ``title_hint`` is the title the file marks as such (a .docx Title/Heading 1 paragraph, an
+    HTML <h1> or <title>, a PDF's Title property); it wins over a title read from the text.
+    """
     p = Path(path)
     warnings = list(warnings or [])
     if not raw.strip():
@@ -105,6 +112,10 @@ def build_document(
     text = textnorm.to_simplified(original)
     assert len(text) == len(original)
     metadata, meta_warnings = read_metadata(text)
+    hint = re.sub(r"\s+", "", textnorm.to_simplified(textnorm.normalize_chars(title_hint))) if title_hint else ""
+    if 3 < len(hint) <= 80:
+        metadata.title = find_title([hint]) or hint  # a styled 关于印发《X》的通知 names X
+        meta_warnings = [w for w in meta_warnings if w != "no title found"]
     warnings.extend(meta_warnings)
     return Document(str(p), p.stem, fmt, encoding, original, text, warnings, metadata)
 
@@ -120,8 +131,10 @@ def _read_bytes(path: Path) -> bytes:
         raise DocumentError(path, f"cannot read file: {err.strerror}") from None
 
 
-def _read_html(path: Path) -> tuple[str, str]:
-    """Visible body text; block elements and table cells end lines, table rows end blocks."""
+def _read_html(path: Path) -> tuple[str, str, str]:
+    """Visible body text (block elements and table cells end lines, table rows end blocks) and
+    the page's title: its first <h1>, else its <title> without a site name after a separator.
+    """
     from selectolax.lexbor import LexborHTMLParser
 
     data = _read_bytes(path)
@@ -131,6 +144,7 @@ def _read_html(path: Path) -> tuple[str, str]:
     html, encoding = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
     html = re.sub(r"\s+", " ", html).replace(_ROW_END, "")  # source layout is not text layout
     tree = LexborHTMLParser(html)
+    title = _html_title(tree)
     for node in tree.css(_HTML_DROP):
         node.decompose()
     for node in tree.css("br"):
@@ -146,11 +160,24 @@ def _read_html(path: Path) -> tuple[str, str]:
     root = tree.body or tree.root
     text = root.text(separator="", strip=False) if root else ""
     text = re.sub(r" *\n[\n ]*", "\n", text)  # adjacent blocks give one break, not a blank line
-    return text.replace(_ROW_END, "\n\n"), encoding
+    return text.replace(_ROW_END, "\n\n"), encoding, title
 
 
-def _read_docx(path: Path) -> str:
-    """Paragraphs and tables in body order; a table gives one line per cell, rows apart."""
+def _html_title(tree: Any) -> str:
+    for selector in ("h1", "title"):
+        node = tree.css_first(selector)
+        text = node.text(strip=True) if node is not None else ""
+        if selector == "title":
+            text = re.split(r"\s+[-|_–—]\s+|[|_]", text)[0] if text else ""
+        if text.strip():
+            return text.strip()
+    return ""
+
+
+def _read_docx(path: Path) -> tuple[str, str]:
+    """Paragraphs and tables in body order (a table gives one line per cell, rows apart), and
+    the first paragraph styled Title or Heading 1.
+    """
     if _read_bytes(path)[:4] != b"PK\x03\x04":
         raise DocumentError(path, "corrupt or unreadable .docx (not a ZIP package)", "re-save it as .docx in Word/WPS")
     try:
@@ -159,13 +186,16 @@ def _read_docx(path: Path) -> str:
         doc = docx.Document(str(path))
         lines: list[str] = []
         _docx_blocks(doc.element.body, doc, lines)
+        title = next((p.text.strip() for p in doc.paragraphs
+                      if p.style is not None and p.style.name in ("Title", "Heading 1", "标题", "标题 1")
+                      and p.text.strip()), "")
     except DocumentError:
         raise
     except Exception as err:  # python-docx/lxml/zipfile raise many kinds
         raise DocumentError(
             path, f"corrupt or unreadable .docx ({type(err).__name__}: {err})", "re-save it as .docx in Word/WPS"
         ) from None
-    return "\n".join(lines)
+    return "\n".join(lines), title
 
 
 def _docx_blocks(parent: Any, doc: Any, lines: list[str]) -> None:
@@ -192,8 +222,8 @@ def _docx_blocks(parent: Any, doc: Any, lines: list[str]) -> None:
                 _docx_blocks(content, doc, lines)
 
 
-def _read_pdf(path: Path, warnings: list[str]) -> str:
-    """Text layer page by page; a PDF without one needs OCR first."""
+def _read_pdf(path: Path, warnings: list[str]) -> tuple[str, str]:
+    """Text layer page by page, and the Title property; a PDF without a text layer needs OCR."""
     from pypdf import PdfReader
 
     head = _read_bytes(path)[:1024]
@@ -204,6 +234,7 @@ def _read_pdf(path: Path, warnings: list[str]) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(path, "encrypted PDF", "remove the password first")
         pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = str(reader.metadata.get("/Title") or "") if reader.metadata else ""
     except DocumentError:
         raise
     except Exception as err:
@@ -213,4 +244,28 @@ def _read_pdf(path: Path, warnings: list[str]) -> str:
         raise DocumentError(path, "no text layer (scanned PDF?)", "run OCR first")
     if empty:
         warnings.append(f"{empty} of {len(pages)} PDF pages have no text layer")
-    return "\n".join(pages)
+    # a Title property that is a file name or a tool's default says nothing
+    if re.search(r"\.(docx?|pdf|wps)$|^(untitled|microsoft word)", meta_title, re.I) or not HAN.search(meta_title):
+        meta_title = ""
+    return "\n".join(_unwrap(page) for page in pages), meta_title
+
+
+def _unwrap(page: str) -> str:
+    """Join the lines a PDF wrapped at the page edge: a line as long as the page's full lines,
+    not ending a sentence, goes on into the next (黄龙山公 / 园 is one name).
+    """
+    lines = page.split("\n")
+    widths = sorted(len(ln.strip()) for ln in lines if ln.strip())
+    if len(widths) < 3:
+        return page
+    full = widths[int(len(widths) * 0.9)]
+    out: list[str] = []
+    joining = False
+    for ln in lines:
+        if joining and out and not textnorm.is_heading(ln.strip()):
+            out[-1] += ln.strip()
+        else:
+            out.append(ln)
+        tail = out[-1].strip()
+        joining = len(ln.strip()) >= max(8, full - 2) and bool(tail) and tail[-1] not in "。！？!?；;：:"
+    return "\n".join(out)

@@ -10,6 +10,7 @@ winning, so a reviewer sees one project with every place the plan names it.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
-_COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门：)")
+_COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门："
+                              r"|(?:制定|编制|特制定)本(?:计划|方案|规划|意见|纲要|办法|细则))")
 _RESP_BRACKET = re.compile(
     r"[〔\[【（(]\s*(?:牵头|责任|主责|配合|协办|参与|协同)(?:单位|部门)\s*[:：][^〔〕\[\]【】]*?[〕\]】）)]\s*[。.]?\s*$"
 )
@@ -35,6 +37,8 @@ _RESP_BRACKET = re.compile(
 
 @dataclass(frozen=True)
 class TypeWord:
+    """A word that ends a project name and says its category, geometry and strength."""
+
     word: str
     category: str
     geom: str
@@ -43,6 +47,8 @@ class TypeWord:
 
 @dataclass
 class Rules:
+    """The naming rules of ``data/categories.toml``, compiled once."""
+
     types: dict[str, TypeWord]
     type_re: re.Pattern[str]
     left_stops: tuple[str, ...]
@@ -85,6 +91,8 @@ def load_rules() -> Rules:
         for w in block["words"]:
             types.setdefault(w, TypeWord(w, block["category"], block["geom"], block["strength"]))
     words = sorted(types, key=len, reverse=True)
+    # a class of line (铁路客运专线, 高速公路连接线) is generic: it names a kind, not one line
+    line_words = [w for w in words if types[w].category in ("railway", "highway") and len(w) > 1]
     names = raw["names"]
     generic = sorted(set(names["generic_modifiers"]), key=len, reverse=True)
     return Rules(
@@ -92,7 +100,7 @@ def load_rules() -> Rules:
         type_re=re.compile("|".join(map(re.escape, words))),
         left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
         generic=frozenset(generic),
-        generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(words), key=len, reverse=True)))
+        generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(line_words), key=len, reverse=True)))
                               + r"|[0-9.\s]+(?:千伏|kV|KV|千瓦|万千瓦|兆瓦|MW|GW|吨级|万吨级|公里|千米|米)?|、|和|及|与)*$"),
         not_project=tuple(names["not_project"]),
         rank_words=tuple(names["rank_words"]),
@@ -128,6 +136,8 @@ _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]
 
 @dataclass
 class Mention:
+    """One place a name occurs; mentions of one project are merged into a Project."""
+
     name: str
     start: int  # absolute offsets into plan.text
     end: int
@@ -150,17 +160,59 @@ def extract_projects(plan: Plan) -> list[Project]:
     """
     rules = load_rules()
     mentions: list[Mention] = []
-    for clause in plan.clauses:
+    body_start = _body_start(plan)
+    for clause in sorted([*plan.clauses, *_heading_clauses(plan)], key=lambda c: c.start):
         if any(word in s for s in clause.section for word in rules.skip_sections):
             continue
+        if clause.start < body_start and (not clause.section or clause.kind == "heading"):
+            continue  # front matter: number, issuer, covering notice, signature above the title line
         if not clause.section and _COVERING_NOTICE.search(clause.text):
-            continue  # a covering notice names the issuer and the plan, not projects; other text
-            # before the first heading (a news report's lead) is read like any other
+            continue  # a covering notice or a statement of purpose (…制定本方案) names the issuer
+            # and the plan, not projects; other text before the first heading (a news lead) is read
         body = _RESP_BRACKET.sub("", clause.text)
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
             mentions.extend(_sentence_mentions(sentence, abs_start, clause, rules))
     return _merge(mentions, plan)
+
+
+def _body_start(plan: Plan) -> int:
+    """Where the plan's own text begins: after the title line that follows a covering notice
+    (the title repeated as a line of its own). A text without such a line starts at once.
+    """
+    title = re.sub(r"\s+", "", plan.title or "")
+    if not title:
+        return 0
+    first_heading = min((h.start for h in plan.headings), default=len(plan.text))
+    pos, at = 0, 0
+    for line in plan.text[:first_heading].split("\n"):
+        at += len(line) + 1
+        if re.sub(r"\s+", "", line) == title:
+            pos = at
+    return pos if _COVERING_NOTICE.search(plan.text[:pos]) or "关于印发" in plan.text[:pos] else 0
+
+
+def _heading_clauses(plan: Plan) -> list[Clause]:
+    """Headings read as text too: a short line taken for a heading may be a project's own line
+    (a table row, a news subhead 渝万城际铁路预计年底开工建设). Structure helps; it never hides text.
+    """
+    out: list[Clause] = []
+    starts = [c.start for c in plan.clauses]
+    for h in plan.headings:
+        nxt = bisect.bisect_left(starts, h.end)
+        section = plan.clauses[nxt].section if nxt < len(starts) and h.title in plan.clauses[nxt].section else (h.title,)
+        pos = plan.text.find(h.title, h.start, h.end) if h.title else -1
+        if pos >= 0:
+            spans = [(pos, h.title)]
+        else:  # a title joined from several short lines: each line as it stands
+            spans, at = [], h.start
+            for line in plan.text[h.start:h.end].split("\n"):
+                spans.append((at, line))
+                at += len(line) + 1
+        if h.marker and spans and spans[0][1].startswith(h.marker):
+            spans[0] = (spans[0][0] + len(h.marker), spans[0][1][len(h.marker):])
+        out.extend(Clause(text, start, start + len(text), section, kind="heading") for start, text in spans if text.strip())
+    return out
 
 
 def projects_frame(projects: list[Project]) -> pd.DataFrame:
@@ -258,7 +310,7 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
             continue
         if not re.match(rf"[{_CJK}A-Za-z0-9—\-·]", ch):
             break
-        stop = next((s for s in rules.left_stops
+        stop = next((s for s in _stops_ending(ch, rules)
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
@@ -269,6 +321,26 @@ def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | Non
             break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
     return i
+
+
+@lru_cache(maxsize=1)
+def _stops_by_char(rules_id: int) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    rules = load_rules()
+    by_end: dict[str, list[str]] = {}
+    by_start: dict[str, list[str]] = {}
+    for w in rules.left_stops:  # already longest first
+        by_end.setdefault(w[-1], []).append(w)
+        by_start.setdefault(w[0], []).append(w)
+    return ({k: tuple(v) for k, v in by_end.items()}, {k: tuple(v) for k, v in by_start.items()})
+
+
+def _stops_ending(ch: str, rules: Rules) -> tuple[str, ...]:
+    """The stop words that end in ``ch``, longest first (one dict lookup per character)."""
+    return _stops_by_char(id(rules))[0].get(ch, ())
+
+
+def _stops_starting(ch: str, rules: Rules) -> tuple[str, ...]:
+    return _stops_by_char(id(rules))[1].get(ch, ())
 
 
 def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -> bool:
@@ -344,6 +416,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out = [m for m in out if _keep(m, rules)]
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     out.extend(_route_codes(sentence, abs_start, clause, rules, out))
+    out.extend(_named_projects(sentence, abs_start, clause, rules, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
 
@@ -383,7 +456,7 @@ def _qualifiers_end(sentence: str, end: int) -> int:
         if m:
             end += m.end()  # 省道394: the route number follows the class
     m = re.match(r"[（(][^（）()]{1,16}[）)]", sentence[end:])
-    if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)):
+    if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)) and not re.search(r"[、，,]", m.group(0)):
         end += m.end()
     m = re.match(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段", sentence[end:])
     if m and not re.search(r"[，、和及与因的在是将为]", m.group(0)):
@@ -472,18 +545,22 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             out.append(m)
         return out
     # A、B、C + shared type word on the last item
+    from planmap.places import admin_prefix
+
     if before.endswith(_ITEM_SEP):
         head, suffix = _split_last(m.name, rules)
         items = _items_before(before, rules, _boundaries(sentence)) if head and suffix else []
+        if items and admin_prefix(head) != head and any(
+                h[1] == len(it) for _, it in items for h in _type_hits(it, rules)):
+            items = []  # a list of complete names (菜园南街、…、菜园街消防通道): nothing is shared
         if items:
             out = [m]
             if head and suffix:
-                from planmap.places import admin_prefix
-
+                place_head = admin_prefix(head) == head
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
-                    if own or admin_prefix(it) != it:
-                        continue  # a complete name of its own, or not a place sharing the suffix
+                    if own or (admin_prefix(it) != it if place_head else not _shares_class(it, head, rules)):
+                        continue  # a complete name of its own, or not an item sharing the suffix
                     mention = Mention(it + suffix, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                       m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
                     out.append(mention)
@@ -522,7 +599,20 @@ def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     head = admin_prefix(name)
     if head and len(head) < len(name):
         return head, name[len(head):]
+    core = proper_core(name)
+    if 2 <= len(core) < len(name) and "段" not in name and not re.search(r"[（(]", name) \
+            and not rules.generic_re.match(core):
+        return core, name[len(core):]  # 乌鞘岭、六盘山高速迂回线: the class part is shared
     return "", ""
+
+
+def _shares_class(item: str, head: str, rules: Rules) -> bool:
+    """An item like the head it stands beside (乌鞘岭 beside 六盘山): a short proper name of similar
+    length with no type word, verb or figure of its own.
+    """
+    return bool(re.fullmatch(rf"[{_CJK}]{{2,6}}", item)) and abs(len(item) - len(head)) <= 2 \
+        and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
+        and _left_edge(item, len(item), rules) == 0
 
 
 def _looks_like_place_or_name(item: str) -> bool:
@@ -543,6 +633,29 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
         end = _qualifiers_end(sentence, m.end())
         tw = rules.types["国道" if m.group(1) == "G" else "省道"]
         out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start))
+    return out
+
+
+def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
+                    found: list[Mention]) -> list[Mention]:
+    """西丰县城区电网架空入地项目 / 永州市湘江流域生态综合治理项目: a project the plan names by its
+    place and its works, with no type word of its own. The place must open the name, and the
+    works must be more than a sector (铁岭市乡村振兴项目 is a programme).
+    """
+    from planmap.places import admin_prefix
+
+    out = []
+    for m in re.finditer("项目", sentence):
+        left = _left_edge(sentence, m.start(), rules)
+        name = sentence[left:m.end()]
+        place = admin_prefix(name)
+        works = name[len(place):-2]
+        if not place or len(works) < 4 or _overlaps(found, abs_start + left, abs_start + m.end()):
+            continue
+        if rules.activity_re.match(works) or rules.generic_re.match(works) or any(w in name for w in rules.not_project) \
+                or "等" in name or "的" in name:
+            continue
+        out.append(Mention(name, abs_start + left, abs_start + m.end(), _OTHER, clause, sentence, abs_start))
     return out
 
 
@@ -570,13 +683,15 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         if m:
             end = m.start()
             closed = _closes_project_list(text[m.end(): m.end() + 12], rules)
+        if any(c in text[:12] for c in rules.reference_cues):
+            continue  # 连接辽开、沈吉等高速公路: what a project connects to
         items: list[tuple[int, int]] = []
         pos = 0
         for part in text[:end].split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
         # an item starts after the verb or cue that opens it (拓宽改建209、218省道)
-        items = [(_item_start(text, a, b, rules), b) for a, b in items]
+        items = [(_item_start(text, a, b, rules, k == 0), b) for k, (a, b) in enumerate(items)]
         opened = any(text.lstrip().startswith(c) for c in rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
         base = seg.start()
         spans = [(base + a, base + b) for a, b in items]
@@ -607,12 +722,26 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
     return out
 
 
-def _item_start(text: str, a: int, b: int, rules: Rules) -> int:
-    """Where a list item's name starts: after a verb or cue that opens it (拓宽改建209)."""
-    cut = _left_edge(text[:b], b, rules)
-    if cut >= b and any(text[a:b].endswith(w) for w in rules.left_stops if len(w) > 1):
-        return b  # …实施重点项目建设: a task, not a name
-    return cut if a <= cut < b else a
+def _item_start(text: str, a: int, b: int, rules: Rules, first: bool) -> int:
+    """Where a list item's name starts: after the verbs or cue that open it (拓宽改建209,
+    包括湘江新区…); an item that ends in a verb (…实施重点项目建设) is a task and comes back empty.
+    """
+    item = text[a:b]
+    if item and any(item.endswith(w) for w in _stops_ending(item[-1], rules) if len(w) > 1 and w not in ("项目", "工程")):
+        return b
+    if first:
+        cut = _left_edge(text[:b], b, rules)
+        if a <= cut < b:
+            return cut
+    i, moved = a, True
+    while moved and i < b:
+        moved = False
+        for w in _stops_starting(text[i], rules):
+            if len(w) > 1 and text.startswith(w, i) and i + len(w) < b:
+                i += len(w)
+                moved = True
+                break
+    return i
 
 
 def _closes_project_list(after: str, rules: Rules) -> bool:
@@ -751,7 +880,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     before_all = m.sentence[: max(0, m.start - m.sentence_start)]
     if tw.category in ("road", "highway") and any(
-            re.search(re.escape(c) + r"[^，。；]{0,12}$", before_all) for c in rules.reference_cues):
+            re.search(re.escape(c) + rf"(?!{_NUM}+条)[^，。；（(]{{0,12}}$", before_all) for c in rules.reference_cues):
         return False
     if tw.strength == "river":
         if not re.fullmatch(rf"[{_CJK}]{{1,4}}[河江]", name) or re.search(r"[河江]", name[:-1]):
@@ -898,6 +1027,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             place_hints=[],
             clause_start=clause.start,
             clause_end=clause.end,
+            original_name=_as_written(plan, best),
         ))
     projects.sort(key=lambda p: p.span[0])
     return projects
@@ -913,16 +1043,20 @@ def proper_core(name: str) -> str:
     if "段" in key:
         return key
     key = re.sub(r"[一二三四五六七八九十\d]期$", "", key)
-    suffixes = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for w in suffixes:
-            if key.endswith(w) and len(key) - len(w) >= 2:
-                key = key[: -len(w)]
-                changed = True
-                break
-    return key
+    suffix_re = _suffix_re(id(rules))
+    while True:
+        m = suffix_re.search(key)
+        if not m or m.start() < 2:
+            return key
+        key = key[: m.start()]
+
+
+@lru_cache(maxsize=1)
+def _suffix_re(rules_id: int) -> re.Pattern[str]:
+    """Type words and generic modifiers at the end of a name, longest first."""
+    rules = load_rules()
+    words = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
 def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
@@ -932,19 +1066,25 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
     """
     from planmap.places import admin_prefix
 
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
     for key in order:
         if key not in groups:
             continue
         first = groups[key][0]
         core = proper_core(first.name)
-        if len(core) < 2 or core == first.name or admin_prefix(core) == core:
+        if len(core) < 2 or core == first.name:
             continue
-        slot = (first.type.category, core)
-        if slot in seen and not _DISTINCT.search(_diff(groups[seen[slot]][0].name, first.name, core)):
-            groups[seen[slot]].extend(groups.pop(key))
-        else:
-            seen[slot] = key
+        place = admin_prefix(core)
+        rest = re.sub(r"^(?:中国|国家级|国家|省级|市级)", "", core[len(place):])
+        if len(rest) < 2 or admin_prefix(rest) == rest:
+            continue  # only a place (铁岭市医院 / 铁岭市中医院): says nothing about identity
+        slot = (first.type.category, rest)
+        other = seen.get(slot)
+        if other and (not place or not other[1] or place == other[1]) \
+                and not _DISTINCT.search(_diff(groups[other[0]][0].name, first.name, rest)):
+            groups[other[0]].extend(groups.pop(key))
+        elif not other:
+            seen[slot] = (key, place)
 
 
 _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
@@ -952,8 +1092,24 @@ _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
 
 def _diff(a: str, b: str, core: str) -> str:
     """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北)."""
+    a, b = (re.sub(r"[（(][^）)]*[）)]", "", x) for x in (a, b))
     ta, tb = a[a.find(core) + len(core):], b[b.find(core) + len(core):]
     return "".join(set(ta) ^ set(tb))
+
+
+def _as_written(plan: Plan, m: Mention) -> str:
+    """The name in the document's own script: the simplified text has the original's offsets,
+    so the same span of the original text is the name as written (a name built from an
+    enumeration, 209省道, is converted character by character instead).
+    """
+    original = plan.original_text or ""
+    if original[m.start:m.end] and plan.text[m.start:m.end] == m.name:
+        return original[m.start:m.end]
+    if not original or original == plan.text:
+        return m.name
+    from planmap.textnorm import to_traditional_like
+
+    return to_traditional_like(m.name, plan.text, original)
 
 
 def _prefix_is_place(prefix: str) -> bool:

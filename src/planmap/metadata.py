@@ -32,12 +32,22 @@ _DATE_LINE = re.compile(
 _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}\s*[〔\[（(【]\s*(?:19|20)\d{2}\s*[〕\]）)】]\s*第?\s*\d{1,5}\s*号"
 )
+# Lines that say who wrote or posted a text and when: never a title or a heading.
+BYLINE = re.compile(
+    r"^(?:本报记者|本报讯|记者|通讯员|来源|本文来源|文章来源|信息来源|稿件来源|责任编辑|编辑|作者|发布时间|发布日期|"
+    r"发布人|发布者|发稿时间|时间|日期|供稿|审核|校对|摄影|图片来源|点击|浏览|阅读|本帖最后由|source|Page\s*\d+|P\.\s*\d+)"
+    r"|^\s*(?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|(?:记者|编辑|通讯员)\s*[\u4e00-\u9fff]{2,3}\s*$",
+    re.I,
+)
 _NOTICE = re.compile(r"关于(?:印发|发布|转发|下发|颁发)(.+?)的(?:通知|决定|函|批复)")
 _PUNCT_INSIDE = re.compile(r"[，。；：！？,;!?]")
 
 
 @dataclass
 class DocumentMetadata:
+    """What a plan says about itself: title, issuer, date, document number."""
+
     title: str = ""
     issuer: str = ""
     date: str | None = None  # ISO
@@ -168,4 +178,20 @@ def find_title(lines: list[str]) -> str:
         if nxt and nxt[0] in "（(" and nxt[-1] in "）)" and len(nxt) <= 20:
             title += nxt  # （2021—2035年）
         return title
+    return _headline(top)
+
+
+def _headline(top: list[str]) -> str:
+    """A news report's or post's headline: the first line that is no byline, short, not a
+    sentence, and followed by a byline or by longer prose.
+    """
+    for i, line in enumerate(top[:6]):
+        if BYLINE.search(line) or line.startswith(("http", "www.")):
+            continue
+        if not (6 <= len(line) <= _TITLE_MAX) or line[-1] in "。；;！!？?" or "。" in line or is_heading(line):
+            return ""
+        nxt = next((x for x in top[i + 1:i + 4] if x.strip()), "")
+        if nxt and (BYLINE.search(nxt) or len(nxt) > len(line) + 10 or nxt.endswith("。")):
+            return line
+        return ""
     return ""

@@ -46,7 +46,7 @@ class Clause:
     lead_units: list[str] = field(default_factory=list)
     support_units: list[str] = field(default_factory=list)
     deadline: str | None = None  # ISO date
-    kind: str = "paragraph"  # "paragraph" | "ledger"
+    kind: str = "paragraph"  # "paragraph" | "ledger" | "heading" (a heading read as text)
 
     @property
     def section_path(self) -> str:
@@ -173,6 +173,9 @@ class Project:
     place_hints: list[str] = field(default_factory=list)  # admin/town names in the name or clause
     clause_start: int = 0
     clause_end: int = 0
+    # the name as the document writes it (traditional stays traditional); ``name`` is its
+    # simplified form, which matching and geocoding use
+    original_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

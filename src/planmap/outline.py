@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from planmap.ledger import find_ledger
+from planmap.metadata import BYLINE
 from planmap.models import Clause, Heading, LedgerRow
 from planmap.units import parse_responsibility
 
@@ -79,8 +80,8 @@ def _split_heading(body: str) -> tuple[str, str]:
 def _is_plain_heading(line: str) -> bool:
     if len(line) > _MAX_PLAIN_HEADING or line[-1] in _SENT_END + "，,：:、" or line[0] in "—-“\"《(（":
         return False
-    if _DATE_LINE.match(line) or _ORG_LINE.search(line) or re.fullmatch(r"[\d\s.]+", line):
-        return False
+    if _DATE_LINE.match(line) or _ORG_LINE.search(line) or re.fullmatch(r"[\d\s.]+", line) or BYLINE.search(line):
+        return False  # bylines, sources and dates (本报记者…, 本文来源：…) are no headings
     return bool(re.search(r"[\u4e00-\u9fff]", line))
 
 
@@ -94,7 +95,7 @@ def parse_outline(text: str, title: str = "") -> tuple[list[Heading], list[Claus
     ledger, ledger_clauses, ledger_span = find_ledger(text)
     if ledger_span:
         lines = [ln for ln in lines if not (ledger_span[0] <= ln.start < ledger_span[1])]
-    numbered_top = any(_marker(ln.text) and _marker(ln.text)[0] == "cn" for ln in lines)
+    numbered_top = any((_marker(ln.text) or ("", ""))[0] == "cn" for ln in lines)
     flat_title = re.sub(r"\s+", "", title)
 
     styles: list[str] = []  # style stack; index = level - 1

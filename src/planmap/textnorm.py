@@ -60,11 +60,68 @@ def normalize_chars(text: str) -> str:
     """Unify line breaks, widths, spaces and punctuation (length may change)."""
     text = _LINE_BREAKS.sub("\n", text).translate(_TABLE)
     text = _FW_POINT.sub(".", text)
-    return "\n".join(_normalize_line(line) for line in text.split("\n"))
+    return "\n".join(_normalize_line(line) for line in rejoin_columns(text.split("\n")))
+
+
+_CHUNK = re.compile(r"\S+(?: \S+)*")
+_CELL_GAP = re.compile(r" {3,}")
+_CELL_MARK = "\x1f"
+
+
+def _chunks(line: str) -> list[list]:
+    return [[m.start(), m.group(0)] for m in _CHUNK.finditer(line)]
+
+
+def _is_layout_line(chunks: list[list], line: str) -> bool:
+    """A line laid out in columns: cells apart by wide gaps, or one cell indented far."""
+    return bool(chunks) and (bool(_CELL_GAP.search(line.strip())) or chunks[0][0] >= 8)
+
+
+def _open_cell(text: str) -> bool:
+    opens = text.count("(") + text.count("（")
+    return opens > text.count(")") + text.count("）") or text.endswith(("—", "-"))
+
+
+def rejoin_columns(lines: list[str]) -> list[str]:
+    """Join a table cell broken over lines back into one (a flattened yearbook table).
+
+    A PDF table flattened to text keeps its columns as runs of spaces, and a long cell wraps
+    onto a later line in the same column: 新松江路(辰塔路—东胜 … 港路). A cell left with an
+    open bracket or a dash takes the next cell that starts in the same column within the next
+    two lines. Lines that are not laid out in columns are left alone.
+    """
+    chunked = [_chunks(line) for line in lines]
+    layout = [_is_layout_line(c, line) for c, line in zip(chunked, lines, strict=True)]
+    changed = False
+    for i, cells in enumerate(chunked):
+        if not layout[i]:
+            continue
+        for cell in cells:
+            if not _open_cell(cell[1]):
+                continue
+            for j in (i + 1, i + 2):
+                if j >= len(lines) or not layout[j]:
+                    break
+                below = next((c for c in chunked[j] if abs(c[0] - cell[0]) <= 3), None)
+                if below is not None:
+                    cell[1] += below[1]
+                    chunked[j].remove(below)
+                    changed = True
+                    break
+    if not changed and not any(layout):
+        return lines
+    out = []
+    for cells, line, lay in zip(chunked, lines, layout, strict=True):
+        if not lay:
+            out.append(line)
+            continue
+        # cells stay apart: a wide gap is a cell boundary, not a space inside a name
+        out.append(_CELL_MARK.join(text for _, text in cells))
+    return out
 
 
 def _normalize_line(line: str) -> str:
-    line = line.strip(" ")
+    line = line.strip(" " + _CELL_MARK)
     if not line:
         return ""
     line = _SPACE_RUN.sub(" ", line)
@@ -72,7 +129,8 @@ def _normalize_line(line: str) -> str:
     if "(" in line or ")" in line:
         line = _pair_parens(line)
     line = _PUNCT_IN_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1) or m.group(2)], line)
-    return _CJK_GAP.sub("", line)  # punctuation just turned CJK may leave a gap
+    line = _CJK_GAP.sub("", line)  # punctuation just turned CJK may leave a gap
+    return re.sub(f" ?{_CELL_MARK}+ ?", " ", line)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -191,3 +249,14 @@ def _per_char(line: str) -> str:
 def _char_t2s(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
+
+
+def to_traditional_like(name: str, simplified: str, original: str) -> str:
+    """``name`` (simplified) in the script of ``original``: each character takes the form it has
+    where the document uses it (a name rebuilt from an enumeration has no span of its own).
+    """
+    table: dict[str, str] = {}
+    for s_ch, o_ch in zip(simplified, original, strict=False):
+        if s_ch != o_ch:
+            table.setdefault(s_ch, o_ch)
+    return "".join(table.get(ch, ch) for ch in name)
