@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
 # Words opening a clause that says where the project just named lies or runs.
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
+# "A至B": the span of a route by its ends, whose places belong to that route.
+_ROUTE_SPAN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:至|到|—|－|-)[\u4e00-\u9fff]{2,12}")
 _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
@@ -494,7 +496,9 @@ class Geocoder:
             original = project.evidence
             first_end = sentence.index("、", seg_start)
             left = max(seg_start, min(pos, _left_edge(original, first_end, load_rules())))
-            opening = [e for s0, e, _u in self.units_in(original[left:first_end], prior) if s0 == 0]
+            item = original[left:first_end]
+            opening = [e for s0, e, _u in self.units_in(item, prior)
+                       if s0 == 0 and any(m.start == 0 and m.kind == "full" for m in self.gaz.scan(item))]
             seg_end = left + (opening[0] if opening else 0)
             sentence = sentence[:left] + original[left:seg_end] + sentence[seg_end:]
         segment = sentence[seg_start:seg_end]
@@ -518,7 +522,12 @@ class Geocoder:
                 return p
         # the sentence is about this project alone: the one county it names
         if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
-            counties = {u.adcode for _, _, u in self.units_in(project.evidence, prior) if u.level == "county"}
+            # the ends of a route named in the sentence (涪陵至怀化段) are that route's, not this project's
+            own_end = project.evidence.find(project.name) + len(project.name)
+            ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
+                    if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
+            counties = {u.adcode for s0, _e, u in self.units_in(project.evidence, prior)
+                        if u.level == "county" and not any(a <= s0 < b for a, b in ends)}
             if len(counties) == 1:
                 p = self._unit_point(self.gaz.unit(counties.pop()))
                 p.confidence = 0.4

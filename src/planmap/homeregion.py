@@ -133,7 +133,12 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
             mod = _modifier_re().match(text, m.end)
             if mod is not None:
                 factor, kind = float(w["modifier"]), "modifier"
-        out.append(Mention(m.text, where, m.start, tuple(m.candidates), zone_weight * factor, kind))
+        cands = tuple(m.candidates)
+        if m.kind != "full":
+            # a bare name shared by a city and a county of its own (荆州 -> 荆州市, 荆州区) means the city
+            cities = {u.adcode for u in cands if u.level == "city"}
+            cands = tuple(u for u in cands if not (u.level == "county" and u.city_adcode in cities))
+        out.append(Mention(m.text, where, m.start, cands, zone_weight * factor, kind))
     return out
 
 
