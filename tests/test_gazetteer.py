@@ -184,3 +184,30 @@ def test_malformed_town_row(tmp_path):
     gaz = Gazetteer(folder)  # towns load lazily: the admin layer is fine
     with pytest.raises(GazetteerError, match=r"towns\.csv\.gz: row 10: 2 fields"):
         gaz.towns_named("腰堡镇")
+
+
+def test_zone_hosts_are_sourced_and_consistent():
+    """Every development zone names a source page and host counties inside its own city."""
+    from planmap.gazetteer import default_gazetteer
+    from planmap.zones import load_zones
+
+    gaz = default_gazetteer()
+    zones = [z for z in load_zones() if z.source_url != "admin_remap.csv"]
+    assert len(zones) >= 40
+    for z in zones:
+        assert z.source_url.startswith("https://"), z.name
+        assert z.county_adcodes, z.name
+        for code in z.county_adcodes:
+            unit = gaz.unit(code)
+            assert unit.level == "county", (z.name, code)
+            assert {unit.city_adcode, unit.province_adcode} & set(z.cities), (z.name, code)
+
+
+def test_a_generic_zone_alias_is_no_unit():
+    """高新区 as an alias of 海州区 (连云港) must not claim every 高新区 in China."""
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    assert not [m for m in gaz.scan("苏州高新区重点项目") if m.text == "高新区"]
+    assert gaz.units_named("高新区") == []
+    assert [u.adcode for u in gaz.units_named("连云港高新技术产业开发区")] == ["320706"]

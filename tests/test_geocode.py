@@ -141,3 +141,18 @@ def test_a_zone_named_with_its_city_goes_to_its_host_district(geocoder):
     assert p.counties == ["320505"]
     wuhan = geocoder.place(_project("湘江新区"), _plan("430000", "湖南省", "province"))
     assert "430104" in wuhan.counties and wuhan.method in ("name", "zone-host")
+
+
+def test_a_paragraph_opening_with_a_place_scopes_it(geocoder):
+    text = "一、项目安排\n内江：加快建设城西污水处理厂和沱江绿道。\n乐山：建设滨江公园。\n"
+    plan = _plan("510000", "四川省", "province")
+    plan.text = text
+    start = text.index("滨江公园")
+    project = Project(name="滨江公园", category="park_green", geom="area", plan="t", section="",
+                      evidence="乐山：建设滨江公园。", span=(start, start + 4))
+    p = geocoder.place(project, plan)
+    assert p.method in ("paragraph", "clause") and p.names[0] == "乐山市"
+    start = text.index("沱江绿道")
+    project = Project(name="沱江绿道", category="park_green", geom="line", plan="t", section="",
+                      evidence="加快建设城西污水处理厂和沱江绿道。", span=(start, start + 4))
+    assert geocoder.place(project, plan).names[0] == "内江市"

@@ -82,3 +82,13 @@ def test_title_names_the_deepest_unit():
 def test_no_place_no_home():
     decision = decide_home_region("加快推进重点项目建设。\n")
     assert decision.region is None and decision.reasons
+
+
+def test_the_document_number_names_the_issuer():
+    text = "关于加快重点项目建设的通知\n各市人民政府：\n沈阳市、大连市、鞍山市和铁岭市要加快建设，全省统筹推进。\n"
+    assert find_home_region(text).adcode == "210000"  # places spread over 辽宁
+    decision = decide_home_region(text, doc_number="铁政发〔2021〕3号")
+    assert decision.region.adcode == "211200" and "铁政发" in decision.reasons[-1]
+    assert decide_home_region(text, doc_number="辽政发〔2021〕3号").region.adcode == "210000"
+    # an abbreviation several units share (新民市, 新宾县, 新抚区…) says nothing
+    assert decide_home_region(text, doc_number="新政发〔2021〕3号").region.adcode == "210000"

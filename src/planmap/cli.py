@@ -88,6 +88,10 @@ def _print_plan(plan) -> None:
     print(f"date:       {plan.date or '(none)'}")
     print(f"doc number: {plan.doc_number or '(none)'}")
     print(f"home:       {region.name + ' ' + region.adcode + ' (' + region.level + ')' if region else '(unknown)'}")
+    from planmap.homeregion import decide_home_region
+
+    for reason in decide_home_region(plan.text, plan.title, plan.issuer, plan.doc_number).reasons:
+        print(f"  why:      {reason}")
     print(f"outline:    {len(plan.headings)} headings, depth {plan.outline_depth}, {len(plan.clauses)} clauses, "
           f"{len(plan.ledger)} ledger rows")
     for h in plan.headings:

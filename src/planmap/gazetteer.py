@@ -124,7 +124,8 @@ def is_common_word(name: str) -> bool:
     as a unit only with a unit context after it (通道县城, 南部县境内).
 
     COMMON_WORDS lists the ones seen in plans; the rest come from jieba's dictionary: a word
-    it tags as a verb, adjective, adverb or direction, or a frequent common noun (城区 n 1517).
+    it tags as a verb, adjective, adverb or direction and meets often (通道 v 2130, not 增城
+    v 9), or a frequent common noun (城区 n 1517).
     """
     if name in COMMON_WORDS:
         return True
@@ -134,9 +135,10 @@ def is_common_word(name: str) -> bool:
     except ImportError:  # pragma: no cover - jieba is a dependency
         return False
     jieba.setLogLevel(60)
+    jieba.dt.check_initialized()  # word frequencies load with the dictionary
     tag = jieba.posseg.dt.word_tag_tab.get(name)
     freq = jieba.dt.FREQ.get(name) or 0
-    return tag in _NOT_NAME_TAGS or (tag == "n" and freq >= 500)
+    return (tag in _NOT_NAME_TAGS and freq >= 100) or (tag == "n" and freq >= 500)
 
 
 # ----------------------------------------------------------------------------- reading

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
 # Words opening a clause that says where the project just named lies or runs.
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
+# "A至B": the span of a route by its ends, whose places belong to that route.
+_ROUTE_SPAN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:至|到|—|－|-)[\u4e00-\u9fff]{2,12}")
+# A paragraph's lead: an optional list number, a short phrase, then a colon or comma.
+_PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([^，,。；;：:\s]{2,12})[：:，,]")
 _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
@@ -374,7 +378,10 @@ class Geocoder:
         p = self._from_units(project, prior)
         if p is not None:
             return p
-        # 6. the section's subject
+        # 6. the place opening its paragraph (内江：…), then the section's subject
+        p = self._from_paragraph(project, plan, prior)
+        if p is not None:
+            return p
         p = self._inside_home(self.place_text(project.section, prior), prior) if project.section else None
         if p is not None:
             p.confidence = 0.35
@@ -397,13 +404,18 @@ class Geocoder:
         if p is None or prior is None:
             return p
         home = self.gaz.unit(prior.adcode)
-        scope = home.adcode if home.level != "county" else (home.city_adcode or home.adcode)
+        if home.level == "province":
+            prefix = home.adcode[:2]  # a provincial plan: anywhere in the province
+        elif home.level == "city":
+            prefix = home.adcode[:4]
+        else:  # a county plan: its city (a county's plan may well name its neighbours)
+            prefix = (home.city_adcode or home.adcode)[:4] if home.city_adcode else home.adcode
         codes = p.counties or []
         if not codes:
             unit_names = p.names[:1]
             units = [u for n in unit_names for u in self.gaz.units_named(n)]
             codes = [u.adcode for u in units]
-        if any(c == scope or c.startswith(scope[:4] if scope.endswith("00") else scope) for c in codes):
+        if any(c.startswith(prefix) for c in codes):
             return p
         return None
 
@@ -440,7 +452,9 @@ class Geocoder:
             original = project.evidence
             first_end = sentence.index("、", seg_start)
             left = max(seg_start, min(pos, _left_edge(original, first_end, load_rules())))
-            opening = [e for s0, e, _u in self.units_in(original[left:first_end], prior) if s0 == 0]
+            item = original[left:first_end]
+            opening = [e for s0, e, _u in self.units_in(item, prior)
+                       if s0 == 0 and any(m.start == 0 and m.kind == "full" for m in self.gaz.scan(item))]
             seg_end = left + (opening[0] if opening else 0)
             sentence = sentence[:left] + original[left:seg_end] + sentence[seg_end:]
         segment = sentence[seg_start:seg_end]
@@ -464,13 +478,39 @@ class Geocoder:
                 return p
         # the sentence is about this project alone: the one county it names
         if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
-            counties = {u.adcode for _, _, u in self.units_in(project.evidence, prior) if u.level == "county"}
+            # the ends of a route named in the sentence (涪陵至怀化段) are that route's, not this project's
+            own_end = project.evidence.find(project.name) + len(project.name)
+            ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
+                    if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
+            counties = {u.adcode for s0, _e, u in self.units_in(project.evidence, prior)
+                        if u.level == "county" and not any(a <= s0 < b for a, b in ends)}
             if len(counties) == 1:
                 p = self._unit_point(self.gaz.unit(counties.pop()))
                 p.confidence = 0.4
                 p.method = "sentence"
                 return p
         return None
+
+    def _from_paragraph(self, project: Project, plan: Plan | None, prior: Region | None) -> Placement | None:
+        """A paragraph that opens with a place (内江：…, 乐山市，…) is about that place."""
+        if plan is None or not plan.text or not 0 < project.span[0] <= len(plan.text):
+            return None
+        start = project.span[0]
+        para = plan.text.rfind("\n", 0, start) + 1
+        m = _PARAGRAPH_LEAD.match(plan.text, para, min(start, para + 24))
+        if m is None:
+            return None
+        lead = m.group(1)
+        units = self.units_in(lead, prior)
+        zone = self.zone_in(lead, prior)
+        covered = max([e - s0 for s0, e, _u in units] + [len(zone.names[0]) if zone else 0])
+        if covered < 0.5 * len(lead):
+            return None  # the lead is more than a place name (记者从青岛市交通运输委了解到)
+        p = self._inside_home(self.place_text(lead, prior), prior)
+        if p is not None:
+            p.confidence = 0.4
+            p.method = "paragraph"
+        return p
 
     def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
         counties = set()
@@ -574,4 +614,14 @@ def candidates_table(text: str, region: str | None = None) -> str:
             if (p.method, p.names) not in seen:
                 seen.append((p.method, p.names))
                 row(p)
+    zone = geocoder.zone_in(text, prior)
+    if zone is not None and (zone.method, zone.names) not in seen:
+        row(zone)
+    lines.append("")
+    lines.append(f"prior:     {prior.name + ' ' + prior.adcode + ' (' + prior.level + ')' if prior else '(none)'}")
+    lines.append(f"placed by: {best.method} (confidence {best.confidence:.2f}, precision {best.precision})")
+    for m in geocoder.gaz.scan(text):
+        kept = any(s == m.start for s, _e, _u in geocoder.units_in(text, prior))
+        cands = "、".join(f"{u.name} {u.adcode}" for u in m.candidates[:4])
+        lines.append(f"mention:   {m.text} [{m.kind}] -> {cands}" + ("" if kept else "  (not read as a place here)"))
     return "\n".join(lines)

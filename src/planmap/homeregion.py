@@ -133,7 +133,12 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
             mod = _modifier_re().match(text, m.end)
             if mod is not None:
                 factor, kind = float(w["modifier"]), "modifier"
-        out.append(Mention(m.text, where, m.start, tuple(m.candidates), zone_weight * factor, kind))
+        cands = tuple(m.candidates)
+        if m.kind != "full":
+            # a bare name shared by a city and a county of its own (荆州 -> 荆州市, 荆州区) means the city
+            cities = {u.adcode for u in cands if u.level == "city"}
+            cands = tuple(u for u in cands if not (u.level == "county" and u.city_adcode in cities))
+        out.append(Mention(m.text, where, m.start, cands, zone_weight * factor, kind))
     return out
 
 
@@ -223,7 +228,13 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
     if dropped:
         reasons.append("outside it, not counted: " + "、".join(dropped[:8]))
 
-    # 3. the issuer's unit, then the deepest unit the title names
+    # 3. the issuer's unit (or the one its document number abbreviates), then the deepest unit
+    # the title names
+    if not any(m.where == "issuer" for m in inside):
+        numbered = _doc_number_unit(doc_number, prov_unit)
+        if numbered is not None:
+            reasons.append(f"document number {doc_number} is {numbered.name}'s")
+            return HomeDecision(numbered.region(), reasons, inside)
     for label in ("issuer", "title"):
         named = [m for m in inside if m.where == label and m.kind != "modifier"]
         unit = _deepest_coherent(named, inside)
@@ -260,6 +271,28 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
 def find_home_region(text: str, title: str = "", issuer: str = "", doc_number: str = "") -> Region | None:
     """The home region of a plan from its issuer, title and text, or None."""
     return decide_home_region(text, title, issuer, doc_number).region
+
+
+def _doc_number_unit(doc_number: str, province):
+    """The unit a document number's prefix abbreviates (铁政发 -> 铁岭市), inside ``province``,
+    when exactly one unit of the most senior level fits it; else None.
+    """
+    from planmap.gazetteer import default_gazetteer
+
+    m = re.match(r"^\s*([\u4e00-\u9fff]{1,2}?)(?:市|县|区)?(?:政|府|办|委|发)", doc_number or "")
+    if m is None:
+        return None
+    prefix = m.group(1)
+    if province.short.startswith(prefix) or province.name.startswith(prefix):
+        return province
+    gaz = default_gazetteer()
+    cities = [u for u in gaz.children(province.adcode) if u.level == "city"]
+    for level in (cities, [c for u in gaz.children(province.adcode) for c in ([u] if u.level == "county"
+                                                                              else gaz.children(u.adcode))]):
+        fits = [u for u in level if u.short.startswith(prefix)]
+        if fits:
+            return fits[0] if len(fits) == 1 else None
+    return None
 
 
 def _provincial(text: str, province) -> bool:

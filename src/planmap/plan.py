@@ -25,7 +25,7 @@ def read_plan(path: str | Path) -> Plan:
     meta = doc.metadata
     headings, clauses, ledger = parse_outline(doc.text, meta.title)
     warnings = list(doc.warnings)
-    home = find_home_region(doc.text, meta.title, meta.issuer)
+    home = find_home_region(doc.text, meta.title, meta.issuer, meta.doc_number)
     if home is None:
         warnings.append("home region not found; geocoding has no prior")
     return Plan(

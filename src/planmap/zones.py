@@ -38,6 +38,7 @@ class Zone:
     county_adcodes: tuple[str, ...]
     source_url: str
     names: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()  # every city it spans (赣江新区: 南昌 and 九江)
 
 
 def load_zones(folder: Path | None = None) -> list[Zone]:
@@ -64,14 +65,15 @@ def load_zones(folder: Path | None = None) -> list[Zone]:
                     raise GazetteerError(f"{path}: row {lineno}: kind {row['kind']!r} is not one of {sorted(_FORMS)}")
                 if not row["source_url"].startswith("http"):
                     raise GazetteerError(f"{path}: row {lineno}: source_url must be a URL")
-                for c in (*counties, row["city_adcode"]):
+                cities = tuple(c for c in row["city_adcode"].split("|") if c)
+                for c in (*counties, *cities):
                     if not re.fullmatch(r"\d{6}", c):
                         raise GazetteerError(f"{path}: row {lineno}: {c!r} is not a 6-digit adcode")
                     gaz.unit(c)  # raises UnknownRegionError naming the code
                 names = [row["name"], *(a for a in row["aliases"].split("|") if a)]
                 names += [p + form for p in row["place"].split("|") if p for form in _FORMS[row["kind"]]]
-                zones.append(Zone(row["name"], row["kind"], row["city_adcode"], counties,
-                                  row["source_url"], tuple(dict.fromkeys(names))))
+                zones.append(Zone(row["name"], row["kind"], cities[0] if cities else "", counties,
+                                  row["source_url"], tuple(dict.fromkeys(names)), cities))
     for old, new in sorted(gaz.admin.remap.items()):
         name = _remap_name(folder, old)
         if name and re.search(r"(开发区|高新区|新区)$", name):
