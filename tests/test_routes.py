@@ -207,3 +207,12 @@ def test_random_route_names_never_fail_and_never_detour(geocoder):
         p = _place(geocoder, name, rng.choice(homes))
         if "LineString" in p.geometry.geom_type and p.method in ("route", "route-course"):
             assert detour_ratio(p.geometry) <= MAX_DETOUR + 1e-9, name
+
+
+def test_a_named_section_of_a_gazetteer_line_is_cut_to_its_county(geocoder):
+    whole = _place(geocoder, "G102京抚线", "211200", category="highway")
+    part = _place(geocoder, "G102线京抚线开原段", "211200", category="highway")
+    kaiyuan = geocoder.gaz.unit_polygon("211282")
+    assert "LineString" in part.geometry.geom_type
+    assert kaiyuan.buffer(0.02).contains(part.geometry)
+    assert part.geometry.length < whole.geometry.length
