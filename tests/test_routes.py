@@ -193,3 +193,26 @@ def test_a_feature_line_through_its_counties_never_zigzags(geocoder):
     assert detour_ratio(straighten(zigzag)) == pytest.approx(1.0)
     ok = LineString([(123.0, 42.0), (123.5, 42.1), (124.0, 42.0)])
     assert straighten(ok) is ok
+
+
+def test_random_route_names_never_fail_and_never_detour(geocoder):
+    import random
+
+    rng = random.Random(10)
+    chars = "成渝黔桂川青沈阜京沪南三宜西攀铜资平莱新谭黄杨象尚营仪阆天定十柳格乌兰海口（）()—至段线"
+    kinds = ["铁路", "高铁", "高速公路", "城际", "线", "公路", "一级公路", "连接线", "段"]
+    homes = ["510000", "500101", "370200", "330784", "211200", "620000", "450000", "469001"]
+    for _ in range(60):
+        name = "".join(rng.choice(chars) for _ in range(rng.randint(1, 7))) + rng.choice(kinds)
+        p = _place(geocoder, name, rng.choice(homes))
+        if "LineString" in p.geometry.geom_type and p.method in ("route", "route-course"):
+            assert detour_ratio(p.geometry) <= MAX_DETOUR + 1e-9, name
+
+
+def test_a_named_section_of_a_gazetteer_line_is_cut_to_its_county(geocoder):
+    whole = _place(geocoder, "G102京抚线", "211200", category="highway")
+    part = _place(geocoder, "G102线京抚线开原段", "211200", category="highway")
+    kaiyuan = geocoder.gaz.unit_polygon("211282")
+    assert "LineString" in part.geometry.geom_type
+    assert kaiyuan.buffer(0.02).contains(part.geometry)
+    assert part.geometry.length < whole.geometry.length

@@ -110,3 +110,11 @@ def test_airport_with_a_shared_word_picks_the_city_one():
 def test_airport_without_city_uses_the_home_region():
     feat = transport_index().airport_in("双流机场", None)
     assert feat is not None and feat.id == "ourairports:ZUUU"
+
+
+def test_city_airport_without_its_name_is_only_a_served_airport():
+    index = transport_index()
+    wuhan = index.airport_in("武汉机场")
+    assert wuhan is not None and wuhan.id == "ourairports:ZHHH"
+    # Leshan's only field in the data is a small airfield in 夹江: 乐山机场 (the new one) is not it
+    assert index.airport_in("乐山机场") is None

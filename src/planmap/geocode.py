@@ -247,7 +247,9 @@ class Geocoder:
             elif any(f.county_adcodes or f.city_adcode for f in cands):
                 # a feature of the same name in another province: never match by name alone
                 return None
-        return cands[0]
+        from planmap.routes import feature_section
+
+        return feature_section(self, cands[0], name, prior)
 
     def _feature_placement(self, feat) -> Placement | None:
         url = feat.source_url.split()[0] if feat.source_url else f"gazetteer:{feat.id}"

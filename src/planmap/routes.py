@@ -514,6 +514,26 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     return Placement(line, precision, min(p.confidence for p in placed) * 0.9, source, names, counties, method)
 
 
+def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -> Any:
+    """The part of a line feature that ``name`` names (G102线京抚线开原段 -> G102 inside 开原), or
+    the feature itself when the name names no section or the line does not reach it.
+    """
+    import dataclasses
+
+    if feat.geometry is None or "LineString" not in feat.geometry.geom_type:
+        return feat
+    parsed = parse_route_name(name)
+    if not parsed.section_unit or parsed.section_ends:
+        return feat
+    cut = _cut_to_unit(geo, feat.geometry, parsed.section_unit, prior)
+    if cut is None:
+        return feat
+    part, unit = cut
+    counties = tuple(c.adcode for c in geo.gaz.counties_in(unit.adcode))
+    return dataclasses.replace(feat, geometry=part, county_adcodes=counties if len(counties) <= 3 else (),
+                               note=(feat.note + f"; the {unit.name} section").lstrip("; "))
+
+
 def _names_a_place(geo: Geocoder, text: str) -> bool:
     """True when a long "abbreviation" holds a place name of three or more characters (调兵山沈康)."""
     return len(text) >= 4 and any(m.end - m.start >= 3 for m in geo.gaz.scan(text))

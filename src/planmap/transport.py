@@ -177,7 +177,9 @@ class TransportIndex:
                 full = [a for a in named if any(a.key.startswith(k) for k in city_keys)]
                 cands = _largest(full or named)
             else:
-                cands = _largest(cands)
+                # 乐山机场: only the city's airport with scheduled service is meant; a small field
+                # of the city (夹江) is not the airport a plan builds
+                cands = [a for a in _largest(cands) if a.kind in ("large_airport", "medium_airport")]
         else:
             rest_keys = tuple(k for k in rest_keys if len(k) >= 4)
             cands = [a for a in cands if any(k in a.key for k in rest_keys)]
