@@ -11,10 +11,12 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planmap.atomic import atomic_path, write_text
+from planmap.atomic import atomic_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,6 +27,59 @@ PROPERTIES = (
     "city", "city_adcode", "counties", "county_adcodes", "registry_id",
 )
 EXTRA_PROPERTIES = ("geom_kind", "aliases", "work", "location_names", "location_method", "county_km", "county_share")
+
+
+#: Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Exports are shared files: readable by others, like the maps beside them.
+FILE_MODE = 0o644
+#: GeoPackage ``last_change`` stamps when SOURCE_DATE_EPOCH is unset, so identical input
+#: gives an identical file (GDAL takes the stamp from OGR_CURRENT_DATE).
+FIXED_DATE = "2000-01-01T00:00:00.000Z"
+
+
+@contextmanager
+def _published(target: Path) -> Iterator[Path]:
+    """A temporary path renamed over ``target`` on success, with the shared file mode."""
+    with atomic_path(target) as tmp:
+        yield tmp
+        os.chmod(tmp, FILE_MODE)
+
+
+def write_text(target: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` atomically, mode 0644."""
+    with _published(Path(target)) as tmp:
+        tmp.write_text(text, encoding=encoding)
+    return Path(target)
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a string that would start a formula gets a ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def gpkg_date() -> str:
+    """The stamp written into GeoPackage metadata: SOURCE_DATE_EPOCH if set, else a fixed date."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return FIXED_DATE
+
+
+@contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    import pyogrio
+
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": gpkg_date()})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def project_id(plan: str, name: str) -> str:
@@ -111,7 +166,7 @@ def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path) ->
         "projects_area": flat[kinds.isin(["Polygon", "MultiPolygon"])],
     }
     path = Path(path)
-    with atomic_path(path) as tmp:
+    with _published(path) as tmp, _fixed_gdal_date():
         tmp.unlink()
         target = tmp.with_suffix(".gpkg")
         try:
@@ -136,7 +191,7 @@ def write_csv(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     writer.writerow([*cols, "wkt"])
     for _, row in flat.iterrows():
         geom = row.geometry
-        writer.writerow([("" if row[c] is None else row[c]) for c in cols] +
+        writer.writerow([("" if row[c] is None else safe_cell(row[c])) for c in cols] +
                         [geom.wkt if geom is not None and not geom.is_empty else ""])
     return write_text(Path(path), buf.getvalue(), encoding="utf-8-sig")
 
@@ -147,6 +202,6 @@ def write_rows_csv(rows: list[dict], columns: list[str], path: Path) -> Path:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for r in rows:
-        writer.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], (list, dict)) else r[c]
+        writer.writerow([json.dumps(r[c], ensure_ascii=False) if isinstance(r[c], (list, dict)) else safe_cell(r[c])
                          for c in columns])
     return write_text(Path(path), buf.getvalue(), encoding="utf-8-sig")
