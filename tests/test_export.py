@@ -6,6 +6,7 @@ import os
 import stat
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
@@ -130,3 +131,249 @@ def test_exports_are_readable_by_others(tmp_path, counties):
     for path in paths:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no temp files left
+
+
+# ------------------------------------------------------------------ typed layers
+
+
+def test_project_layers_have_one_geometry_type_each(tmp_path, counties):
+    import shapely
+
+    gdf = _frame()
+    point_area = gdf.iloc[[0]].copy()
+    point_area["id"], point_area["name"] = "p3", "丁园区"  # an area known only by a point
+    gdf = gpd.GeoDataFrame(pd.concat([gdf, point_area], ignore_index=True), crs="EPSG:4326")
+    path = write_gpkg(gdf, counties, tmp_path / "p.gpkg")
+    expected = {"projects_point": ("Point", {"p0", "p3"}), "projects_line": ("MultiLineString", {"p1"}),
+                "projects_area": ("MultiPolygon", {"p2"})}
+    for layer, (gtype, ids) in expected.items():
+        info = pyogrio.read_info(path, layer=layer)
+        assert info["geometry_type"] == gtype and info["crs"] == "EPSG:4326", layer
+        read = pyogrio.read_dataframe(path, layer=layer)
+        assert set(read["id"]) == ids, layer
+        assert set(read.geometry.geom_type) == {gtype}
+    points = pyogrio.read_dataframe(path, layer="projects_point").set_index("id")
+    assert points.loc["p3", "geom_kind"] == "area" and points.loc["p3", "geom_kind_label"] == "面状项目"
+    area = pyogrio.read_dataframe(path, layer="projects_area").geometry.iloc[0]
+    assert shapely.equals(area.geoms[0], gdf.geometry.iloc[2])  # the polygon itself, promoted
+
+
+def test_empty_project_layers_are_still_typed(tmp_path, counties):
+    path = write_gpkg(_frame().iloc[[0]], counties, tmp_path / "p.gpkg")
+    assert pyogrio.read_info(path, layer="projects_line")["geometry_type"] == "MultiLineString"
+    assert pyogrio.read_info(path, layer="projects_area")["geometry_type"] == "MultiPolygon"
+    assert pyogrio.read_info(path, layer="projects_area")["features"] == 0
+
+
+def test_every_code_has_its_chinese_label_beside_it(tmp_path, counties):
+    from planmap.qgisstyle import style_data
+
+    st = style_data()
+    gdf = _frame()
+    gdf.loc[1, "category"] = "no_such_category"
+    read = pyogrio.read_dataframe(write_gpkg(gdf, counties, tmp_path / "p.gpkg"), layer="projects_point")
+    cols = list(read.columns)
+    for code, label in (("category", "category_label"), ("precision", "precision_label")):
+        assert cols.index(label) == cols.index(code) + 1
+    assert read.loc[0, "category_label"] == st.categories["industrial_park"]["label"] == "产业园区"
+    assert read.loc[0, "precision_label"] == st.precision["town"]["label"] == "乡镇级定位"
+    line = pyogrio.read_dataframe(tmp_path / "p.gpkg", layer="projects_line")
+    assert line.loc[0, "category_label"] == "其他"  # unknown codes read as other, as on the map
+    import json
+
+    props = json.loads(write_geojson(gdf, tmp_path / "p.geojson").read_text(encoding="utf-8"))["features"][0]
+    assert props["properties"]["category_label"] == "产业园区"
+    assert _read(write_csv(gdf, tmp_path / "p.csv"))[0]["precision_label"] == "乡镇级定位"
+
+
+# ------------------------------------------------------------------ counties and cities
+
+
+def test_counties_and_cities_carry_the_region_figures(tmp_path, counties):
+    regions = [
+        {"adcode": "211200", "name": "铁岭市", "level": "city", "city_adcode": "211200", "province": "辽宁省",
+         "projects": 3, "line_km": 12.5, "counts": {"industrial_park": 1, "new_town": 1, "road": 1}},
+        {"adcode": "211202", "name": "银州区", "level": "county", "city_adcode": "211200", "province": "辽宁省",
+         "projects": 3, "line_km": 12.5, "counts": {"industrial_park": 1, "new_town": 1, "road": 1}},
+    ]
+    path = write_gpkg(_frame(), counties, tmp_path / "p.gpkg", regions=regions)
+    c = pyogrio.read_dataframe(path, layer="counties").set_index("adcode")
+    assert c.loc["211202", "projects"] == 3 and c.loc["211202", "n_road"] == 1 and c.loc["211202", "n_railway"] == 0
+    assert c.loc["211202", "line_km"] == 12.5 and c.loc["211202", "city"] == "铁岭市"
+    assert "道路 1" in c.loc["211202", "counts_label"]
+    assert c.loc["211221", "projects"] == 0  # a county without projects is there, with zeros
+    cities = pyogrio.read_dataframe(path, layer="cities")
+    assert list(cities["adcode"]) == ["211200"] and cities.loc[0, "counties"] == 2
+    assert cities.loc[0, "n_new_town"] == 1 and cities.loc[0, "name"] == "铁岭市"
+    assert cities.geometry.iloc[0].equals(counties.geometry.union_all())  # the union of its counties
+
+
+# ------------------------------------------------------------------ QGIS styles
+
+
+def test_project_styles_follow_the_map_style_table():
+    import xml.etree.ElementTree as ET
+
+    from planmap.qgisstyle import project_qml, qgis_color, style_data
+
+    st = style_data()
+    for kind in ("point", "line", "area"):
+        root = ET.fromstring(project_qml(kind, ["id", "name", "category_label"]))
+        assert root.tag == "qgis"
+        rules = root.find("renderer-v2/rules")
+        labels = [r.get("label") for r in rules]
+        assert labels[:len(st.categories)] == [c["label"] for c in st.categories.values()]
+        assert rules[-1].get("filter") == "ELSE"
+        colours = {p.get("v") for p in root.iter("prop") if p.get("k") in ("color", "line_color", "outline_color")}
+        for cat in st.categories.values():
+            assert any(v.startswith(qgis_color(cat["color"]).rsplit(",", 1)[0]) for v in colours), cat["label"]
+        assert root.find("labeling/settings/text-style").get("fieldName") == "name"
+        assert root.find("aliases/alias[@field='category_label']").get("name") == "类别"
+    line = ET.fromstring(project_qml("line", []))
+    dashes = {p.get("v") for p in line.iter("prop") if p.get("k") == "customdash"}
+    assert "2;7" in dashes  # roughly placed routes: the map's faint dashed course
+    energy = st.categories["energy_utility"]["line"]["dash"]
+    assert energy.replace(" ", ";") in dashes
+    point = ET.fromstring(project_qml("point", []))
+    rings = [p for p in point.iter("layer") if p.find("prop[@k='size_unit']").get("v") == "RenderMetersInMapUnits"]
+    sizes = {float(r.find("prop[@k='size']").get("v")) for r in rings}
+    assert sizes == {2 * p["radius_m"] for p in st.precision.values() if not p["solid"] and p["radius_m"]}
+
+
+def test_style_text_is_escaped_and_quoted(monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    from planmap import qgisstyle
+
+    st = qgisstyle.style_data()
+    evil = {"label": '</rule><x a="1">&\'', "color": "#123456", "glyph": "<", "line": {}}
+    fake = qgisstyle.StyleData({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
+                               'Font"<', st.geom_kind, st.fields, st.layers)
+    monkeypatch.setattr(qgisstyle, "style_data", lambda: fake)
+    root = ET.fromstring(qgisstyle.project_qml("point", ["name"]))
+    rule = root.find("renderer-v2/rules/rule")
+    assert rule.get("label") == evil["label"]
+    assert rule.get("filter") == "\"category\" = 'it''s'"
+    assert {p.get("v") for p in root.iter("prop") if p.get("k") == "chr"} >= {"<"}
+
+
+def test_layer_styles_table_has_a_default_style_per_layer(tmp_path, counties):
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    path = write_gpkg(_frame(), counties, tmp_path / "p.gpkg")
+    styles = pyogrio.read_dataframe(path, layer="layer_styles")
+    assert set(styles["f_table_name"]) == {"projects_point", "projects_line", "projects_area", "counties", "cities"}
+    assert (styles["f_geometry_column"] == "geom").all() and (styles["f_table_schema"] == "").all()
+    assert styles["useAsDefault"].all()
+    for qml in styles["styleQML"]:
+        assert ET.fromstring(qml).tag == "qgis"
+    with sqlite3.connect(path) as db:  # QGIS matches the rows on the layer's geometry column name
+        geom_cols = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+        cols = {r[1] for r in db.execute("PRAGMA table_info(layer_styles)")}
+    assert set(geom_cols.values()) == {"geom"}
+    assert {"id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML",
+            "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"} == cols
+
+
+# ------------------------------------------------------------------ GeoParquet
+
+
+def test_geoparquet_reads_back_in_wgs84_with_labels(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from planmap.export import write_geoparquet
+
+    path = write_geoparquet(_frame(), tmp_path / "projects.parquet")
+    geo = json.loads(pq.read_schema(path).metadata[b"geo"])
+    assert geo["version"].startswith("1.") and geo["primary_column"] == "geometry"
+    assert geo["columns"]["geometry"]["encoding"] == "WKB"
+    assert set(geo["columns"]["geometry"]["geometry_types"]) == {"Point", "LineString", "Polygon"}
+    read = gpd.read_parquet(path)
+    assert read.crs.to_epsg() == 4326
+    assert list(read["category_label"]) == ["产业园区", "道路", "新城"]
+    assert list(read["county_adcodes"].iloc[0]) == ["211202"]  # lists stay lists
+    assert json.loads(read["county_km"].iloc[1]) == {"211202": 12.5}
+    assert read.geometry.iloc[1].equals(_frame().geometry.iloc[1])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
+    import pyarrow.parquet as pq
+
+    from planmap.export import write_geoparquet
+
+    full = pq.read_schema(write_geoparquet(_frame(), tmp_path / "a.parquet"))
+    empty_lists = _frame()
+    empty_lists["county_adcodes"] = [[], [], []]
+    one = pq.read_schema(write_geoparquet(empty_lists, tmp_path / "b.parquet"))
+    assert full.remove_metadata().equals(one.remove_metadata())
+    import pyarrow as pa
+
+    assert pa.types.is_list(one.field("county_adcodes").type)
+    assert one.field("county_adcodes").type.value_type == pa.string()
+
+
+# ------------------------------------------------------------------ the build's exports, read back
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from planmap.build import build
+    from planmap.cli import sample_plan
+
+    return build([sample_plan()], out=tmp_path_factory.mktemp("export-build"), maps=False)
+
+
+def test_build_geopackage_layers_read_back(built):
+    path = built.out / "data" / "projects.gpkg"
+    info = {name: pyogrio.read_info(path, layer=name) for name, _ in pyogrio.list_layers(path)}
+    assert set(info) == {"projects_point", "projects_line", "projects_area", "counties", "cities", "plans",
+                         "layer_styles"}
+    types = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon",
+             "counties": "MultiPolygon", "cities": "MultiPolygon"}
+    for name, gtype in types.items():
+        assert info[name]["geometry_type"] == gtype and info[name]["crs"] == "EPSG:4326", name
+    assert sum(info[n]["features"] for n in types if n.startswith("projects_")) == len(built.projects) > 0
+    assert info["projects_line"]["features"] > 0
+    plans = pyogrio.read_dataframe(path, layer="plans")
+    plan = built.plans[0]
+    assert plans.loc[0, "title"] == plan.title and plans.loc[0, "issuer"] == plan.issuer
+    assert plans.loc[0, "home_adcode"] == plan.home_region.adcode and plans.loc[0, "projects"] == len(built.projects)
+
+
+def test_build_region_layers_equal_regions_csv(built):
+    import json
+
+    path = built.out / "data" / "projects.gpkg"
+    rows = {r["adcode"]: r for r in _read(built.out / "data" / "regions.csv")}
+    assert rows
+    for layer, level in (("counties", "county"), ("cities", "city")):
+        read = pyogrio.read_dataframe(path, layer=layer, read_geometry=False).set_index("adcode")
+        wanted = {k: r for k, r in rows.items() if r["level"] == level}
+        assert set(wanted) <= set(read.index), layer
+        for code, r in wanted.items():
+            got = read.loc[code]
+            assert got["projects"] == int(r["projects"]) and got["line_km"] == pytest.approx(float(r["line_km"]))
+            counts = json.loads(r["counts"])
+            assert {c: got[f"n_{c}"] for c in counts} == counts, code
+            assert sum(got[c] for c in read.columns if c.startswith("n_")) == sum(counts.values())
+        others = read.drop(index=list(wanted))
+        assert (others["projects"] == 0).all(), layer
+
+
+def test_build_exports_are_shared_and_reproducible(built, tmp_path):
+    from planmap.build import build
+    from planmap.cli import sample_plan
+
+    again = build([sample_plan()], out=tmp_path, maps=False)
+    data = built.out / "data"
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+            assert path.read_bytes() == (again.out / "data" / path.relative_to(data)).read_bytes(), path.name
+    read = gpd.read_parquet(data / "projects.parquet")
+    assert read.crs.to_epsg() == 4326 and len(read) == len(built.projects)
+    assert read["category_label"].map(lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)).all()

@@ -27,6 +27,12 @@ PROPERTIES = (
     "city", "city_adcode", "counties", "county_adcodes", "registry_id",
 )
 EXTRA_PROPERTIES = ("geom_kind", "aliases", "work", "location_names", "location_method", "county_km", "county_share")
+#: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
+LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label"}
+#: GeoPackage project layers, by the geometry their rows are stored as
+PROJECT_LAYERS = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
+#: name of the geometry column in every GeoPackage layer (QGIS's layer_styles rows refer to it)
+GEOMETRY_COLUMN = "geom"
 
 
 #: Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -117,14 +123,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _columns(present) -> list[str]:
+    """Export columns in contract order, each code followed by its label."""
+    cols: list[str] = []
+    for k in (*PROPERTIES, *EXTRA_PROPERTIES):
+        if k in PROPERTIES or k in present:
+            cols.append(k)
+            if k in LABELS:
+                cols.append(LABELS[k])
+    return cols
+
+
+def _label(code_column: str, value: Any) -> str:
+    from planmap.qgisstyle import style_data
+
+    st = style_data()
+    return {"category": st.category_label, "precision": st.precision_label,
+            "geom_kind": st.geom_kind_label}[code_column](value)
+
+
 def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
-    """GeoJSON features with the property contract, sorted by id."""
+    """GeoJSON features with the property contract (labels beside codes), sorted by id."""
     from shapely.geometry import mapping
 
+    labels = {v: k for k, v in LABELS.items()}
     feats = []
     for _, row in gdf.sort_values("id").iterrows():
-        props = {k: _plain(row.get(k)) for k in PROPERTIES}
-        props.update({k: _plain(row.get(k)) for k in EXTRA_PROPERTIES if k in row})
+        props = {}
+        for k in _columns(row.index):
+            props[k] = _label(labels[k], row.get(labels[k])) if k in labels else _plain(row.get(k))
         geom = _round_geometry(row.geometry)
         feats.append({
             "type": "Feature",
@@ -142,44 +169,279 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     return write_text(Path(path), text + "\n")
 
 
+def _labelled(gdf: gpd.GeoDataFrame) -> Any:
+    """The export columns (labels added, missing contract columns empty), rows sorted by id."""
+    import pandas as pd
+
+    gdf = gdf.sort_values("id")
+    out: dict[str, list[Any]] = {}
+    for k in _columns(gdf.columns):
+        code = next((c for c, lab in LABELS.items() if lab == k), None)
+        if code is not None:
+            src = gdf[code] if code in gdf.columns else pd.Series([None] * len(gdf), index=gdf.index)
+            out[k] = [_label(code, v) for v in src]
+        else:
+            out[k] = list(gdf[k]) if k in gdf.columns else [None] * len(gdf)
+    frame = pd.DataFrame(out, index=range(len(gdf)), columns=list(out))
+    return frame, [_round_geometry(g) for g in gdf.geometry]
+
+
 def _flat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Lists and dicts as JSON text, for formats without list columns."""
-    out = gdf[[c for c in (*PROPERTIES, *EXTRA_PROPERTIES) if c in gdf.columns]].copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
-            out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False))
-    out["confidence"] = out["confidence"].astype(float)
     import geopandas as gpd
 
-    return gpd.GeoDataFrame(out, geometry=[_round_geometry(g) for g in gdf.geometry], crs="EPSG:4326")
+    out, geoms = _labelled(gdf)
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
+            out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
+    out["confidence"] = out["confidence"].astype(float)
+    return gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:4326")
 
 
-def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path) -> Path:
-    """Layers projects_point, projects_line, projects_area and counties, EPSG:4326."""
+# ------------------------------------------------------------------ GeoPackage
+
+
+def _as_point(geom):
+    """A point-layer geometry: a one-part MultiPoint is its point; anything else its representative point."""
+    if geom is None or geom.is_empty or geom.geom_type == "Point":
+        return geom
+    if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return _round_geometry(geom.representative_point())
+
+
+def _as_multi(geom):
+    from shapely.geometry import MultiLineString, MultiPolygon
+
+    if geom.geom_type == "LineString":
+        return MultiLineString([geom])
+    if geom.geom_type == "Polygon":
+        return MultiPolygon([geom])
+    return geom
+
+
+def project_layers(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """The three typed project layers: Point, MultiLineString, MultiPolygon.
+
+    A project is stored as what it was placed as: a line or area project known only by a point
+    stays in ``projects_point`` and says ``geom_kind`` line/area; lines and polygons are
+    promoted to their multi type so each layer has one geometry type.
+    """
+    import geopandas as gpd
+
+    flat = _flat(gdf)
+    kinds = flat.geometry.geom_type.fillna("")
+    line = kinds.isin(["LineString", "MultiLineString"])
+    area = kinds.isin(["Polygon", "MultiPolygon"])
+    point = ~(line | area)
+    layers = {}
+    for name, mask, fix in (("projects_point", point, _as_point), ("projects_line", line, _as_multi),
+                            ("projects_area", area, _as_multi)):
+        sub = flat[mask.to_numpy()]
+        layers[name] = gpd.GeoDataFrame(sub.drop(columns="geometry").reset_index(drop=True),
+                                        geometry=[fix(g) for g in sub.geometry], crs="EPSG:4326")
+    return layers
+
+
+def _category_columns(regions: list[dict]) -> list[str]:
+    """A count column per category of the style table, then any other category seen."""
+    from planmap.qgisstyle import style_data
+
+    cats = list(style_data().categories)
+    seen = sorted({c for r in regions for c in (r.get("counts") or {})} - set(cats))
+    return [*cats, *seen]
+
+
+def _region_fields(row: dict | None, cats: list[str]) -> dict[str, Any]:
+    from planmap.qgisstyle import style_data
+
+    counts = (row or {}).get("counts") or {}
+    st = style_data()
+    return {
+        "projects": int((row or {}).get("projects", 0)),
+        "line_km": float((row or {}).get("line_km", 0.0)),
+        "counts_label": "、".join(f"{st.category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
+        **{f"n_{c}": int(counts.get(c, 0)) for c in cats},
+    }
+
+
+def region_layers(counties: gpd.GeoDataFrame, regions: list[dict]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """``counties`` and ``cities`` with the figures of ``regions`` (the rows of regions.csv).
+
+    Counties and cities with no project carry zeros, so a choropleth covers the whole area;
+    city polygons are the union of their counties' polygons.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from planmap.errors import UnknownRegionError
+    from planmap.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+
+    def name_of(code: str) -> str:
+        try:
+            return gaz.unit(code).name if code else ""
+        except UnknownRegionError:
+            return ""
+
+    by_code = {r["adcode"]: r for r in regions}
+    cats = _category_columns(regions)
+    c = counties.sort_values("adcode").reset_index(drop=True)
+    rows = []
+    for _, u in c.iterrows():
+        code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
+        rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
+                     "province_adcode": prov, "province": name_of(prov), **_region_fields(by_code.get(code), cats)})
+    county_layer = gpd.GeoDataFrame(rows, geometry=[_as_multi(_round_geometry(g)) for g in c.geometry],
+                                    crs="EPSG:4326")
+    city_rows, city_geoms = [], []
+    for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
+        prov = str(group["province_adcode"].iloc[0] or "")
+        city_rows.append({"adcode": city, "name": name_of(city), "province_adcode": prov, "province": name_of(prov),
+                          "counties": len(group), **_region_fields(by_code.get(city), cats)})
+        city_geoms.append(_as_multi(_round_geometry(shapely.union_all(list(group.geometry)))))
+    city_layer = gpd.GeoDataFrame(city_rows, geometry=city_geoms, crs="EPSG:4326") if city_rows else \
+        gpd.GeoDataFrame(columns=["adcode", "name", "province_adcode", "province", "counties", "geometry"],
+                         geometry="geometry", crs="EPSG:4326")
+    return county_layer, city_layer
+
+
+def plans_table(plans: list | None, gdf: gpd.GeoDataFrame) -> Any:
+    """One row per plan: its metadata, home region and number of projects (no geometry)."""
+    import pandas as pd
+
+    counts = gdf["plan"].value_counts().to_dict() if len(gdf) else {}
+    rows = []
+    if plans is None:  # a frame without its Plan objects: what the projects say about their plan
+        titles = dict(zip(gdf["plan"], gdf.get("plan_title", gdf["plan"]), strict=False)) if len(gdf) else {}
+        plans_rows = [{"plan": k, "title": titles[k]} for k in sorted(titles)]
+    else:
+        plans_rows = []
+        for p in sorted(plans, key=lambda p: p.id):
+            home = p.home_region
+            plans_rows.append({
+                "plan": p.id, "title": p.title or "", "issuer": p.issuer or "", "date": p.date or "",
+                "doc_number": p.doc_number or "", "home_adcode": home.adcode if home else "",
+                "home_region": home.name if home else "", "home_level": home.level if home else "",
+                "file": Path(p.path).name, "format": p.format or "",
+            })
+    cols = ["plan", "title", "issuer", "date", "doc_number", "home_adcode", "home_region", "home_level", "file",
+            "format", "projects"]
+    for r in plans_rows:
+        rows.append({k: r.get(k, "") for k in cols[:-1]} | {"projects": int(counts.get(r["plan"], 0))})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
+    """QGIS's ``layer_styles`` table: a default QML for each map layer of the GeoPackage."""
+    import pandas as pd
+
+    from planmap.qgisstyle import project_qml, region_qml, style_data
+
+    st = style_data()
+    when = pd.Timestamp(gpkg_date().replace("Z", "")).tz_localize(None)
+    rows = []
+    for name, layer in layers.items():
+        fields = [c for c in layer.columns if c != "geometry"]
+        if name in PROJECT_LAYERS:
+            qml = project_qml(name.removeprefix("projects_"), fields)
+        else:
+            qml = region_qml("city" if name == "cities" else "county", fields)
+        rows.append({"f_table_catalog": "", "f_table_schema": "", "f_table_name": name,
+                     "f_geometry_column": GEOMETRY_COLUMN, "styleName": "planmap", "styleQML": qml, "styleSLD": "",
+                     "useAsDefault": True, "description": st.layers.get(name, name), "owner": "", "ui": "",
+                     "update_time": when})
+    return pd.DataFrame(rows)
+
+
+def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path, *,
+               regions: list[dict] | None = None, plans: list | None = None) -> Path:
+    """Layers projects_point/_line/_area, counties, cities (EPSG:4326), tables plans and layer_styles.
+
+    ``regions`` are the rows of regions.csv (computed from ``gdf`` when not given), so the
+    figures in ``counties`` and ``cities`` are the ones in regions.csv.
+    """
     import pyogrio
 
-    flat = _flat(gdf.sort_values("id"))
-    kinds = flat.geometry.geom_type.fillna("")
-    layers = {
-        "projects_point": flat[kinds.isin(["Point", "MultiPoint"])],
-        "projects_line": flat[kinds.isin(["LineString", "MultiLineString"])],
-        "projects_area": flat[kinds.isin(["Polygon", "MultiPolygon"])],
-    }
+    if regions is None:
+        from planmap.regions import region_table
+
+        regions = region_table(gdf) if len(gdf) else []
+    layers: dict[str, Any] = dict(project_layers(gdf))
+    layers["counties"], layers["cities"] = region_layers(counties, regions)
+    types = {**PROJECT_LAYERS, "counties": "MultiPolygon", "cities": "MultiPolygon"}
+    tables = {"plans": plans_table(plans, gdf), "layer_styles": styles_table(layers)}
     path = Path(path)
     with _published(path) as tmp, _fixed_gdal_date():
         tmp.unlink()
         target = tmp.with_suffix(".gpkg")
         try:
             for name, layer in layers.items():
-                pyogrio.write_dataframe(layer, target, layer=name, driver="GPKG",
-                                        promote_to_multi=False, append=target.exists())
-            c = counties[["adcode", "name", "city_adcode", "province_adcode", "geometry"]].sort_values("adcode")
-            pyogrio.write_dataframe(c, target, layer="counties", driver="GPKG", append=True)
+                pyogrio.write_dataframe(layer, target, layer=name, driver="GPKG", geometry_type=types[name],
+                                        append=target.exists(), layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN})
+            for name, table in tables.items():
+                pyogrio.write_dataframe(table, target, layer=name, driver="GPKG", append=True,
+                                        layer_options={"FID": "id"} if name == "layer_styles" else None)
             os.replace(target, tmp)
         finally:
             if target.exists():
                 target.unlink()
     return path
+
+
+# ------------------------------------------------------------------ GeoParquet
+
+
+def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> Path:
+    """``projects.parquet``: GeoParquet 1.0.0, WKB geometry, EPSG:4326, labels beside codes.
+
+    Lists of names stay lists (``list<string>``); dicts (kilometres and shares per county) and
+    figures are JSON text. The schema is fixed, so every build's file has the same columns and types.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+    from pyproj import CRS
+
+    frame, geoms = _labelled(gdf)
+    fields, arrays = [], []
+    for col in frame.columns:
+        values = [_plain(v) for v in frame[col]]
+        if col == "span":
+            typ = pa.list_(pa.int64())
+        elif col == "confidence":
+            typ = pa.float64()
+        elif col in _STRING_LISTS:
+            typ = pa.list_(pa.string())
+            values = [None if v is None else [str(x) for x in v] if isinstance(v, list) else [str(v)] for v in values]
+        else:
+            typ = pa.string()
+            values = [None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                      for v in values]
+        fields.append(pa.field(col, typ))
+        arrays.append(pa.array(values, type=typ))
+    wkb = [None if g is None or g.is_empty else shapely.to_wkb(g, byte_order=1) for g in geoms]
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    column = {"encoding": "WKB", "geometry_types": sorted({g.geom_type for g in present}),
+              "crs": CRS.from_epsg(4326).to_json_dict()}
+    if present:
+        column["bbox"] = [float(v) for v in shapely.total_bounds(present)]
+    geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}
+    fields.append(pa.field("geometry", pa.binary()))
+    arrays.append(pa.array(wkb, type=pa.binary()))
+    schema = pa.schema(fields, metadata={b"geo": json.dumps(geo, sort_keys=True).encode()})
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    with _published(Path(path)) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return Path(path)
+
+
+#: list-of-string columns, typed as lists even when every row's list is empty
+_STRING_LISTS = ("lead_units", "support_units", "counties", "county_adcodes", "aliases", "location_names")
+
+
+# ------------------------------------------------------------------ CSV
 
 
 def write_csv(gdf: gpd.GeoDataFrame, path: Path) -> Path:
