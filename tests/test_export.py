@@ -377,3 +377,31 @@ def test_build_exports_are_shared_and_reproducible(built, tmp_path):
     read = gpd.read_parquet(data / "projects.parquet")
     assert read.crs.to_epsg() == 4326 and len(read) == len(built.projects)
     assert read["category_label"].map(lambda s: any("\u4e00" <= ch <= "\u9fff" for ch in s)).all()
+
+
+@pytest.mark.seeds
+def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_path):
+    import json
+    import xml.etree.ElementTree as ET
+
+    from planmap.build import build
+    from planmap.qgisstyle import style_data
+
+    result = build(sorted(seeds_dir.iterdir()), out=tmp_path, maps=False)
+    path = tmp_path / "data" / "projects.gpkg"
+    types = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
+    for layer, gtype in types.items():
+        assert pyogrio.read_info(path, layer=layer)["geometry_type"] == gtype
+    styles = pyogrio.read_dataframe(path, layer="layer_styles")
+    assert set(types) <= set(styles["f_table_name"])
+    assert all(ET.fromstring(q).find("renderer-v2").get("type") == "RuleRenderer"
+               for q, n in zip(styles["styleQML"], styles["f_table_name"], strict=True) if n in types)
+    counties = pyogrio.read_dataframe(path, layer="counties", read_geometry=False).set_index("adcode")
+    rows = [r for r in _read(tmp_path / "data" / "regions.csv") if r["level"] == "county"]
+    assert rows and all(counties.loc[r["adcode"], "projects"] == int(r["projects"]) for r in rows)
+    assert sum(json.loads(r["counts"]).get("railway", 0) for r in rows) == counties["n_railway"].sum()
+    plans = pyogrio.read_dataframe(path, layer="plans")
+    assert sorted(plans["plan"]) == sorted(p.id for p in result.plans)
+    parquet = gpd.read_parquet(tmp_path / "data" / "projects.parquet")
+    assert parquet.crs.to_epsg() == 4326 and len(parquet) == len(result.projects)
+    assert set(parquet["precision_label"]) <= {p["label"] for p in style_data().precision.values()}
