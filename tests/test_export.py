@@ -405,3 +405,46 @@ def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_pat
     parquet = gpd.read_parquet(tmp_path / "data" / "projects.parquet")
     assert parquet.crs.to_epsg() == 4326 and len(parquet) == len(result.projects)
     assert set(parquet["precision_label"]) <= {p["label"] for p in style_data().precision.values()}
+
+
+# ------------------------------------------------------------------ QGIS itself, where PyQGIS is installed
+
+
+def _pyqgis_python() -> str:
+    """A Python that imports PyQGIS (Debian's python3-qgis), else skip: QGIS is no dependency."""
+    import shutil
+    import subprocess
+
+    for exe in ("/usr/bin/python3", shutil.which("python3") or ""):
+        if exe and subprocess.run([exe, "-c", "import qgis.core"], capture_output=True, timeout=60).returncode == 0:
+            return exe
+    pytest.skip("PyQGIS not installed (apt-get install python3-qgis qgis-providers)")
+
+
+def test_qgis_opens_every_layer_with_its_default_style(built):
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from planmap.qgisstyle import style_data
+
+    exe = _pyqgis_python()
+    script = Path(__file__).with_name("qgis_check.py")
+    proc = subprocess.run([exe, str(script), str(built.out / "data" / "projects.gpkg")], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    st = style_data()
+    for name in ("projects_point", "projects_line", "projects_area"):
+        layer = report[name]
+        assert layer["valid"] and layer["crs"] == "EPSG:4326", name
+        assert layer["renderer"] == "RuleRenderer", name
+        assert layer["rules"] == [c["label"] for c in st.categories.values()] + [st.categories["other"]["label"]]
+        assert layer["labels"], name
+        assert layer["aliases"]["category_label"] == "类别"
+        assert {c["color"].lower() for c in st.categories.values()} <= set(layer["colors"]), name
+    assert {"SimpleMarker", "FontMarker"} <= set(report["projects_point"]["symbol_layers"])
+    assert {"SimpleLine", "MarkerLine"} <= set(report["projects_line"]["symbol_layers"])
+    assert report["projects_area"]["symbol_layers"] == ["SimpleFill"]
+    for name in ("counties", "cities"):
+        assert report[name]["valid"] and report[name]["renderer"] == "singleSymbol" and report[name]["labels"]

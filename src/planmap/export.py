@@ -31,6 +31,8 @@ EXTRA_PROPERTIES = ("geom_kind", "aliases", "work", "location_names", "location_
 LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label"}
 #: GeoPackage project layers, by the geometry their rows are stored as
 PROJECT_LAYERS = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
+#: GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR and on)
+GPKG_VERSION = "1.2"
 #: name of the geometry column in every GeoPackage layer (QGIS's layer_styles rows refer to it)
 GEOMETRY_COLUMN = "geom"
 
@@ -347,7 +349,7 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
     from planmap.qgisstyle import project_qml, region_qml, style_data
 
     st = style_data()
-    when = pd.Timestamp(gpkg_date().replace("Z", "")).tz_localize(None)
+    when = pd.Timestamp(gpkg_date())  # tz-aware UTC: GeoPackage DATETIME is ISO 8601 with Z
     rows = []
     for name, layer in layers.items():
         fields = [c for c in layer.columns if c != "geometry"]
@@ -385,8 +387,10 @@ def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path, *,
         target = tmp.with_suffix(".gpkg")
         try:
             for name, layer in layers.items():
+                first = not target.exists()
                 pyogrio.write_dataframe(layer, target, layer=name, driver="GPKG", geometry_type=types[name],
-                                        append=target.exists(), layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN})
+                                        append=not first, layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
+                                        dataset_options={"VERSION": GPKG_VERSION} if first else None)
             for name, table in tables.items():
                 pyogrio.write_dataframe(table, target, layer=name, driver="GPKG", append=True,
                                         layer_options={"FID": "id"} if name == "layer_styles" else None)
