@@ -160,6 +160,9 @@ def test_project_layers_have_one_geometry_type_each(tmp_path, counties):
 
 def test_empty_project_layers_are_still_typed(tmp_path, counties):
     path = write_gpkg(_frame().iloc[[0]], counties, tmp_path / "p.gpkg")
+    no_cities = write_gpkg(_frame().iloc[[0]], counties.assign(city_adcode=""), tmp_path / "q.gpkg")
+    fields = set(pyogrio.read_info(no_cities, layer="cities")["fields"])
+    assert pyogrio.read_info(no_cities, layer="cities")["features"] == 0 and {"projects", "n_road", "km_road"} <= fields
     assert pyogrio.read_info(path, layer="projects_line")["geometry_type"] == "MultiLineString"
     assert pyogrio.read_info(path, layer="projects_area")["geometry_type"] == "MultiPolygon"
     assert pyogrio.read_info(path, layer="projects_area")["features"] == 0
@@ -201,10 +204,12 @@ def test_counties_and_cities_carry_the_region_figures(tmp_path, counties):
     assert c.loc["211202", "projects"] == 3 and c.loc["211202", "n_road"] == 1 and c.loc["211202", "n_railway"] == 0
     assert c.loc["211202", "line_km"] == 12.5 and c.loc["211202", "city"] == "铁岭市"
     assert "道路 1" in c.loc["211202", "counts_label"]
+    assert c.loc["211202", "km_road"] == 12.5 and c.loc["211202", "km_railway"] == 0
     assert c.loc["211221", "projects"] == 0  # a county without projects is there, with zeros
     cities = pyogrio.read_dataframe(path, layer="cities")
     assert list(cities["adcode"]) == ["211200"] and cities.loc[0, "counties"] == 2
     assert cities.loc[0, "n_new_town"] == 1 and cities.loc[0, "name"] == "铁岭市"
+    assert cities.loc[0, "km_road"] == 12.5 and cities.loc[0, "line_km"] == 12.5
     assert cities.geometry.iloc[0].equals(counties.geometry.union_all())  # the union of its counties
 
 
@@ -360,6 +365,8 @@ def test_build_region_layers_equal_regions_csv(built):
             counts = json.loads(r["counts"])
             assert {c: got[f"n_{c}"] for c in counts} == counts, code
             assert sum(got[c] for c in read.columns if c.startswith("n_")) == sum(counts.values())
+            km = sum(got[c] for c in read.columns if c.startswith("km_"))
+            assert km == pytest.approx(float(r["line_km"]), abs=0.01), code
         others = read.drop(index=list(wanted))
         assert (others["projects"] == 0).all(), layer
 

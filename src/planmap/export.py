@@ -254,7 +254,37 @@ def _category_columns(regions: list[dict]) -> list[str]:
     return [*cats, *seen]
 
 
-def _region_fields(row: dict | None, cats: list[str]) -> dict[str, Any]:
+def _line_categories(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    """Categories whose type words make lines (data/categories.toml), then any other with km here."""
+    import tomllib
+
+    from planmap.paths import package_data
+
+    types = tomllib.loads(package_data("categories.toml").read_text(encoding="utf-8")).get("types", [])
+    cats = list(dict.fromkeys(t["category"] for t in types if t.get("geom") == "line"))
+    seen = set()
+    if gdf is not None and "county_km" in gdf:
+        seen = {str(c) for c, km in zip(gdf["category"], gdf["county_km"], strict=False) if km}
+    return [*cats, *sorted(seen - set(cats))]
+
+
+def _km_by_category(gdf: gpd.GeoDataFrame | None, city_of) -> dict[str, dict[str, float]]:
+    """Kilometres of line per unit and category, summed as regions.csv sums ``line_km``."""
+    from collections import defaultdict
+
+    km: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    if gdf is None or "county_km" not in gdf:
+        return km
+    for cat, per_county in zip(gdf["category"], gdf["county_km"], strict=False):
+        for code, length in (per_county or {}).items():
+            km[code][str(cat)] += length
+            city = city_of(code)
+            if city:
+                km[city][str(cat)] += length
+    return km
+
+
+def _region_fields(row: dict | None, cats: list[str], km: dict[str, float], km_cats: list[str]) -> dict[str, Any]:
     from planmap.qgisstyle import style_data
 
     counts = (row or {}).get("counts") or {}
@@ -264,6 +294,7 @@ def _region_fields(row: dict | None, cats: list[str]) -> dict[str, Any]:
         "line_km": float((row or {}).get("line_km", 0.0)),
         "counts_label": "、".join(f"{st.category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
         **{f"n_{c}": int(counts.get(c, 0)) for c in cats},
+        **{f"km_{c}": round(km.get(c, 0.0), 3) for c in km_cats},
     }
 
 
@@ -275,11 +306,14 @@ def _union(polygons: list) -> Any:
     return merged if merged.is_valid else shapely.union_all(polygons)
 
 
-def region_layers(counties: gpd.GeoDataFrame, regions: list[dict]) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def region_layers(counties: gpd.GeoDataFrame, regions: list[dict],
+                  gdf: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``counties`` and ``cities`` with the figures of ``regions`` (the rows of regions.csv).
 
-    Counties and cities with no project carry zeros, so a choropleth covers the whole area;
-    city polygons are the union of their counties' polygons.
+    Project counts per category and ``line_km`` are regions.csv's; ``km_<category>`` splits
+    ``line_km`` by category (from the projects' ``county_km``). Counties and cities with no
+    project carry zeros, so a choropleth covers the whole area; city polygons are the union of
+    their counties' polygons.
     """
     import geopandas as gpd
 
@@ -294,25 +328,32 @@ def region_layers(counties: gpd.GeoDataFrame, regions: list[dict]) -> tuple[gpd.
         except UnknownRegionError:
             return ""
 
+    def city_of(code: str) -> str:
+        try:
+            return gaz.unit(code).city_adcode or ""
+        except UnknownRegionError:
+            return ""
+
     by_code = {r["adcode"]: r for r in regions}
-    cats = _category_columns(regions)
+    cats, km_cats = _category_columns(regions), _line_categories(gdf)
+    km = _km_by_category(gdf, city_of)
     c = counties.sort_values("adcode").reset_index(drop=True)
     rows = []
     for _, u in c.iterrows():
         code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
         rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
-                     "province_adcode": prov, "province": name_of(prov), **_region_fields(by_code.get(code), cats)})
+                     "province_adcode": prov, "province": name_of(prov),
+                     **_region_fields(by_code.get(code), cats, km.get(code, {}), km_cats)})
     county_layer = gpd.GeoDataFrame(rows, geometry=[_as_multi(_round_geometry(g)) for g in c.geometry],
                                     crs="EPSG:4326")
     city_rows, city_geoms = [], []
     for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
         prov = str(group["province_adcode"].iloc[0] or "")
         city_rows.append({"adcode": city, "name": name_of(city), "province_adcode": prov, "province": name_of(prov),
-                          "counties": len(group), **_region_fields(by_code.get(city), cats)})
+                          "counties": len(group), **_region_fields(by_code.get(city), cats, km.get(city, {}), km_cats)})
         city_geoms.append(_as_multi(_round_geometry(_union(list(group.geometry)))))
-    city_layer = gpd.GeoDataFrame(city_rows, geometry=city_geoms, crs="EPSG:4326") if city_rows else \
-        gpd.GeoDataFrame(columns=["adcode", "name", "province_adcode", "province", "counties", "geometry"],
-                         geometry="geometry", crs="EPSG:4326")
+    columns = ["adcode", "name", "province_adcode", "province", "counties", *_region_fields(None, cats, {}, km_cats)]
+    city_layer = gpd.GeoDataFrame(city_rows, columns=columns, geometry=city_geoms, crs="EPSG:4326")
     return county_layer, city_layer
 
 
@@ -378,7 +419,7 @@ def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path, *,
 
         regions = region_table(gdf) if len(gdf) else []
     layers: dict[str, Any] = dict(project_layers(gdf))
-    layers["counties"], layers["cities"] = region_layers(counties, regions)
+    layers["counties"], layers["cities"] = region_layers(counties, regions, gdf)
     types = {**PROJECT_LAYERS, "counties": "MultiPolygon", "cities": "MultiPolygon"}
     tables = {"plans": plans_table(plans, gdf), "layer_styles": styles_table(layers)}
     path = Path(path)

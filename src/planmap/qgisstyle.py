@@ -255,10 +255,12 @@ def _aliases(root: ET.Element, fields: list[str], st: StyleData) -> None:
 
 
 def field_alias(field: str, st: StyleData | None = None) -> str:
-    """The Chinese name of a column (``n_road`` -> 道路项目数)."""
+    """The Chinese name of a column (``n_road`` -> 道路项目数, ``km_road`` -> 道路里程（公里）)."""
     st = st or style_data()
     if field.startswith("n_") and field[2:] in st.categories:
         return st.categories[field[2:]]["label"] + "项目数"
+    if field.startswith("km_") and field[3:] in st.categories:
+        return st.categories[field[3:]]["label"] + "里程（公里）"
     return st.fields.get(field, "")
 
 
