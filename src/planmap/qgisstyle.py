@@ -288,9 +288,10 @@ def project_qml(kind: str, fields: list[str]) -> str:
     solid_expr = '"precision" IN (' + ", ".join(quote_literal(c) for c in solid_codes) + ")"
     coarse = [k for k in st.precision if k not in solid_codes]
     n = 0
-    for i, (code, cat) in enumerate([*st.categories.items(), ("", st.categories["other"])]):
+    for i, (code, cat) in enumerate(st.categories.items()):
+        # 其他 also takes every code the style table does not know (ELSE), as on the map
         parent = ET.SubElement(rules, "rule", key=f"{{planmap-{i}}}", label=cat["label"],
-                               filter=f'"category" = {quote_literal(code)}' if code else "ELSE")
+                               filter="ELSE" if code == "other" else f'"category" = {quote_literal(code)}')
         for solid in (True, False):
             if solid:
                 label, flt, prec = "精确或近似位置", solid_expr, st.precision.get(solid_codes[0], {})
