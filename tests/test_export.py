@@ -154,6 +154,8 @@ def test_project_layers_have_one_geometry_type_each(tmp_path, counties):
         assert set(read.geometry.geom_type) == {gtype}
     points = pyogrio.read_dataframe(path, layer="projects_point").set_index("id")
     assert points.loc["p3", "geom_kind"] == "area" and points.loc["p3", "geom_kind_label"] == "面状项目"
+    assert points.loc["p3", "shown_as"] == "point" and points.loc["p3", "shown_as_label"] == "以点表示"
+    assert pyogrio.read_dataframe(path, layer="projects_area").loc[0, "shown_as"] == "area"
     area = pyogrio.read_dataframe(path, layer="projects_area").geometry.iloc[0]
     assert shapely.equals(area.geoms[0], gdf.geometry.iloc[2])  # the polygon itself, promoted
 
@@ -253,7 +255,7 @@ def test_style_text_is_escaped_and_quoted(monkeypatch):
     st = qgisstyle.style_data()
     evil = {"label": '</rule><x a="1">&\'', "color": "#123456", "glyph": "<", "line": {}}
     fake = qgisstyle.StyleData({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
-                               'Font"<', st.geom_kind, st.fields, st.layers)
+                               'Font"<', st.geom_kind, st.shown_as, st.fields, st.layers)
     monkeypatch.setattr(qgisstyle, "style_data", lambda: fake)
     root = ET.fromstring(qgisstyle.project_qml("point", ["name"]))
     rule = root.find("renderer-v2/rules/rule")

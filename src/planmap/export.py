@@ -28,7 +28,8 @@ PROPERTIES = (
 )
 EXTRA_PROPERTIES = ("geom_kind", "aliases", "work", "location_names", "location_method", "county_km", "county_share")
 #: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
-LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label"}
+LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
+          "shown_as": "shown_as_label"}
 #: GeoPackage project layers, by the geometry their rows are stored as
 PROJECT_LAYERS = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
 #: GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR and on)
@@ -133,7 +134,20 @@ def _columns(present) -> list[str]:
             cols.append(k)
             if k in LABELS:
                 cols.append(LABELS[k])
+            if k == "geom_kind":  # what the project is, then what it is drawn as: they differ for placeholders
+                cols += ["shown_as", LABELS["shown_as"]]
     return cols
+
+
+def shown_as(geom: Any) -> str:
+    """The kind of geometry a project is stored as: a line project placed by a point says ``point``."""
+    if geom is None or geom.is_empty:
+        return ""
+    if "LineString" in geom.geom_type:
+        return "line"
+    if "Polygon" in geom.geom_type:
+        return "area"
+    return "point"
 
 
 def _label(code_column: str, value: Any) -> str:
@@ -141,7 +155,7 @@ def _label(code_column: str, value: Any) -> str:
 
     st = style_data()
     return {"category": st.category_label, "precision": st.precision_label,
-            "geom_kind": st.geom_kind_label}[code_column](value)
+            "geom_kind": st.geom_kind_label, "shown_as": st.shown_as_label}[code_column](value)
 
 
 def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
@@ -151,10 +165,15 @@ def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
     labels = {v: k for k, v in LABELS.items()}
     feats = []
     for _, row in gdf.sort_values("id").iterrows():
-        props = {}
-        for k in _columns(row.index):
-            props[k] = _label(labels[k], row.get(labels[k])) if k in labels else _plain(row.get(k))
         geom = _round_geometry(row.geometry)
+        props: dict[str, Any] = {}
+        for k in _columns(row.index):
+            if k == "shown_as":
+                props[k] = shown_as(geom)
+            elif k in labels:
+                props[k] = _label(labels[k], props[labels[k]] if labels[k] == "shown_as" else row.get(labels[k]))
+            else:
+                props[k] = _plain(row.get(k))
         feats.append({
             "type": "Feature",
             "id": props["id"],
@@ -176,16 +195,21 @@ def _labelled(gdf: gpd.GeoDataFrame) -> Any:
     import pandas as pd
 
     gdf = gdf.sort_values("id")
+    geoms = [_round_geometry(g) for g in gdf.geometry]
     out: dict[str, list[Any]] = {}
     for k in _columns(gdf.columns):
         code = next((c for c, lab in LABELS.items() if lab == k), None)
-        if code is not None:
+        if k == "shown_as":
+            out[k] = [shown_as(g) for g in geoms]
+        elif code == "shown_as":
+            out[k] = [_label(code, v) for v in out["shown_as"]]
+        elif code is not None:
             src = gdf[code] if code in gdf.columns else pd.Series([None] * len(gdf), index=gdf.index)
             out[k] = [_label(code, v) for v in src]
         else:
             out[k] = list(gdf[k]) if k in gdf.columns else [None] * len(gdf)
     frame = pd.DataFrame(out, index=range(len(gdf)), columns=list(out))
-    return frame, [_round_geometry(g) for g in gdf.geometry]
+    return frame, geoms
 
 
 def _flat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -36,6 +36,7 @@ class StyleData:
     counties: dict[str, Any]
     font: str
     geom_kind: dict[str, str]
+    shown_as: dict[str, str]
     fields: dict[str, str]
     layers: dict[str, str]
 
@@ -52,6 +53,10 @@ class StyleData:
     def geom_kind_label(self, code: Any) -> str:
         """Chinese label of a geometry kind (点状/线状/面状项目)."""
         return self.geom_kind.get(str(code), "")
+
+    def shown_as_label(self, code: Any) -> str:
+        """Chinese label of the geometry a project is stored as (以点表示 …)."""
+        return self.shown_as.get(str(code), "")
 
     @property
     def solid(self) -> list[str]:
@@ -84,7 +89,8 @@ def style_data() -> StyleData:
         raise PlanmapError("styles.toml: a category 'other' is required")
     family = str(raw.get("font", {}).get("family", "sans-serif")).split(",")[0].strip().strip('"')
     return StyleData(cats, {k: dict(v) for k, v in raw["precision"].items()}, dict(raw.get("counties", {})),
-                     family, dict(labels.get("geom_kind", {})), dict(labels.get("fields", {})),
+                     family, dict(labels.get("geom_kind", {})), dict(labels.get("shown_as", {})),
+                     dict(labels.get("fields", {})),
                      dict(labels.get("layers", {})))
 
 
