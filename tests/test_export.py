@@ -457,3 +457,18 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
     assert report["projects_area"]["symbol_layers"] == ["SimpleFill"]
     for name in ("counties", "cities"):
         assert report[name]["valid"] and report[name]["renderer"] == "singleSymbol" and report[name]["labels"]
+
+
+def test_regions_without_boundaries_still_give_typed_layers(tmp_path):
+    none = write_gpkg(_frame(), None, tmp_path / "none.gpkg")
+    for layer in ("counties", "cities"):
+        info = pyogrio.read_info(none, layer=layer)
+        assert info["features"] == 0 and info["geometry_type"] == "MultiPolygon"
+        assert {"adcode", "name", "projects", "line_km", "n_road"} <= set(info["fields"]), layer
+    # a county frame without city and province columns: the gazetteer says them
+    bare = gpd.GeoDataFrame({"adcode": ["211202"], "name": ["银州区"]},
+                            geometry=[Polygon([(123.6, 42.0), (123.6, 42.4), (124.0, 42.4), (124.0, 42.0)])],
+                            crs="EPSG:4326")
+    cities = pyogrio.read_dataframe(write_gpkg(_frame(), bare, tmp_path / "bare.gpkg"), layer="cities")
+    assert list(cities["adcode"]) == ["211200"] and cities.loc[0, "province"] == "辽宁省"
+    assert cities.loc[0, "projects"] == 3

@@ -330,7 +330,7 @@ def _union(polygons: list) -> Any:
     return merged if merged.is_valid else shapely.union_all(polygons)
 
 
-def region_layers(counties: gpd.GeoDataFrame, regions: list[dict],
+def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
                   gdf: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``counties`` and ``cities`` with the figures of ``regions`` (the rows of regions.csv).
 
@@ -352,6 +352,12 @@ def region_layers(counties: gpd.GeoDataFrame, regions: list[dict],
         except UnknownRegionError:
             return ""
 
+    def gaz_code(code: str, col: str) -> str:
+        try:
+            return str(getattr(gaz.unit(str(code)), col) or "")
+        except UnknownRegionError:
+            return ""
+
     def city_of(code: str) -> str:
         try:
             return gaz.unit(code).city_adcode or ""
@@ -361,15 +367,24 @@ def region_layers(counties: gpd.GeoDataFrame, regions: list[dict],
     by_code = {r["adcode"]: r for r in regions}
     cats, km_cats = _category_columns(regions), _line_categories(gdf)
     km = _km_by_category(gdf, city_of)
-    c = counties.sort_values("adcode").reset_index(drop=True)
+    c = counties.sort_values("adcode").reset_index(drop=True) if counties is not None and len(counties) else None
+    if c is None:  # no boundaries for these regions (or none loaded): empty but fully typed layers
+        import pandas as pd
+
+        c = gpd.GeoDataFrame({k: pd.Series(dtype=str) for k in ("adcode", "name")}, geometry=[], crs="EPSG:4326")
+    for col in ("city_adcode", "province_adcode"):
+        if col not in c.columns:
+            c[col] = [gaz_code(code, col) for code in c["adcode"]]
     rows = []
     for _, u in c.iterrows():
         code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
         rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
                      "province_adcode": prov, "province": name_of(prov),
                      **_region_fields(by_code.get(code), cats, km.get(code, {}), km_cats)})
-    county_layer = gpd.GeoDataFrame(rows, geometry=[_as_multi(_round_geometry(g)) for g in c.geometry],
-                                    crs="EPSG:4326")
+    county_columns = ["adcode", "name", "city_adcode", "city", "province_adcode", "province",
+                      *_region_fields(None, cats, {}, km_cats)]
+    county_layer = gpd.GeoDataFrame(rows, columns=county_columns,
+                                    geometry=[_as_multi(_round_geometry(g)) for g in c.geometry], crs="EPSG:4326")
     city_rows, city_geoms = [], []
     for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
         prov = str(group["province_adcode"].iloc[0] or "")
@@ -429,7 +444,7 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
     return pd.DataFrame(rows)
 
 
-def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, path: Path, *,
+def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None, path: Path, *,
                regions: list[dict] | None = None, plans: list | None = None) -> Path:
     """Layers projects_point/_line/_area, counties, cities (EPSG:4326), tables plans and layer_styles.
 
