@@ -1,8 +1,12 @@
-"""GIS exports: GeoJSON (RFC 7946), GeoPackage and CSV, written atomically and deterministically.
+"""GIS exports: GeoJSON (RFC 7946), GeoPackage, GeoParquet and CSV, atomic and deterministic.
 
-The property contract every consumer relies on (README, "Export format") is ``PROPERTIES``.
-Same input, byte-identical files: rows sorted by id, keys in a fixed order, coordinates
-rounded to 6 decimals, polygons wound counter-clockwise, no ``crs`` member.
+The property contract every consumer relies on (README, "Export format") is ``PROPERTIES``;
+each code column gets its Chinese label beside it (``LABELS``). Same input, byte-identical
+files: rows sorted by id, keys in a fixed order, coordinates rounded to 6 decimals, polygons
+wound counter-clockwise, no ``crs`` member, fixed GeoPackage stamps. The GeoPackage is what a
+GIS team opens as-is: one geometry type per layer, county and city figures equal to
+regions.csv, a plans table and QGIS default styles (:mod:`planmap.qgisstyle`). Files are
+published mode 0644; CSV cells never start a spreadsheet formula.
 """
 from __future__ import annotations
 
