@@ -456,7 +456,8 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
     assert {"SimpleLine", "MarkerLine"} <= set(report["projects_line"]["symbol_layers"])
     assert report["projects_area"]["symbol_layers"] == ["SimpleFill"]
     for name in ("counties", "cities"):
-        assert report[name]["valid"] and report[name]["renderer"] == "singleSymbol" and report[name]["labels"]
+        assert report[name]["valid"] and report[name]["renderer"] == "RuleRenderer" and report[name]["labels"]
+    assert report["counties"]["rules"][0] == "0 个项目"
 
 
 def test_regions_without_boundaries_still_give_typed_layers(tmp_path):
@@ -472,3 +473,23 @@ def test_regions_without_boundaries_still_give_typed_layers(tmp_path):
     cities = pyogrio.read_dataframe(write_gpkg(_frame(), bare, tmp_path / "bare.gpkg"), layer="cities")
     assert list(cities["adcode"]) == ["211200"] and cities.loc[0, "province"] == "辽宁省"
     assert cities.loc[0, "projects"] == 3
+
+
+def test_region_styles_are_the_region_maps_choropleth():
+    import xml.etree.ElementTree as ET
+
+    from planmap.qgisstyle import choropleth_steps, qgis_color, region_qml, style_data
+
+    assert [label for _, _, label in choropleth_steps([0, 3, 9], 5)] == ["0", "1", "2–3", "4–7", "≥8"]
+    assert [lo for lo, _, _ in choropleth_steps([0, 40], 5)] == [0, 1, 5, 10, 20]
+    palette = style_data().counties["choropleth"]
+    root = ET.fromstring(region_qml("county", ["adcode", "projects", "n_road"], [0, 2, 3]))
+    rules = root.find("renderer-v2/rules")
+    assert [r.get("filter") for r in rules][:2] == ['"projects" >= 0 AND "projects" < 1',
+                                                    '"projects" >= 1 AND "projects" < 2']
+    assert rules[-1].get("filter") == '"projects" >= 8'
+    fills = [p.get("v") for p in root.iter("prop") if p.get("k") == "color"]
+    assert fills == [qgis_color(c, 0.6) for c in palette]
+    assert root.find("aliases/alias[@field='n_road']").get("name") == "道路项目数"
+    city = ET.fromstring(region_qml("city", ["adcode"], [0, 2, 3]))
+    assert [p.get("v") for p in city.iter("prop") if p.get("k") == "color"] == ["255,255,255,0"]  # frames only

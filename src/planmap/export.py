@@ -440,7 +440,8 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
         if name in PROJECT_LAYERS:
             qml = project_qml(name.removeprefix("projects_"), fields)
         else:
-            qml = region_qml("city" if name == "cities" else "county", fields)
+            counts = [int(v) for v in layer["projects"]] if "projects" in layer else []
+            qml = region_qml("city" if name == "cities" else "county", fields, counts)
         rows.append({"f_table_catalog": "", "f_table_schema": "", "f_table_name": name,
                      "f_geometry_column": GEOMETRY_COLUMN, "styleName": "planmap", "styleQML": qml, "styleSLD": "",
                      "useAsDefault": True, "description": st.layers.get(name, name), "owner": "", "ui": "",

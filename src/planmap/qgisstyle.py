@@ -333,22 +333,55 @@ def project_qml(kind: str, fields: list[str]) -> str:
     return _to_text(root)
 
 
-def region_qml(level: str, fields: list[str]) -> str:
-    """Default style of ``counties`` / ``cities``: outlines as on the maps, names from a zoom on."""
+def choropleth_steps(counts: list[int], colors: int) -> list[tuple[int, int | None, str]]:
+    """Classes ``(low, high or None, label)`` over project counts, as the region maps' legend has them.
+
+    Fixed steps 0, 1, 2, 4, 8 while counts are small, else steps that scale with the top count.
+    """
+    top = max(counts, default=0)
+    steps = [0, 1, 2, 4, 8] if top < 16 else [0, 1, max(2, top // 8), max(3, top // 4), max(4, top // 2)]
+    steps = sorted(set(steps))[:colors]
+    out: list[tuple[int, int | None, str]] = []
+    for i, lo in enumerate(steps):
+        hi = steps[i + 1] if i + 1 < len(steps) else None
+        label = f"≥{lo}" if hi is None else str(lo) if hi - lo == 1 else f"{lo}–{hi - 1}"
+        out.append((lo, hi, label))
+    return out
+
+
+def region_qml(level: str, fields: list[str], counts: list[int] | None = None) -> str:
+    """Default style of ``counties`` (the region maps' choropleth of project counts) and ``cities``.
+
+    Outlines and the palette are ``[counties]`` of styles.toml; names show from a zoom on.
+    Cities are drawn as thick outlines only, so they frame the county choropleth beneath them
+    instead of covering it (switch ``projects`` on in QGIS for a city choropleth).
+    """
     st = style_data()
     c = st.counties
     root = _root(True)
-    renderer = ET.SubElement(root, "renderer-v2", type="singleSymbol", symbollevels="0", enableorderby="0",
+    renderer = ET.SubElement(root, "renderer-v2", type="RuleRenderer", symbollevels="0", enableorderby="0",
                              forceraster="0", referencescale="-1")
+    rules = ET.SubElement(renderer, "rules", key="{planmap-root}")
     symbols = ET.SubElement(renderer, "symbols")
-    sym = _symbol(symbols, "fill", "0")
     weight = float(c.get("weight", 1.2)) * (2 if level == "city" else 1)
-    _layer(sym, "SimpleFill", {
-        "color": qgis_color(_check_color(c.get("fill", "#ffffff"), "counties"), float(c.get("fill_opacity", 0.05))),
-        "style": "solid", "outline_color": qgis_color(_check_color(c.get("color", "#555555"), "counties")),
-        "outline_style": "solid", "outline_width": f"{weight:g}", "outline_width_unit": "Pixel",
-        "joinstyle": "round", "offset": "0,0", "offset_unit": "Pixel",
-    })
+    outline = qgis_color(_check_color(c.get("color", "#555555"), "counties"))
+    palette = [_check_color(x, "counties.choropleth") for x in c.get("choropleth", [])]
+    classes = choropleth_steps(list(counts or []), len(palette)) if palette and level == "county" else []
+    fills = [qgis_color(col, 0.6) for col in palette[:len(classes)]]
+    if not classes:  # outlines only (cities), or a light county fill when there is no palette
+        classes = [(0, None, "")]
+        fill_opacity = 0.0 if level == "city" else float(c.get("fill_opacity", 0.05))
+        fills = [qgis_color(_check_color(c.get("fill", "#ffffff"), "counties"), fill_opacity)]
+    for i, ((lo, hi, label), fill) in enumerate(zip(classes, fills, strict=True)):
+        flt = (f'"projects" >= {lo}' + (f' AND "projects" < {hi}' if hi is not None else "")) if label else "ELSE"
+        ET.SubElement(rules, "rule", key=f"{{planmap-{i}}}", symbol=str(i), filter=flt,
+                      label=f"{label} 个项目" if label else "")
+        sym = _symbol(symbols, "fill", str(i))
+        _layer(sym, "SimpleFill", {
+            "color": fill, "style": "solid", "outline_color": outline, "outline_style": "solid",
+            "outline_width": f"{weight:g}", "outline_width_unit": "Pixel", "joinstyle": "round",
+            "offset": "0,0", "offset_unit": "Pixel",
+        })
     zoom = int(c.get("label_min_zoom", 8)) - (2 if level == "city" else 0)
     _labeling(root, "name", st.font, zoom_scale(zoom), 0)
     _aliases(root, fields, st)
