@@ -279,6 +279,9 @@ def test_layer_styles_table_has_a_default_style_per_layer(tmp_path, counties):
         geom_cols = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
         cols = {r[1] for r in db.execute("PRAGMA table_info(layer_styles)")}
     assert set(geom_cols.values()) == {"geom"}
+    with sqlite3.connect(path) as db:
+        described = dict(db.execute("SELECT table_name, description FROM gpkg_contents"))
+    assert described["projects_point"].startswith("规划项目（点）") and described["plans"].startswith("规划文件")
     assert {"id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML",
             "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"} == cols
 

@@ -449,6 +449,14 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
     return pd.DataFrame(rows)
 
 
+def _described(name: str) -> dict[str, str]:
+    """gpkg_contents' description of a layer (its Chinese title), which QGIS's browser shows."""
+    from planmap.qgisstyle import style_data
+
+    title = style_data().layers.get(name, "")
+    return {"DESCRIPTION": title} if title else {}
+
+
 def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None, path: Path, *,
                regions: list[dict] | None = None, plans: list | None = None) -> Path:
     """Layers projects_point/_line/_area, counties, cities (EPSG:4326), tables plans and layer_styles.
@@ -474,11 +482,11 @@ def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None, path: P
             for name, layer in layers.items():
                 first = not target.exists()
                 pyogrio.write_dataframe(layer, target, layer=name, driver="GPKG", geometry_type=types[name],
-                                        append=not first, layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN},
-                                        dataset_options={"VERSION": GPKG_VERSION} if first else None)
+                                        append=not first, dataset_options={"VERSION": GPKG_VERSION} if first else None,
+                                        layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, **_described(name)})
             for name, table in tables.items():
-                pyogrio.write_dataframe(table, target, layer=name, driver="GPKG", append=True,
-                                        layer_options={"FID": "id"} if name == "layer_styles" else None)
+                options = {"FID": "id"} if name == "layer_styles" else _described(name)
+                pyogrio.write_dataframe(table, target, layer=name, driver="GPKG", append=True, layer_options=options)
             os.replace(target, tmp)
         finally:
             if target.exists():
