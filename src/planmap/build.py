@@ -138,14 +138,15 @@ def _progress(paths: list[Path], show: bool):
 
 
 def _write_exports(out: Path, plans, gdf, counties, registry, regions) -> list[Path]:
-    from planmap.export import write_csv, write_geojson, write_gpkg, write_rows_csv
+    from planmap.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
 
     data = out / "data"
     files = []
     for plan in plans:
         files.append(write_geojson(gdf[gdf["plan"] == plan.id], data / "plans" / f"{plan.id}.geojson"))
     files.append(write_geojson(gdf, data / "projects.geojson"))
-    files.append(write_gpkg(gdf, counties, data / "projects.gpkg"))
+    files.append(write_gpkg(gdf, counties, data / "projects.gpkg", regions=regions, plans=plans))
+    files.append(write_geoparquet(gdf, data / "projects.parquet"))
     files.append(write_csv(gdf, data / "projects.csv"))
     files.append(write_rows_csv(registry, ["registry_id", "name", "category", "province_code", "n_plans", "plans",
                                            "names", "project_ids", "mentions"], data / "registry.csv"))
