@@ -129,3 +129,47 @@ def test_two_builds_of_the_seeds_are_identical_byte_for_byte(two_seed_builds):
     a, b = two_seed_builds
     cmp = filecmp.dircmp(a, b, ignore=[CACHE_FOLDER])
     assert _differences(a, b) == [], cmp.report_full_closure()
+
+
+@pytest.mark.seeds
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_an_existing_dask_cluster_runs_the_same_work(seeds_dir, tmp_path):
+    from distributed import LocalCluster
+
+    seeds = sorted(seeds_dir.glob("*.txt"))[:2]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster:
+        remote = build(seeds, out=tmp_path / "remote", maps=False, scheduler=cluster.scheduler_address, cache=False)
+    here = build(seeds, out=tmp_path / "here", maps=False, workers=1, cache=False)
+    assert remote.failures == here.failures == []
+    assert [d for d in _differences(tmp_path / "here" / "data", tmp_path / "remote" / "data")
+            if not d.endswith(".gpkg")] == []
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_an_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
+    from planmap.cli import main
+
+    code = main(["build", str(sample_plan()), "--out", str(tmp_path / "out"), "-q", "--scheduler", "tcp://127.0.0.1:9"])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith("error: --scheduler tcp://127.0.0.1:9: cannot connect")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unchanged_map_page_is_taken_from_the_previous_set(tmp_path):
+    out = tmp_path / "out"
+    first = build([sample_plan()], out=out)
+    page = out / "plans" / f"{first.plans[0].id}.html"
+    inode = page.stat().st_ino
+    region_pages = {p.name: p.stat().st_ino for p in (out / "regions").iterdir()}
+    build([sample_plan()], out=out)
+    assert page.stat().st_ino == inode  # the same file, carried over rather than drawn again
+    assert {p.name: p.stat().st_ino for p in (out / "regions").iterdir()} == region_pages
+    build([sample_plan()], out=out, tiles="none")
+    assert page.stat().st_ino != inode  # other tiles: drawn again
+    inode = page.stat().st_ino
+    build([sample_plan()], out=out, tiles="none", cache=False)
+    assert page.stat().st_ino != inode

@@ -93,6 +93,8 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     from planmap.pipeline import geocoder_for, join_all, timings_of
 
     out = Path(out)
+    if out.is_symlink():
+        out = out.resolve()  # the set is switched in where the link points; the link stays
     overrides_path = _overrides_path(overrides)
     _check_out(out)
     found = expand_inputs(docs, include, exclude)
@@ -153,7 +155,8 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
             t = time.perf_counter()
             # Map code is always inlined, so a map opens on a network with no internet; --offline
             # also drops the tiles (county boundaries still give the reader their bearings).
-            more, bad_maps = _write_maps(staging, plans, joined, "none" if offline else tiles, True)
+            more, bad_maps = _write_maps(staging, plans, joined, "none" if offline else tiles, True,
+                                         out if cache and _is_planmap_output(out) else None, boundaries)
             files += more
             bad.update(bad_maps)
             timings["maps"] = time.perf_counter() - t
@@ -383,20 +386,49 @@ def _line(plan: Plan, exc: BaseException, what: str) -> str:
     return f"{plan.path}: {type(exc).__name__}: {text} (while {what})"
 
 
-def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str,
-                offline: bool) -> tuple[list[Path], dict[str, str]]:
+def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
+                previous: Path | None = None, boundaries: str | None = None) -> tuple[list[Path], dict[str, str]]:
+    """Plan maps, region maps and the index. A page whose inputs (projects, counties, title,
+    tiles, planmap's code and assets) are those of the page in the ``previous`` output set is
+    taken from there instead of being drawn again, so an unchanged rebuild is quick.
+    """
+    import inspect
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.cache import FOLDER, map_key, reuse
     from planmap.pipeline import touched_counties
     from planmap.render import region_projects, render_index, render_plan_map, render_region_map
 
+    keys_file = Path(FOLDER) / "maps.json"
+    try:
+        old_keys = json.loads((previous / keys_file).read_text(encoding="utf-8")) if previous else {}
+    except (OSError, ValueError):
+        old_keys = {}
+    new_keys: dict[str, str] = {}
+
+    def page(rel: str, key: str, draw: Callable[[], Path]) -> Path:
+        new_keys[rel] = key
+        if previous is not None and old_keys.get(rel) == key and (previous / rel).is_file():
+            return reuse(previous / rel, out / rel)
+        return draw()
+
+    # the plan's header (issuer, date, number) where the map module draws one
+    with_plan = "plan" in inspect.signature(render_plan_map).parameters
     gdf, counties = joined.projects, joined.counties
     files: list[Path] = []
     bad: dict[str, str] = {}
     plan_rows = []
     for plan in plans:
         sub = gdf[gdf["plan"] == plan.id] if len(gdf) else gdf
+        shown = touched_counties(sub, counties)
+        rel = f"plans/{plan.id}.html"
+        extra = {"plan": plan} if with_plan else {}
+        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, tiles, offline, boundaries,
+                      sorted(shown["adcode"]), frames=(sub,))
         try:
-            files.append(render_plan_map(sub, touched_counties(sub, counties), plan.id, plan.title or plan.id,
-                                         out / "plans" / f"{plan.id}.html", tiles=tiles, offline=offline))
+            files.append(page(rel, key, lambda sub=sub, shown=shown, plan=plan, rel=rel, extra=extra: render_plan_map(
+                sub, shown, plan.id, plan.title or plan.id, out / rel, tiles=tiles, offline=offline, **extra)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
@@ -407,16 +439,20 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str,
     region_rows = []
     for r in joined.regions:
         shown = counties[counties["city_adcode" if r["level"] == "city" else "adcode"] == r["adcode"]]
+        mine = region_projects(gdf, r["adcode"], r["level"])
+        rel = f"regions/{r['adcode']}.html"
+        key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries, sorted(shown["adcode"]),
+                      frames=(mine,))
         try:
-            files.append(render_region_map(region_projects(gdf, r["adcode"], r["level"]), shown, r["adcode"],
-                                           r["name"], r["level"], out / "regions" / f"{r['adcode']}.html",
-                                           tiles=tiles, offline=offline))
+            files.append(page(rel, key, lambda mine=mine, shown=shown, r=r, rel=rel: render_region_map(
+                mine, shown, r["adcode"], r["name"], r["level"], out / rel, tiles=tiles, offline=offline)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - a region map must not sink the plans
             print(f"warning: region map {r['adcode']} {r['name']}: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
         region_rows.append({"adcode": r["adcode"], "name": r["name"], "level": r["level"], "counts": r["counts"]})
+    write_text(out / keys_file, json.dumps(dict(sorted(new_keys.items())), indent=0) + "\n")
     files.append(render_index(plan_rows, region_rows, out / "index.html"))
     return files, bad
 

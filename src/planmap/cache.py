@@ -48,6 +48,43 @@ def code_and_data_version() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def maps_version() -> str:
+    """:func:`code_and_data_version` plus every packaged asset the maps use (templates, styles, vendored code)."""
+    h = hashlib.sha256(code_and_data_version().encode())
+    _hash_tree(h, Path(__file__).resolve().parent / "data")
+    return h.hexdigest()
+
+
+def map_key(*parts: object, frames: tuple = ()) -> str:
+    """The key of one map page: what it shows (its projects and counties as GeoJSON) and how."""
+    import json
+
+    h = hashlib.sha256(maps_version().encode())
+    h.update(json.dumps([str(p) for p in parts], ensure_ascii=False).encode())
+    for frame in frames:
+        h.update(b"\0")
+        if not len(frame):
+            continue
+        import shapely
+
+        cols = [c for c in frame.columns if c != frame.geometry.name]
+        h.update(json.dumps([cols, *zip(*(frame[c].tolist() for c in cols), strict=True)], ensure_ascii=False,
+                            default=str).encode())
+        h.update(b"".join(w or b"-" for w in shapely.to_wkb(frame.geometry.values, hex=False)))
+    return h.hexdigest()
+
+
+def reuse(old: Path, new: Path) -> Path:
+    """Put the previous output set's copy of a page into the new set (a hard link when possible)."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        write_bytes(new, old.read_bytes())
+    return new
+
+
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     h = hashlib.sha256()

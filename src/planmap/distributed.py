@@ -24,10 +24,13 @@ class ClusterUnavailable(Exception):
 
 
 def _warm(overrides: str | None) -> bool:
-    """Load the reference data on a worker before its first document."""
-    from planmap.pipeline import geocoder_for
+    """Load the reference data and the extraction rules on a worker before its first document,
+    by running the bundled sample plan through the per-document stages (result discarded).
+    """
+    from planmap.paths import package_data
+    from planmap.pipeline import process_document
 
-    geocoder_for(overrides)
+    process_document(package_data("samples/tieling_sample_plan.txt"), "warm-up", overrides)
     return True
 
 
