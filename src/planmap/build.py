@@ -1,24 +1,39 @@
-"""The whole pipeline: documents -> plans -> projects -> geocoded -> regions -> exports and maps.
+"""The whole run: documents -> plans -> projects -> placed -> regions -> exports and maps.
 
-One bad document is reported with its reason and skipped; the others are built. The run
-fails (non-zero exit) only when nothing could be built.
+Every document is isolated: a failure while reading, extracting, geocoding, joining or
+writing one plan becomes one line naming the file, and every other plan is built. The
+per-document stages run in this process or on a Dask cluster (``workers``/``scheduler``)
+and are cached by the document's bytes, so a rebuild redoes only what changed.
+
+Outputs are written to a sibling folder and switched in as a whole at the end: a build that
+is killed, or that could build nothing, leaves the previous output set untouched, and no
+file of an earlier build lingers in the new one.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from planmap.errors import BuildError, PlanmapError
+from planmap.errors import BuildError, GazetteerError, OutputError, PlanmapError, UsageError
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from planmap.models import Plan
+    from planmap.pipeline import DocumentResult
     from planmap.result import PlanResult
+
+#: a file every output folder holds, so a later build knows the folder is planmap's to replace
+MARKER = ".planmap-output"
+#: fewer documents than this are read in this process: starting worker processes would cost more
+MIN_DOCS_FOR_CLUSTER = 4
 
 
 @dataclass
@@ -34,6 +49,8 @@ class BuildResult:
     failures: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)  # files inside folders that are not documents
+    cached: int = 0  # documents taken from the cache
 
     @property
     def results(self) -> list[PlanResult]:
@@ -48,165 +65,447 @@ class BuildResult:
 
 
 def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = "osm", offline: bool = False,
-          overrides: str | None = None, maps: bool = True, progress: bool = False,
-          boundaries: str | None = None) -> BuildResult:
-    """Build maps and GIS exports for plan documents (files or folders) into ``out``.
+          overrides: str | Path | None = None, maps: bool = True, progress: bool = False,
+          boundaries: str | None = None, workers: int = 1, scheduler: str | None = None,
+          cache: bool = True, include: Sequence[str] = (), exclude: Sequence[str] = (),
+          on_document: Callable[[DocumentResult], None] | None = None) -> BuildResult:
+    """Build maps and GIS exports for plan documents (files or folders, walked recursively) into ``out``.
 
     ``tiles``: "osm" (default), "gaode" (data shifted to GCJ-02 for display) or "none";
     ``offline``: no tiles (map code is always inlined); ``overrides``: a features CSV whose rows
-    win over the shipped gazetteer; ``maps``: also write the HTML maps; ``progress``: a
-    progress bar on a terminal; ``boundaries``: "simplified" or "full" county polygons.
-    One unreadable document is recorded in ``failures`` and skipped; :class:`BuildError` only
-    when nothing could be built.
+    win over the shipped gazetteer (default ``PLANMAP_OVERRIDES``); ``maps``: also write the HTML
+    maps; ``progress``: a progress bar on a terminal; ``boundaries``: "simplified" or "full"
+    county polygons; ``workers``: Dask worker processes for the per-document stages (1: this
+    process); ``scheduler``: the address of an existing Dask scheduler instead; ``cache``: reuse
+    the per-document results of earlier builds; ``include``/``exclude``: globs for documents
+    inside folders.
+
+    A document that fails is recorded in ``failures`` (path, one-line reason) and skipped.
+    Raises :class:`UsageError` for unusable options (before any work), :class:`BuildError`
+    when nothing could be built and :class:`OutputError` when the outputs cannot be written;
+    in those cases the previous contents of ``out`` are kept.
 
     >>> result = build(["plan.txt"], out="maps")        # doctest: +SKIP
     >>> len(result.projects), result.files[0]            # doctest: +SKIP
     """
-    import geopandas as gpd
-    import pandas as pd
-
-    from planmap.cli import expand_inputs
-    from planmap.export import project_id
-    from planmap.extract import extract_projects
-    from planmap.geocode import Geocoder, geocode_projects
-    from planmap.plan import read_plan
-    from planmap.regions import assign_regions, county_layer, region_table
-    from planmap.registry import assign_registry
+    from planmap import cache as result_cache
+    from planmap.inputs import expand_inputs, plan_ids
+    from planmap.pipeline import geocoder_for, join_all, timings_of
 
     out = Path(out)
-    paths = expand_inputs([str(d) for d in docs])
-    timings = {k: 0.0 for k in ("read", "extract", "geocode", "join", "export", "maps")}
-    geocoder = Geocoder(features=_features(overrides))
-    plans, frames, failures = [], [], []
-    for path in _progress(paths, progress):
-        try:
-            t = time.perf_counter()
-            plan = read_plan(path)
-            timings["read"] += time.perf_counter() - t
-            t = time.perf_counter()
-            projects = extract_projects(plan)
-            timings["extract"] += time.perf_counter() - t
-            t = time.perf_counter()
-            gdf = geocode_projects(projects, plan, geocoder)
-            timings["geocode"] += time.perf_counter() - t
-        except PlanmapError as exc:
-            failures.append((str(path), str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one document must not sink the others
-            failures.append((str(path), f"{path}: {type(exc).__name__}: {exc}"))
-            continue
-        plans.append(plan)
-        frames.append(gdf)
-    if not plans:
-        raise BuildError("nothing could be built: " + "; ".join(msg for _, msg in failures) if failures
-                         else "nothing could be built: no documents given")
-    t = time.perf_counter()
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
-    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=False)]
-    provinces = {p.home_region.adcode[:2] + "0000" for p in plans if p.home_region}
-    counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs},
-                            geocoder.gaz, boundaries)
-    gdf = assign_regions(gdf, counties, geocoder.gaz)
-    gdf, registry = assign_registry(gdf)
-    regions = region_table(gdf, geocoder.gaz)
-    timings["join"] += time.perf_counter() - t
+    if out.is_symlink():
+        out = out.resolve()  # the set is switched in where the link points; the link stays
+    overrides_path = _overrides_path(overrides)
+    _check_out(out)
+    found = expand_inputs(docs, include, exclude)
+    paths = found.paths
+    if not paths:
+        raise BuildError("nothing could be built: no documents given")
+    ids = plan_ids(paths)
+    try:
+        geocoder = geocoder_for(overrides_path)  # validates the overrides before the documents
+    except GazetteerError as exc:
+        raise UsageError(" ".join(str(exc).split())) from None
+    except Exception as exc:  # noqa: BLE001 - a malformed file the row checks did not foresee
+        raise UsageError(f"{overrides_path}: cannot read the overrides ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())})") from None
+    timings: dict[str, float] = {}
 
-    t = time.perf_counter()
-    files = _write_exports(out, plans, gdf, counties, registry, regions)
-    timings["export"] += time.perf_counter() - t
-    if maps:
+    staging = _staging_folder(out)
+    try:
         t = time.perf_counter()
-        # Map code is always inlined, so a map opens on a network with no internet; --offline
-        # also drops the tiles (county boundaries still give the reader their bearings).
-        files += _write_maps(out, plans, gdf, counties, regions, "none" if offline else tiles, True)
-        timings["maps"] += time.perf_counter() - t
-    return BuildResult(out, plans, gdf, counties, regions, registry, failures, timings, files)
+        old_cache = result_cache.cache_folder(out)
+        env_cache = bool(os.environ.get("PLANMAP_CACHE"))
+        new_cache = old_cache if env_cache else staging / result_cache.FOLDER
+        keys = [_safe_key(p, overrides_path) for p in paths]
+        results: list[DocumentResult | None] = [None] * len(paths)
+        if cache:
+            for i, (p, pid, key) in enumerate(zip(paths, ids, keys, strict=True)):
+                if key:
+                    results[i] = result_cache.load(old_cache, key, str(p), pid)
+        todo = [i for i, r in enumerate(results) if r is None]
+        for i, r in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
+                                   scheduler, progress, len(paths) - len(todo), len(paths)):
+            results[i] = r
+            if on_document:
+                on_document(r)
+        timings["documents"] = time.perf_counter() - t
+        done: list[DocumentResult] = [r for r in results if r is not None]
+        timings.update(timings_of(r for r in done if not r.cached))
+        failures: list[tuple[str, str]] = [(r.path, r.error) for r in done if r.error]
+        good = [r for r in done if not r.error and r.plan is not None and r.projects is not None]
+        for key, r in zip(keys, results, strict=True):
+            if key and r is not None and not r.error:
+                (result_cache.carry(old_cache, new_cache, key) if r.cached and not env_cache
+                 else result_cache.store(new_cache, key, r) if not r.cached else None)
+        if not good:
+            raise BuildError("nothing could be built: " + "; ".join(msg for _, msg in failures))
+
+        t = time.perf_counter()
+        plans = [r.plan for r in good if r.plan is not None]
+        joined = join_all(plans, [r.projects for r in good if r.projects is not None], geocoder.gaz, boundaries)
+        failures += [(p.path, joined.failures[p.id]) for p in plans if p.id in joined.failures]
+        plans = [p for p in plans if p.id not in joined.failures]
+        timings["join"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        files, bad = _write_exports(staging, plans, joined)
+        timings["export"] = time.perf_counter() - t
+        if maps:
+            t = time.perf_counter()
+            # Map code is always inlined, so a map opens on a network with no internet; --offline
+            # also drops the tiles (county boundaries still give the reader their bearings).
+            more, bad_maps = _write_maps(staging, plans, joined, "none" if offline else tiles, True,
+                                         out if cache and _is_planmap_output(out) else None, boundaries)
+            files += more
+            bad.update(bad_maps)
+            timings["maps"] = time.perf_counter() - t
+        failures += [(p.path, bad[p.id]) for p in plans if p.id in bad]
+        plans = [p for p in plans if p.id not in bad]
+        if not plans:
+            raise BuildError("nothing could be built: " + "; ".join(msg for _, msg in failures))
+        _write_marker(staging)
+        _switch_in(staging, out)
+    except OSError as exc:
+        _remove(staging)
+        raise OutputError(f"{out}: cannot write the outputs ({exc.strerror or exc}); "
+                          f"the previous outputs are kept") from None
+    except BaseException:
+        _remove(staging)
+        raise
+    files = [out / f.relative_to(staging) for f in files]
+    failures.sort()
+    return BuildResult(out, plans, joined.projects[joined.projects["plan"].isin({p.id for p in plans})]
+                       .reset_index(drop=True) if len(joined.projects) else joined.projects,
+                       joined.counties, joined.regions, joined.registry, failures, timings, files,
+                       found.skipped, sum(1 for r in good if r.cached))
 
 
-def _features(overrides: str | None):
-    from planmap.features import feature_index
+# ---------------------------------------------------------------- options and the output folder
 
-    return feature_index(None, overrides) if overrides else None
+def _overrides_path(overrides: str | Path | None) -> str | None:
+    """The overrides file to use (argument, else ``PLANMAP_OVERRIDES``), checked to be a readable file."""
+    source = "--overrides"
+    if overrides is None and os.environ.get("PLANMAP_OVERRIDES"):
+        overrides, source = os.environ["PLANMAP_OVERRIDES"], "PLANMAP_OVERRIDES"
+    if overrides is None or str(overrides) == "":
+        return None
+    p = Path(overrides)
+    if not p.exists():
+        raise UsageError(f"{p}: overrides file not found ({source}); give a CSV in the format of geodata/features.csv")
+    if not p.is_file():
+        raise UsageError(f"{p}: overrides must be a CSV file, not a folder ({source})")
+    if not os.access(p, os.R_OK):
+        raise UsageError(f"{p}: overrides file is not readable ({source})")
+    return str(p)
 
 
-def _progress(paths: list[Path], show: bool):
-    if not show or not sys.stderr.isatty():
-        return paths
-    from rich.progress import track
-
-    return track(paths, description="reading plans", console=None, transient=True)
+def _is_planmap_output(folder: Path) -> bool:
+    return (folder / MARKER).is_file() or (folder / "index.html").is_file() or (folder / "data" / "projects.geojson").is_file()
 
 
-def _write_exports(out: Path, plans, gdf, counties, registry, regions) -> list[Path]:
+def _check_out(out: Path) -> None:
+    """Refuse, before any work, an output path that is a file, a foreign folder or unwritable."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out names a file, not a folder; choose a folder")
+    if out.is_dir() and any(out.iterdir()) and not _is_planmap_output(out):
+        raise UsageError(f"{out}: folder holds files planmap did not write, and a build replaces its output "
+                         f"folder as a whole; choose an empty or new folder")
+    parent = out.parent if str(out.parent) else Path(".")
+    probe = parent
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{out}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"{out}: {probe} is not writable")
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new folder beside ``out`` to write the outputs in; leftovers of killed builds are removed."""
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in parent.glob(f".{out.name[:40]}.building-*"):
+            pid = old.name.rsplit("-", 2)[-2] if old.name.count("-") >= 2 else ""
+            if pid.isdigit() and not _alive(int(pid)):
+                _remove(old)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name[:40]}.building-{os.getpid()}-", dir=parent))
+        from planmap.atomic import DIR_MODE
+
+        os.chmod(staging, DIR_MODE)
+        (staging / ".probe").write_bytes(b"")
+        (staging / ".probe").unlink()
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write there ({exc.strerror or exc})") from None
+    return staging
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_marker(staging: Path) -> None:
+    from planmap import __version__
+    from planmap.atomic import write_text
+
+    write_text(staging / MARKER, f"planmap {__version__} output folder; replaced as a whole by each build\n")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def _switch_in(staging: Path, out: Path) -> None:
+    """Make ``staging`` the output folder and remove the previous set."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        _remove(staging)  # now holds the previous set
+        return
+    retired = out.parent / f".{out.name[:40]}.old-{os.getpid()}"
+    _remove(retired)
+    os.rename(out, retired)
+    os.rename(staging, out)
+    _remove(retired)
+
+
+def _safe_key(path: Path, overrides: str | None) -> str | None:
+    from planmap.cache import entry_key
+
+    try:
+        return entry_key(path, overrides)
+    except OSError:
+        return None  # unreadable: the document stage reports it
+
+
+# ---------------------------------------------------------------- the per-document stages
+
+def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
+                   scheduler: str | None, progress: bool, already: int, total: int):
+    """Yield (index, DocumentResult) as documents finish, here or on a Dask cluster."""
+    from planmap.pipeline import process_document
+
+    bar = _Progress(progress, already, total)
+    try:
+        if not jobs:
+            return
+        if scheduler is not None or (workers > 1 and len(jobs) >= MIN_DOCS_FOR_CLUSTER):
+            from planmap.distributed import ClusterUnavailable, run_on_dask
+
+            try:
+                for i, r in run_on_dask(jobs, index, overrides, workers, scheduler):
+                    bar.advance()
+                    yield i, r
+                return
+            except ClusterUnavailable as exc:
+                print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
+        for i, (path, pid) in zip(index, jobs, strict=True):
+            r = process_document(path, pid, overrides)
+            bar.advance()
+            yield i, r
+    finally:
+        bar.close()
+
+
+class _Progress:
+    """Documents done out of all documents, on a terminal; silent otherwise."""
+
+    def __init__(self, show: bool, done: int, total: int) -> None:
+        self._bar: Any = None
+        if show and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("documents", total=total, completed=done)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+# ---------------------------------------------------------------- outputs
+
+def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
     from planmap.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
 
     data = out / "data"
-    files = []
+    gdf = joined.projects
+    files: list[Path] = []
+    bad: dict[str, str] = {}
     for plan in plans:
-        files.append(write_geojson(gdf[gdf["plan"] == plan.id], data / "plans" / f"{plan.id}.geojson"))
+        try:
+            files.append(write_geojson(gdf[gdf["plan"] == plan.id], data / "plans" / f"{plan.id}.geojson"))
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
+            bad[plan.id] = _line(plan, exc, "writing its GeoJSON")
     files.append(write_geojson(gdf, data / "projects.geojson"))
-    files.append(write_gpkg(gdf, counties, data / "projects.gpkg", regions=regions, plans=plans))
+    files.append(write_gpkg(gdf, joined.counties, data / "projects.gpkg", regions=joined.regions, plans=plans))
     files.append(write_geoparquet(gdf, data / "projects.parquet"))
     files.append(write_csv(gdf, data / "projects.csv"))
-    files.append(write_rows_csv(registry, ["registry_id", "name", "category", "province_code", "n_plans", "plans",
-                                           "names", "project_ids", "mentions"], data / "registry.csv"))
-    files.append(write_rows_csv(regions, ["adcode", "name", "level", "city_adcode", "province", "projects",
-                                          "line_km", "counts"], data / "regions.csv"))
-    return files
+    files.append(write_rows_csv(joined.registry, ["registry_id", "name", "category", "province_code", "n_plans",
+                                                  "plans", "names", "project_ids", "mentions"],
+                                data / "registry.csv"))
+    files.append(write_rows_csv(joined.regions, ["adcode", "name", "level", "city_adcode", "province", "projects",
+                                                 "line_km", "counts"], data / "regions.csv"))
+    return files, bad
 
 
-def _write_maps(out: Path, plans, gdf, counties, regions, tiles: str, offline: bool) -> list[Path]:
+def _line(plan: Plan, exc: BaseException, what: str) -> str:
+    text = " ".join(str(exc).split())
+    return f"{plan.path}: {type(exc).__name__}: {text} (while {what})"
+
+
+def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
+                previous: Path | None = None, boundaries: str | None = None) -> tuple[list[Path], dict[str, str]]:
+    """Plan maps, region maps and the index. A page whose inputs (projects, counties, title,
+    tiles, planmap's code and assets) are those of the page in the ``previous`` output set is
+    taken from there instead of being drawn again, so an unchanged rebuild is quick.
+    """
+    import inspect
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.cache import FOLDER, map_key, reuse
+    from planmap.pipeline import touched_counties
     from planmap.render import region_projects, render_index, render_plan_map, render_region_map
 
-    files = []
+    keys_file = Path(FOLDER) / "maps.json"
+    try:
+        old_keys = json.loads((previous / keys_file).read_text(encoding="utf-8")) if previous else {}
+    except (OSError, ValueError):
+        old_keys = {}
+    new_keys: dict[str, str] = {}
+
+    def page(rel: str, key: str, draw: Callable[[], Path]) -> Path:
+        new_keys[rel] = key
+        if previous is not None and old_keys.get(rel) == key and (previous / rel).is_file():
+            return reuse(previous / rel, out / rel)
+        return draw()
+
+    # the plan's header (issuer, date, number) where the map module draws one
+    with_plan = "plan" in inspect.signature(render_plan_map).parameters
+    gdf, counties = joined.projects, joined.counties
+    files: list[Path] = []
+    bad: dict[str, str] = {}
     plan_rows = []
     for plan in plans:
-        sub = gdf[gdf["plan"] == plan.id]
-        touched = {c for cs in sub["county_adcodes"] for c in cs}
-        files.append(render_plan_map(sub, counties[counties["adcode"].isin(touched)] if touched else counties.iloc[:0],
-                                     plan.id, plan.title or plan.id, out / "plans" / f"{plan.id}.html",
-                                     tiles=tiles, offline=offline))
+        sub = gdf[gdf["plan"] == plan.id] if len(gdf) else gdf
+        shown = touched_counties(sub, counties)
+        rel = f"plans/{plan.id}.html"
+        extra = {"plan": plan} if with_plan else {}
+        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, tiles, offline, boundaries,
+                      sorted(shown["adcode"]), frames=(sub,))
+        try:
+            files.append(page(rel, key, lambda sub=sub, shown=shown, plan=plan, rel=rel, extra=extra: render_plan_map(
+                sub, shown, plan.id, plan.title or plan.id, out / rel, tiles=tiles, offline=offline, **extra)))
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
+            bad[plan.id] = _line(plan, exc, "drawing its map")
+            continue
         plan_rows.append({"id": plan.id, "title": plan.title or plan.id,
-                          "counts": sub["category"].value_counts().sort_index().to_dict()})
+                          "counts": sub["category"].value_counts().sort_index().to_dict() if len(sub) else {}})
     region_rows = []
-    for r in regions:
+    for r in joined.regions:
         shown = counties[counties["city_adcode" if r["level"] == "city" else "adcode"] == r["adcode"]]
-        files.append(render_region_map(region_projects(gdf, r["adcode"], r["level"]), shown, r["adcode"], r["name"],
-                                       r["level"], out / "regions" / f"{r['adcode']}.html", tiles=tiles,
-                                       offline=offline))
+        mine = region_projects(gdf, r["adcode"], r["level"])
+        rel = f"regions/{r['adcode']}.html"
+        key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries, sorted(shown["adcode"]),
+                      frames=(mine,))
+        try:
+            files.append(page(rel, key, lambda mine=mine, shown=shown, r=r, rel=rel: render_region_map(
+                mine, shown, r["adcode"], r["name"], r["level"], out / rel, tiles=tiles, offline=offline)))
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a region map must not sink the plans
+            print(f"warning: region map {r['adcode']} {r['name']}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         region_rows.append({"adcode": r["adcode"], "name": r["name"], "level": r["level"], "counts": r["counts"]})
+    write_text(out / keys_file, json.dumps(dict(sorted(new_keys.items())), indent=0) + "\n")
     files.append(render_index(plan_rows, region_rows, out / "index.html"))
-    return files
+    return files, bad
 
 
-def run_build(paths: list[Path], out: Path, *, tiles: str = "osm", offline: bool = False,
-              overrides: str | None = None, progress: bool = True, boundaries: str | None = None) -> int:
-    """The ``planmap build`` command: build, print a summary table, return the exit code."""
+# ---------------------------------------------------------------- the command
+
+def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offline: bool = False,
+              overrides: str | None = None, progress: bool = True, boundaries: str | None = None,
+              workers: int = 1, scheduler: str | None = None, cache: bool = True,
+              include: Sequence[str] = (), exclude: Sequence[str] = (), verbose: bool = False) -> int:
+    """The ``planmap build`` command: build, print a summary, return the exit code.
+
+    0: every document built; 1: nothing built (or the outputs could not be written);
+    2: a usage error (bad option, unreadable overrides, unusable output folder), found before
+    any work; 3: some documents failed (each named on stderr), the others were built.
+    """
     from rich.console import Console
     from rich.table import Table
 
     console = Console(stderr=False)
     try:
-        result = build(paths, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
-                       boundaries=boundaries)
-    except BuildError as exc:
+        result = build(docs, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
+                       boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
+                       include=include, exclude=exclude)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (BuildError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    table = Table(title=f"planmap build -> {out}")
-    for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
-        table.add_column(col)
-    for plan in result.plans:
-        sub = result.projects[result.projects["plan"] == plan.id]
-        prec = sub["precision"].value_counts()
-        table.add_row(plan.id, (plan.title or "")[:28], str(len(sub)),
-                      str(int(prec.get("exact", 0) + prec.get("approx", 0))), str(int(prec.get("town", 0))),
-                      str(int(prec.get("county", 0))), str(int(prec.get("city", 0) + prec.get("province", 0))),
-                      f"{plan.home_region.name} {plan.home_region.adcode}" if plan.home_region else "?")
-    console.print(table)
-    console.print(f"{len(result.plans)} plans, {len(result.projects)} projects, "
+    except PlanmapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if verbose:
+        for p in result.skipped:
+            print(f"skipped (not a document): {p}", file=sys.stderr)
+    if len(result.plans) <= 50:
+        table = Table(title=f"planmap build -> {out}")
+        for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
+            table.add_column(col)
+        for plan in result.plans:
+            sub = result.projects[result.projects["plan"] == plan.id]
+            prec = sub["precision"].value_counts()
+            table.add_row(plan.id, (plan.title or "")[:28], str(len(sub)),
+                          str(int(prec.get("exact", 0) + prec.get("approx", 0))), str(int(prec.get("town", 0))),
+                          str(int(prec.get("county", 0))), str(int(prec.get("city", 0) + prec.get("province", 0))),
+                          f"{plan.home_region.name} {plan.home_region.adcode}" if plan.home_region else "?")
+        console.print(table)
+    console.print(f"{len(result.plans)} plans ({result.cached} from the cache), {len(result.projects)} projects, "
                   f"{sum(1 for r in result.regions if r['level'] == 'county')} counties, "
                   f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
                   f"index: {out / 'index.html'}")
     for _path, msg in result.failures:
-        print(f"skipped: {msg}", file=sys.stderr)
-    return 0
+        print(f"error: {msg}", file=sys.stderr)
+    return 3 if result.failures else 0

@@ -1,7 +1,9 @@
 """The ``planmap`` command: inspect, extract, geocode, evaluate, build.
 
 Every subcommand takes several documents; a bad one is reported in one line naming the file
-and the others are still processed. The exit code is non-zero only when nothing could be done.
+and the others are still processed. ``inspect``/``extract`` exit 1 only when nothing could be
+read; ``build`` exits 0 when every document was built, 1 when none was, 2 on a usage error (found
+before any work) and 3 when some documents failed.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from planmap.errors import PlanmapError
-
-DOC_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
+from planmap.inputs import DOC_SUFFIXES as DOC_SUFFIXES
+from planmap.inputs import expand_inputs as _expand
 
 
 def sample_plan() -> Path:
@@ -24,15 +26,8 @@ def sample_plan() -> Path:
 
 
 def expand_inputs(items: Iterable[str]) -> list[Path]:
-    """Files as given, folders as the documents inside them (sorted, not recursive)."""
-    out: list[Path] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() in DOC_SUFFIXES and x.is_file()))
-        else:
-            out.append(p)
-    return out
+    """Documents of the given files and folders (folders walked recursively)."""
+    return _expand(items).paths
 
 
 def _read_all(paths: list[Path]):
@@ -71,6 +66,7 @@ def _each_plan(args: argparse.Namespace, handle) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    """``planmap inspect``: metadata and outline of each document."""
     def show(plan) -> None:
         if args.json:
             print(json.dumps(plan.to_dict(), ensure_ascii=False))
@@ -102,6 +98,7 @@ def _print_plan(plan) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    """``planmap extract``: the projects of each document, as a listing or JSON."""
     from planmap.extract import extract_projects
 
     records: list[dict] = []
@@ -128,12 +125,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """``planmap evaluate``: score predictions against gold annotations."""
     from planmap.evaluate import main_evaluate
 
     return main_evaluate(args.pred, args.gold, as_json=args.json, shared=args.shared, out=args.keep)
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
+    """``planmap geocode``: the offline candidates for one name."""
     from planmap.geocode import candidates_table
 
     try:
@@ -145,15 +144,24 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """``planmap build``: the whole pipeline; exit codes in :func:`planmap.build.run_build`."""
+    import os
+
     from planmap.build import run_build
 
-    paths = expand_inputs(args.docs) if args.docs else [sample_plan()]
-    return run_build(paths, Path(args.out), tiles=args.tiles, offline=args.offline,
+    if args.workers is not None and args.workers < 1:
+        print(f"error: --workers {args.workers}: give 1 or more", file=sys.stderr)
+        return 2
+    docs = args.docs if args.docs else [str(sample_plan())]
+    return run_build(docs, Path(args.out), tiles=args.tiles, offline=args.offline,
                      overrides=args.overrides, progress=not args.quiet,
-                     boundaries="full" if args.full_boundaries else None)
+                     boundaries="full" if args.full_boundaries else None,
+                     workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler,
+                     cache=not args.no_cache, include=args.include, exclude=args.exclude, verbose=args.verbose)
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="planmap", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -192,12 +200,22 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--overrides", help="a features CSV whose rows win over the shipped gazetteer")
     p.add_argument("--full-boundaries", action="store_true",
                    help="join against full-resolution county polygons (needs planmap[boundaries])")
+    p.add_argument("--workers", type=int, help="Dask worker processes for reading, extraction and geocoding "
+                                               "(default: the machine's cores; 1: no cluster)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--no-cache", action="store_true", help="redo every document (results are still cached)")
+    p.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help="inside folders, read only documents matching GLOB (repeatable)")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="inside folders, skip documents matching GLOB (repeatable)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list files skipped inside folders")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 for usage errors)."""
     args = make_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -38,3 +38,14 @@ class UnknownRegionError(GazetteerError, KeyError):
 
 class BuildError(PlanmapError):
     """Nothing could be built from the documents given."""
+
+
+class UsageError(PlanmapError):
+    """An option or setting cannot be used (a missing overrides file, an output path that is a file).
+
+    Found before any work starts; ``planmap`` exits with code 2.
+    """
+
+
+class OutputError(PlanmapError):
+    """The outputs could not be written (no space, read-only file system); the previous set is kept."""

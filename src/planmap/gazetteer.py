@@ -510,7 +510,10 @@ class Gazetteer:
             pc = self.unit(code).province_adcode
             key = f"county:{pc}"
             if key not in self._polygons:
-                self._polygons[key] = self._read_parquet(self.folder / "boundaries" / f"{pc}.parquet")
+                path = self.folder / "boundaries" / f"{pc}.parquet"
+                if not path.exists():  # a region without shipped polygons (台湾): placements stay as they are
+                    continue
+                self._polygons[key] = self._read_parquet(path)
             frames.append(self._polygons[key])
         if not frames:
             return gpd.GeoDataFrame({"adcode": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))

@@ -40,15 +40,32 @@ def county_layer(province_adcodes: Iterable[str], gazetteer: Gazetteer | None = 
 
         from planmap.boundaries import full_counties
 
-        frames = [full_counties(p, gazetteer=gaz) for p in provinces]
+        frames = [f for f in (full_counties(p, gazetteer=gaz) for p in provinces) if len(f)]
         if not frames:
-            return gaz.county_polygons([])
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+            return _with_columns(gaz.county_polygons([]))
+        return _with_columns(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326"))
     if boundaries != "simplified":
         from planmap.errors import PlanmapError
 
         raise PlanmapError(f"boundaries={boundaries!r}: use 'simplified' or 'full'")
-    return gaz.county_polygons(provinces)
+    return _with_columns(gaz.county_polygons(provinces))
+
+
+#: the columns every county layer has, even one with no rows
+COUNTY_COLUMNS = ("adcode", "name", "level", "city_adcode", "province_adcode")
+
+
+def _with_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer with every county column, so a run that loaded no polygons (a plan about
+    台湾, whose boundaries are not shipped) joins and exports like any other.
+    """
+    missing = [c for c in COUNTY_COLUMNS if c not in gdf.columns]
+    if not missing:
+        return gdf
+    gdf = gdf.copy()
+    for c in missing:
+        gdf[c] = [""] * len(gdf)
+    return gdf
 
 
 def _provinces_of(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> set[str]:

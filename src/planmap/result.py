@@ -88,25 +88,22 @@ class PlanResult:
         return PlanResult(self.plan, sub, regions_frame(sub), list(self.warnings), self.counties)
 
     def touched_counties(self) -> gpd.GeoDataFrame:
-        """County polygons (EPSG:4326) the projects lie in; a city-level project brings its city."""
-        codes: set[str] = set()
-        cities: set[str] = set()
-        for found, city in zip(self.projects.get("county_adcodes", []), self.projects.get("city_adcode", []), strict=False):
-            found = [str(c) for c in (found if found is not None else [])]
-            codes.update(found)
-            if not found and city:
-                cities.add(str(city))
+        """County polygons (EPSG:4326) the projects lie in; a city-level project brings its city.
+
+        The same selection the saved plan map and the build's exports use
+        (:func:`planmap.pipeline.touched_counties`).
+        """
+        from planmap.pipeline import touched_counties
+
         counties = self.counties
-        wanted = {c[:2] + "0000" for c in codes | cities}
+        codes = {str(c) for cs in self.projects.get("county_adcodes", []) for c in (cs if cs is not None else [])}
+        codes |= {str(c) for c in self.projects.get("city_adcode", []) if c}
+        wanted = {c[:2] + "0000" for c in codes}
         if counties is None or not wanted <= set(counties["adcode"].astype(str).str[:2] + "0000"):
             from planmap.regions import county_layer
 
             counties = county_layer(wanted)
-        if len(counties) == 0:
-            return counties
-        adcode = counties["adcode"].astype(str)
-        city = counties["city_adcode"].astype(str) if "city_adcode" in counties else adcode.map(lambda _: "")
-        return counties[adcode.isin(codes) | city.isin(cities)].reset_index(drop=True)
+        return touched_counties(self.projects, counties)
 
     def explore(self, **kw: Any) -> folium.Map:
         """An interactive folium map of the projects and the counties they touch, inline in Jupyter.
@@ -185,62 +182,39 @@ def regions_frame(projects: gpd.GeoDataFrame, gazetteer: Any = None) -> pd.DataF
     return pd.DataFrame(rows, columns=list(REGION_COLUMNS))
 
 
-def _empty_projects() -> gpd.GeoDataFrame:
-    import geopandas as gpd
-
-    from planmap.export import EXTRA_PROPERTIES, PROPERTIES
-
-    columns = [*PROPERTIES, *EXTRA_PROPERTIES, "placed_counties", "join_agrees"]
-    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-
-
 def analyse_plan(path: str | Path, *, overrides: str | Path | None = None) -> PlanResult:
     """Read, extract, geocode and join one plan document; return a :class:`PlanResult`.
 
     ``overrides`` is a CSV of gazetteer rows in the format of ``geodata/features.csv`` (as
-    ``planmap build --overrides``). Raises :class:`planmap.errors.DocumentError` naming the file
-    when it cannot be read. Nothing is written.
+    ``planmap build --overrides``). Raises :class:`planmap.errors.PlanmapError` naming the file
+    when it cannot be read. Nothing is written. Runs the same stages as ``planmap build``
+    (:mod:`planmap.pipeline`), so both give the same projects and counties.
 
     >>> r = analyse_plan("plan.txt")                 # doctest: +SKIP
     >>> len(r.projects), r.counts("precision")       # doctest: +SKIP
     (21, {'county': 18, 'town': 3})
     """
-    import geopandas as gpd
+    from planmap.errors import GazetteerError
+    from planmap.pipeline import analyse, geocoder_for
 
-    from planmap.export import project_id
-    from planmap.extract import extract_projects
-    from planmap.geocode import Geocoder, geocode_projects
-    from planmap.plan import read_plan
-    from planmap.regions import assign_regions, county_layer
-    from planmap.registry import assign_registry
-
-    features = None
     if overrides is not None:
         if not Path(overrides).is_file():
             raise PlanmapError(f"{overrides}: overrides file not found; give the path of a CSV in the "
                                f"format of geodata/features.csv")
-        from planmap.features import feature_index
-
-        features = feature_index(None, str(overrides))
-    plan = read_plan(path)
-    geocoder = Geocoder(features=features)
-    projects = extract_projects(plan)
+        try:
+            geocoder_for(str(overrides))
+        except GazetteerError as exc:
+            raise PlanmapError(" ".join(str(exc).split())) from None
+    plan, joined = analyse(path, overrides=str(overrides) if overrides is not None else None)
+    gdf = joined.projects
     warnings = list(plan.warnings)
-    provinces = {plan.home_region.adcode[:2] + "0000"} if plan.home_region else set()
-    if not projects:
+    if len(gdf) == 0:
         warnings.append(f"{plan.path}: no mappable projects found")
-        return PlanResult(plan, _empty_projects(), regions_frame(_empty_projects()), warnings,
-                          county_layer(provinces, geocoder.gaz))
-    gdf = geocode_projects(projects, plan, geocoder)
-    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=False)]
-    counties = county_layer(provinces | {c[:2] + "0000" for cs in gdf["placed_counties"] for c in cs}, geocoder.gaz)
-    gdf = assign_regions(gdf, counties, geocoder.gaz)
-    gdf, _registry = assign_registry(gdf)
-    gdf = gpd.GeoDataFrame(gdf, crs="EPSG:4326")
-    disagree = int((~gdf["join_agrees"]).sum()) if "join_agrees" in gdf else 0
+    disagree = int((~gdf["join_agrees"].astype(bool)).sum()) if len(gdf) and "join_agrees" in gdf else 0
     if disagree:
         warnings.append(f"{disagree} projects lie outside the county that placed them")
-    return PlanResult(plan, gdf, regions_frame(gdf, geocoder.gaz), warnings, counties)
+    return PlanResult(plan, gdf, regions_frame(gdf, geocoder_for(str(overrides) if overrides is not None
+                                                                 else None).gaz), warnings, joined.counties)
 
 
 def results_of_build(build: Any) -> list[PlanResult]:

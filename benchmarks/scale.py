@@ -1,0 +1,181 @@
+"""Scale benchmark: ``planmap build`` over the shared corpus with 1 and 2 Dask workers, cached.
+
+    python benchmarks/scale.py                      # ../shared/corpus (380 documents)
+    python benchmarks/scale.py --copies 27          # the corpus copied under new names (10,260 documents)
+    python benchmarks/scale.py --no-maps            # exports only (the maps are written in the main process)
+
+Each build runs in a fresh interpreter (``python -c`` calling ``planmap.build``); the benchmark
+samples the resident memory of that process and of every process it starts (the Dask nanny and
+worker processes) every 0.2 s and reports the peak of each worker. Runs, in order:
+
+* ``cold 1w``  - empty output folder, ``workers=1`` (the documents are read in the main process)
+* ``cold 2w``  - empty output folder, ``workers=2`` (a LocalCluster of two worker processes)
+* ``cached``   - the ``cold 2w`` output folder rebuilt unchanged (every document from the cache)
+* ``1 changed``- the same, after one document was changed (one document redone)
+
+Figures: wall seconds of the whole build (interpreter start to exit), documents per second over
+the whole build and over the per-document stage alone (read, extract, geocode; the part the
+workers share), peak RSS per process, and output sizes. Benchmarks assert nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = Path(os.environ.get("PLANMAP_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+DRIVER = """
+import json, sys, time
+t = time.perf_counter()
+from planmap.build import build
+r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False)
+print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
+                             "projects": len(r.projects), "timings": r.timings, "in_process_s": time.perf_counter() - t}))
+"""
+
+
+def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) -> None:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not stop.is_set():
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            break
+        for p in procs:
+            try:
+                rss = p.memory_info().rss
+                cmd = " ".join(p.cmdline())
+            except psutil.Error:
+                continue
+            role = "main" if p.pid == pid else ("worker" if "spawn" in cmd or "multiprocessing" in cmd
+                                                  else "helper")
+            if rss > peaks.get(p.pid, ("", 0))[1]:
+                peaks[p.pid] = (role, rss)
+        stop.wait(0.2)
+
+
+def run_build(docs: Path, out: Path, workers: int, maps: bool) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(docs), str(out), str(workers), "1" if maps else "0"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks: dict[int, tuple[str, int]] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - t
+    stop.set()
+    sampler.join()
+    line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"build failed (exit {proc.returncode}):\n{stderr[-3000:]}")
+    result = json.loads(line[len("RESULT "):])
+    result["wall"] = wall
+    result["peak_main_mb"] = max((rss for role, rss in peaks.values() if role == "main"), default=0) / 2**20
+    result["peak_workers_mb"] = sorted((rss / 2**20 for role, rss in peaks.values() if role == "worker"), reverse=True)
+    return result
+
+
+def folder_sizes(out: Path) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for p in out.rglob("*"):
+        if p.is_file():
+            top = p.relative_to(out).parts[0] if len(p.relative_to(out).parts) > 1 else "(top)"
+            sizes[top] = sizes.get(top, 0) + p.stat().st_size
+    return dict(sorted(sizes.items()))
+
+
+def copy_corpus(src: Path, dst: Path, copies: int) -> int:
+    """The corpus ``copies`` times under new names (each copy is a different file, same bytes)."""
+    n = 0
+    for k in range(copies):
+        for p in sorted(src.rglob("*.txt")):
+            rel = p.relative_to(src)
+            target = dst / f"copy{k:03d}" / rel.parent / f"{rel.stem}-c{k:03d}{rel.suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, target)
+            n += 1
+    return n
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--copies", type=int, default=0, help="build the corpus copied N times under new names")
+    ap.add_argument("--no-maps", action="store_true", help="exports only")
+    ap.add_argument("--runs", default="cold1,cold2,cached,changed", help="which runs, comma-separated")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        print(f"skipped: corpus folder {args.corpus} not found")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="planmap-scale-"))
+    try:
+        docs = args.corpus
+        if args.copies:
+            docs = work / "docs"
+            n = copy_corpus(args.corpus, docs, args.copies)
+        else:
+            n = sum(1 for p in docs.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".pdf", ".docx", ".html", ".htm"))
+        print(f"planmap scale benchmark: {n} documents from {args.corpus}"
+              f"{f' x{args.copies} copies' if args.copies else ''}; maps {'off' if args.no_maps else 'on'}; "
+              f"{os.cpu_count()} CPUs")
+        print(f"{'run':<10} {'wall s':>8} {'docs':>6} {'cached':>6} {'docs/s':>7} {'stage s':>8} {'stage docs/s':>12} "
+              f"{'join s':>7} {'export s':>8} {'maps s':>7} {'main MB':>8}  worker peak MB")
+        runs = [r.strip() for r in args.runs.split(",")]
+        changed_doc = None
+        for name in runs:
+            if name == "cold1":
+                out, workers = work / "out1", 1
+            elif name == "cold2":
+                out, workers = work / "out2", 2
+            elif name == "cached":
+                out, workers = work / "out2", 2
+            elif name == "changed":
+                out, workers = work / "out2", 2
+                if docs == args.corpus:  # never touch the shared corpus: rebuild from a copy
+                    docs = work / "docs"
+                    shutil.copytree(args.corpus, docs)
+                changed_doc = sorted(docs.rglob("*.txt"))[0]
+                with open(changed_doc, "a", encoding="utf-8") as fh:
+                    fh.write("\n")
+            else:
+                raise SystemExit(f"unknown run {name!r}")
+            r = run_build(docs, out, workers, not args.no_maps)
+            t = r["timings"]
+            stage = t.get("documents", 0.0)
+            redone = r["plans"] - r["cached"]
+            print(f"{name:<10} {r['wall']:>8.1f} {r['plans']:>6} {r['cached']:>6} {r['plans'] / r['wall']:>7.1f} "
+                  f"{stage:>8.1f} {(redone / stage if stage and redone else 0):>12.1f} {t.get('join', 0):>7.1f} "
+                  f"{t.get('export', 0):>8.1f} {t.get('maps', 0):>7.1f} {r['peak_main_mb']:>8.0f}  "
+                  f"{', '.join(f'{m:.0f}' for m in r['peak_workers_mb']) or '-'}"
+                  + (f"  ({r['failures']} failed)" if r["failures"] else ""))
+        for label, out in (("cold 1w", work / "out1"), ("cold 2w", work / "out2")):
+            if out.is_dir():
+                sizes = folder_sizes(out)
+                print(f"output sizes ({label}): " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items())
+                      + f"; total {sum(sizes.values()) / 2**20:.1f} MB")
+        print("docs/s = documents / wall; stage = per-document stages (read, extract, geocode) wall, "
+              "stage docs/s over the documents redone; worker peak = max RSS of each Dask worker process")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Per-document results kept between builds, so a rebuild redoes only new or changed documents.
+
+An entry is keyed by the document's bytes, its format (suffix), the planmap code and
+reference data it was made with, and the overrides file: change any of them and the
+document is redone. The plan id and path are not part of the key (they are set again on
+the way out), so renaming or moving a file costs nothing. Entries live in the output
+folder's ``.planmap-cache/`` (only those of the current documents are carried into the new
+output set, so vanished documents leave nothing behind) or under ``PLANMAP_CACHE``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planmap.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from planmap.pipeline import DocumentResult
+
+#: the cache folder's name inside an output folder
+FOLDER = ".planmap-cache"
+
+
+def _hash_tree(h: hashlib._Hash, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+    if not root.is_dir():
+        return
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes):
+            h.update(p.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            h.update(p.read_bytes())
+
+
+@lru_cache(maxsize=1)
+def code_and_data_version() -> str:
+    """A digest of planmap's version, its code and rules, and the reference geodata."""
+    from planmap import __version__
+    from planmap.paths import geodata_dir
+
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    _hash_tree(h, package, (".py", ".toml", ".csv", ".txt", ".json", ".gz"))
+    h.update(b"\0geodata\0")
+    _hash_tree(h, geodata_dir())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def maps_version() -> str:
+    """:func:`code_and_data_version` plus every packaged asset the maps use (templates, styles, vendored code)."""
+    h = hashlib.sha256(code_and_data_version().encode())
+    _hash_tree(h, Path(__file__).resolve().parent / "data")
+    return h.hexdigest()
+
+
+def map_key(*parts: object, frames: tuple = ()) -> str:
+    """The key of one map page: what it shows (its projects and counties as GeoJSON) and how."""
+    import json
+
+    h = hashlib.sha256(maps_version().encode())
+    h.update(json.dumps([str(p) for p in parts], ensure_ascii=False).encode())
+    for frame in frames:
+        h.update(b"\0")
+        if not len(frame):
+            continue
+        import shapely
+
+        cols = [c for c in frame.columns if c != frame.geometry.name]
+        h.update(json.dumps([cols, *zip(*(frame[c].tolist() for c in cols), strict=True)], ensure_ascii=False,
+                            default=str).encode())
+        h.update(b"".join(w or b"-" for w in shapely.to_wkb(frame.geometry.values, hex=False)))
+    return h.hexdigest()
+
+
+def reuse(old: Path, new: Path) -> Path:
+    """Put the previous output set's copy of a page into the new set (a hard link when possible)."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        write_bytes(new, old.read_bytes())
+    return new
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def entry_key(path: Path, overrides: str | None) -> str:
+    """The cache key of one document under the current code, data and overrides."""
+    h = hashlib.sha256(code_and_data_version().encode())
+    h.update(b"\0" + path.suffix.lower().encode())
+    h.update(b"\0" + (file_digest(Path(overrides)).encode() if overrides else b"-"))
+    h.update(b"\0" + file_digest(path).encode())
+    return h.hexdigest()
+
+
+def cache_folder(out: Path) -> Path:
+    """Where entries are read from: ``PLANMAP_CACHE/results`` or the output folder's own cache."""
+    env = os.environ.get("PLANMAP_CACHE")
+    return Path(env) / "results" if env else Path(out) / FOLDER
+
+
+def load(folder: Path, key: str, path: str, plan_id: str) -> DocumentResult | None:
+    """The cached result of a document, re-labelled with its current path and id; None on a miss."""
+    entry = folder / key[:2] / f"{key}.pickle"
+    try:
+        with open(entry, "rb") as fh:
+            result = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None  # missing or unreadable entry: redo the document
+    if result.plan is None or result.projects is None:
+        return None
+    result.path, result.plan_id, result.cached = path, plan_id, True
+    result.plan.id, result.plan.path = plan_id, path
+    if len(result.projects):
+        result.projects = result.projects.copy()
+        result.projects["plan"] = plan_id
+    return result
+
+
+def store(folder: Path, key: str, result: DocumentResult) -> Path | None:
+    """Keep a successful result; failures are not cached (the next build tries again)."""
+    if result.error or result.plan is None:
+        return None
+    entry = folder / key[:2] / f"{key}.pickle"
+    if entry.is_file():
+        return entry
+    return write_bytes(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def carry(old: Path, new: Path, key: str) -> None:
+    """Bring one entry from the previous output set's cache into the new set's (a hard link when possible)."""
+    src = old / key[:2] / f"{key}.pickle"
+    dst = new / key[:2] / f"{key}.pickle"
+    if not src.is_file() or dst.exists():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        write_bytes(dst, src.read_bytes())

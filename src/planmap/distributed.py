@@ -1,0 +1,85 @@
+"""The per-document stages on Dask: a LocalCluster of worker processes, or an existing cluster.
+
+Dask schedules, moves results and survives a worker dying; planmap only says what to run.
+Each worker process keeps one geocoder (gazetteer and feature index) for all the documents it
+is given (:func:`planmap.pipeline.geocoder_for`), so the reference data loads once per worker.
+Results come back as they finish, so progress counts finished documents. A document's result
+does not depend on the worker that made it, so 1 and N workers give the same outputs.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from planmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from planmap.pipeline import DocumentResult
+
+
+class ClusterUnavailable(Exception):
+    """A LocalCluster could not start (no local networking, no process spawning); nothing ran on it."""
+
+
+def _warm(overrides: str | None) -> bool:
+    """Load the reference data and the extraction rules on a worker before its first document,
+    by running the bundled sample plan through the per-document stages (result discarded).
+    """
+    from planmap.paths import package_data
+    from planmap.pipeline import process_document
+
+    process_document(package_data("samples/tieling_sample_plan.txt"), "warm-up", overrides)
+    return True
+
+
+def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
+                scheduler: str | None) -> Iterator[tuple[int, DocumentResult]]:
+    """Yield (index, result) for each (path, plan id) job as workers finish them."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise UsageError('--workers/--scheduler need Dask: pip install "dask[distributed]"') from None
+
+    from planmap.pipeline import DocumentResult, process_document
+
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
+                 "distributed.core", "distributed.http.proxy"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # the run reports its own progress and errors
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            cluster = LocalCluster(n_workers=max(1, min(workers, len(jobs))), threads_per_worker=1,
+                                   processes=True, dashboard_address=None, host="127.0.0.1")
+            client = Client(cluster)
+    except Exception as exc:  # noqa: BLE001 - Dask wraps socket and spawn failures in several types
+        if cluster is not None:
+            cluster.close()
+        if scheduler:
+            raise UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        raise ClusterUnavailable(f"cannot start Dask workers ({' '.join(str(exc).split())})") from None
+    try:
+        client.run(_warm, overrides)
+        run = uuid.uuid4().hex[:12]  # keys unique even when several builds share a scheduler
+        futures = []
+        where = {}
+        for i, (path, pid) in zip(index, jobs, strict=True):
+            fut = client.submit(process_document, path, pid, overrides, key=f"planmap-doc-{run}-{i}")
+            futures.append(fut)
+            where[fut.key] = (i, path, pid)
+        for fut in as_completed(futures):
+            i, path, pid = where[fut.key]
+            try:
+                result = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker died or the result did not travel
+                result = DocumentResult(path, pid, error=f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)")
+            fut.release()
+            yield i, result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+

@@ -1,0 +1,228 @@
+"""The stages of one run, wired once: used by ``build()``, ``analyse_plan()`` and the CLI alike.
+
+Per document (in-process or on a Dask worker): read -> extract -> geocode, every failure
+caught and turned into one line naming the file. Then for the whole run: the county layer
+of the provinces touched, the region join (per plan, so one plan's bad geometry cannot sink
+the others), the cross-plan registry and the region table. The counties a plan "touches"
+(what its map draws, what ``PlanResult.explore()`` draws, what the GeoPackage holds) are
+computed here and only here.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planmap.errors import PlanmapError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from planmap.gazetteer import Gazetteer
+    from planmap.geocode import Geocoder
+    from planmap.models import Plan
+
+
+@dataclass
+class DocumentResult:
+    """What the per-document stages made of one file: a plan and its placed projects, or an error."""
+
+    path: str
+    plan_id: str
+    plan: Plan | None = None
+    projects: gpd.GeoDataFrame | None = None
+    error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
+
+
+# One geocoder (gazetteer, feature index, look-up caches) per process and overrides file:
+# a Dask worker loads the reference data once, not once per document.
+_GEOCODERS: dict[str | None, Geocoder] = {}
+
+
+def geocoder_for(overrides: str | None = None) -> Geocoder:
+    """The process's geocoder for an overrides file (None: shipped data only), built on first use."""
+    geocoder = _GEOCODERS.get(overrides)
+    if geocoder is None:
+        from planmap.features import feature_index
+        from planmap.geocode import Geocoder
+
+        geocoder = Geocoder(features=feature_index(None, overrides) if overrides else None)
+        _GEOCODERS[overrides] = geocoder
+    return geocoder
+
+
+def _one_line(path: str, exc: BaseException) -> str:
+    """The failure as one line that names the file (planmap's own errors already do)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, PlanmapError) and path in text:
+        return text
+    kind = "" if isinstance(exc, PlanmapError) else f"{type(exc).__name__}: "
+    return f"{path}: {kind}{text or 'failed'}"
+
+
+_WHILE = {"read": "", "extract": " (while extracting projects)", "geocode": " (while geocoding)"}
+
+
+def process_document(path: str | Path, plan_id: str, overrides: str | None = None, *,
+                     strict: bool = False) -> DocumentResult:
+    """Read, extract and geocode one document; the error, if any, is in the result.
+
+    Runs in the calling process or on a Dask worker; the result pickles. ``strict``: raise
+    the error instead (for the one-document API, whose caller wants the exception).
+    """
+    from planmap.extract import extract_projects
+    from planmap.geocode import geocode_projects
+    from planmap.plan import read_plan
+
+    path = str(path)
+    result = DocumentResult(path, plan_id)
+    stage = "read"
+    try:
+        t = time.perf_counter()
+        plan = read_plan(path)
+        plan.id = plan_id
+        result.seconds["read"] = time.perf_counter() - t
+        stage = "extract"
+        t = time.perf_counter()
+        projects = extract_projects(plan)
+        result.seconds["extract"] = time.perf_counter() - t
+        stage = "geocode"
+        t = time.perf_counter()
+        gdf = geocode_projects(projects, plan, geocoder_for(overrides)) if projects else empty_projects()
+        result.seconds["geocode"] = time.perf_counter() - t
+    except Exception as exc:  # noqa: BLE001 - one document must not sink the others
+        if strict:
+            raise
+        result.error = _one_line(path, exc) + _WHILE[stage]
+        return result
+    result.plan, result.projects = plan, gdf
+    return result
+
+
+def empty_projects() -> gpd.GeoDataFrame:
+    """A projects frame with every column and no rows (a plan that names no projects)."""
+    import geopandas as gpd
+
+    from planmap.export import EXTRA_PROPERTIES, PROPERTIES
+
+    columns = dict.fromkeys([*PROPERTIES, *EXTRA_PROPERTIES, "placed_counties", "join_agrees"])
+    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> set[str]:
+    """Province codes whose county polygons the join needs: home regions and placed counties."""
+    codes = {p.home_region.adcode[:2] + "0000" for p in plans if p.home_region}
+    for gdf in frames:
+        if "placed_counties" in gdf:
+            codes.update(c[:2] + "0000" for cs in gdf["placed_counties"] for c in (cs or []))
+    return codes
+
+
+def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer) -> gpd.GeoDataFrame:
+    """Project ids and the county/city/province join for one plan's projects."""
+    import geopandas as gpd
+
+    from planmap.export import project_id
+    from planmap.regions import assign_regions
+
+    if len(gdf) == 0:
+        return empty_projects()
+    gdf = gdf.copy()
+    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=True)]
+    return gpd.GeoDataFrame(assign_regions(gdf, counties, gaz), crs="EPSG:4326")
+
+
+def concat_projects(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """All plans' projects in one frame (the empty frame when there are none)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty_projects()
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
+
+
+def touched_counties(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The county polygons a set of projects touches: the counties they lie in, and for a
+    project placed only at its city, that city's counties. The one definition used by maps,
+    ``PlanResult.explore()`` and the GeoPackage.
+    """
+    codes: set[str] = set()
+    cities: set[str] = set()
+    if len(projects):
+        for found, city in zip(projects.get("county_adcodes", []), projects.get("city_adcode", []), strict=False):
+            found = [str(c) for c in (found if found is not None else [])]
+            codes.update(found)
+            if not found and city:
+                cities.add(str(city))
+    if len(counties) == 0 or not (codes or cities):
+        return counties.iloc[:0]
+    adcode = counties["adcode"].astype(str)
+    city_col = counties["city_adcode"].astype(str) if "city_adcode" in counties else adcode.map(lambda _: "")
+    return counties[adcode.isin(codes) | city_col.isin(cities)].reset_index(drop=True)
+
+
+@dataclass
+class Joined:
+    """The run-wide join: every project placed in its regions, plus the tables built from them."""
+
+    projects: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
+    registry: list[dict]
+    regions: list[dict]
+    failures: dict[str, str] = field(default_factory=dict)  # plan id -> one-line error
+
+
+def join_all(plans: list[Plan], frames: list[gpd.GeoDataFrame], gaz: Gazetteer,
+             boundaries: str | None = None) -> Joined:
+    """Join every plan's projects to the counties, then the registry and region tables.
+
+    A plan whose join fails is reported in ``failures`` and left out; the others are joined.
+    """
+    from planmap.regions import county_layer, region_table
+    from planmap.registry import assign_registry
+
+    counties = county_layer(provinces_of(plans, frames), gaz, boundaries)
+    joined, failures = [], {}
+    for plan, gdf in zip(plans, frames, strict=True):
+        try:
+            joined.append(join_plan(gdf, counties, gaz))
+        except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
+            failures[plan.id] = f"{_one_line(plan.path, exc)} (while joining to counties)"
+    gdf = concat_projects(joined)
+    if len(gdf):
+        gdf, registry = assign_registry(gdf)
+    else:
+        gdf, registry = empty_projects(), []
+        gdf["registry_id"] = []
+    regions = region_table(gdf, gaz) if len(gdf) else []
+    return Joined(gdf, counties, registry, regions, failures)
+
+
+def analyse(path: str | Path, plan_id: str | None = None, overrides: str | None = None,
+            boundaries: str | None = None) -> tuple[Plan, Joined]:
+    """One document through every stage (no files written); raises the document's error."""
+    from planmap.inputs import plan_ids
+
+    path = Path(path)
+    result = process_document(path, plan_id or plan_ids([path])[0], overrides, strict=True)
+    if result.error or result.plan is None or result.projects is None:
+        raise PlanmapError(result.error or f"{path}: could not be read")
+    joined = join_all([result.plan], [result.projects], geocoder_for(overrides).gaz, boundaries)
+    if joined.failures:
+        raise PlanmapError(next(iter(joined.failures.values())))
+    return result.plan, joined
+
+
+def timings_of(results: Iterable[DocumentResult]) -> dict[str, Any]:
+    """Seconds per per-document stage, summed over documents."""
+    total = {k: 0.0 for k in ("read", "extract", "geocode")}
+    for r in results:
+        for k, v in r.seconds.items():
+            total[k] = total.get(k, 0.0) + v
+    return total
