@@ -86,9 +86,11 @@ class Viewer:
         return self.trace
 
     def drawn_ids(self) -> list[str]:
+        # projects on the map, alone or inside a cluster
         return self.page.evaluate(
-            "() => { var ids = {}; planmap.maps[0].eachLayer(function (l) {"
-            " if (l.pmKey !== undefined) { ids[l.pmId] = 1; } }); return Object.keys(ids); }"
+            "() => { var ids = {}; planmap.features.forEach(function (f) {"
+            " if (f._on && planmap.cluster.hasLayer(planmap.layers[f.key])) { ids[f.id] = 1; } });"
+            " return Object.keys(ids); }"
         )
 
     def close(self):

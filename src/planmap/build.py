@@ -164,7 +164,7 @@ def _write_maps(out: Path, plans, gdf, counties, regions, tiles: str, offline: b
         touched = {c for cs in sub["county_adcodes"] for c in cs}
         files.append(render_plan_map(sub, counties[counties["adcode"].isin(touched)] if touched else counties.iloc[:0],
                                      plan.id, plan.title or plan.id, out / "plans" / f"{plan.id}.html",
-                                     tiles=tiles, offline=offline))
+                                     tiles=tiles, offline=offline, plan=plan))
         plan_rows.append({"id": plan.id, "title": plan.title or plan.id,
                           "counts": sub["category"].value_counts().sort_index().to_dict()})
     region_rows = []
