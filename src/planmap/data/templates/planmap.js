@@ -520,6 +520,12 @@
       map.setView(m.getLatLng(), zoom, {animate: false});
     }
     var shownAs = pm.cluster.getVisibleParent(m);
+    if (shownAs && shownAs !== m && shownAs.spiderfy) {
+      // still grouped at the zoom its precision allows (a county seat): spread the group out
+      // rather than zoom in further than the placement is known
+      shownAs.spiderfy();
+      shownAs = pm.cluster.getVisibleParent(m);
+    }
     if (shownAs === m) {
       m.openPopup();
     } else {
@@ -644,8 +650,7 @@
   pm.move = function (key, lat, lng) {
     var m = pm.layers[key];
     pm.corrections[key] = {moved: [Math.round(lat * 1e6) / 1e6, Math.round(lng * 1e6) / 1e6]};
-    m.setLatLng([lat, lng]);
-    pm.cluster.refreshClusters(m);
+    if (!m.getLatLng().equals([lat, lng])) { m.setLatLng([lat, lng]); }  // (a drag has moved it already)
     corrected();
   };
 
@@ -659,7 +664,6 @@
     var f = pm.byKey[key];
     delete pm.corrections[key];
     pm.layers[key].setLatLng(f.at);
-    pm.cluster.refreshClusters(pm.layers[key]);
     pm.map.closePopup();
     corrected();
   };
