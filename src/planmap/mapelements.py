@@ -14,7 +14,6 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from branca.element import Element
 from markupsafe import Markup
 
 from planmap.offline import data_path, page_assets
@@ -86,20 +85,30 @@ def render_attach(data: dict[str, Any], map_name: str, *, offline: bool, font: s
     return head, body
 
 
-class RawHTML(Element):
-    """Finished, already-safe HTML placed in a folium figure as is.
+@cache
+def _raw_html_class() -> type:
+    from branca.element import Element  # only notebooks need branca: imported on first use
 
-    Its text is returned by :meth:`render` and never compiled as a template (branca's
-    ``Element(text)`` would compile it, and run any ``{{ }}`` that document text holds).
-    """
+    class RawHTML(Element):
+        """Finished, already-safe HTML placed in a folium figure as is.
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
+        Its text is returned by ``render`` and never compiled as a template (branca's
+        ``Element(text)`` would compile it, and run any ``{{ }}`` that document text holds).
+        """
 
-    def render(self, **kwargs: Any) -> str:
-        """The HTML, unchanged."""
-        return self._text
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self._text = text
+
+        def render(self, **kwargs: Any) -> str:
+            return self._text
+
+    return RawHTML
+
+
+def raw_html(text: str) -> Any:
+    """A branca element that renders ``text`` unchanged (see ``_raw_html_class``)."""
+    return _raw_html_class()(text)
 
 
 def render_index_page(**context: Any) -> str:

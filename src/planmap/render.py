@@ -29,7 +29,7 @@ import shapely
 from shapely.geometry import mapping
 
 from planmap.errors import PlanmapError
-from planmap.mapelements import RawHTML, render_attach, render_index_page, render_page
+from planmap.mapelements import raw_html, render_attach, render_index_page, render_page
 from planmap.offline import assert_no_remote_assets, data_path
 
 if TYPE_CHECKING:
@@ -131,6 +131,16 @@ def _list(row: Any, key: str) -> list[Any]:
         return list(value)
     except TypeError:
         return []
+
+
+def _records(df: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts (geometry left out), in one pass.
+
+    Per-row or per-column access to a GeoDataFrame costs about a millisecond a call.
+    """
+    cols = list(df.columns)
+    keep = [i for i, c in enumerate(cols) if c != df.geometry.name]
+    return [{cols[i]: row[i] for i in keep} for row in df.to_numpy(dtype=object)]
 
 
 def _http_url(value: str) -> bool:
@@ -320,7 +330,8 @@ def project_features(projects: gpd.GeoDataFrame | None, shift=None) -> tuple[lis
     raw = np.asarray(projects.geometry.values, dtype=object)
     geoms = _shift(raw, shift)
     features, drawn = [], []
-    for key, ((_, row), geom, orig) in enumerate(zip(projects.iterrows(), geoms, raw, strict=False)):
+    records = _records(projects)
+    for key, (row, geom, orig) in enumerate(zip(records, geoms, raw, strict=False)):
         category = _text(row, "category")
         category = category if category in st.categories else "other"
         precision = _text(row, "precision")
@@ -373,7 +384,8 @@ def county_features(
     labels_at = _shift(shapely.point_on_surface(raw), shift)
     simple = _shift(simplify_counties(raw, float(st.counties["simplify_deg"])), shift)
     features, labels = [], []
-    for (_, row), geom, at in zip(counties.iterrows(), simple, labels_at, strict=False):
+    records = _records(counties)
+    for row, geom, at in zip(records, simple, labels_at, strict=False):
         if geom is None or geom.is_empty:
             continue
         adcode, name = _text(row, "adcode"), _text(row, "name")
@@ -546,7 +558,7 @@ def _counties_touched(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     """Counties named by the projects; a project placed only at city level brings its whole city."""
     codes: set[str] = set()
     cities: set[str] = set()
-    for _, row in projects.iterrows():
+    for row in _records(projects):
         found = _adcodes(row)
         codes.update(found)
         if not found and _text(row, "city_adcode"):
@@ -599,12 +611,14 @@ def region_projects(projects: gpd.GeoDataFrame, region_adcode: str, level: str) 
     code = str(region_adcode)
     if len(projects) == 0:
         return projects
+    lists = [_adcodes({"county_adcodes": v}) for v in projects["county_adcodes"]] \
+        if "county_adcodes" in projects else [[] for _ in range(len(projects))]
     if level == "county":
-        return projects[projects.apply(lambda r: code in _adcodes(r), axis=1)]
+        return projects[[code in codes for codes in lists]]
     # a city holds the projects filed under it and every project crossing one of its counties
-    in_county = projects.apply(lambda r: any(c[:4] == code[:4] for c in _adcodes(r)), axis=1)
-    city = projects["city_adcode"].astype(str) == code if "city_adcode" in projects else in_county & False
-    return projects[city | in_county]
+    cities = projects["city_adcode"].astype(str).tolist() if "city_adcode" in projects else [""] * len(projects)
+    return projects[[city == code or any(c[:4] == code[:4] for c in codes)
+                     for city, codes in zip(cities, lists, strict=True)]]
 
 
 def render_region_map(
@@ -627,7 +641,7 @@ def render_region_map(
     elif level == "city":
         shown = counties[counties["city_adcode"].astype(str) == code]
         tally: Counter[str] = Counter()
-        for _, row in mine.iterrows():
+        for row in _records(mine):
             tally.update(set(_adcodes(row)))
         counts = {str(a): tally.get(str(a), 0) for a in shown["adcode"]}
     else:
@@ -656,8 +670,8 @@ def explore(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None
     assert isinstance(root, Figure)
     root.title = html.escape(data["title"])
     head, body = render_attach(data, m.get_name(), offline=offline, font=load_styles().font)
-    root.header.add_child(RawHTML(head), name="planmap_assets")
-    root.html.add_child(RawHTML(body), name="planmap_data")
+    root.header.add_child(raw_html(head), name="planmap_assets")
+    root.html.add_child(raw_html(body), name="planmap_data")
     return m
 
 
