@@ -251,3 +251,22 @@ def test_drag_export_rebuild_puts_the_project_where_it_was_dragged(tmp_path, pag
     assert "用户校正 (user)" in popup and "用户校正 (override)" in popup
     screenshot(page, "ux-corrected")
     _assert_clean(trace)
+
+
+def test_a_correction_on_gaode_tiles_is_recorded_in_wgs84(tmp_path, page_factory, counties):
+    from planmap.datum import gcj02_to_wgs84
+
+    prj = stacked_plan(counties)
+    out = render.render_plan_map(prj, counties, "plan-a", "t", tmp_path / "gaode.html", tiles="gaode")
+    page, trace = page_factory(out, serve_cdn=True)
+    wait_ready(page)
+    shown = page.evaluate("() => { var l = planmap.layers[6].getLatLng(); return [l.lat, l.lng]; }")
+    target = [shown[0] + 0.01, shown[1] + 0.02]  # GCJ-02, as drawn on GaoDe tiles
+    page.evaluate(f"() => planmap.move(6, {target[0]}, {target[1]})")
+    moved = page.evaluate("() => planmap.corrections[6].moved")
+    lon, lat = gcj02_to_wgs84(target[1], target[0])
+    assert moved == pytest.approx([lat, lon], abs=2e-6)
+    row = next(csv.DictReader(io.StringIO(page.evaluate("() => planmap.overridesCsv()").lstrip("\ufeff"))))
+    assert row["wkt"] == f"POINT({moved[1]:.6f} {moved[0]:.6f})" and row["datum"] == "wgs84"
+    assert row["name"] == "'=1+1公园" and row["county_adcodes"] == prj["county_adcodes"].iloc[6][0]
+    assert trace.page_errors == [] and trace.console_errors == []

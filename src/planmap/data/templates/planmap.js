@@ -37,6 +37,35 @@
   }
   function httpUrl(s) { return /^https?:\/\//i.test(s || ""); }
 
+  // GCJ-02 <-> WGS-84, as planmap.datum does it: pages on GaoDe tiles draw in GCJ-02, and a
+  // correction made on them is recorded in WGS-84
+  var GCJ_A = 6378245.0, GCJ_EE = 0.00669342162296594323, PI = Math.PI;
+  function gcjDelta(lat, lng) {
+    if (lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271) { return [0, 0]; }
+    var x = lng - 105.0, y = lat - 35.0;
+    var dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    dLat += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dLat += (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0;
+    dLat += (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y * PI / 30.0)) * 2.0 / 3.0;
+    var dLng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    dLng += (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
+    dLng += (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0;
+    dLng += (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
+    var rad = lat / 180.0 * PI, magic = 1 - GCJ_EE * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
+    return [(dLat * 180.0) / ((GCJ_A * (1 - GCJ_EE)) / (magic * sq) * PI), (dLng * 180.0) / (GCJ_A / sq * Math.cos(rad) * PI)];
+  }
+  pm.toWgs84 = function (lat, lng) {
+    if (pm.data.datum !== "gcj02") { return [lat, lng]; }
+    var w = [lat, lng];
+    for (var i = 0; i < 30; i++) {
+      var d = gcjDelta(w[0], w[1]), n = [lat - d[0], lng - d[1]];
+      var done = Math.abs(n[0] - w[0]) < 1e-7 && Math.abs(n[1] - w[1]) < 1e-7;
+      w = n;
+      if (done) { break; }
+    }
+    return w;
+  };
+
   function style(f) { return pm.data.styles[f.c] || pm.data.styles.other; }
   function precLabel(code) {
     var p = pm.data.precision[code];
@@ -649,7 +678,8 @@
 
   pm.move = function (key, lat, lng) {
     var m = pm.layers[key];
-    pm.corrections[key] = {moved: [Math.round(lat * 1e6) / 1e6, Math.round(lng * 1e6) / 1e6]};
+    var w = pm.toWgs84(lat, lng);
+    pm.corrections[key] = {moved: [Math.round(w[0] * 1e6) / 1e6, Math.round(w[1] * 1e6) / 1e6], shown: [lat, lng]};
     if (!m.getLatLng().equals([lat, lng])) { m.setLatLng([lat, lng]); }  // (a drag has moved it already)
     corrected();
   };
@@ -675,6 +705,7 @@
     if (button) { button.setAttribute("aria-pressed", String(pm.editing)); }
     pm.features.forEach(function (f) {
       var m = pm.layers[f.key];
+      if (f.k !== "point" && f.k !== "ring") { return; }  // a line or an area is not moved as a point
       m.options.draggable = pm.editing;
       if (m.dragging) { if (pm.editing) { m.dragging.enable(); } else { m.dragging.disable(); } }
     });
@@ -692,7 +723,7 @@
                    "user:map-correction", "not-a-project; " + note]);
         return;
       }
-      var county = countyAt(c.moved[0], c.moved[1]);
+      var county = countyAt(c.shown[0], c.shown[1]);  // the page's counties are in display coordinates
       var code = county ? county.adcode : "";
       rows.push([id, f.n, "", f.c, "point", "POINT(" + c.moved[1].toFixed(6) + " " + c.moved[0].toFixed(6) + ")",
                  "wgs84", "exact", d.prov, code ? code.slice(0, 4) + "00" : d.city, code,
@@ -727,9 +758,6 @@
       download(stem + ".csv", pm.csv(), "text/csv");
     });
     var edit = document.querySelector('[data-action="edit"]');
-    if (data.datum !== "wgs84") {
-      edit.hidden = true;  // corrections are recorded in WGS-84: use a page without GaoDe tiles
-    }
     edit.addEventListener("click", function () { pm.setEditing(!pm.editing); });
     document.querySelector('[data-action="overrides"]').addEventListener("click", function () {
       download(stem + "-overrides.csv", pm.overridesCsv(), "text/csv");
