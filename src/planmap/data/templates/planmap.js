@@ -228,6 +228,8 @@
 
   function drawCounties(map, c) {
     map.createPane("pmCounties").style.zIndex = 350;  // under every project layer
+    map.createPane("pmLabels").style.zIndex = 450;    // names above lines, under project symbols
+    map.getPane("pmLabels").style.pointerEvents = "none";
     var s = c.style;
     var gj = L.geoJSON(c.fc, {
       pane: "pmCounties",
@@ -249,7 +251,7 @@
     c.labels.forEach(function (lb) {
       var span = document.createElement("span");
       span.textContent = lb.name;
-      labels.addLayer(L.tooltip({permanent: true, direction: "center", interactive: false,
+      labels.addLayer(L.tooltip({permanent: true, direction: "center", interactive: false, pane: "pmLabels",
                                  className: "pm-county-label"}).setLatLng(lb.at).setContent(span));
     });
     function sync() {
@@ -458,6 +460,7 @@
     c.onAdd = function () {
       var el = tpl("pm-tpl-legend");
       pm.legendEl = el;
+      if (map.getSize().x < 700) { el.querySelector("details").open = false; }  // a small screen: folded
       var rings = Object.keys(pm.data.precision).map(function (k) { return pm.data.precision[k]; })
         .filter(function (p) { return !p.solid && p.radius_m; })
         .map(function (p) { return p.label.replace(/定位$/, "") + " " + (p.radius_m / 1000) + " km"; });
@@ -807,8 +810,11 @@
     if (pm.listEl) { buildPanel(); }
     buildLegend(map);
     if (data.bounds) {
+      // keep the content clear of the legend (bottom right) where the map is wide enough;
       // no animation: an animated first zoom leaves stale SVG rasters in software rendering
-      map.fitBounds(data.bounds, {animate: false, padding: [30, 30], maxZoom: 12});
+      var legendWidth = pm.legendEl ? pm.legendEl.offsetWidth : 0;
+      var right = map.getSize().x > 2 * legendWidth ? legendWidth + 20 : 30;
+      map.fitBounds(data.bounds, {animate: false, paddingTopLeft: [30, 30], paddingBottomRight: [right, 30], maxZoom: 12});
     } else {
       map.setView([35.0, 105.0], 4);
     }
