@@ -270,14 +270,8 @@ def _pt(p: Any, nd: int) -> list[float]:
 
 def _round_geojson(geom: Any, nd: int) -> Any:
     """A GeoJSON geometry dict with coordinates rounded to ``nd`` decimals."""
-
-    def rnd(c: Any) -> Any:
-        if isinstance(c[0], float | int):
-            return [round(c[0], nd), round(c[1], nd)]
-        return [rnd(x) for x in c]
-
-    gj = mapping(geom)
-    return {"type": gj["type"], "coordinates": rnd(gj["coordinates"])}
+    gj = mapping(shapely.transform(geom, lambda xy: np.round(xy, nd)))
+    return {"type": gj["type"], "coordinates": gj["coordinates"]}
 
 
 def _lines(geom: Any) -> list[Any]:
