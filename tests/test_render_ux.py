@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -270,3 +273,42 @@ def test_a_correction_on_gaode_tiles_is_recorded_in_wgs84(tmp_path, page_factory
     assert row["wkt"] == f"POINT({moved[1]:.6f} {moved[0]:.6f})" and row["datum"] == "wgs84"
     assert row["name"] == "'=1+1公园" and row["county_adcodes"] == prj["county_adcodes"].iloc[6][0]
     assert trace.page_errors == [] and trace.console_errors == []
+
+
+# ------------------------------------------------------------------ screenshots against references
+
+REFERENCES = Path(__file__).resolve().parent / "references"
+
+
+def _compare(png: Path, name: str, tolerance: float = 0.01) -> None:
+    """Fail when more than ``tolerance`` of the pixels differ visibly from the committed reference.
+
+    ``PLANMAP_UPDATE_REFERENCES=1`` rewrites the reference instead (review the image, then commit).
+    """
+    from PIL import Image, ImageChops
+
+    ref = REFERENCES / f"{name}.png"
+    if os.environ.get("PLANMAP_UPDATE_REFERENCES") == "1" or not ref.exists():
+        if os.environ.get("CI") and not ref.exists():
+            pytest.fail(f"{ref} missing")
+        REFERENCES.mkdir(exist_ok=True)
+        shutil.copyfile(png, ref)
+        return
+    with Image.open(png) as a, Image.open(ref) as b:
+        assert a.size == b.size, (a.size, b.size)
+        diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).convert("L").point(lambda v: 255 if v > 40 else 0)
+        changed = sum(diff.histogram()[255:]) / (a.size[0] * a.size[1])
+    assert changed <= tolerance, f"{name}: {changed:.2%} of the pixels differ from {ref} (see {png})"
+
+
+def test_plan_and_city_maps_look_as_before(tmp_path, page_factory, counties):
+    prj = stacked_plan(counties)
+    plan = render.render_plan_map(prj, counties, "plan-a", "测试市重点项目方案", tmp_path / "plan.html", offline=True)
+    city = render.render_region_map(synth.projects(counties, 12), counties, "210100", "测试市", "city",
+                                    tmp_path / "city.html", offline=True)
+    for name, path in (("plan-map", plan), ("city-map", city)):
+        page, trace = page_factory(path, width=1100, height=700)
+        wait_ready(page)
+        page.wait_for_timeout(300)
+        _compare(screenshot(page, f"ref-{name}"), name)
+        _assert_clean(trace)
