@@ -189,6 +189,28 @@ def test_downloads_hold_every_project(stacked, page_factory, tmp_path):
     _assert_clean(trace)
 
 
+def test_a_line_is_redrawn_by_clicking_its_course(stacked, page_factory):
+    prj, out = stacked
+    page, trace = page_factory(out)
+    wait_ready(page)
+    key = list(prj["name"]).index("滨河大道")
+    page.click("button[data-action='edit']")
+    page.click(f".pm-row[data-pm-key='{key}']")
+    page.click(".leaflet-popup-content button[data-action='redraw']")
+    box = page.locator("#pm-map").bounding_box()
+    x, y = box["x"] + 150, box["y"] + box["height"] - 120
+    for dx, dy in ((0, 0), (60, -20), (120, -10)):
+        page.mouse.click(x + dx, y + dy)
+        page.wait_for_timeout(350)  # apart, so no two clicks make a double-click
+    page.mouse.dblclick(x + 180, y)
+    line = page.evaluate(f"() => planmap.corrections[{key}].line")
+    assert len(line) == 4, line
+    row = next(csv.DictReader(io.StringIO(page.evaluate("() => planmap.overridesCsv()").lstrip("\ufeff"))))
+    assert row["kind"] == "line" and row["wkt"].startswith("LINESTRING(") and row["wkt"].count(",") == 3
+    assert page.evaluate(f"() => planmap.shapes[{key}].getLayers()[0].getLatLngs().length") == 4
+    _assert_clean(trace)
+
+
 # ------------------------------------------------------------------ corrections round trip
 
 PLAN = """铁岭市加快推进重点项目建设三年行动方案
@@ -230,10 +252,13 @@ def test_drag_export_rebuild_puts_the_project_where_it_was_dragged(tmp_path, pag
     page.evaluate("() => planmap.map.closePopup()")
     _drag(page, f".pm-badge[data-pm-key='{key}']", 120, -60)
     moved = page.evaluate(f"() => planmap.corrections[{key}].moved")
+    rail = names.index("沈铁城际铁路")
+    course = [[41.80, 123.43], [42.00, 123.60], [42.28, 123.84]]  # Shenyang -> Tieling, by hand
+    assert page.evaluate(f"() => planmap.redraw({rail}, {course})")
     # mark another project "not a project" from its popup
     page.click(f".pm-row[data-pm-key='{drop}']")
     page.click(".leaflet-popup-content button[data-action='drop']")
-    assert page.inner_text("button[data-action='overrides']").endswith("（2）")
+    assert page.inner_text("button[data-action='overrides']").endswith("（3）")
     with page.expect_download() as dl:
         page.click("button[data-action='overrides']")
     overrides = tmp_path / "overrides.csv"
@@ -246,6 +271,10 @@ def test_drag_export_rebuild_puts_the_project_where_it_was_dragged(tmp_path, pag
     row = g[g["name"] == "铁岭县腰堡镇康养基地"].iloc[0]
     assert (row["precision"], row["location_source"]) == ("user", "override")
     assert (row.geometry.y, row.geometry.x) == pytest.approx(tuple(moved), abs=1e-6)
+    rail_row = g[g["name"] == "沈铁城际铁路"].iloc[0]
+    assert rail_row["precision"] == "user" and rail_row.geometry.geom_type == "LineString"
+    got = [v for x, y in rail_row.geometry.coords for v in (y, x)]
+    assert got == pytest.approx([v for p in course for v in p], abs=1e-6)
     page, trace = page_factory(tmp_path / "two" / "plans" / "tieling.html")
     wait_ready(page)
     assert "凡河新区物流园" not in visible_names(page)

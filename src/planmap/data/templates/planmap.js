@@ -212,6 +212,9 @@
       q.appendChild(highlighted(d.ev, f.n));
       q.hidden = false;
     }
+    var redraw = el.querySelector('[data-action="redraw"]');
+    redraw.hidden = !(f.k === "line" || f.k === "rline");
+    redraw.addEventListener("click", function () { pm.startRedraw(f.key); });
     el.querySelector('[data-action="drop"]').addEventListener("click", function () { pm.drop(f.key); });
     el.querySelector('[data-action="undo"]').addEventListener("click", function () { pm.undo(f.key); });
     return el;
@@ -584,6 +587,7 @@
     var flip = function (p) { return [p[1], p[0]]; };
     var corr = pm.corrections[f.key];
     if (corr && corr.moved) { return {type: "Point", coordinates: [corr.moved[1], corr.moved[0]]}; }
+    if (corr && corr.line) { return {type: "LineString", coordinates: corr.line.map(flip)}; }
     if (f.k === "point" || f.k === "ring") { return {type: "Point", coordinates: flip(at)}; }
     if (f.k === "line" || f.k === "rline") {
       return g.length === 1 ? {type: "LineString", coordinates: g[0].map(flip)}
@@ -610,12 +614,12 @@
     var d = f.d, st = style(f), corr = pm.corrections[f.key];
     return {
       id: f.id, name: f.n, category: f.c, category_label: st.label,
-      precision: corr && corr.moved ? "user" : f.pr,
-      precision_label: corr && corr.moved ? precLabel("user") : precLabel(f.pr),
+      precision: corr && (corr.moved || corr.line) ? "user" : f.pr,
+      precision_label: corr && (corr.moved || corr.line) ? precLabel("user") : precLabel(f.pr),
       counties: f.cty, county_adcodes: d.ca.join("|"), city_adcode: d.city, province: d.prov,
       plan: d.plan, plan_title: d.planTitle, section: d.section, lead_units: d.lead.join("|"),
       support_units: d.support.join("|"), deadline: d.deadline, confidence: d.conf,
-      location_source: corr && corr.moved ? "override" : (d.src.href || d.src.text), evidence: d.ev
+      location_source: corr && (corr.moved || corr.line) ? "override" : (d.src.href || d.src.text), evidence: d.ev
     };
   }
 
@@ -673,7 +677,7 @@
     pm.features.forEach(function (f) {
       var c = pm.corrections[f.key], el = pm.layers[f.key].options.icon.options.html;
       el.classList.toggle("pm-dropped", !!(c && c.drop));
-      el.classList.toggle("pm-moved", !!(c && c.moved));
+      el.classList.toggle("pm-moved", !!(c && (c.moved || c.line)));
       if (f._row) { f._row.classList.toggle("pm-dropped", !!(c && c.drop)); }
     });
     drawRings();
@@ -687,6 +691,53 @@
     corrected();
   };
 
+  function wgsRounded(p) {
+    var w = pm.toWgs84(p[0], p[1]);
+    return [Math.round(w[0] * 1e6) / 1e6, Math.round(w[1] * 1e6) / 1e6];
+  }
+
+  function showLine(key, pts) {
+    var sh = pm.shapes[key];
+    if (sh) { sh.eachLayer(function (l) { l.setLatLngs(pts); }); }
+    pm.layers[key].setLatLng(pts[Math.floor((pts.length - 1) / 2)]);
+  }
+
+  // a line the user drew (display coordinates, at least two points)
+  pm.redraw = function (key, pts) {
+    pts = pts.filter(function (p, i) { return i === 0 || p[0] !== pts[i - 1][0] || p[1] !== pts[i - 1][1]; });
+    if (pts.length < 2) { return false; }
+    pm.corrections[key] = {line: pts.map(wgsRounded), shownLine: pts};
+    showLine(key, pts);
+    corrected();
+    return true;
+  };
+
+  // click the course on the map, double-click (or Enter) to finish, Escape to cancel
+  pm.startRedraw = function (key) {
+    var map = pm.map, pts = [], container = map.getContainer();
+    var preview = L.polyline([], {color: "#2e7d32", weight: 3, dashArray: "4 4", interactive: false}).addTo(map);
+    map.closePopup();
+    map.doubleClickZoom.disable();
+    container.classList.add("pm-drawing");
+    function add(e) { pts.push([e.latlng.lat, e.latlng.lng]); preview.setLatLngs(pts); }
+    function end(keep) {
+      map.off("click", add);
+      map.off("dblclick", done);
+      document.removeEventListener("keydown", keys);
+      map.removeLayer(preview);
+      map.doubleClickZoom.enable();
+      container.classList.remove("pm-drawing");
+      pm.drawing = false;
+      if (keep) { pm.redraw(key, pts); }
+    }
+    function done() { end(true); }
+    function keys(e) { if (e.key === "Enter") { end(true); } else if (e.key === "Escape") { end(false); } }
+    map.on("click", add);
+    map.on("dblclick", done);
+    document.addEventListener("keydown", keys);
+    pm.drawing = true;
+  };
+
   pm.drop = function (key) {
     pm.corrections[key] = {drop: true};
     pm.map.closePopup();
@@ -695,8 +746,10 @@
 
   pm.undo = function (key) {
     var f = pm.byKey[key];
+    var c = pm.corrections[key];
     delete pm.corrections[key];
     pm.layers[key].setLatLng(f.at);
+    if (c && c.line && pm.shapes[key]) { pm.shapes[key].eachLayer(function (l) { l.setLatLngs(f.g); }); }
     pm.map.closePopup();
     corrected();
   };
@@ -724,6 +777,18 @@
       if (c.drop) {
         rows.push([id, f.n, "", f.c, "point", "", "wgs84", "exact", d.prov, d.city, d.ca.join("|"),
                    "user:map-correction", "not-a-project; " + note]);
+        return;
+      }
+      if (c.line) {
+        var codes = [];
+        c.shownLine.forEach(function (p) {
+          var k = countyAt(p[0], p[1]);
+          if (k && codes.indexOf(k.adcode) < 0) { codes.push(k.adcode); }
+        });
+        rows.push([id, f.n, "", f.c, "line", "LINESTRING(" + c.line.map(function (p) {
+          return p[1].toFixed(6) + " " + p[0].toFixed(6); }).join(", ") + ")",
+                   "wgs84", "exact", d.prov, codes.length ? codes[0].slice(0, 4) + "00" : d.city, codes.join("|"),
+                   "user:map-correction", "redrawn; " + note]);
         return;
       }
       var county = countyAt(c.shown[0], c.shown[1]);  // the page's counties are in display coordinates
