@@ -1,6 +1,6 @@
 """Vendor the browser libraries planmap inlines into offline maps.
 
-Offline maps must open with no network, so Leaflet and jQuery are copied from their npm
+Offline maps must open with no network, so Leaflet and Leaflet.markercluster are copied from their npm
 packages into ``src/planmap/data/vendor/<pkg>/`` (with their licence) and committed.
 Run with ``python scripts/vendor_assets.py``; needs ``npm`` and access to the npm registry.
 """
@@ -31,7 +31,10 @@ PACKAGES: dict[str, tuple[str, list[str]]] = {
             "dist/images/marker-shadow.png",
         ],
     ),
-    "jquery": ("3.7.1", ["LICENSE.txt", "dist/jquery.min.js"]),
+    "leaflet.markercluster": (
+        "1.5.3",
+        ["MIT-LICENCE.txt", "dist/leaflet.markercluster.js", "dist/MarkerCluster.css"],
+    ),
 }
 
 

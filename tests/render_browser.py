@@ -28,7 +28,7 @@ ARGS = [
 ]
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "planmap" / "data" / "vendor"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(leaflet|jquery)@[\d.]+/dist/(.+)$")
+_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/npm/(leaflet(?:\.markercluster)?)@[\d.]+/dist/(.+)$")
 # a 1x1 light grey PNG standing in for map tiles
 _TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGPo6OgAAAMEAYGKb+YFAAAAAElFTkSuQmCC"

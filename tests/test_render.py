@@ -72,16 +72,24 @@ def test_styles_cover_every_category_and_lines_differ():
     assert st.precision["county"]["radius_m"] == 15000 and st.precision["exact"]["solid"]
 
 
-def test_popup_escapes_everything_and_marks_the_name():
+def page_data(path: Path) -> dict:
+    """The JSON a saved page hands to its runtime."""
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/json" id="pm-data">(.*?)</script>', text, re.S)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+def test_details_are_plain_text_and_sources_readable():
     row = synth.project("x", "<b>新桥</b>", "bridge", Point(123.8, 42.2), evidence="建设<b>新桥</b>。",
                         location_source="javascript:alert(1)", precision="county")
-    html = render.popup_html(row)
-    assert "<b>" not in html and "&lt;b&gt;新桥&lt;/b&gt;" in html
-    assert "<mark>&lt;b&gt;新桥&lt;/b&gt;</mark>" in html
-    assert "href" not in html  # only http(s) sources become links
-    assert "县级定位 (county)" in html
-    ok = render.popup_html(synth.project("y", "路", "road", Point(1, 1)))
-    assert 'href="https://example.org/osm/way/1"' in ok and 'rel="noopener noreferrer"' in ok
+    d = render.project_details(row)
+    assert d["ev"] == "建设<b>新桥</b>。"  # text, shown with textContent
+    assert d["src"] == {"href": "", "text": "javascript:alert(1)"}  # only http(s) sources become links
+    assert render.precision_label("county") == "县级定位 (county)"
+    wiki = "https://zh.wikipedia.org/wiki/%E6%B2%88%E9%98%B3%E7%AB%99"
+    assert render.source_link(wiki) == {"href": wiki, "text": "https://zh.wikipedia.org/wiki/沈阳站"}
+    assert render.source_link("override")["text"] == "用户校正 (override)"
 
 
 def test_offline_map_inlines_everything(tmp_path, projects, counties):
@@ -93,10 +101,11 @@ def test_offline_map_inlines_everything(tmp_path, projects, counties):
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temp file
 
 
-def test_online_map_links_only_leaflet_and_jquery(tmp_path, projects, counties):
+def test_online_map_links_only_leaflet_and_markercluster(tmp_path, projects, counties):
     html = render.render_plan_map(projects, counties, "plan-a", "t", tmp_path / "p.html").read_text(encoding="utf-8")
     urls = re.findall(r"<(?:script|link)[^>]+(?:src|href)=\"([^\"]+)\"", html)
-    assert sorted(u.split("/npm/")[1].split("@")[0] for u in urls) == ["jquery", "leaflet", "leaflet"]
+    assert sorted(u.split("/npm/")[1].split("@")[0] for u in urls) == [
+        "leaflet", "leaflet", "leaflet.markercluster", "leaflet.markercluster"]
     assert all('integrity="sha384-' in t for t in re.findall(r"<(?:script|link)[^>]+(?:src|href)=[^>]+>", html))
     assert "tile.openstreetmap.org" in html
 
@@ -117,8 +126,8 @@ def test_sparse_rows_and_missing_geometry(tmp_path, counties):
     prj = prj.drop(columns=["support_units", "confidence"])
     features, _ = render.project_features(prj)
     assert [f["id"] for f in features] == ["b"] and features[0]["c"] == "other"
-    html = render.render_plan_map(prj, counties, "plan-a", "t", tmp_path / "s.html", offline=True).read_text("utf-8")
-    assert "1 个项目无坐标未绘制" in html
+    data = page_data(render.render_plan_map(prj, counties, "plan-a", "t", tmp_path / "s.html", offline=True))
+    assert data["stats"]["drawn"] == 1 and data["stats"]["total"] == 2
 
 
 def test_bad_tiles_and_levels_raise(tmp_path, projects, counties):
@@ -132,7 +141,8 @@ def test_explore_returns_a_styled_folium_map(projects, counties):
     m = render.explore(projects, counties, title="探索")
     assert isinstance(m, folium.Map)
     html = m.get_root().render()
-    assert "planmap.drawProjects" in html and "WenQuanYi Micro Hei" in html
+    assert "planmap.attach" in html and "WenQuanYi Micro Hei" in html
+    assert all(name in html for name in projects["name"])
 
 
 def test_index_escapes_and_quotes_links(tmp_path):
@@ -200,6 +210,12 @@ def test_city_region_map_has_choropleth(tmp_path, page_factory, projects, counti
     assert trace.requests == []
 
 
+def popup_text(page, key: int) -> str:
+    """Open a project's popup through the list's focus action and return its text."""
+    page.evaluate(f"() => planmap.focus({key})")
+    return page.inner_text(".leaflet-popup-content")
+
+
 @pytest.mark.browser
 def test_hostile_text_is_shown_not_run(tmp_path, page_factory, counties):
     prj = hostile_projects(counties)
@@ -210,26 +226,25 @@ def test_hostile_text_is_shown_not_run(tmp_path, page_factory, counties):
     assert page.evaluate("() => planmap.count()") == len(prj)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"], .leaflet-container script').length") == 0
-    # open a popup by clicking the marker, the others through Leaflet
-    page.click(".pm-badge[data-pm-key='0']")
-    popup = page.inner_text(".leaflet-popup-content")
-    assert f"项目{HOSTILE[0]}0" in popup and f"章节{HOSTILE[0]}" in popup
     for key in range(len(prj)):
         text = page.evaluate(
-            f"() => {{ var l = planmap.layers[{key}]; l.openPopup(); return l.isPopupOpen() && l.getPopup().getElement().querySelector('.leaflet-popup-content').textContent; }}"
+            f"() => {{ planmap.focus({key}); return document.querySelector('.leaflet-popup-content').textContent; }}"
         )
         bad = (HOSTILE + [TEMPLATE_LITERAL])[key]
         assert text.count(bad) >= 5, (key, text)  # name, section, evidence x2, units, ...
-        assert page.evaluate(f"() => planmap.layers[{key}].getPopup().getElement().querySelectorAll('mark').length") >= 1
-    assert page.evaluate("() => document.querySelector('.leaflet-popup-content a[href^=\"javascript\"]')") is None
-    # the search box lists hostile names as text
+        assert page.evaluate("() => document.querySelectorAll('.leaflet-popup-content mark').length") >= 1
+        assert page.evaluate("() => document.querySelector('.leaflet-popup-content a[href^=\"javascript\"]')") is None
+    # the list shows hostile names as text, and its search finds them
+    names = page.eval_on_selector_all(".pm-row .pm-row-name", "els => els.map(e => e.textContent)")
+    assert sorted(names) == sorted(prj["name"])
     page.fill(".pm-search-input", "script")
-    hits = page.eval_on_selector_all(".pm-search-hit", "els => els.map(e => e.firstChild.textContent)")
-    assert f"项目{HOSTILE[0]}0" in hits
-    page.click(".pm-search-hit")
+    shown = page.eval_on_selector_all(".pm-row:not([hidden]) .pm-row-name", "els => els.map(e => e.textContent)")
+    assert f"项目{HOSTILE[0]}0" in shown and len(shown) == 2
+    page.click(".pm-row:not([hidden])")
     page.wait_for_timeout(200)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
     assert page.title() == HOSTILE[2]
+    assert page.inner_text(".pm-header h1") == HOSTILE[2]
     screenshot(page, "hostile")
     _assert_clean(trace)
 
@@ -261,6 +276,8 @@ def test_empty_plan_map_opens_clean(tmp_path, page_factory, projects, counties):
     wait_ready(page)
     assert page.evaluate("() => planmap.count()") == 0
     assert "本图没有可绘制的项目" in page.inner_text(".pm-legend")
+    assert "没有可上图的项目" in page.inner_text(".pm-panel")
+    assert "没有识别出项目" in page.inner_text(".pm-header")
     _assert_clean(trace)
     assert trace.requests == []
 

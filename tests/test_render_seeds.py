@@ -86,9 +86,11 @@ class Viewer:
         return self.trace
 
     def drawn_ids(self) -> list[str]:
+        # projects on the map, alone or inside a cluster
         return self.page.evaluate(
-            "() => { var ids = {}; planmap.maps[0].eachLayer(function (l) {"
-            " if (l.pmKey !== undefined) { ids[l.pmId] = 1; } }); return Object.keys(ids); }"
+            "() => { var ids = {}; planmap.features.forEach(function (f) {"
+            " if (f._on && planmap.cluster.hasLayer(planmap.layers[f.key])) { ids[f.id] = 1; } });"
+            " return Object.keys(ids); }"
         )
 
     def close(self):
@@ -135,6 +137,40 @@ def test_plan_maps_draw_every_project_cleanly_offline(built, viewer):
         viewer.page.wait_for_timeout(100)  # late errors (tiles, fonts) would land here
         _assert_clean(trace, plan.id)
     print("\n" + "\n".join(f"{pid}: ready in {s:.2f} s" for pid, s in timings))
+
+
+_OVERLAPS = """() => {
+  var icons = Array.from(document.querySelectorAll('#pm-map .leaflet-marker-pane .leaflet-marker-icon'));
+  var pts = icons.map(function (e) {
+    var r = e.getBoundingClientRect();
+    return {x: r.left + r.width / 2, y: r.top + r.height / 2, count: e.querySelector('.pm-cluster') !== null,
+            id: (e.querySelector('[data-pm-id]') || e).getAttribute('data-pm-id')};
+  });
+  var clashes = [];
+  for (var i = 0; i < pts.length; i++) {
+    for (var j = i + 1; j < pts.length; j++) {
+      var d = Math.hypot(pts[i].x - pts[j].x, pts[i].y - pts[j].y);
+      if (d < 11) { clashes.push([pts[i].id, pts[j].id, Math.round(d)]); }
+    }
+  }
+  return {icons: pts.length, clusters: pts.filter(function (p) { return p.count; }).length, clashes: clashes};
+}"""
+
+
+def test_plan_maps_list_every_project_and_stack_none_at_the_initial_view(built, viewer):
+    for plan in built.plans:
+        feats = _plan_features(built, plan.id)
+        trace = viewer.open(built.out / "plans" / f"{plan.id}.html")
+        names = viewer.page.eval_on_selector_all(".pm-row:not([hidden]) .pm-row-name",
+                                                 "els => els.map(e => e.textContent)")
+        assert sorted(names) == sorted(f["properties"]["name"] for f in feats), plan.id
+        seen = viewer.page.evaluate(_OVERLAPS)
+        # every symbol is a lone project or a cluster showing its count; none hides another
+        assert seen["clashes"] == [], (plan.id, seen)
+        counts = viewer.page.eval_on_selector_all(
+            "#pm-map .leaflet-marker-pane .pm-cluster", "els => els.map(e => Number(e.textContent))")
+        assert sum(counts) + seen["icons"] - seen["clusters"] == len(feats), plan.id
+        _assert_clean(trace, plan.id)
 
 
 # ------------------------------------------------------------------ region maps

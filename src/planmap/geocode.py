@@ -342,6 +342,14 @@ class Geocoder:
         context_units = self.units_in(sentence, prior)
         generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
 
+        # 0. the user's correction of this very project (an overrides row, e.g. from a map page)
+        user = [f for f in self.features.named(project.name) if f.origin == "overrides"]
+        p = (self._feature_placement(user[0]) or self._home(prior)) if user else None
+        if p is not None:
+            if user[0].geometry is not None:
+                p.precision, p.confidence, p.source = "user", 1.0, "override"
+            p.method = "not-a-project" if user[0].note.startswith("not-a-project") else "override"
+            return p
         # 1. a named feature
         if not generic:
             feat = self.feature_for(project.name, prior) or next(
@@ -558,6 +566,8 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     rows, geoms = [], []
     for p in projects:
         pl = geocoder.place(p, plan, names)
+        if pl.method == "not-a-project":
+            continue  # marked so by the user in an overrides file
         d = p.to_dict()
         d["geom_kind"] = d.pop("geom")  # "geom" is the geometry column's name in GeoPackage
         d.update(

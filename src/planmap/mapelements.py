@@ -1,8 +1,11 @@
-"""The map elements planmap adds to a folium map, one class and one template each.
+"""The pieces of a map page: one Jinja environment, one template file per element, data as JSON.
 
-Every element hands its data to the inline runtime (``data/templates/planmap.js``) as a JSON
-literal made by :func:`js_literal`, so no document text is ever spliced into JavaScript source;
-strings that end up as HTML (popups, tooltips, legend) were escaped in Python before that.
+A page is rendered once from ``data/templates/map.html.j2``, which includes one template per
+element (header, project list, legend, popup ...). Document text, file names and override
+values are never template source: they reach the page only as one JSON literal made by
+:func:`js_literal` inside ``<script type="application/json">``, and the inline runtime
+(``planmap.js``) puts them into the DOM with ``textContent``. The few values the template
+writes itself (the ``<title>``) are autoescaped by Jinja.
 """
 from __future__ import annotations
 
@@ -10,11 +13,10 @@ import json
 from functools import cache
 from typing import Any
 
-import folium
-from branca.element import MacroElement
-from folium.template import Template
+import jinja2
+from markupsafe import Markup
 
-from planmap.offline import data_path
+from planmap.offline import data_path, page_assets
 
 _JS_ESCAPES = {
     "<": "\\u003c",
@@ -39,99 +41,76 @@ def js_literal(value: Any) -> str:
 
 
 @cache
-def _template(name: str) -> Template:
-    return Template(data_path(f"templates/{name}").read_text(encoding="utf-8"))
+def environment() -> jinja2.Environment:
+    """The one Jinja environment of planmap's pages: files from ``data/templates``, autoescaped.
 
-
-class _Element(MacroElement):
-    """A MacroElement whose template lives in ``data/templates/<template_name>``."""
-
-    template_name = ""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._template = _template(self.template_name)
-
-
-class ProjectLayer(_Element):
-    """All project features, each added to its category's FeatureGroup (one layer per category)."""
-
-    template_name = "projects.js.j2"
-
-    def __init__(self, features: list[dict], styles: dict[str, dict], groups: dict[str, folium.FeatureGroup]) -> None:
-        super().__init__()
-        self._name = "PlanmapProjects"
-        self.data_js = js_literal({"features": features, "styles": styles})
-        # group variable names are generated identifiers (feature_group_<hex>), not user text
-        self.groups_js = "{" + ",".join(f"{js_literal(k)}:{g.get_name()}" for k, g in groups.items()) + "}"
-
-
-class CountyLayer(_Element):
-    """County boundaries (optionally choropleth-filled) with name labels at representative points."""
-
-    template_name = "counties.js.j2"
-
-    def __init__(self, collection: dict, labels: list[dict], style: dict, label_min_zoom: int) -> None:
-        super().__init__()
-        self._name = "PlanmapCounties"
-        self.data_js = js_literal(
-            {"fc": collection, "labels": labels, "style": style, "labelMinZoom": label_min_zoom}
-        )
-
-
-class Legend(_Element):
-    """The legend box: categories, precision symbols, choropleth steps (HTML escaped in Python)."""
-
-    template_name = "legend.js.j2"
-
-    def __init__(self, html: str, position: str = "bottomright") -> None:
-        super().__init__()
-        self._name = "PlanmapLegend"
-        self.html_js = js_literal(html)
-        self.position_js = js_literal(position)
-
-
-class TitleBox(_Element):
-    """The map's title and counts (HTML escaped in Python)."""
-
-    template_name = "title.js.j2"
-
-    def __init__(self, html: str, position: str = "topright") -> None:
-        super().__init__()
-        self._name = "PlanmapTitle"
-        self.html_js = js_literal(html)
-        self.position_js = js_literal(position)
-
-
-class SearchBox(_Element):
-    """A search box over project names; self-contained, so it works offline (no leaflet-search)."""
-
-    template_name = "search.js.j2"
-
-    def __init__(self, placeholder: str = "搜索项目名称…", position: str = "topleft") -> None:
-        super().__init__()
-        self._name = "PlanmapSearch"
-        self.options_js = js_literal({"placeholder": placeholder, "position": position, "limit": 12})
-
-
-class FitView(_Element):
-    """Fit the view to the content without animation.
-
-    (An animated first zoom leaves stale SVG rasters in software-rendered Chromium; folium's
-    FitBounds cannot turn animation off.)
+    Templates are compiled once per process from those files and nothing else.
     """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_path("templates"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
-    template_name = "fit.js.j2"
 
-    def __init__(self, bounds: list[list[float]], padding_top_left: tuple[int, int], padding_bottom_right: tuple[int, int], max_zoom: int) -> None:
-        super().__init__()
-        self._name = "PlanmapFit"
-        self.bounds_js = js_literal(bounds)
-        self.options_js = js_literal(
-            {
-                "animate": False,
-                "paddingTopLeft": list(padding_top_left),
-                "paddingBottomRight": list(padding_bottom_right),
-                "maxZoom": max_zoom,
-            }
-        )
+def render_page(data: dict[str, Any], *, title: str, offline: bool, font: str) -> str:
+    """The HTML of one map page: ``data`` goes in as JSON, ``title`` autoescaped.
+
+    ``font`` is the CSS font stack validated by ``planmap.render.load_styles``.
+    """
+    return environment().get_template("map.html.j2").render(
+        title=title,
+        data_json=Markup(js_literal(data)),
+        assets=page_assets(offline),
+        font=Markup(font),
+    )
+
+
+def render_fragments() -> str:
+    """The ``<template>`` elements the runtime clones (popup, legend), for pages it is attached to."""
+    return environment().get_template("fragments.html.j2").render()
+
+
+def render_attach(data: dict[str, Any], map_name: str, *, offline: bool, font: str) -> tuple[str, str]:
+    """(head, body) HTML that draws ``data`` onto an existing Leaflet map called ``map_name``.
+
+    For folium maps (notebooks): ``head`` holds the libraries, ``body`` the templates, the data
+    as JSON and the call, made once the page has loaded (after folium's own script).
+    """
+    head = environment().get_template("assets.html.j2").render(assets=page_assets(offline), font=Markup(font))
+    body = environment().get_template("attach.html.j2").render(
+        fragments=Markup(render_fragments()), data_json=Markup(js_literal(data)), map_json=Markup(js_literal(map_name))
+    )
+    return head, body
+
+
+@cache
+def _raw_html_class() -> type:
+    from branca.element import Element  # only notebooks need branca: imported on first use
+
+    class RawHTML(Element):
+        """Finished, already-safe HTML placed in a folium figure as is.
+
+        Its text is returned by ``render`` and never compiled as a template (branca's
+        ``Element(text)`` would compile it, and run any ``{{ }}`` that document text holds).
+        """
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self._text = text
+
+        def render(self, **kwargs: Any) -> str:
+            return self._text
+
+    return RawHTML
+
+
+def raw_html(text: str) -> Any:
+    """A branca element that renders ``text`` unchanged (see ``_raw_html_class``)."""
+    return _raw_html_class()(text)
+
+
+def render_index_page(**context: Any) -> str:
+    """The HTML of the index page; every value autoescaped by the template."""
+    return environment().get_template("index.html.j2").render(**context)

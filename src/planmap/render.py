@@ -1,9 +1,11 @@
 """Static HTML maps of plan projects: one page per plan, per region, and an index page.
 
-Pages are folium maps, but every piece of document text is escaped here and handed to the
-inline runtime as JSON (see :mod:`planmap.mapelements`); folium's own Popup/Tooltip are not used
-because they splice HTML into JavaScript template literals. Styling comes from
-``data/styles.toml``. ``offline=True`` pages inline Leaflet and need no network at all.
+Each page is rendered once from one template (see :mod:`planmap.mapelements`): the projects,
+counties and header go into the page as one JSON literal, and the inline runtime
+(``data/templates/planmap.js``) builds the map, popups, project list and legend from it with
+``textContent``. No template is ever compiled from rendered output or from document text.
+Styling comes from ``data/styles.toml``. ``offline=True`` pages inline every library and need
+no network at all.
 """
 from __future__ import annotations
 
@@ -14,24 +16,24 @@ import re
 import tempfile
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 
-import folium
 import geopandas as gpd
-import jinja2
 import numpy as np
 import shapely
-from branca.colormap import StepColormap
 from shapely.geometry import mapping
 
 from planmap.errors import PlanmapError
-from planmap.mapelements import CountyLayer, FitView, Legend, ProjectLayer, SearchBox, TitleBox
-from planmap.offline import assert_no_remote_assets, data_path, install_assets
+from planmap.mapelements import raw_html, render_attach, render_index_page, render_page
+from planmap.offline import assert_no_remote_assets, data_path
+
+if TYPE_CHECKING:
+    import folium
 
 TILES = ("osm", "gaode", "none")
 _TILE_LABELS = {"osm": "OpenStreetMap", "gaode": "高德地图（GCJ-02）", "none": "无底图"}
@@ -39,7 +41,9 @@ _FIGURE_KINDS = {"length": "长度", "count": "数量", "capacity": "规模", "i
 _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 _DASH = re.compile(r"^[0-9. ,]*$")
 _FONT = re.compile(r'^[\w\s",\-]+$')
-_DEFAULT_VIEW = ((35.0, 105.0), 4)  # all of China
+_OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+_MAX_ZOOM = 18
 
 
 # ---------------------------------------------------------------- styles
@@ -89,7 +93,11 @@ def load_styles() -> Styles:
         }
     if "other" not in cats:
         raise PlanmapError("styles.toml: a category 'other' is required")
-    prec = {k: dict(v) for k, v in raw["precision"].items()}
+    prec = {
+        k: {"label": str(v["label"]), "en": str(v["en"]), "solid": bool(v["solid"]),
+            "radius_m": float(v.get("radius_m", 0)), "zoom": int(v.get("zoom", 12))}
+        for k, v in raw["precision"].items()
+    }
     font = raw["font"]["family"]
     if not _FONT.match(font):
         raise PlanmapError(f"styles.toml: font.family {font!r} has characters not allowed in CSS here")
@@ -100,10 +108,6 @@ def load_styles() -> Styles:
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _missing(value: Any) -> bool:
@@ -120,7 +124,7 @@ def _text(row: Any, key: str) -> str:
 
 
 def _list(row: Any, key: str) -> list[Any]:
-    value = row.get(key) if hasattr(row, "get") else None
+    value: Any = row.get(key) if hasattr(row, "get") else None
     if _missing(value) or isinstance(value, str | bytes):
         return [value] if isinstance(value, str) and value else []
     try:
@@ -129,16 +133,30 @@ def _list(row: Any, key: str) -> list[Any]:
         return []
 
 
+def _records(df: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts (geometry left out), in one pass.
+
+    Per-row or per-column access to a GeoDataFrame costs about a millisecond a call.
+    """
+    cols = list(df.columns)
+    keep = [i for i, c in enumerate(cols) if c != df.geometry.name]
+    return [{cols[i]: row[i] for i in keep} for row in df.to_numpy(dtype=object)]
+
+
 def _http_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    """Write ``text`` to ``path`` (mode 0644) via a short-named temp file and ``os.replace``.
+
+    The temp name does not grow with ``path``'s name, so a name near the file system's limit
+    still works.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pm-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -151,37 +169,7 @@ def write_atomic(path: str | Path, text: str) -> Path:
     return path
 
 
-# ---------------------------------------------------------------- popups
-
-
-def highlight(text: str, name: str) -> str:
-    """Escaped ``text`` with every occurrence of ``name`` wrapped in ``<mark>``."""
-    if not name or name not in text:
-        return _esc(text)
-    return "<mark>".join(_esc(p) for p in text.split(name)).replace("<mark>", f"<mark>{_esc(name)}</mark>")
-
-
-def _figures_html(figures: Iterable[Any]) -> str:
-    items = []
-    for f in figures:
-        if not isinstance(f, dict):
-            items.append(_esc(f))
-            continue
-        kind = _FIGURE_KINDS.get(str(f.get("kind", "")), str(f.get("kind", "")))
-        value = f.get("value")
-        detail = f"{kind} {'' if _missing(value) else format(value, 'g') if isinstance(value, float | int) else value}{f.get('unit') or ''}"
-        items.append(f"{_esc(f.get('text') or '')} <small>（{_esc(detail.strip())}）</small>")
-    return "<br>".join(items)
-
-
-def _source_html(source: str) -> str:
-    if _http_url(source):
-        return f'<a href="{_esc(source)}" target="_blank" rel="noopener noreferrer">{_esc(source)}</a>'
-    if source == "admin-centroid":
-        return "行政区中心点 (admin-centroid)"
-    if source.startswith("gazetteer:"):
-        return f"地名库 {_esc(source)}"
-    return _esc(source)
+# ---------------------------------------------------------------- project details
 
 
 def precision_label(precision: str) -> str:
@@ -192,45 +180,67 @@ def precision_label(precision: str) -> str:
     return f"{p['label']} ({p['en']})"
 
 
-def popup_html(row: Any) -> str:
-    """The popup of one project, every value escaped."""
-    st = load_styles()
-    cat = st.categories.get(_text(row, "category"), st.categories["other"])
-    name = _text(row, "name")
-    rows = [
-        ("规划", _esc(_text(row, "plan_title") or _text(row, "plan"))),
-        ("章节", _esc(_text(row, "section"))),
-        ("牵头单位", _esc("、".join(map(str, _list(row, "lead_units"))))),
-        ("配合单位", _esc("、".join(map(str, _list(row, "support_units"))))),
-        ("完成时限", _esc(_text(row, "deadline"))),
-        ("指标", _figures_html(_list(row, "figures"))),
-        ("定位精度", _esc(precision_label(_text(row, "precision")))),
-        ("置信度", _esc(_confidence(row))),
-        ("位置来源", _source_html(_text(row, "location_source"))),
-        ("县区", _esc("、".join(map(str, _list(row, "counties"))))),
-    ]
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
-    evidence = _text(row, "evidence")
-    quote_html = f"<blockquote>{highlight(evidence, name)}</blockquote>" if evidence else ""
-    return (
-        f'<div class="pm-popup"><h3>{_esc(name)}</h3>'
-        f'<div class="pm-cat"><span class="pm-swatch" style="background:{cat["color"]}"></span> '
-        f"{_esc(cat['label'])}</div><table>{body}</table>{quote_html}</div>"
-    )
+def _figures(figures: Iterable[Any]) -> list[list[str]]:
+    """[text, detail] per extracted figure, e.g. ["全长12.5公里", "长度 12.5km"]."""
+    out = []
+    for f in figures:
+        if not isinstance(f, dict):
+            out.append([str(f), ""])
+            continue
+        kind = _FIGURE_KINDS.get(str(f.get("kind", "")), str(f.get("kind", "")))
+        value = f.get("value")
+        shown = "" if _missing(value) else format(value, "g") if isinstance(value, float | int) else str(value)
+        out.append([str(f.get("text") or ""), f"{kind} {shown}{f.get('unit') or ''}".strip()])
+    return out
+
+
+def source_link(source: str) -> dict[str, str]:
+    """How a location source is shown: ``href`` only for http(s) URLs, ``text`` readable.
+
+    URLs are shown decoded (``…/wiki/沈阳站``, not ``%E6%B2%88…``); the link keeps the URL as is.
+    """
+    if _http_url(source):
+        return {"href": source, "text": unquote(source, errors="replace")}
+    if source == "admin-centroid":
+        return {"href": "", "text": "行政区中心点 (admin-centroid)"}
+    if source == "override":
+        return {"href": "", "text": "用户校正 (override)"}
+    if source.startswith("gazetteer:"):
+        return {"href": "", "text": f"地名库 {source}"}
+    return {"href": "", "text": source}
 
 
 def _confidence(row: Any) -> str:
-    value = row.get("confidence") if hasattr(row, "get") else None
+    value: Any = row.get("confidence") if hasattr(row, "get") else None
     try:
         return f"{float(value):.2f}"
     except (TypeError, ValueError):
         return ""
 
 
+def project_details(row: Any) -> dict[str, Any]:
+    """The popup and download fields of one project, as plain text (shown with textContent)."""
+    return {
+        "plan": _text(row, "plan"),
+        "planTitle": _text(row, "plan_title"),
+        "section": _text(row, "section"),
+        "lead": [str(u) for u in _list(row, "lead_units")],
+        "support": [str(u) for u in _list(row, "support_units")],
+        "deadline": _text(row, "deadline"),
+        "figures": _figures(_list(row, "figures")),
+        "conf": _confidence(row),
+        "src": source_link(_text(row, "location_source")),
+        "ev": _text(row, "evidence"),
+        "prov": _text(row, "province"),
+        "city": _text(row, "city_adcode"),
+        "ca": [str(a) for a in _list(row, "county_adcodes")],
+    }
+
+
 # ---------------------------------------------------------------- geometry for display
 
 
-def _display_transform(tiles: str):
+def _display_transform(tiles: str) -> Callable[[np.ndarray], np.ndarray] | None:
     """The coordinate shift for the base map: GaoDe tiles are GCJ-02, everything else WGS-84."""
     if tiles != "gaode":
         return None
@@ -246,7 +256,7 @@ def _display_transform(tiles: str):
     return shift
 
 
-def _shift(geoms: np.ndarray, shift) -> np.ndarray:
+def _shift(geoms: np.ndarray, shift: Callable[[np.ndarray], np.ndarray] | None) -> np.ndarray:
     return geoms if shift is None else shapely.transform(geoms, shift)
 
 
@@ -254,76 +264,94 @@ def _latlng(coords: Sequence[Sequence[float]], nd: int) -> list[list[float]]:
     return [[round(y, nd), round(x, nd)] for x, y, *_ in coords]
 
 
+def _pt(p: Any, nd: int) -> list[float]:
+    return [round(p.y, nd), round(p.x, nd)]
+
+
 def _round_geojson(geom: Any, nd: int) -> Any:
     """A GeoJSON geometry dict with coordinates rounded to ``nd`` decimals."""
-
-    def rnd(c: Any) -> Any:
-        if isinstance(c[0], float | int):
-            return [round(c[0], nd), round(c[1], nd)]
-        return [rnd(x) for x in c]
-
-    gj = mapping(geom)
-    return {"type": gj["type"], "coordinates": rnd(gj["coordinates"])}
+    gj = mapping(shapely.transform(geom, lambda xy: np.round(xy, nd)))
+    return {"type": gj["type"], "coordinates": gj["coordinates"]}
 
 
-def _feature_geometry(geom: Any, solid: bool, nd: int = 6) -> tuple[str, Any] | None:
-    """(kind, Leaflet lat/lng coordinates) of one project; coarse placements become rings."""
+def _lines(geom: Any) -> list[Any]:
+    return [geom] if geom.geom_type in ("LineString", "LinearRing") else list(geom.geoms)
+
+
+def _midpoint(geom: Any) -> Any:
+    """Where a line's badge sits: halfway along its longest part."""
+    longest = max(_lines(geom), key=lambda g: g.length)
+    return longest.interpolate(0.5, normalized=True)
+
+
+def feature_geometry(geom: Any, solid: bool, nd: int = 6) -> tuple[str, Any, list[float]] | None:
+    """(kind, Leaflet lat/lng coordinates, badge anchor) of one project.
+
+    Kinds: ``point``; ``ring`` (placed only at a town/county/city: a hollow badge and an
+    uncertainty ring); ``line`` (a course known by survey or approximation); ``rline`` (a course
+    known only by its end units); ``area``.
+    """
     if geom is None or geom.is_empty:
         return None
-    if not solid:
-        if geom.geom_type in ("LineString", "MultiLineString"):
-            # a route between roughly placed ends: its course is worth showing, faintly
-            parts = [geom] if geom.geom_type == "LineString" else list(geom.geoms)
-            mid = geom.interpolate(0.5, normalized=True) if geom.geom_type == "LineString" \
-                else geom.representative_point()
-            return "rline", {"line": [_latlng(g.coords, nd) for g in parts], "at": [round(mid.y, nd), round(mid.x, nd)]}
-        p = geom if geom.geom_type == "Point" else geom.representative_point()
-        return "ring", [round(p.y, nd), round(p.x, nd)]
     t = geom.geom_type
+    if t in ("LineString", "LinearRing", "MultiLineString"):
+        parts = [_latlng(g.coords, nd) for g in _lines(geom)]
+        return ("line" if solid else "rline"), parts, _pt(_midpoint(geom), nd)
+    if not solid:
+        p = geom if t == "Point" else geom.representative_point()
+        return "ring", _pt(p, nd), _pt(p, nd)
     if t == "Point":
-        return "point", [round(geom.y, nd), round(geom.x, nd)]
-    if t in ("LineString", "LinearRing"):
-        return "line", [_latlng(geom.coords, nd)]
-    if t == "MultiLineString":
-        return "line", [_latlng(g.coords, nd) for g in geom.geoms]
+        return "point", _pt(geom, nd), _pt(geom, nd)
     if t == "Polygon":
-        return "area", [[_latlng(r.coords, nd) for r in (geom.exterior, *geom.interiors)]]
+        return "area", [[_latlng(r.coords, nd) for r in (geom.exterior, *geom.interiors)]], \
+            _pt(geom.representative_point(), nd)
     if t == "MultiPolygon":
-        return "area", [[_latlng(r.coords, nd) for r in (g.exterior, *g.interiors)] for g in geom.geoms]
+        return "area", [[_latlng(r.coords, nd) for r in (g.exterior, *g.interiors)] for g in geom.geoms], \
+            _pt(geom.representative_point(), nd)
     p = geom.representative_point()  # GeometryCollection, MultiPoint
-    return "point", [round(p.y, nd), round(p.x, nd)]
+    return "point", _pt(p, nd), _pt(p, nd)
 
 
-def project_features(projects: gpd.GeoDataFrame, shift=None) -> tuple[list[dict], list[Any]]:
-    """The JSON features of the projects layer and their display geometries (for bounds)."""
+def project_features(projects: gpd.GeoDataFrame | None, shift=None) -> tuple[list[dict], list[Any]]:
+    """The JSON features of the projects layer and their display geometries (for bounds).
+
+    ``g``/``at`` are display coordinates (shifted for GaoDe tiles); ``w`` holds the WGS-84
+    ones when they differ, for the page's downloads and corrections.
+    """
     st = load_styles()
     if projects is None or len(projects) == 0:
         return [], []
-    geoms = _shift(np.asarray(projects.geometry.values, dtype=object), shift)
+    raw = np.asarray(projects.geometry.values, dtype=object)
+    geoms = _shift(raw, shift)
     features, drawn = [], []
-    for key, ((_, row), geom) in enumerate(zip(projects.iterrows(), geoms, strict=False)):
+    records = _records(projects)
+    for key, (row, geom, orig) in enumerate(zip(records, geoms, raw, strict=False)):
         category = _text(row, "category")
         category = category if category in st.categories else "other"
-        prec = st.precision.get(_text(row, "precision"), {"solid": False, "radius_m": 0})
-        fg = _feature_geometry(geom, bool(prec["solid"]))
+        precision = _text(row, "precision")
+        prec = st.precision.get(precision, {"solid": False, "radius_m": 0.0})
+        fg = feature_geometry(geom, bool(prec["solid"]))
         if fg is None:
             continue
-        kind, coords = fg
-        name = _text(row, "name")
-        features.append(
-            {
-                "key": key,
-                "id": _text(row, "id"),
-                "c": category,
-                "k": kind,
-                "g": coords,
-                "r": float(prec.get("radius_m", 0)),
-                "n": name,  # plain text: only ever shown via textContent
-                "t": f"{_esc(name)}<br><small>{_esc(st.categories[category]['label'])} · "
-                f"{_esc(precision_label(_text(row, 'precision')))}</small>",
-                "p": popup_html(row),
-            }
-        )
+        kind, coords, at = fg
+        feature: dict[str, Any] = {
+            "key": key,
+            "id": _text(row, "id"),
+            "n": _text(row, "name"),
+            "c": category,
+            "pr": precision,
+            "k": kind,
+            "g": coords,
+            "at": at,
+            "r": float(prec["radius_m"]),
+            "cty": "、".join(str(c) for c in _list(row, "counties")),
+            "d": project_details(row),
+        }
+        if shift is not None:
+            wg = feature_geometry(orig, bool(prec["solid"]))
+            if wg is not None:
+                feature["w"] = {"g": wg[1], "at": wg[2]}
+        features.append(feature)
         drawn.append(geom)
     return features, drawn
 
@@ -339,7 +367,8 @@ def simplify_counties(geoms: np.ndarray, tolerance: float) -> np.ndarray:
 
 
 def county_features(
-    counties: gpd.GeoDataFrame, shift=None, counts: dict[str, int] | None = None, colormap=None
+    counties: gpd.GeoDataFrame | None, shift=None, counts: dict[str, int] | None = None,
+    colour_of: Callable[[int], str] | None = None,
 ) -> tuple[dict, list[dict], list[Any]]:
     """GeoJSON of the counties (simplified, rounded), label points and display geometries."""
     if counties is None or len(counties) == 0:
@@ -349,46 +378,35 @@ def county_features(
     labels_at = _shift(shapely.point_on_surface(raw), shift)
     simple = _shift(simplify_counties(raw, float(st.counties["simplify_deg"])), shift)
     features, labels = [], []
-    for (_, row), geom, at in zip(counties.iterrows(), simple, labels_at, strict=False):
+    records = _records(counties)
+    for row, geom, at in zip(records, simple, labels_at, strict=False):
         if geom is None or geom.is_empty:
             continue
         adcode, name = _text(row, "adcode"), _text(row, "name")
-        props: dict[str, Any] = {"adcode": adcode, "tip": _esc(name)}
+        props: dict[str, Any] = {"adcode": adcode, "name": name}
         if counts is not None:
             n = counts.get(adcode, 0)
             props["count"] = n
-            props["fill"] = colormap(n) if colormap is not None else None
-            props["tip"] = f"{_esc(name)}：{n} 个项目"
+            props["fill"] = colour_of(n) if colour_of is not None else None
         features.append({"type": "Feature", "properties": props, "geometry": _round_geojson(geom, 5)})
-        labels.append({"name": _esc(name), "at": [round(at.y, 5), round(at.x, 5)]})
+        labels.append({"name": name, "at": [round(at.y, 5), round(at.x, 5)]})
     return {"type": "FeatureCollection", "features": features}, labels, list(simple)
 
 
-# ---------------------------------------------------------------- legend, title, choropleth
-
-
-def _line_sample(c: dict) -> str:
-    parts = []
-    if c["casing"]:
-        parts.append(f'<line x1="2" y1="6" x2="32" y2="6" stroke="{c["casing"]}" stroke-width="{c["weight"] + 3}"/>')
-    dash = f' stroke-dasharray="{c["dash"]}"' if c["dash"] else ""
-    parts.append(f'<line x1="2" y1="6" x2="32" y2="6" stroke="{c["color"]}" stroke-width="{c["weight"]}"{dash}/>')
-    if c["overlay"]:
-        o = c["overlay"]
-        parts.append(
-            f'<line x1="2" y1="6" x2="32" y2="6" stroke="{o["color"]}" stroke-width="{o["weight"]}" stroke-dasharray="{o["dash"]}"/>'
-        )
-    return f'<svg width="34" height="12" aria-hidden="true">{"".join(parts)}</svg>'
-
-
-def _choropleth(counts: dict[str, int]) -> tuple[StepColormap, list[tuple[str, str]]]:
-    """A step colormap over project counts and its legend rows (label, colour)."""
+def _choropleth(counts: dict[str, int]) -> tuple[Callable[[int], str], list[list[str]]]:
+    """The colour of a project count, and the legend rows [label, colour]."""
     colors = load_styles().counties["choropleth"]
     top = max(counts.values(), default=0)
     steps = [0, 1, 2, 4, 8] if top < 16 else [0, 1, max(2, top // 8), max(3, top // 4), max(4, top // 2)]
     steps = sorted(set(steps))[: len(colors)]
     index = [*steps, max(top + 1, steps[-1] + 1)]
-    cmap = StepColormap(colors[: len(steps)], index=index, vmin=0, vmax=index[-1])
+
+    def colour_of(n: int) -> str:
+        for lo, color in zip(reversed(steps), reversed(colors[: len(steps)]), strict=False):
+            if n >= lo:
+                return str(color)
+        return str(colors[0])
+
     rows = []
     for lo, hi, color in zip(index, index[1:], colors, strict=False):
         if hi == index[-1]:
@@ -397,66 +415,11 @@ def _choropleth(counts: dict[str, int]) -> tuple[StepColormap, list[tuple[str, s
             label = str(lo)
         else:
             label = f"{lo}–{hi - 1}"
-        rows.append((label, color))
-    return cmap, rows
+        rows.append([label, color])
+    return colour_of, rows
 
 
-def legend_html(features: list[dict], choropleth_rows: list[tuple[str, str]] | None = None) -> str:
-    """Legend HTML (escaped): categories present with counts, precision symbols, choropleth."""
-    st = load_styles()
-    by_cat = Counter(f["c"] for f in features)
-    line_cats = {f["c"] for f in features if f["k"] in ("line", "rline")}
-    rows, lines = [], []
-    for key, c in st.categories.items():
-        if not by_cat.get(key):
-            continue
-        rows.append(
-            f'<li><span class="pm-badge pm-solid" style="background:{c["color"]}">{_esc(c["glyph"])}</span>'
-            f"<span>{_esc(c['label'])}</span><span class=\"pm-n\">{by_cat[key]}</span></li>"
-        )
-        if key in line_cats:
-            lines.append(f"<li>{_line_sample(c)}<span>{_esc(c['label'])}</span></li>")
-    if not rows:
-        rows.append("<li>本图没有可绘制的项目</li>")
-    line_html = f'<h2>线路</h2><ul class="pm-lines">{"".join(lines)}</ul>' if lines else ""
-    rings = "、".join(
-        f"{_esc(p['label'][:-2] or p['label'])} {p['radius_m'] / 1000:g} km"
-        for p in st.precision.values()
-        if not p["solid"] and p["radius_m"]
-    )
-    precision = (
-        '<h2>定位精度</h2><ul>'
-        '<li><span class="pm-badge pm-solid" style="background:#666">●</span><span>实心：精确或近似位置</span></li>'
-        '<li><span class="pm-badge pm-hollow" style="border-color:#666;color:#666">○</span>'
-        '<span class="pm-ring-sample"></span><span>空心+虚线圈：只知所在行政区，不是项目位置</span></li>'
-        '<li><span class="pm-badge pm-hollow" style="border-color:#666;color:#666">○</span>'
-        '<span>空心+细点线：只知两端所在行政区的大致走向</span></li>'
-        f'</ul><p class="pm-note">圈半径表示不确定范围：{rings}</p>'
-    )
-    chor = ""
-    if choropleth_rows:
-        items = "".join(
-            f'<li><span class="pm-swatch" style="background:{color}"></span><span>{_esc(label)} 个项目</span></li>'
-            for label, color in choropleth_rows
-        )
-        chor = f'<h2>各县区项目数</h2><ul>{items}</ul><p class="pm-note">跨县区项目在所涉每个县区都计数。</p>'
-    return (
-        f'<details open><summary>图例</summary><h2>项目类别</h2><ul class="pm-cats">{"".join(rows)}</ul>'
-        f"{line_html}{precision}{chor}</details>"
-    )
-
-
-def title_html(title: str, subtitle: str, n_drawn: int, n_total: int, n_counties: int, tiles: str) -> str:
-    """The title box: what the map is and how much of it could be drawn."""
-    missing = n_total - n_drawn
-    stats = f"{n_drawn} 个项目 · {n_counties} 个县区 · 底图：{_TILE_LABELS[tiles]}"
-    if missing:
-        stats += f" · {missing} 个项目无坐标未绘制"
-    sub = f"<p>{_esc(subtitle)}</p>" if subtitle else ""
-    return f"<h1>{_esc(title)}</h1>{sub}<p>{_esc(stats)}</p>"
-
-
-# ---------------------------------------------------------------- map assembly
+# ---------------------------------------------------------------- pages
 
 
 def _resolve_tiles(tiles: str | None, offline: bool) -> str:
@@ -466,21 +429,17 @@ def _resolve_tiles(tiles: str | None, offline: bool) -> str:
     return chosen
 
 
-def _add_tiles(m: folium.Map, tiles: str) -> None:
+def _tile_layer(tiles: str) -> dict[str, Any] | None:
+    """The base map for Leaflet's tileLayer (URLs and attributions are planmap's constants)."""
     if tiles == "osm":
-        folium.TileLayer("OpenStreetMap", name=_TILE_LABELS["osm"], control=False).add_to(m)
-    elif tiles == "gaode":
+        return {"url": _OSM_URL, "attr": _OSM_ATTR, "subdomains": "abc", "maxZoom": 19}
+    if tiles == "gaode":
         import xyzservices.providers as xyz
 
         provider = xyz.Gaode.Normal
-        folium.TileLayer(
-            tiles=provider.build_url(),
-            attr=provider.html_attribution,
-            name=_TILE_LABELS["gaode"],
-            subdomains=provider.get("subdomains", "abc"),
-            max_zoom=provider.get("max_zoom", 18),
-            control=False,
-        ).add_to(m)
+        return {"url": provider.build_url(), "attr": str(provider.html_attribution),
+                "subdomains": provider.get("subdomains", "abc"), "maxZoom": provider.get("max_zoom", 18)}
+    return None
 
 
 def _bounds(geoms: list[Any]) -> list[list[float]] | None:
@@ -488,10 +447,39 @@ def _bounds(geoms: list[Any]) -> list[list[float]] | None:
     if len(arr) == 0:
         return None
     x0, y0, x1, y1 = shapely.total_bounds(arr)
-    return [[float(y0), float(x0)], [float(y1), float(x1)]]
+    return [[round(float(y0), 6), round(float(x0), 6)], [round(float(y1), 6), round(float(x1), 6)]]
 
 
-def build_map(
+@dataclass
+class MapPage:
+    """A rendered map page: save it, or show it inline in Jupyter (``_repr_html_``)."""
+
+    html: str
+    title: str
+    offline: bool
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page atomically (0644); an offline page is checked for remote assets first."""
+        if self.offline:
+            assert_no_remote_assets(self.html)
+        return write_atomic(path, self.html)
+
+    def get_root(self) -> MapPage:
+        """folium-style access to the page (``m.get_root().render()``)."""
+        return self
+
+    def render(self) -> str:
+        """The page's HTML."""
+        return self.html
+
+    def _repr_html_(self) -> str:
+        # the whole page in a sandboxed iframe, as folium does in notebooks
+        return ('<div style="width:100%;height:600px"><iframe sandbox="allow-scripts allow-downloads" '
+                f'srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:100%;border:none">'
+                "</iframe></div>")
+
+
+def page_data(
     projects: gpd.GeoDataFrame | None,
     counties: gpd.GeoDataFrame | None = None,
     *,
@@ -500,55 +488,60 @@ def build_map(
     tiles: str | None = None,
     offline: bool = False,
     counts: dict[str, int] | None = None,
-) -> folium.Map:
-    """A folium map with planmap's styling; ``counts`` (adcode -> n) turns on the choropleth."""
+    meta: Sequence[tuple[str, str]] = (),
+    kind: str = "map",
+    plan_id: str = "",
+) -> dict[str, Any]:
+    """Everything a map page shows, as JSON-ready data (see :func:`build_map`)."""
     st = load_styles()
     tiles = _resolve_tiles(tiles, offline)
     shift = _display_transform(tiles)
-    m = folium.Map(location=_DEFAULT_VIEW[0], zoom_start=_DEFAULT_VIEW[1], tiles=None, control_scale=True)
-    if title:
-        m.get_root().title = _esc(title)
-    _add_tiles(m, tiles)
-
-    cmap, chor_rows = _choropleth(counts) if counts is not None else (None, None)
-    fc, labels, county_geoms = county_features(counties, shift, counts, cmap)
-    if fc["features"]:
-        name = "各县区项目数" if counts is not None else "县区边界"
-        group = folium.FeatureGroup(name=_esc(name), show=True).add_to(m)
-        min_zoom = 0 if len(fc["features"]) <= 25 else int(st.counties["label_min_zoom"])
-        style = {k: st.counties[k] for k in ("color", "weight", "fill", "fill_opacity")}
-        group.add_child(CountyLayer(fc, labels, style, min_zoom))
-
+    colour_of, chor_rows = _choropleth(counts) if counts is not None else (None, None)
+    fc, labels, county_geoms = county_features(counties, shift, counts, colour_of)
     features, drawn = project_features(projects, shift)
-    by_cat = Counter(f["c"] for f in features)
-    groups: dict[str, folium.FeatureGroup] = {}
-    for key, c in st.categories.items():
-        if by_cat.get(key):
-            label = (
-                f'<span class="pm-swatch" style="background:{c["color"]}"></span> '
-                f"{_esc(c['label'])} ({by_cat[key]})"
-            )
-            groups[key] = folium.FeatureGroup(name=label, show=True).add_to(m)
-    m.add_child(ProjectLayer(features, {k: st.categories[k] for k in st.categories}, groups))
-    folium.LayerControl(collapsed=len(groups) > 10, position="topright").add_to(m)
-    m.add_child(TitleBox(title_html(title or "规划项目地图", subtitle, len(features), 0 if projects is None else len(projects), len(fc["features"]), tiles), "topright"))
-    m.add_child(SearchBox())
-    m.add_child(Legend(legend_html(features, chor_rows)))
+    total = 0 if projects is None else len(projects)
+    return {
+        "kind": kind,
+        "plan": plan_id,
+        "title": title or "规划项目地图",
+        "subtitle": subtitle,
+        "meta": [[str(k), str(v)] for k, v in meta if v],
+        "stats": {"drawn": len(features), "total": total, "counties": len(fc["features"]),
+                  "tiles": _TILE_LABELS[tiles]},
+        "tiles": _tile_layer(tiles),
+        "datum": "gcj02" if shift is not None else "wgs84",
+        "maxZoom": _MAX_ZOOM,
+        "styles": st.categories,
+        "precision": st.precision,
+        "features": features,
+        "counties": {
+            "fc": fc,
+            "labels": labels,
+            "style": {k: st.counties[k] for k in ("color", "weight", "fill", "fill_opacity")},
+            "labelMinZoom": 0 if len(fc["features"]) <= 25 else int(st.counties["label_min_zoom"]),
+            "name": "各县区项目数" if counts is not None else "县区边界",
+            "choropleth": chor_rows,
+        },
+        "bounds": _bounds(drawn + county_geoms),
+    }
 
-    bounds = _bounds(drawn + county_geoms)
-    if bounds:
-        m.add_child(FitView(bounds, (40, 20), (280, 20), 12))
-    install_assets(m, offline=offline, font_family=st.font)
-    m._planmap_offline = offline  # type: ignore[attr-defined]
-    return m
+
+def build_map(projects: gpd.GeoDataFrame | None, counties: gpd.GeoDataFrame | None = None, **kw: Any) -> MapPage:
+    """A map page with planmap's styling, rendered once from ``map.html.j2``.
+
+    Keywords: ``title``, ``subtitle``, ``tiles`` ("osm" | "gaode" | "none"), ``offline``,
+    ``counts`` (adcode -> n: turns on the choropleth), ``meta`` ((label, value) pairs shown in
+    the header: issuer, date, document number ...), ``kind``, ``plan_id`` (names downloads).
+    """
+    data = page_data(projects, counties, **kw)
+    offline = bool(kw.get("offline", False))
+    return MapPage(render_page(data, title=data["title"], offline=offline, font=load_styles().font),
+                   data["title"], offline)
 
 
-def save_map(m: folium.Map, path: str | Path) -> Path:
-    """Render and write a map atomically; an offline map is checked for remote assets first."""
-    text = m.get_root().render()
-    if getattr(m, "_planmap_offline", False):
-        assert_no_remote_assets(text)
-    return write_atomic(path, text)
+def save_map(m: MapPage, path: str | Path) -> Path:
+    """Write a map page atomically (see :meth:`MapPage.save`)."""
+    return m.save(path)
 
 
 def _adcodes(row: Any) -> list[str]:
@@ -559,7 +552,7 @@ def _counties_touched(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     """Counties named by the projects; a project placed only at city level brings its whole city."""
     codes: set[str] = set()
     cities: set[str] = set()
-    for _, row in projects.iterrows():
+    for row in _records(projects):
         found = _adcodes(row)
         codes.update(found)
         if not found and _text(row, "city_adcode"):
@@ -567,6 +560,18 @@ def _counties_touched(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     adcode = counties["adcode"].astype(str)
     city = counties["city_adcode"].astype(str) if "city_adcode" in counties else adcode.map(lambda _: "")
     return counties[adcode.isin(codes) | city.isin(cities)]
+
+
+def plan_meta(plan: Any, plan_id: str) -> list[tuple[str, str]]:
+    """The header lines of a plan map: issuer, date, document number (as extracted), file."""
+    rows = []
+    for label, attr in (("发文机关", "issuer"), ("发文日期", "date"), ("文号", "doc_number")):
+        value = getattr(plan, attr, None) if plan is not None else None
+        if value:
+            rows.append((label, str(value)))
+    path = str(getattr(plan, "path", "") or "") if plan is not None else ""
+    rows.append(("文件", Path(path).name if path else str(plan_id)))  # the name only: no build folder
+    return rows
 
 
 def render_plan_map(
@@ -578,15 +583,18 @@ def render_plan_map(
     *,
     tiles: str | None = None,
     offline: bool = False,
+    plan: Any = None,
 ) -> Path:
     """Write the map of one plan: its projects and the counties it touches.
 
-    ``tiles`` defaults to "osm" online and "none" offline (an offline page loads no tiles
-    unless asked to).
+    ``plan`` (a :class:`planmap.models.Plan`) adds its issuer, date and document number to the
+    header. ``tiles`` defaults to "osm" online and "none" offline (an offline page loads no
+    tiles unless asked to).
     """
     mine = projects[projects["plan"].astype(str) == str(plan_id)] if len(projects) else projects
     drawn_counties = _counties_touched(mine, counties) if counties is not None and len(counties) else counties
-    m = build_map(mine, drawn_counties, title=plan_title or str(plan_id), subtitle=f"规划编号：{plan_id}", tiles=tiles, offline=offline)
+    m = build_map(mine, drawn_counties, title=plan_title or str(plan_id), tiles=tiles, offline=offline,
+                  meta=plan_meta(plan, plan_id), kind="plan", plan_id=str(plan_id))
     return save_map(m, path)
 
 
@@ -597,12 +605,14 @@ def region_projects(projects: gpd.GeoDataFrame, region_adcode: str, level: str) 
     code = str(region_adcode)
     if len(projects) == 0:
         return projects
+    lists = [_adcodes({"county_adcodes": v}) for v in projects["county_adcodes"]] \
+        if "county_adcodes" in projects else [[] for _ in range(len(projects))]
     if level == "county":
-        return projects[projects.apply(lambda r: code in _adcodes(r), axis=1)]
+        return projects[[code in codes for codes in lists]]
     # a city holds the projects filed under it and every project crossing one of its counties
-    in_county = projects.apply(lambda r: any(c[:4] == code[:4] for c in _adcodes(r)), axis=1)
-    city = projects["city_adcode"].astype(str) == code if "city_adcode" in projects else in_county & False
-    return projects[city | in_county]
+    cities = projects["city_adcode"].astype(str).tolist() if "city_adcode" in projects else [""] * len(projects)
+    return projects[[city == code or any(c[:4] == code[:4] for c in codes)
+                     for city, codes in zip(cities, lists, strict=True)]]
 
 
 def render_region_map(
@@ -625,22 +635,38 @@ def render_region_map(
     elif level == "city":
         shown = counties[counties["city_adcode"].astype(str) == code]
         tally: Counter[str] = Counter()
-        for _, row in mine.iterrows():
+        for row in _records(mine):
             tally.update(set(_adcodes(row)))
         counts = {str(a): tally.get(str(a), 0) for a in shown["adcode"]}
     else:
         shown = counties[counties["adcode"].astype(str) == code]
-    level_zh = {"city": "市", "county": "县区"}[level]
-    m = build_map(mine, shown, title=region_name, subtitle=f"{level_zh}级 · 行政区划代码 {code}", tiles=tiles, offline=offline, counts=counts)
+    level_zh = {"city": "市级", "county": "县级"}[level]
+    m = build_map(mine, shown, title=region_name, tiles=tiles, offline=offline, counts=counts,
+                  meta=[("级别", level_zh), ("行政区划代码", code)], kind="region", plan_id=code)
     return save_map(m, path)
 
 
 def explore(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None, **kw: Any) -> folium.Map:
-    """A map for notebooks, styled like the saved pages.
+    """A folium map for notebooks, drawn by the same runtime as the saved pages.
 
     Keywords: ``title``, ``subtitle``, ``tiles``, ``offline``, ``counts`` (see :func:`build_map`).
+    The data reaches the figure only through :class:`planmap.mapelements.RawHTML` (never
+    compiled as a template), so more folium layers can be added to the map as usual.
     """
-    return build_map(projects, counties, **kw)
+    import folium
+    from branca.element import Figure
+
+    data = page_data(projects, counties, **kw)
+    offline = bool(kw.get("offline", False))
+    m = folium.Map(location=(35.0, 105.0), zoom_start=4, tiles=None, max_zoom=_MAX_ZOOM, control_scale=True)
+    m.default_js, m.default_css = [], []  # planmap's own pinned copies go in the head instead
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.title = html.escape(data["title"])
+    head, body = render_attach(data, m.get_name(), offline=offline, font=load_styles().font)
+    root.header.add_child(raw_html(head), name="planmap_assets")
+    root.html.add_child(raw_html(body), name="planmap_data")
+    return m
 
 
 # ---------------------------------------------------------------- index page
@@ -657,12 +683,6 @@ def _counts_rows(counts: dict[str, Any] | None) -> list[dict[str, Any]]:
         if key not in st.categories and n:
             rows.append({"label": str(key), "color": st.categories["other"]["color"], "glyph": "?", "n": int(n)})
     return rows
-
-
-@cache
-def _index_template() -> jinja2.Template:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(data_path("templates/index.html.j2").read_text(encoding="utf-8"))
 
 
 def render_index(plans: list[dict], regions: list[dict], path: str | Path, *, title: str = "规划项目地图") -> Path:
@@ -694,5 +714,5 @@ def render_index(plans: list[dict], regions: list[dict], path: str | Path, *, ti
         }
         for r in regions
     ]
-    text = _index_template().render(title=title, plans=plan_rows, regions=region_rows, font=load_styles().font)
+    text = render_index_page(title=title, plans=plan_rows, regions=region_rows, font=load_styles().font)
     return write_atomic(path, text)
