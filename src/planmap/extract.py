@@ -600,7 +600,7 @@ def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     if head and len(head) < len(name):
         return head, name[len(head):]
     core = proper_core(name)
-    if 2 <= len(core) < len(name) and "段" not in name and not re.search(r"[（(]", name) \
+    if 2 <= len(core) <= len(name) - 2 and "段" not in name and not re.search(r"[（(]", name) \
             and not rules.generic_re.match(core):
         return core, name[len(core):]  # 乌鞘岭、六盘山高速迂回线: the class part is shared
     return "", ""
@@ -748,8 +748,10 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
     """等7个外资项目 / 等12条线路 / 等新型基础设施: the class after 等 says the items are projects."""
     for c in rules.list_closers:
         k = after.find(c)
-        if k >= 0 and k <= 8:
-            return not any(w in after[:k] for w in rules.closer_not_after)
+        if 0 <= k <= 5:
+            modifier = after[:k]  # 外资 in 等7个外资项目; a verb there (等方式提高建成项目) ends the list
+            return not any(w in modifier for w in rules.closer_not_after) \
+                and not any(w in modifier for w in rules.left_stops if len(w) > 1)
     return False
 
 
@@ -782,6 +784,8 @@ def _is_list_name(item: str, rules: Rules) -> bool:
 
     if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
         return False
+    if re.fullmatch(rf"{_NUM}+期(?:工程)?", item) or re.search(rf"{_NUM}+个", item) or item[0] in "条座个项处批":
+        return False  # 一期: a phase of the item before it
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", item) or rules.activity_re.match(item) \
             or rules.generic_re.match(item):
         return False
@@ -847,6 +851,10 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
         return False
+    if rules.activity_re.match(name):
+        return False  # 集成电路 / 数据中心 as a sector, not a site
+    if name[0] in "条座个项处批" or re.search(rf"{_NUM}+个", name):
+        return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
         return False  # 12条主干道 / 四大现代智慧绿色食品产业园: a figure, not a name
     if is_admin_name(name):
