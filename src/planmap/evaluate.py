@@ -851,7 +851,7 @@ def _lines(geom: Any) -> list[list[tuple[float, float]]]:
 
 def _densify(coords: list[tuple[float, float]], step_m: float = DENSIFY_M) -> list[tuple[float, float]]:
     """Add points along each segment's geodesic so no step exceeds ``step_m``."""
-    out = [tuple(coords[0][:2])]
+    out: list[tuple[float, float]] = [(coords[0][0], coords[0][1])]
     for a, b in zip(coords, coords[1:], strict=False):
         (lon1, lat1), (lon2, lat2) = a[:2], b[:2]
         _, _, dist = _geod().inv(lon1, lat1, lon2, lat2)

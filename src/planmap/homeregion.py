@@ -46,6 +46,11 @@ class HomeDecision:
     mentions: list[Mention] = field(default_factory=list)
 
 
+# Heading lines: 第一章…, 一、…, （一）… up to 40 characters, not a sentence.
+_HEADING = re.compile(r"(?m)^[ \t\u3000]*((?:第[一二三四五六七八九十百]+[章节部分篇]|[一二三四五六七八九十]+、|"
+                      r"[（(][一二三四五六七八九十]+[)）])[^\n。；]{1,40})$")
+
+
 @lru_cache(maxsize=1)
 def place_rules() -> dict:
     """The resolver's vocabulary (data/places.toml)."""
@@ -205,6 +210,11 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
     if opening:
         mentions += scan_mentions(opening, "opening", gaz)
     mentions += scan_mentions(text, "body", gaz)
+    # a heading's places weigh more than the body's (they are counted in the body already)
+    w = place_rules()["weights"]
+    extra = float(w["heading"]) - float(w["body"])
+    for line in _HEADING.findall(text):
+        mentions += scan_mentions(line, "heading", gaz, base=extra)
     mentions = [m for m in mentions if m.candidates]
     if not mentions:
         return HomeDecision(None, ["no place named in the issuer, title or text"])
