@@ -245,3 +245,13 @@ def test_a_long_file_name_builds(tmp_path):
     result = build([doc], out=tmp_path / "out")
     assert result.failures == [] and len(result.projects) > 10
     assert len((tmp_path / "out" / "plans" / f"{result.plans[0].id}.html").name.encode()) < 150
+
+
+def test_a_file_name_with_control_characters_is_reported_on_one_line(tmp_path, capsys):
+    bad = tmp_path / "evil\n\x1b[31mname\u202e.txt"
+    bad.write_text("", encoding="utf-8")
+    code = main(["build", str(sample_plan()), str(bad), "--out", str(tmp_path / "out"), "-q", "--workers", "1"])
+    err = _lines(capsys.readouterr().err)
+    assert code == 3
+    assert len(err) == 1 and "\\n" in err[0] and "\\x1b" in err[0] and "\\u202e" in err[0]
+    assert "\x1b" not in err[0] and "\u202e" not in err[0]

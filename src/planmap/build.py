@@ -394,6 +394,7 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
     """
     import inspect
     import json
+    from functools import partial
 
     from planmap.atomic import write_text
     from planmap.cache import FOLDER, map_key, reuse
@@ -427,8 +428,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, tiles, offline, boundaries,
                       sorted(shown["adcode"]), frames=(sub,))
         try:
-            files.append(page(rel, key, lambda sub=sub, shown=shown, plan=plan, rel=rel, extra=extra: render_plan_map(
-                sub, shown, plan.id, plan.title or plan.id, out / rel, tiles=tiles, offline=offline, **extra)))
+            files.append(page(rel, key, partial(render_plan_map, sub, shown, plan.id, plan.title or plan.id,
+                                                out / rel, tiles=tiles, offline=offline, **extra)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
@@ -444,8 +445,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries, sorted(shown["adcode"]),
                       frames=(mine,))
         try:
-            files.append(page(rel, key, lambda mine=mine, shown=shown, r=r, rel=rel: render_region_map(
-                mine, shown, r["adcode"], r["name"], r["level"], out / rel, tiles=tiles, offline=offline)))
+            files.append(page(rel, key, partial(render_region_map, mine, shown, r["adcode"], r["name"], r["level"],
+                                                out / rel, tiles=tiles, offline=offline)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - a region map must not sink the plans
@@ -478,17 +479,14 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                        boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
                        include=include, exclude=exclude)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
-    except (BuildError, OutputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except PlanmapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except PlanmapError as exc:  # BuildError, OutputError and the others: nothing was built
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     if verbose:
         for p in result.skipped:
-            print(f"skipped (not a document): {p}", file=sys.stderr)
+            print(f"skipped (not a document): {printable(str(p))}", file=sys.stderr)
     if len(result.plans) <= 50:
         table = Table(title=f"planmap build -> {out}")
         for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
@@ -506,5 +504,11 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                   f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
                   f"index: {out / 'index.html'}")
     for _path, msg in result.failures:
-        print(f"error: {msg}", file=sys.stderr)
+        print(f"error: {printable(msg)}", file=sys.stderr)
     return 3 if result.failures else 0
+
+
+def printable(text: str) -> str:
+    """One terminal line: control and bidi characters of file names or document text shown escaped."""
+    return "".join(c if c.isprintable() and not 0x202A <= ord(c) <= 0x202E and not 0x2066 <= ord(c) <= 0x2069
+                   else c.encode("unicode_escape").decode("ascii") for c in text)
