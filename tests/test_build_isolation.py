@@ -245,3 +245,32 @@ def test_a_long_file_name_builds(tmp_path):
     result = build([doc], out=tmp_path / "out")
     assert result.failures == [] and len(result.projects) > 10
     assert len((tmp_path / "out" / "plans" / f"{result.plans[0].id}.html").name.encode()) < 150
+
+
+def test_a_file_name_with_control_characters_is_reported_on_one_line(tmp_path, capsys):
+    bad = tmp_path / "evil\n\x1b[31mname\u202e.txt"
+    bad.write_text("", encoding="utf-8")
+    code = main(["build", str(sample_plan()), str(bad), "--out", str(tmp_path / "out"), "-q", "--workers", "1"])
+    err = _lines(capsys.readouterr().err)
+    assert code == 3
+    assert len(err) == 1 and "\\n" in err[0] and "\\x1b" in err[0] and "\\u202e" in err[0]
+    assert "\x1b" not in err[0] and "\u202e" not in err[0]
+
+
+def test_nothing_built_names_every_document_then_says_so(tmp_path, capsys):
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.txt").write_text("", encoding="utf-8")
+    code = main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "-q", "--workers", "1"])
+    err = _lines(capsys.readouterr().err)
+    assert code == 1
+    assert len(err) == 5 and all(str(tmp_path / f"{n}.txt") in line for n, line in zip("abcd", err, strict=False))
+    assert err[-1] == "error: nothing could be built (4 documents failed)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
+    shutil.copy(sample_plan(), tmp_path / "plan.txt")
+    first = build([tmp_path], out=tmp_path / "maps")
+    second = build([tmp_path], out=tmp_path / "maps")
+    assert [p.id for p in first.plans] == [p.id for p in second.plans] == ["plan"]
+    assert any(p.suffix == ".html" for p in second.skipped)

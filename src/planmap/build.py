@@ -98,7 +98,9 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     overrides_path = _overrides_path(overrides)
     _check_out(out)
     found = expand_inputs(docs, include, exclude)
-    paths = found.paths
+    inside_out = [p for p in found.paths if p.resolve().is_relative_to(out.resolve())]
+    found.skipped += inside_out  # our own maps of an earlier build are not plans
+    paths = found.paths = [p for p in found.paths if p not in inside_out]
     if not paths:
         raise BuildError("nothing could be built: no documents given")
     ids = plan_ids(paths)
@@ -135,11 +137,14 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
         failures: list[tuple[str, str]] = [(r.path, r.error) for r in done if r.error]
         good = [r for r in done if not r.error and r.plan is not None and r.projects is not None]
         for key, r in zip(keys, results, strict=True):
-            if key and r is not None and not r.error:
-                (result_cache.carry(old_cache, new_cache, key) if r.cached and not env_cache
-                 else result_cache.store(new_cache, key, r) if not r.cached else None)
+            if not key or r is None or r.error:
+                continue
+            if not r.cached:
+                result_cache.store(new_cache, key, r)
+            elif not env_cache:
+                result_cache.carry(old_cache, new_cache, key)
         if not good:
-            raise BuildError("nothing could be built: " + "; ".join(msg for _, msg in failures))
+            raise _nothing_built(failures)
 
         t = time.perf_counter()
         plans = [r.plan for r in good if r.plan is not None]
@@ -163,7 +168,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
         failures += [(p.path, bad[p.id]) for p in plans if p.id in bad]
         plans = [p for p in plans if p.id not in bad]
         if not plans:
-            raise BuildError("nothing could be built: " + "; ".join(msg for _, msg in failures))
+            raise _nothing_built(failures)
         _write_marker(staging)
         _switch_in(staging, out)
     except OSError as exc:
@@ -179,6 +184,12 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                        .reset_index(drop=True) if len(joined.projects) else joined.projects,
                        joined.counties, joined.regions, joined.registry, failures, timings, files,
                        found.skipped, sum(1 for r in good if r.cached))
+
+
+def _nothing_built(failures: list[tuple[str, str]]) -> BuildError:
+    """The error of a run that built nothing; it carries every document's failure."""
+    shown = "; ".join(msg for _, msg in failures[:3]) + (f"; and {len(failures) - 3} more" if len(failures) > 3 else "")
+    return BuildError(f"nothing could be built: {shown}" if failures else "nothing could be built", sorted(failures))
 
 
 # ---------------------------------------------------------------- options and the output folder
@@ -395,6 +406,7 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
     """
     import inspect
     import json
+    from functools import partial
 
     from planmap.atomic import write_text
     from planmap.cache import FOLDER, map_key, reuse
@@ -428,8 +440,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, tiles, offline, boundaries,
                       sorted(shown["adcode"]), frames=(sub,))
         try:
-            files.append(page(rel, key, lambda sub=sub, shown=shown, plan=plan, rel=rel, extra=extra: render_plan_map(
-                sub, shown, plan.id, plan.title or plan.id, out / rel, tiles=tiles, offline=offline, **extra)))
+            files.append(page(rel, key, partial(render_plan_map, sub, shown, plan.id, plan.title or plan.id,
+                                                out / rel, tiles=tiles, offline=offline, **extra)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
@@ -445,8 +457,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries, sorted(shown["adcode"]),
                       frames=(mine,))
         try:
-            files.append(page(rel, key, lambda mine=mine, shown=shown, r=r, rel=rel: render_region_map(
-                mine, shown, r["adcode"], r["name"], r["level"], out / rel, tiles=tiles, offline=offline)))
+            files.append(page(rel, key, partial(render_region_map, mine, shown, r["adcode"], r["name"], r["level"],
+                                                out / rel, tiles=tiles, offline=offline)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - a region map must not sink the plans
@@ -479,17 +491,20 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                        boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
                        include=include, exclude=exclude)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
-    except (BuildError, OutputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except BuildError as exc:
+        for _path, msg in exc.failures:
+            print(f"error: {printable(msg)}", file=sys.stderr)
+        print(f"error: nothing could be built ({len(exc.failures)} documents failed)" if exc.failures
+              else f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
-    except PlanmapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except PlanmapError as exc:  # OutputError and the others: nothing was switched in
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     if verbose:
         for p in result.skipped:
-            print(f"skipped (not a document): {p}", file=sys.stderr)
+            print(f"skipped (not a document): {printable(str(p))}", file=sys.stderr)
     if len(result.plans) <= 50:
         table = Table(title=f"planmap build -> {out}")
         for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
@@ -507,5 +522,11 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                   f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
                   f"index: {out / 'index.html'}")
     for _path, msg in result.failures:
-        print(f"error: {msg}", file=sys.stderr)
+        print(f"error: {printable(msg)}", file=sys.stderr)
     return 3 if result.failures else 0
+
+
+def printable(text: str) -> str:
+    """One terminal line: control and bidi characters of file names or document text shown escaped."""
+    return "".join(c if c.isprintable() and not 0x202A <= ord(c) <= 0x202E and not 0x2066 <= ord(c) <= 0x2069
+                   else c.encode("unicode_escape").decode("ascii") for c in text)

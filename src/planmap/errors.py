@@ -37,7 +37,11 @@ class UnknownRegionError(GazetteerError, KeyError):
 
 
 class BuildError(PlanmapError):
-    """Nothing could be built from the documents given."""
+    """Nothing could be built from the documents given; ``failures`` lists (file, one-line reason)."""
+
+    def __init__(self, message: str, failures: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.failures: list[tuple[str, str]] = list(failures or [])
 
 
 class UsageError(PlanmapError):
