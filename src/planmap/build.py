@@ -404,7 +404,6 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
     tiles, planmap's code and assets) are those of the page in the ``previous`` output set is
     taken from there instead of being drawn again, so an unchanged rebuild is quick.
     """
-    import inspect
     import json
     from functools import partial
 
@@ -426,8 +425,6 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
             return reuse(previous / rel, out / rel)
         return draw()
 
-    # the plan's header (issuer, date, number) where the map module draws one
-    with_plan = "plan" in inspect.signature(render_plan_map).parameters
     gdf, counties = joined.projects, joined.counties
     files: list[Path] = []
     bad: dict[str, str] = {}
@@ -436,12 +433,11 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         sub = gdf[gdf["plan"] == plan.id] if len(gdf) else gdf
         shown = touched_counties(sub, counties)
         rel = f"plans/{plan.id}.html"
-        extra = {"plan": plan} if with_plan else {}
-        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, tiles, offline, boundaries,
-                      sorted(shown["adcode"]), frames=(sub,))
+        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, Path(str(plan.path)).name, tiles, offline,
+                      boundaries, sorted(shown["adcode"]), frames=(sub,))
         try:
             files.append(page(rel, key, partial(render_plan_map, sub, shown, plan.id, plan.title or plan.id,
-                                                out / rel, tiles=tiles, offline=offline, **extra)))
+                                                out / rel, tiles=tiles, offline=offline, plan=plan)))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
