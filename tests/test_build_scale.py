@@ -123,8 +123,6 @@ def test_two_builds_of_the_seeds_have_identical_data(two_seed_builds):
 
 
 @pytest.mark.seeds
-@pytest.mark.xfail(strict=False, reason="map element ids and GeoPackage timestamps are made deterministic "
-                                        "in the render and export modules")
 def test_two_builds_of_the_seeds_are_identical_byte_for_byte(two_seed_builds):
     a, b = two_seed_builds
     cmp = filecmp.dircmp(a, b, ignore=[CACHE_FOLDER])
