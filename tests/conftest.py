@@ -39,5 +39,22 @@ def seed(seeds_dir: Path) -> Callable[[str], Path]:
     return find
 
 
+def _run_slow(config: pytest.Config) -> bool:
+    """Slow tests run under CI, with PLANMAP_SLOW=1, or when asked for by ``-m``."""
+    return bool(os.environ.get("CI") or os.environ.get("PLANMAP_SLOW") or config.getoption("-m"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the local loop quick: ``slow`` tests (whole builds of the gold set, notebooks, Dask
+    clusters, large files) are skipped unless CI or PLANMAP_SLOW=1 asks for everything.
+    """
+    if _run_slow(config):
+        return
+    skip = pytest.mark.skip(reason="slow: set PLANMAP_SLOW=1 (CI runs it)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 # One browser for the whole session, shared by every module that opens maps.
 from render_browser import browser, page_factory  # noqa: E402,F401
