@@ -29,6 +29,7 @@ def _differences(a: Path, b: Path) -> list[str]:
     return sorted(set(ta) ^ set(tb)) + sorted(k for k in set(ta) & set(tb) if ta[k] != tb[k])
 
 
+@pytest.mark.slow
 @pytest.mark.seeds
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
@@ -115,6 +116,7 @@ def two_seed_builds(tmp_path_factory):
     return root / "a" / "maps", root / "b" / "maps"
 
 
+@pytest.mark.slow
 @pytest.mark.seeds
 def test_two_builds_of_the_seeds_have_identical_data(two_seed_builds):
     a, b = two_seed_builds
@@ -122,6 +124,7 @@ def test_two_builds_of_the_seeds_have_identical_data(two_seed_builds):
     assert [d for d in _differences(a / "data", b / "data") if not d.endswith(".gpkg")] == []
 
 
+@pytest.mark.slow
 @pytest.mark.seeds
 def test_two_builds_of_the_seeds_are_identical_byte_for_byte(two_seed_builds):
     a, b = two_seed_builds
@@ -129,6 +132,7 @@ def test_two_builds_of_the_seeds_are_identical_byte_for_byte(two_seed_builds):
     assert _differences(a, b) == [], cmp.report_full_closure()
 
 
+@pytest.mark.slow
 @pytest.mark.seeds
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])

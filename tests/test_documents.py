@@ -174,6 +174,7 @@ def test_missing_file(tmp_path: Path) -> None:
     assert problem(tmp_path / "nope.txt").problem == "file not found"
 
 
+@pytest.mark.slow
 def test_large_text_reads(tmp_path: Path) -> None:
     para = "第{}条 实施老旧管网改造，同步完善路灯、绿化和停车设施，新建道路{}公里。\n"
     path = tmp_path / "big.txt"

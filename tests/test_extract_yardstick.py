@@ -19,6 +19,8 @@ import pytest
 from conftest import SEEDS, require_folder
 from planmap import extract_projects, read_plan
 
+pytestmark = pytest.mark.slow  # reads and scores all 14 gold documents
+
 EVAL = SEEDS.parent / "eval"
 _PUNCT = re.compile(r"[\s\u3000，。、；：,.;:“”\"'‘’（）()《》〈〉\[\]【】〔〕—\-·•]+")
 

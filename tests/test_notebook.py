@@ -88,6 +88,7 @@ def _outputs(nb: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_notebook_runs_on_the_sample_plan(tmp_path, monkeypatch):
@@ -100,6 +101,7 @@ def test_notebook_runs_on_the_sample_plan(tmp_path, monkeypatch):
     assert sorted(p.name for p in NOTEBOOKS.iterdir()) == before, "running the notebook wrote into the repo"
 
 
+@pytest.mark.slow
 @pytest.mark.seeds
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])

@@ -19,7 +19,7 @@ from planmap import render
 from planmap.build import build
 from render_browser import screenshot, wait_ready
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
