@@ -56,8 +56,10 @@ class BuildResult:
     def results(self) -> list[PlanResult]:
         """One :class:`planmap.result.PlanResult` per plan built, for notebooks.
 
-        >>> for r in planmap.build(["plan.txt"], out="maps").results:   # doctest: +SKIP
-        ...     print(r.title, len(r.projects))
+        >>> import planmap, tempfile
+        >>> built = planmap.build([planmap.paths.sample_plan()], out=tempfile.mkdtemp() + "/maps", progress=False)
+        >>> [r.title for r in built.results]
+        ['铁岭市2024年重大基础设施建设工作要点（示例）']
         """
         from planmap.result import results_of_build
 
@@ -85,8 +87,11 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     when nothing could be built and :class:`OutputError` when the outputs cannot be written;
     in those cases the previous contents of ``out`` are kept.
 
-    >>> result = build(["plan.txt"], out="maps")        # doctest: +SKIP
-    >>> len(result.projects), result.files[0]            # doctest: +SKIP
+    >>> import tempfile
+    >>> from planmap.paths import sample_plan
+    >>> result = build([sample_plan()], out=tempfile.mkdtemp() + "/maps", progress=False)
+    >>> len(result.plans), "index.html" in {p.name for p in result.files}
+    (1, True)
     """
     from planmap import cache as result_cache
     from planmap.inputs import expand_inputs, plan_ids

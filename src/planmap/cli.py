@@ -16,13 +16,7 @@ from pathlib import Path
 from planmap.errors import PlanmapError
 from planmap.inputs import DOC_SUFFIXES as DOC_SUFFIXES
 from planmap.inputs import expand_inputs as _expand
-
-
-def sample_plan() -> Path:
-    """The plan document bundled with planmap, so the main job needs nothing else."""
-    from planmap.paths import package_data
-
-    return package_data("samples/tieling_sample_plan.txt")
+from planmap.paths import sample_plan
 
 
 def expand_inputs(items: Iterable[str]) -> list[Path]:

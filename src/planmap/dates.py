@@ -23,7 +23,7 @@ def to_iso(text: str, default_year: int | None = None) -> str | None:
         return _safe(y, mo, d)
     m = _MONTH_END.search(text)
     if m and (m.group(1) or default_year):
-        y = int(m.group(1) or default_year)
+        y = int(m.group(1) or str(default_year))
         mo = int(m.group(2))
         if 1 <= mo <= 12:
             return _safe(y, mo, calendar.monthrange(y, mo)[1])

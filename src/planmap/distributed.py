@@ -27,10 +27,10 @@ def _warm(overrides: str | None) -> bool:
     """Load the reference data and the extraction rules on a worker before its first document,
     by running the bundled sample plan through the per-document stages (result discarded).
     """
-    from planmap.paths import package_data
+    from planmap.paths import sample_plan
     from planmap.pipeline import process_document
 
-    process_document(package_data("samples/tieling_sample_plan.txt"), "warm-up", overrides)
+    process_document(sample_plan(), "warm-up", overrides)
     return True
 
 

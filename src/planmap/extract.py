@@ -155,8 +155,10 @@ class Mention:
 def extract_projects(plan: Plan) -> list[Project]:
     """Every mappable project of ``plan``, one per real-world thing, in order of first mention.
 
-    >>> from planmap import read_plan, extract_projects   # doctest: +SKIP
-    >>> [p.name for p in extract_projects(read_plan("plan.txt"))][:3]   # doctest: +SKIP
+    >>> from planmap import read_plan
+    >>> from planmap.paths import sample_plan
+    >>> [p.name for p in extract_projects(read_plan(sample_plan()))][:2]
+    ['沈铁城际铁路', 'G102线京抚线开原段']
     """
     rules = load_rules()
     mentions: list[Mention] = []
@@ -218,8 +220,11 @@ def _heading_clauses(plan: Plan) -> list[Clause]:
 def projects_frame(projects: list[Project]) -> pd.DataFrame:
     """A pandas view of extracted projects, one row each, for review in a notebook.
 
-    >>> df = projects_frame(extract_projects(read_plan("plan.txt")))   # doctest: +SKIP
-    >>> df[["name", "category", "section", "deadline"]].head()          # doctest: +SKIP
+    >>> from planmap import read_plan
+    >>> from planmap.paths import sample_plan
+    >>> df = projects_frame(extract_projects(read_plan(sample_plan())))
+    >>> df.loc[0, ["name", "category"]].tolist()
+    ['沈铁城际铁路', 'railway']
     """
     import pandas as pd
 

@@ -555,8 +555,12 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
                      geocoder: Geocoder | None = None) -> gpd.GeoDataFrame:
     """Place every project; a GeoDataFrame in EPSG:4326, one row per project.
 
-    >>> gdf = geocode_projects(extract_projects(plan), plan)   # doctest: +SKIP
-    >>> gdf[["name", "precision", "location_source"]].head()   # doctest: +SKIP
+    >>> from planmap import extract_projects, read_plan
+    >>> from planmap.paths import sample_plan
+    >>> plan = read_plan(sample_plan())
+    >>> gdf = geocode_projects(extract_projects(plan), plan)
+    >>> gdf.crs.to_string(), gdf.loc[0, "name"]
+    ('EPSG:4326', '沈铁城际铁路')
     """
     import geopandas as gpd
 

@@ -48,8 +48,9 @@ def expand_inputs(items: Iterable[str | Path], include: Sequence[str] = (), excl
     ``include`` globs (matched against the path below the folder or the file name) keep only
     matching documents, ``exclude`` globs drop matching ones.
 
-    >>> [p.name for p in expand_inputs(["../shared/seeds"]).paths][:1]   # doctest: +SKIP
-    ['000_benxi_gaoxin_infrastructure_2019.txt']
+    >>> from planmap.paths import sample_plan
+    >>> [p.name for p in expand_inputs([sample_plan().parent]).paths]
+    ['tieling_sample_plan.txt']
     """
     found = Inputs()
     seen: set[Path] = set()

@@ -31,6 +31,11 @@ def cache_dir() -> Path:
     return base
 
 
+def sample_plan() -> Path:
+    """The bundled sample plan: what ``planmap build`` with no documents builds, and the docs' example."""
+    return package_data("samples/tieling_sample_plan.txt")
+
+
 def package_data(name: str) -> Path:
     """A file shipped inside the package's ``data/`` folder (rules, styles, samples)."""
     return _HERE / "data" / name

@@ -17,9 +17,10 @@ def read_plan(path: str | Path) -> Plan:
 
     Raises :class:`planmap.errors.DocumentError` naming the file when it cannot be read.
 
-    >>> plan = read_plan("plan.txt")            # doctest: +SKIP
-    >>> plan.home_region.adcode, len(plan.clauses)   # doctest: +SKIP
-    ('211200', 59)
+    >>> from planmap.paths import sample_plan
+    >>> plan = read_plan(sample_plan())
+    >>> plan.home_region.adcode, plan.home_region.name
+    ('211200', '铁岭市')
     """
     doc = read_document(path)
     meta = doc.metadata

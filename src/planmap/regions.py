@@ -80,9 +80,12 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
                    gazetteer: Gazetteer | None = None, provinces: Iterable[str] = ()) -> gpd.GeoDataFrame:
     """Add province, city, city_adcode, counties, county_adcodes, county_km and county_share.
 
-    >>> gdf = assign_regions(geocode_projects(projects, plan))   # doctest: +SKIP
-    >>> gdf.loc[0, "county_adcodes"]                             # doctest: +SKIP
-    ['211221']
+    >>> from planmap import extract_projects, geocode_projects, read_plan
+    >>> from planmap.paths import sample_plan
+    >>> plan = read_plan(sample_plan())
+    >>> gdf = assign_regions(geocode_projects(extract_projects(plan), plan))
+    >>> gdf.loc[0, "province"], "铁岭市" in set(gdf["city"])
+    ('辽宁省', True)
     """
     import geopandas as gpd
     from pyproj import Geod

@@ -21,7 +21,9 @@ def split_units(text: str) -> list[str]:
 
     ``于洪区、苏家屯区、新民市政府`` shares its tail: every bare place name gets ``政府``.
     """
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（([〔【":
             depth += 1
@@ -68,5 +70,4 @@ def parse_responsibility(bracket: str) -> tuple[list[str], list[str]]:
 
 
 def _dedupe(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [n for n in names if not (n in seen or seen.add(n))]
+    return list(dict.fromkeys(names))
