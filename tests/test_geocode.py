@@ -156,3 +156,34 @@ def test_a_paragraph_opening_with_a_place_scopes_it(geocoder):
     project = Project(name="沱江绿道", category="park_green", geom="line", plan="t", section="",
                       evidence="加快建设城西污水处理厂和沱江绿道。", span=(start, start + 4))
     assert geocoder.place(project, plan).names[0] == "内江市"
+
+
+def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geocoder):
+    """红格 is a town of 盐边县 and no other Sichuan county: the mine named after it is there."""
+    sichuan = _plan("510000", "四川省", "province")
+    p = geocoder.place(_project("红格南钒钛磁铁矿", category="mine"), sichuan)
+    assert p.counties == ["510422"] and p.method == "name-town"
+    # a stem shared by two towns of the province names neither (长塘镇: 南宁 and 柳州)
+    guangxi = geocoder.place(_project("长塘水库", category="water"), _plan("450000", "广西壮族自治区", "province"))
+    assert guangxi.method != "name-town" and guangxi.precision == "province"
+    # a street named after the town is not in it, and a city plan reads towns only in its city
+    assert geocoder.place(_project("红格路"), sichuan).method != "name-town"
+    assert geocoder.place(_project("红格南钒钛磁铁矿"), _plan("510100", "成都市", "city")).counties != ["510422"]
+
+
+def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):
+    """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
+    host row for that zone they are towns of the host county, and without one they stay unplaced.
+    """
+    from planmap import zones
+    from planmap.geocode import Geocoder
+    from planmap.zones import Zone, ZoneIndex
+
+    host = Zone("青岛高新技术产业开发区", "hightech", "370200", ("370214",), "https://example.org/zone",
+                ("青岛高新技术产业开发区",), ("370200",))
+    monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([host]))
+    qingdao = _plan("370200", "青岛市", "city")
+    p = Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao)
+    assert p.counties == ["370214"]
+    monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([]))
+    assert Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao).counties != ["370214"]
