@@ -94,5 +94,9 @@ def test_region_accuracy_over_the_gold_set(tmp_path):
     per_doc = {d.doc: d.regions.accuracy for d in report.docs}
     assert len(report.docs) >= 14 and overall.n >= 150
     assert overall.accuracy is not None and overall.accuracy >= MIN_REGION_ACCURACY, per_doc
-    # no document falls back to (nearly) nothing right, as when its home region was wrong
-    assert all(acc is None or acc >= 0.15 for acc in per_doc.values()), per_doc
+    # no document falls back to (nearly) nothing right, as when its home region was wrong; a
+    # project left at its (right) city for want of county evidence is honest, not a collapse
+    for d in report.docs:
+        r = d.regions
+        honest = sum(1 for w in r.wrong if not w["predicted_county_adcodes"] and w["predicted_city"] == w["gold_city"])
+        assert not r.n or (r.correct + honest) / r.n >= 0.15, (d.doc, r.correct, honest, r.n)

@@ -515,6 +515,11 @@ class Geocoder:
         pos = sentence.find(project.name)
         if pos < 0:
             pos = 0
+        # the zone a 新区… name points back to may itself be another project (凡河新区): unmasked
+        own = project.evidence.find(project.name)
+        p = self._zone_antecedent(project.name, project.evidence[:max(own, 0)], prior)
+        if p is not None:
+            return p
         seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", sentence[:pos])), default=0)
         seg_end = pos
         if "、" in sentence[seg_start:pos]:
@@ -563,6 +568,24 @@ class Geocoder:
                 p.method = "sentence"
                 return p
         return None
+
+    def _zone_antecedent(self, name: str, before: str, prior: Region | None) -> Placement | None:
+        """A name opening with a generic zone word (新区养老中心) means the zone of that kind
+        named just before it in the sentence (依托凡河新区…，盘活新区养老中心): place it there.
+        """
+        word = next((z for z in sorted(_place_rules()["generic_zones"], key=len, reverse=True)
+                     if name.startswith(z) and len(name) > len(z)), None)
+        if word is None:
+            return None
+        named = list(re.finditer(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}", before))
+        if not named:
+            return None
+        p = self._inside_home(self.place_text(named[-1].group(0), prior, nearest=True), prior)
+        if p is None or p.precision in ("city", "province"):
+            return None
+        p.confidence = 0.45
+        p.method = "zone-antecedent"
+        return p
 
     def _from_paragraph(self, project: Project, plan: Plan | None, prior: Region | None) -> Placement | None:
         """A paragraph that opens with a place (内江：…, 乐山市，…) is about that place."""
