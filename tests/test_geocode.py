@@ -166,6 +166,11 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
     # a stem shared by two towns of the province names neither (长塘镇: 南宁 and 柳州)
     guangxi = geocoder.place(_project("长塘水库", category="water"), _plan("450000", "广西壮族自治区", "province"))
     assert guangxi.method != "name-town" and guangxi.precision == "province"
+    # a zone, a river, a longer name, an area-wide park or a subdistrict's namesake is not the town
+    for other, province in (("天府新区", "510000"), ("天府实验室", "510000"), ("淮河入海水道二期", "320000"),
+                            ("大堡子山国家考古遗址", "620000"), ("长城国家文化公园", "640000")):
+        home = _plan(province, "", "province")
+        assert geocoder.place(_project(other), home).method != "name-town", other
     # a street named after the town is not in it, and a city plan reads towns only in its city
     assert geocoder.place(_project("红格路"), sichuan).method != "name-town"
     assert geocoder.place(_project("红格南钒钛磁铁矿"), _plan("510100", "成都市", "city")).counties != ["510422"]

@@ -442,14 +442,26 @@ class Geocoder:
         """
         if prior is None or prior.level != "province":
             return None
+        from planmap.homeregion import place_rules
+
+        rules = place_rules()["named_after_town"]
+        if any(w in name for w in rules["area_wide"]):
+            return None
         counties = tuple(sorted(c.adcode for c in self.gaz.counties_in(prior.adcode)))
         stems = self._town_stems(counties)
         if stems is None:
             return None
         m = stems[0].match(name)
-        if m is None or name[m.end():m.end() + 1] in ("", "县", "市", "区", "省", "镇", "乡", "村", "路", "街"):
-            return None  # the whole name, or a street/unit named after the town
-        town = stems[1][m.group(0)]
+        if m is None:
+            return None
+        stem, rest = m.group(0), name[m.end():]
+        if rest[:1] in ("", "县", "市", "区", "省", "镇", "乡", "村", "路", "街") or rest in _place_rules()["generic_zones"]:
+            return None  # the whole name, a street or unit named after the town, or a zone (天府新区)
+        if stem[-1] in rules["feature_ends"] or rest[:1] in rules["longer_name_next"]:
+            return None  # a river or lake (淮河入海水道, 洞庭湖湿地), or a longer name (大堡子山)
+        town = stems[1][stem]
+        if town.kind not in rules["town_kinds"]:
+            return None
         county = self.gaz.unit(town.county_adcode)
         if town.lon is not None:
             from shapely.geometry import Point
