@@ -80,9 +80,9 @@ def test_extraction_f1_per_document(gold_name, gold_dir, seeds_dir, tmp_path):
 
 
 # Region accuracy over every gold document (seeds and dev docs), as `planmap evaluate` reports
-# it. The floor sits a little under today's figure (0.824 on 14 documents): a change that puts
-# projects in the wrong county fails here. Raise it as placement improves (goal: 0.88).
-MIN_REGION_ACCURACY = 0.80
+# it. The floor sits a little under today's figure (0.846, 236/279 on 14 documents): a change
+# that puts projects in the wrong county fails here. Raise it as placement improves (goal: 0.88).
+MIN_REGION_ACCURACY = 0.82
 
 
 def test_region_accuracy_over_the_gold_set(tmp_path):
@@ -94,5 +94,9 @@ def test_region_accuracy_over_the_gold_set(tmp_path):
     per_doc = {d.doc: d.regions.accuracy for d in report.docs}
     assert len(report.docs) >= 14 and overall.n >= 150
     assert overall.accuracy is not None and overall.accuracy >= MIN_REGION_ACCURACY, per_doc
-    # no document falls back to (nearly) nothing right, as when its home region was wrong
-    assert all(acc is None or acc >= 0.15 for acc in per_doc.values()), per_doc
+    # no document falls back to (nearly) nothing right, as when its home region was wrong; a
+    # project left at its (right) city for want of county evidence is honest, not a collapse
+    for d in report.docs:
+        r = d.regions
+        honest = sum(1 for w in r.wrong if not w["predicted_county_adcodes"] and w["predicted_city"] == w["gold_city"])
+        assert not r.n or (r.correct + honest) / r.n >= 0.15, (d.doc, r.correct, honest, r.n)

@@ -156,3 +156,53 @@ def test_a_paragraph_opening_with_a_place_scopes_it(geocoder):
     project = Project(name="沱江绿道", category="park_green", geom="line", plan="t", section="",
                       evidence="加快建设城西污水处理厂和沱江绿道。", span=(start, start + 4))
     assert geocoder.place(project, plan).names[0] == "内江市"
+
+
+def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geocoder):
+    """红格 is a town of 盐边县 and no other Sichuan county: the mine named after it is there."""
+    sichuan = _plan("510000", "四川省", "province")
+    p = geocoder.place(_project("红格南钒钛磁铁矿", category="mine"), sichuan)
+    assert p.counties == ["510422"] and p.method == "name-town"
+    # a stem shared by two towns of the province names neither (长塘镇: 南宁 and 柳州)
+    guangxi = geocoder.place(_project("长塘水库", category="water"), _plan("450000", "广西壮族自治区", "province"))
+    assert guangxi.method != "name-town" and guangxi.precision == "province"
+    # a zone, a river, a longer name, an area-wide park or a subdistrict's namesake is not the town
+    for other, province in (("天府新区", "510000"), ("天府实验室", "510000"), ("淮河入海水道二期", "320000"),
+                            ("大堡子山国家考古遗址", "620000"), ("长城国家文化公园", "640000")):
+        home = _plan(province, "", "province")
+        assert geocoder.place(_project(other), home).method != "name-town", other
+    # a street named after the town is not in it, and a city plan reads towns only in its city
+    assert geocoder.place(_project("红格路"), sichuan).method != "name-town"
+    assert geocoder.place(_project("红格南钒钛磁铁矿"), _plan("510100", "成都市", "city")).counties != ["510422"]
+
+
+def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):
+    """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
+    host row for that zone they are towns of the host county, and without one they stay unplaced.
+    """
+    from planmap import zones
+    from planmap.geocode import Geocoder
+    from planmap.zones import Zone, ZoneIndex
+
+    host = Zone("青岛高新技术产业开发区", "hightech", "370200", ("370214",), "https://example.org/zone",
+                ("青岛高新技术产业开发区",), ("370200",))
+    monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([host]))
+    qingdao = _plan("370200", "青岛市", "city")
+    p = Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao)
+    assert p.counties == ["370214"]
+    monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([]))
+    assert Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao).counties != ["370214"]
+
+
+def test_a_name_opening_with_a_zone_word_means_the_zone_named_before_it(geocoder):
+    """盘活新区养老中心 after 依托凡河新区: the 新区 is 凡河新区, in 铁岭县 (凡河镇)."""
+    sentence = "依托凡河新区生态宜居环境和铁岭卫生职业学院专业人才优势，盘活新区养老中心，与沈阳市优质医疗资源合作。"
+    tieling = _plan("211200", "铁岭市", "city")
+    p = geocoder.place(_project("新区养老中心", sentence), tieling)
+    assert p.counties == ["211221"] and p.method == "zone-antecedent"
+    # also when that zone is itself one of the plan's projects
+    p = geocoder.place(_project("新区养老中心", sentence), tieling, others=["凡河新区", "新区养老中心"])
+    assert p.counties == ["211221"]
+    # with no zone of that kind named before it, the word alone places nothing
+    alone = geocoder.place(_project("新区养老中心", "盘活新区养老中心，与沈阳市优质医疗资源合作。"), tieling)
+    assert alone.method != "zone-antecedent" and alone.precision == "city"

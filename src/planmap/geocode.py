@@ -75,6 +75,7 @@ class Geocoder:
         self._seats: dict[str, object] = {}
         self._others: list[str] = []
         self._stems: dict[tuple[str, ...], object] = {}
+        self._zone_town_map: dict[str, list] | None = None
 
     # ------------------------------------------------------------ units and towns
 
@@ -127,6 +128,11 @@ class Geocoder:
             return []
         found = [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties)
                  if m.candidates]
+        for county in counties:  # full names of the towns of the zones these counties host
+            for town in self._zone_towns().get(county, []):
+                at = text.find(town.name)
+                if at >= 0 and len(town.name) >= 3 and not any(a <= at < b for a, b, _ in found):
+                    found.append((at, at + len(town.name), town))
         taken = [(s, e) for s, e, _ in found]
         stems = self._town_stems(tuple(sorted(counties)))
         if stems is not None:
@@ -139,6 +145,31 @@ class Geocoder:
                     found.append((s, e, town))
         return sorted(found, key=lambda t: t[0])
 
+    def _zone_towns(self) -> dict[str, list]:
+        """Towns listed under a development zone's pseudo-county (红岛街道 under 青岛高新区), by
+        the zone's host county: only when the zone host table names exactly one host.
+        """
+        if self._zone_town_map is None:
+            from dataclasses import replace
+
+            from planmap.zones import zone_index
+
+            out: dict[str, list] = {}
+            for town in self.gaz.towns.towns:
+                if town.county_adcode or " " not in town.source_county:
+                    continue
+                zones = zone_index().named(town.source_county.split(" ", 1)[1])
+                hosts = {z.county_adcodes for z in zones}
+                if len(hosts) == 1 and len(next(iter(hosts))) == 1:
+                    host = next(iter(hosts))[0]
+                    out.setdefault(host, []).append(replace(town, county_adcode=host))
+            self._zone_town_map = out
+        return self._zone_town_map
+
+    def _county_towns(self, county: str) -> list:
+        """The towns of one county, with those of the zones it hosts."""
+        return self.gaz.towns_in_county(county) + self._zone_towns().get(self.gaz.canonical(county), [])
+
     def _town_stems(self, counties: tuple[str, ...]):
         """A regex over unambiguous town stems of these counties, and the stem -> town map."""
         if counties in self._stems:
@@ -147,7 +178,7 @@ class Geocoder:
 
         by_stem: dict[str, list] = {}
         for county in counties:
-            for town in self.gaz.towns_in_county(county):
+            for town in self._county_towns(county):
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
                 if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _place_rules()["town_stem_stop"] \
                         and not self.gaz.units_named(stem):
@@ -380,6 +411,10 @@ class Geocoder:
             p.confidence = 0.6 if p.precision in ("town", "county") else 0.45
             p.method = "name"
             return p
+        # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
+        p = None if generic else self._named_after_town(project.name, prior)
+        if p is not None:
+            return p
         # 4. units named in the same part of the sentence, before the project
         p = self._from_sentence(project, prior)
         if p is not None:
@@ -399,6 +434,46 @@ class Geocoder:
             return p
         # 7. the home region
         return self._home(prior)
+
+    def _named_after_town(self, name: str, prior: Region | None) -> Placement | None:
+        """A project whose name opens with the stem of a town that is unique in the home
+        province (红格南钒钛磁铁矿 → 红格镇 of 盐边县; 白鹤滩水电站 → 白鹤滩镇). Only for a
+        province-level home: below it, towns of the home city are already read from the name.
+        """
+        if prior is None or prior.level != "province":
+            return None
+        from planmap.homeregion import place_rules
+
+        rules = place_rules()["named_after_town"]
+        if any(w in name for w in rules["area_wide"]):
+            return None
+        counties = tuple(sorted(c.adcode for c in self.gaz.counties_in(prior.adcode)))
+        stems = self._town_stems(counties)
+        if stems is None:
+            return None
+        m = stems[0].match(name)
+        if m is None:
+            return None
+        stem, rest = m.group(0), name[m.end():]
+        if rest[:1] in ("", "县", "市", "区", "省", "镇", "乡", "村", "路", "街") or rest in _place_rules()["generic_zones"]:
+            return None  # the whole name, a street or unit named after the town, or a zone (天府新区)
+        if stem[-1] in rules["feature_ends"] or rest[:1] in rules["longer_name_next"]:
+            return None  # a river or lake (淮河入海水道, 洞庭湖湿地), or a longer name (大堡子山)
+        town = stems[1][stem]
+        if town.kind not in rules["town_kinds"]:
+            return None
+        county = self.gaz.unit(town.county_adcode)
+        if town.lon is not None:
+            from shapely.geometry import Point
+
+            p = Placement(Point(town.lon, town.lat), "town", 0.45, town.source or "geonames",
+                          [county.name, town.name], [county.adcode], "name-town")
+        else:
+            p = self._unit_point(county)
+            p.names.append(town.name)
+            p.confidence = 0.4
+            p.method = "name-town"
+        return p
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
         """True when ``p`` is a province or city placement whose unit contains the home region."""
@@ -452,6 +527,11 @@ class Geocoder:
         pos = sentence.find(project.name)
         if pos < 0:
             pos = 0
+        # the zone a 新区… name points back to may itself be another project (凡河新区): unmasked
+        own = project.evidence.find(project.name)
+        p = self._zone_antecedent(project.name, project.evidence[:max(own, 0)], prior)
+        if p is not None:
+            return p
         seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", sentence[:pos])), default=0)
         seg_end = pos
         if "、" in sentence[seg_start:pos]:
@@ -500,6 +580,24 @@ class Geocoder:
                 p.method = "sentence"
                 return p
         return None
+
+    def _zone_antecedent(self, name: str, before: str, prior: Region | None) -> Placement | None:
+        """A name opening with a generic zone word (新区养老中心) means the zone of that kind
+        named just before it in the sentence (依托凡河新区…，盘活新区养老中心): place it there.
+        """
+        word = next((z for z in sorted(_place_rules()["generic_zones"], key=len, reverse=True)
+                     if name.startswith(z) and len(name) > len(z)), None)
+        if word is None:
+            return None
+        named = list(re.finditer(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}", before))
+        if not named:
+            return None
+        p = self._inside_home(self.place_text(named[-1].group(0), prior, nearest=True), prior)
+        if p is None or p.precision in ("city", "province"):
+            return None
+        p.confidence = 0.45
+        p.method = "zone-antecedent"
+        return p
 
     def _from_paragraph(self, project: Project, plan: Plan | None, prior: Region | None) -> Placement | None:
         """A paragraph that opens with a place (内江：…, 乐山市，…) is about that place."""
