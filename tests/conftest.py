@@ -9,6 +9,9 @@ import pytest
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
+# run by QGIS's own Python (python3-qgis), not by pytest: see tests/test_export.py
+collect_ignore = ["qgis_check.py"]
+
 
 def require_folder(path: Path, what: str) -> Path:
     """A folder outside the repo that tests read: missing, it fails under CI and skips elsewhere."""

@@ -30,7 +30,8 @@ PROPERTIES = (
     "support_units", "deadline", "figures", "precision", "confidence", "location_source", "province",
     "city", "city_adcode", "counties", "county_adcodes", "registry_id",
 )
-EXTRA_PROPERTIES = ("geom_kind", "aliases", "work", "location_names", "location_method", "county_km", "county_share")
+EXTRA_PROPERTIES = ("geom_kind", "original_name", "aliases", "work", "location_names", "location_method", "county_km",
+                    "county_share")
 #: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
 LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
           "shown_as": "shown_as_label"}
