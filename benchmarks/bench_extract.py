@@ -8,7 +8,7 @@ dictionary load and any gazetteer layer the extractor asks for first (all of it 
 first document). Warm figures are the median of ``--repeats`` further passes, reported twice:
 
 * ``warm``       - the extractor's per-sentence/per-name memo caches (``functools.lru_cache`` in
-                   planmap.extract and planmap.places) left as they are, so repeats of the same
+                   planmap.extract.projects and planmap.extract.place_names) left as they are, so repeats of the same
                    text hit them: an upper bound;
 * ``warm-fresh`` - those memo caches cleared before each call (jieba, rules and the gazetteer
                    stay loaded): the rate for text the process has not seen yet.
@@ -41,8 +41,8 @@ def seed_paths() -> list[Path]:
 
 def _memo_caches():
     """The per-text lru caches of the extractor (not rules, jieba or the gazetteer)."""
-    import planmap.extract as ex
-    import planmap.places as pl
+    import planmap.extract.place_names as pl
+    import planmap.extract.projects as ex
 
     out = []
     for mod in (ex, pl):
@@ -64,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     paths = seed_paths()
-    print("== extract: planmap.extract.extract_projects vs cpca.transform (chars/s)")
+    print("== extract: planmap.extract.projects.extract_projects vs cpca.transform (chars/s)")
     if not paths:
         print(f"skipped: no seed documents at {SEEDS}")
         return 0
 
     import planmap
-    from planmap.extract import extract_projects
+    from planmap.extract.projects import extract_projects
 
     plans = [planmap.read_plan(p) for p in paths]
 

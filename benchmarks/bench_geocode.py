@@ -4,7 +4,7 @@
     python benchmarks/bench_geocode.py --load-once  # one fresh process: load steps as JSON
 
 Gazetteer steps, in order, in a fresh interpreter (*cold*: new process, nothing cached):
-  import        ``from planmap.gazetteer import default_gazetteer``
+  import        ``from planmap.reference.gazetteer import default_gazetteer``
   admin         ``default_gazetteer()`` (the admin layer loads at construction)
   scan          first ``gaz.scan(text)`` over the first seed file's raw text (builds the admin automaton)
   town lookup   first ``gaz.towns_named("腰堡镇")`` (loads the town layer)
@@ -17,7 +17,7 @@ files in the OS page cache, in-memory caches empty: the cost of a reload).
 Throughput: every project the extractor finds in the five seeds is placed with
 ``Geocoder().place(project, plan)``. The first pass (new Geocoder, in a process where the
 gazetteer is already loaded by ``read_plan``) and the median of ``--repeats`` further passes with
-the same Geocoder (its seat cache and planmap.places' memo caches warm: an upper bound) are
+the same Geocoder (its seat cache and planmap.extract.place_names' memo caches warm: an upper bound) are
 reported, and *fresh* passes: a new Geocoder and those memo caches cleared before each pass (the
 gazetteer, its town layer and loaded polygons stay): the rate for projects not seen before.
 """
@@ -67,7 +67,7 @@ def _steps(make, text: str) -> dict[str, float]:
 def load_once() -> dict:
     text = seed_paths()[0].read_text(encoding="utf-8", errors="replace")
     t = time.perf_counter()
-    from planmap.gazetteer import Gazetteer, default_gazetteer
+    from planmap.reference.gazetteer import Gazetteer, default_gazetteer
     imp = time.perf_counter() - t
     cold = _steps(default_gazetteer, text)
     cold["import"] = imp
@@ -82,8 +82,8 @@ def load_once() -> dict:
 
 def throughput(repeats: int) -> None:
     import planmap
-    from planmap.extract import extract_projects
-    from planmap.geocode import Geocoder
+    from planmap.extract.projects import extract_projects
+    from planmap.place.geocode import Geocoder
 
     plans = [planmap.read_plan(p) for p in seed_paths()]
     work = [(proj, plan) for plan in plans for proj in extract_projects(plan)]
@@ -102,7 +102,7 @@ def throughput(repeats: int) -> None:
         for proj, plan in work:
             geo.place(proj, plan)
         passes.append(time.perf_counter() - t)
-    import planmap.places as places_mod
+    import planmap.extract.place_names as places_mod
 
     memo = [f for f in vars(places_mod).values() if callable(getattr(f, "cache_clear", None))]
     fresh = []
@@ -122,7 +122,7 @@ def throughput(repeats: int) -> None:
     print(f"  warm passes {med:.3f} s  {n / med:,.0f} projects/s  (median of {repeats}, "
           f"min {min(passes):.3f} s, max {max(passes):.3f} s)")
     print(f"  fresh passes {fmed:.3f} s  {n / fmed:,.0f} projects/s  (median of {repeats}: new Geocoder and "
-          f"planmap.places memo caches cleared each pass; gazetteer and its polygons stay loaded)")
+          f"planmap.extract.place_names memo caches cleared each pass; gazetteer and its polygons stay loaded)")
     print("  precision: " + ", ".join(f"{k} {v}" for k, v in sorted(precisions.items())))
 
 

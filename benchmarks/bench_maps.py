@@ -9,7 +9,7 @@ time from ``page.goto`` until the ``load`` event, and until ``networkidle`` (pla
 request for 500 ms, so it is never under ~0.5 s; the figure shown is the time until that
 state was reported). Every page gets a new browser context; the first load is reported, and
 the median of ``--loads`` loads. Any non-file request is aborted and counted (offline maps
-should make none). Skips with a reason when planmap.render, Chromium or playwright is missing.
+should make none). Skips with a reason when planmap.output.render, Chromium or playwright is missing.
 """
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def missing() -> str | None:
     """Why this benchmark cannot run here, or None."""
     if not seed_paths():
         return f"no seed documents at {SEEDS}"
-    if importlib.util.find_spec("planmap.render") is None:
-        return "planmap.render not present"
+    if importlib.util.find_spec("planmap.output.render") is None:
+        return "planmap.output.render not present"
     if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
         return f"{CHROMIUM} not installed (apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:

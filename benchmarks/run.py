@@ -5,7 +5,7 @@
 Each benchmark runs in its own fresh interpreter (so one part's caches do not warm the next),
 one after the other (so they do not compete for the CPU). The seed documents are read from
 ../shared/seeds (relative to the repo root; PLANMAP_SEEDS overrides); without them every part
-is skipped with the reason printed. bench_maps.py runs only where planmap.render, Chromium and
+is skipped with the reason printed. bench_maps.py runs only where planmap.output.render, Chromium and
 playwright are present; it prints its own reason otherwise.
 """
 from __future__ import annotations

@@ -110,7 +110,7 @@ assert gdf.crs.to_epsg() == 4326 and len(gdf) == len(projects)
 assert gdf.geometry.notna().all()
 
 result = planmap.analyse_plan(SAMPLE)
-from planmap.export import PROPERTIES
+from planmap.output.export import PROPERTIES
 
 assert len(result.projects) == len(projects)
 assert set(PROPERTIES) <= set(result.projects.columns)

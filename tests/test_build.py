@@ -11,7 +11,7 @@ import pytest
 from planmap.build import build
 from planmap.cli import main, sample_plan
 from planmap.errors import BuildError
-from planmap.export import PROPERTIES
+from planmap.output.export import PROPERTIES
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_geojson_polygons_are_counter_clockwise_and_rounded(tmp_path):
     import shapely
     from shapely.geometry import Polygon
 
-    from planmap.export import write_geojson
+    from planmap.output.export import write_geojson
 
     clockwise = Polygon([(123.0, 42.0), (123.0, 42.1234567891), (123.1, 42.1), (123.1, 42.0)])
     assert not clockwise.exterior.is_ccw

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
 from planmap.build import build
-from planmap.evaluate import evaluate, format_report
-from planmap.export import PROPERTIES
-from planmap.extract import extract_projects
+from planmap.evaluation.evaluate import evaluate, format_report
+from planmap.extract.projects import extract_projects
+from planmap.output.export import PROPERTIES
 from planmap.plan import read_plan
 
 GOLD = SEEDS.parent / "eval" / "gold"
@@ -51,7 +51,7 @@ def built(seed_paths, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def extracted(seed_paths) -> dict[str, list]:
-    """plan id -> the projects planmap.extract finds in the seed on its own."""
+    """plan id -> the projects planmap.extract.projects finds in the seed on its own."""
     out = {}
     for path in seed_paths:
         plan = read_plan(path)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from planmap.cleanup import drop_repeats, is_truncated, load_rules, strip_chrome, summarise
-from planmap.textnorm import normalize_chars
+from planmap.read.cleanup import drop_repeats, is_truncated, load_rules, strip_chrome, summarise
+from planmap.read.textnorm import normalize_chars
 
 
 def clean(raw: str) -> tuple[list[str], dict[str, int]]:

@@ -1,9 +1,9 @@
-"""Deadlines: planmap.dates.to_iso / find_deadline."""
+"""Deadlines: planmap.read.dates.to_iso / find_deadline."""
 from __future__ import annotations
 
 import pytest
 
-from planmap.dates import find_deadline, to_iso
+from planmap.read.dates import find_deadline, to_iso
 
 
 @pytest.mark.parametrize("text,expected", [

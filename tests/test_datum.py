@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from planmap.datum import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
+from planmap.reference.datum import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 
 GEOD = Geod(ellps="WGS84")
 

@@ -1,4 +1,4 @@
-"""Tests of planmap.evaluate: the gold README's scoring rules, on small hand-made files."""
+"""Tests of planmap.evaluation.evaluate: the gold README's scoring rules, on small hand-made files."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planmap.errors import PlanmapError
-from planmap.evaluate import (
+from planmap.evaluation.evaluate import (
     GOLD_COLUMNS,
     Prediction,
     evaluate,

@@ -1,4 +1,4 @@
-"""GIS exports written by :mod:`planmap.export`, read back as a GIS team or a spreadsheet would."""
+"""GIS exports written by :mod:`planmap.output.export`, read back as a GIS team or a spreadsheet would."""
 from __future__ import annotations
 
 import csv
@@ -11,7 +11,7 @@ import pyogrio
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from planmap.export import PROPERTIES, safe_cell, write_csv, write_geojson, write_gpkg, write_rows_csv
+from planmap.output.export import PROPERTIES, safe_cell, write_csv, write_geojson, write_gpkg, write_rows_csv
 
 
 def _frame(names=("甲产业园", "乙大道", "丙新区")) -> gpd.GeoDataFrame:
@@ -171,7 +171,7 @@ def test_empty_project_layers_are_still_typed(tmp_path, counties):
 
 
 def test_every_code_has_its_chinese_label_beside_it(tmp_path, counties):
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     st = style_data()
     gdf = _frame()
@@ -221,7 +221,7 @@ def test_counties_and_cities_carry_the_region_figures(tmp_path, counties):
 def test_project_styles_follow_the_map_style_table():
     import xml.etree.ElementTree as ET
 
-    from planmap.qgisstyle import project_qml, qgis_color, style_data
+    from planmap.output.qgisstyle import project_qml, qgis_color, style_data
 
     st = style_data()
     for kind in ("point", "line", "area"):
@@ -250,7 +250,7 @@ def test_project_styles_follow_the_map_style_table():
 def test_style_text_is_escaped_and_quoted(monkeypatch):
     import xml.etree.ElementTree as ET
 
-    from planmap import qgisstyle
+    from planmap.output import qgisstyle
 
     st = qgisstyle.style_data()
     evil = {"label": '</rule><x a="1">&\'', "color": "#123456", "glyph": "<", "line": {}}
@@ -294,7 +294,7 @@ def test_geoparquet_reads_back_in_wgs84_with_labels(tmp_path):
 
     import pyarrow.parquet as pq
 
-    from planmap.export import write_geoparquet
+    from planmap.output.export import write_geoparquet
 
     path = write_geoparquet(_frame(), tmp_path / "projects.parquet")
     geo = json.loads(pq.read_schema(path).metadata[b"geo"])
@@ -313,7 +313,7 @@ def test_geoparquet_reads_back_in_wgs84_with_labels(tmp_path):
 def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
     import pyarrow.parquet as pq
 
-    from planmap.export import write_geoparquet
+    from planmap.output.export import write_geoparquet
 
     full = pq.read_schema(write_geoparquet(_frame(), tmp_path / "a.parquet"))
     empty_lists = _frame()
@@ -397,7 +397,7 @@ def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_pat
     import xml.etree.ElementTree as ET
 
     from planmap.build import build
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     result = build(sorted(seeds_dir.iterdir()), out=tmp_path, maps=False)
     path = tmp_path / "data" / "projects.gpkg"
@@ -438,7 +438,7 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
     import subprocess
     from pathlib import Path
 
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     exe = _pyqgis_python()
     script = Path(__file__).with_name("qgis_check.py")
@@ -481,7 +481,7 @@ def test_regions_without_boundaries_still_give_typed_layers(tmp_path):
 def test_region_styles_are_the_region_maps_choropleth():
     import xml.etree.ElementTree as ET
 
-    from planmap.qgisstyle import choropleth_steps, qgis_color, region_qml, style_data
+    from planmap.output.qgisstyle import choropleth_steps, qgis_color, region_qml, style_data
 
     assert [label for _, _, label in choropleth_steps([0, 3, 9], 5)] == ["0", "1", "2–3", "4–7", "≥8"]
     assert [lo for lo, _, _ in choropleth_steps([0, 40], 5)] == [0, 1, 5, 10, 20]

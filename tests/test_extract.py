@@ -1,4 +1,4 @@
-"""Project extraction (planmap.extract.extract_projects) on sentences written for these tests.
+"""Project extraction (planmap.extract.projects.extract_projects) on sentences written for these tests.
 
 Every sentence goes through the real reader: it is written to a .txt file under a heading
 and read with read_plan, so cleaning, outline and brackets all apply.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from planmap.extract import extract_projects
+from planmap.extract.projects import extract_projects
 from planmap.plan import read_plan
 
 

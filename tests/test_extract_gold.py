@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from planmap import evaluate as ev
-from planmap.extract import extract_projects
+from planmap.evaluation import evaluate as ev
+from planmap.extract.projects import extract_projects
 from planmap.plan import read_plan
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold"

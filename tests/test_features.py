@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from planmap.datum import haversine_m
 from planmap.errors import GazetteerError
-from planmap.features import FeatureIndex, feature_index, load_features, source_allowed
 from planmap.paths import geodata_dir
+from planmap.reference.datum import haversine_m
+from planmap.reference.features import FeatureIndex, feature_index, load_features, source_allowed
 
 HEADER = "id,name,aliases,category,kind,wkt,datum,precision,province,city_adcode,county_adcodes,source_url,note\n"
 

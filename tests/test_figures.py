@@ -1,9 +1,9 @@
-"""Figures: planmap.figures.find_figures."""
+"""Figures: planmap.extract.figures.find_figures."""
 from __future__ import annotations
 
 import pytest
 
-from planmap.figures import find_figures
+from planmap.extract.figures import find_figures
 
 
 def _one(text):

@@ -10,8 +10,8 @@ import pytest
 import shapely
 
 from planmap.errors import GazetteerError
-from planmap.gazetteer import Gazetteer, default_gazetteer
 from planmap.models import Region
+from planmap.reference.gazetteer import Gazetteer, default_gazetteer
 
 # County governments that really sit outside their own county, in the prefecture's urban
 # districts: 抚顺县 (seat in Fushun city, ~6 km outside) and 安阳县 (in Anyang city, ~2 km).
@@ -188,8 +188,8 @@ def test_malformed_town_row(tmp_path):
 
 def test_zone_hosts_are_sourced_and_consistent():
     """Every development zone names a source page and host counties inside its own city."""
-    from planmap.gazetteer import default_gazetteer
-    from planmap.zones import load_zones
+    from planmap.reference.gazetteer import default_gazetteer
+    from planmap.reference.zones import load_zones
 
     gaz = default_gazetteer()
     zones = [z for z in load_zones() if z.source_url != "admin_remap.csv"]
@@ -205,7 +205,7 @@ def test_zone_hosts_are_sourced_and_consistent():
 
 def test_a_generic_zone_alias_is_no_unit():
     """高新区 as an alias of 海州区 (连云港) must not claim every 高新区 in China."""
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
     assert not [m for m in gaz.scan("苏州高新区重点项目") if m.text == "高新区"]

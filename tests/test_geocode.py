@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from planmap.geocode import Geocoder, locate
+from planmap.join.regions import assign_regions
 from planmap.models import Plan, Project, Region
-from planmap.regions import assign_regions
+from planmap.place.geocode import Geocoder, locate
 
 
 def _plan(adcode: str, name: str, level: str) -> Plan:
@@ -180,9 +180,9 @@ def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monke
     """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
     host row for that zone they are towns of the host county, and without one they stay unplaced.
     """
-    from planmap import zones
-    from planmap.geocode import Geocoder
-    from planmap.zones import Zone, ZoneIndex
+    from planmap.place.geocode import Geocoder
+    from planmap.reference import zones
+    from planmap.reference.zones import Zone, ZoneIndex
 
     host = Zone("青岛高新技术产业开发区", "hightech", "370200", ("370214",), "https://example.org/zone",
                 ("青岛高新技术产业开发区",), ("370200",))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_folder
-from planmap.homeregion import decide_home_region, find_home_region, scan_mentions
+from planmap.place.homeregion import decide_home_region, find_home_region, scan_mentions
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 

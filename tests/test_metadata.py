@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from planmap.documents import read_document
-from planmap.metadata import find_doc_number, find_signature, find_title, iso_date, read_metadata
+from planmap.read.documents import read_document
+from planmap.read.metadata import find_doc_number, find_signature, find_title, iso_date, read_metadata
 
 
 @pytest.mark.parametrize(

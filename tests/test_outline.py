@@ -1,4 +1,4 @@
-"""Outline parsing (planmap.outline.parse_outline) and read_plan on the seed documents.
+"""Outline parsing (planmap.read.outline.parse_outline) and read_plan on the seed documents.
 
 Seed expectations were checked by running the code against ../shared/seeds and reading the
 documents; synthetic texts below are written for these tests.
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planmap.outline import parse_outline
 from planmap.plan import read_plan
+from planmap.read.outline import parse_outline
 
 # ---------------------------------------------------------------- seeds: per-document facts
 

@@ -1,4 +1,4 @@
-"""planmap.render: static HTML maps that read well, resist hostile text and work offline."""
+"""planmap.output.render: static HTML maps that read well, resist hostile text and work offline."""
 from __future__ import annotations
 
 import json
@@ -12,9 +12,9 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import render_synth as synth
-from planmap import render
 from planmap.errors import PlanmapError
-from planmap.mapelements import js_literal
+from planmap.output import render
+from planmap.output.mapelements import js_literal
 from render_browser import distinct_colours, screenshot, wait_ready
 
 HOSTILE = [

@@ -22,9 +22,9 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import render_synth as synth
-from planmap import render
 from planmap.build import build
 from planmap.errors import BuildError
+from planmap.output import render
 from render_browser import screenshot, wait_ready
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -117,7 +117,7 @@ def test_pages_are_identical_across_runs_and_readable(tmp_path, counties):
     assert stat.S_IMODE(a.stat().st_mode) == 0o644
     # a fresh interpreter with another hash seed writes the same bytes
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import render_synth as s; from planmap import render;"
+        "import sys; sys.path.insert(0, sys.argv[1]); import render_synth as s; from planmap.output import render;"
         "c = s.counties(3, 2, 8); render.render_plan_map(s.projects(c, 12), c, 'plan-a', '规划', sys.argv[2], offline=True)"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(SRC)}

@@ -15,8 +15,8 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import render_synth as synth
-from planmap import render
 from planmap.build import build
+from planmap.output import render
 from render_browser import screenshot, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -286,7 +286,7 @@ def test_drag_export_rebuild_puts_the_project_where_it_was_dragged(tmp_path, pag
 
 
 def test_a_correction_on_gaode_tiles_is_recorded_in_wgs84(tmp_path, page_factory, counties):
-    from planmap.datum import gcj02_to_wgs84
+    from planmap.reference.datum import gcj02_to_wgs84
 
     prj = stacked_plan(counties)
     out = render.render_plan_map(prj, counties, "plan-a", "t", tmp_path / "gaode.html", tiles="gaode")

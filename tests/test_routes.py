@@ -6,12 +6,12 @@ import csv
 import pytest
 from shapely.geometry import Point
 
-from planmap.datum import haversine_m
-from planmap.features import source_allowed
-from planmap.geocode import Geocoder
 from planmap.models import Plan, Project
 from planmap.paths import geodata_dir
-from planmap.routes import MAX_DETOUR, detour_ratio, parse_route_name, route_table
+from planmap.place.geocode import Geocoder
+from planmap.place.routes import MAX_DETOUR, detour_ratio, parse_route_name, route_table
+from planmap.reference.datum import haversine_m
+from planmap.reference.features import source_allowed
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,7 @@ def test_only_route_names_are_read_as_abbreviations():
 def test_a_feature_line_through_its_counties_never_zigzags(geocoder):
     from shapely.geometry import LineString
 
-    from planmap.routes import straighten
+    from planmap.place.routes import straighten
 
     zigzag = LineString([(123.0, 42.0), (125.0, 42.0), (123.1, 42.0)])
     assert detour_ratio(straighten(zigzag)) == pytest.approx(1.0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from planmap.textnorm import continues, is_heading, join_lines, normalize_chars, to_simplified
+from planmap.read.textnorm import continues, is_heading, join_lines, normalize_chars, to_simplified
 
 
 @pytest.mark.parametrize(

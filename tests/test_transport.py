@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from planmap.datum import haversine_m
-from planmap.geocode import locate
 from planmap.paths import geodata_dir
-from planmap.transport import transport_index
+from planmap.place.geocode import locate
+from planmap.reference.datum import haversine_m
+from planmap.reference.transport import transport_index
 
 # Chinese names as plans write them -> the OurAirports record they mean (its own point is the truth)
 AIRPORTS = {

@@ -1,9 +1,9 @@
-"""Responsible units: planmap.units.split_units / parse_responsibility."""
+"""Responsible units: planmap.read.units.split_units / parse_responsibility."""
 from __future__ import annotations
 
 import pytest
 
-from planmap.units import parse_responsibility, split_units
+from planmap.read.units import parse_responsibility, split_units
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -25,11 +25,11 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "read_plan": "planmap.plan",
-    "extract_projects": "planmap.extract",
-    "projects_frame": "planmap.extract",
-    "geocode_projects": "planmap.geocode",
-    "locate": "planmap.geocode",
-    "assign_regions": "planmap.regions",
+    "extract_projects": "planmap.extract.projects",
+    "projects_frame": "planmap.extract.projects",
+    "geocode_projects": "planmap.place.geocode",
+    "locate": "planmap.place.geocode",
+    "assign_regions": "planmap.join.regions",
     "build": "planmap.build",
     "BuildResult": "planmap.build",
     "analyse_plan": "planmap.result",

@@ -373,7 +373,7 @@ class _Progress:
 # ---------------------------------------------------------------- outputs
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
-    from planmap.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
+    from planmap.output.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
 
     data = out / "data"
     gdf = joined.projects
@@ -414,8 +414,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
 
     from planmap.atomic import write_text
     from planmap.cache import FOLDER, map_key, reuse
+    from planmap.output.render import region_projects, render_index, render_plan_map, render_region_map
     from planmap.pipeline import touched_counties
-    from planmap.render import region_projects, render_index, render_plan_map, render_region_map
 
     keys_file = Path(FOLDER) / "maps.json"
     try:

@@ -78,7 +78,7 @@ def _print_plan(plan) -> None:
     print(f"date:       {plan.date or '(none)'}")
     print(f"doc number: {plan.doc_number or '(none)'}")
     print(f"home:       {region.name + ' ' + region.adcode + ' (' + region.level + ')' if region else '(unknown)'}")
-    from planmap.homeregion import decide_home_region
+    from planmap.place.homeregion import decide_home_region
 
     for reason in decide_home_region(plan.text, plan.title, plan.issuer, plan.doc_number).reasons:
         print(f"  why:      {reason}")
@@ -93,7 +93,7 @@ def _print_plan(plan) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """``planmap extract``: the projects of each document, as a listing or JSON."""
-    from planmap.extract import extract_projects
+    from planmap.extract.projects import extract_projects
 
     records: list[dict] = []
 
@@ -120,14 +120,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """``planmap evaluate``: score predictions against gold annotations."""
-    from planmap.evaluate import main_evaluate
+    from planmap.evaluation.evaluate import main_evaluate
 
     return main_evaluate(args.pred, args.gold, as_json=args.json, shared=args.shared, out=args.keep)
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     """``planmap geocode``: the offline candidates for one name."""
-    from planmap.geocode import candidates_table
+    from planmap.place.geocode import candidates_table
 
     try:
         print(candidates_table(args.text, region=args.region))

@@ -20,9 +20,9 @@ from planmap.errors import PlanmapError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planmap.gazetteer import Gazetteer
-    from planmap.geocode import Geocoder
     from planmap.models import Plan
+    from planmap.place.geocode import Geocoder
+    from planmap.reference.gazetteer import Gazetteer
 
 
 @dataclass
@@ -47,8 +47,8 @@ def geocoder_for(overrides: str | None = None) -> Geocoder:
     """The process's geocoder for an overrides file (None: shipped data only), built on first use."""
     geocoder = _GEOCODERS.get(overrides)
     if geocoder is None:
-        from planmap.features import feature_index
-        from planmap.geocode import Geocoder
+        from planmap.place.geocode import Geocoder
+        from planmap.reference.features import feature_index
 
         geocoder = Geocoder(features=feature_index(None, overrides) if overrides else None)
         _GEOCODERS[overrides] = geocoder
@@ -74,8 +74,8 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
     Runs in the calling process or on a Dask worker; the result pickles. ``strict``: raise
     the error instead (for the one-document API, whose caller wants the exception).
     """
-    from planmap.extract import extract_projects
-    from planmap.geocode import geocode_projects
+    from planmap.extract.projects import extract_projects
+    from planmap.place.geocode import geocode_projects
     from planmap.plan import read_plan
 
     path = str(path)
@@ -107,7 +107,7 @@ def empty_projects() -> gpd.GeoDataFrame:
     """A projects frame with every column and no rows (a plan that names no projects)."""
     import geopandas as gpd
 
-    from planmap.export import EXTRA_PROPERTIES, PROPERTIES
+    from planmap.output.export import EXTRA_PROPERTIES, PROPERTIES
 
     columns = dict.fromkeys([*PROPERTIES, *EXTRA_PROPERTIES, "placed_counties", "join_agrees"])
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
@@ -126,8 +126,8 @@ def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer)
     """Project ids and the county/city/province join for one plan's projects."""
     import geopandas as gpd
 
-    from planmap.export import project_id
-    from planmap.regions import assign_regions
+    from planmap.join.regions import assign_regions
+    from planmap.output.export import project_id
 
     if len(gdf) == 0:
         return empty_projects()
@@ -184,8 +184,8 @@ def join_all(plans: list[Plan], frames: list[gpd.GeoDataFrame], gaz: Gazetteer,
 
     A plan whose join fails is reported in ``failures`` and left out; the others are joined.
     """
-    from planmap.regions import county_layer, region_table
-    from planmap.registry import assign_registry
+    from planmap.join.regions import county_layer, region_table
+    from planmap.join.registry import assign_registry
 
     counties = county_layer(provinces_of(plans, frames), gaz, boundaries)
     joined, failures = [], {}

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planmap.documents import read_document
-from planmap.homeregion import find_home_region
 from planmap.models import Plan
-from planmap.outline import parse_outline
+from planmap.place.homeregion import find_home_region
+from planmap.read.documents import read_document
+from planmap.read.outline import parse_outline
 
 
 def read_plan(path: str | Path) -> Plan:

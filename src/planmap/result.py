@@ -108,7 +108,7 @@ class PlanResult:
         codes |= {str(c) for c in self.projects.get("city_adcode", []) if c}
         wanted = {c[:2] + "0000" for c in codes}
         if counties is None or not wanted <= set(counties["adcode"].astype(str).str[:2] + "0000"):
-            from planmap.regions import county_layer
+            from planmap.join.regions import county_layer
 
             counties = county_layer(wanted)
         return touched_counties(self.projects, counties)
@@ -116,14 +116,14 @@ class PlanResult:
     def explore(self, **kw: Any) -> folium.Map:
         """An interactive folium map of the projects and the counties they touch, inline in Jupyter.
 
-        Styled like the saved HTML maps; keywords go to :func:`planmap.render.explore`
+        Styled like the saved HTML maps; keywords go to :func:`planmap.output.render.explore`
         (``title``, ``subtitle``, ``tiles`` = "osm" | "gaode" | "none", ``offline``).
 
         >>> import planmap.paths
         >>> type(analyse_plan(planmap.paths.sample_plan()).explore(tiles="none")).__name__
         'Map'
         """
-        from planmap.render import explore
+        from planmap.output.render import explore
 
         kw.setdefault("title", self.title)
         kw.setdefault("subtitle", f"规划编号：{self.plan.id}")
@@ -142,7 +142,7 @@ class PlanResult:
         >>> analyse_plan(planmap.paths.sample_plan()).to_file(out) == out
         True
         """
-        from planmap.export import write_csv, write_geojson, write_gpkg
+        from planmap.output.export import write_csv, write_geojson, write_gpkg
 
         path = Path(path)
         kind = FILE_FORMATS.get(path.suffix.lower())
@@ -186,10 +186,10 @@ class PlanResult:
 
 
 def regions_frame(projects: gpd.GeoDataFrame, gazetteer: Any = None) -> pd.DataFrame:
-    """:func:`planmap.regions.region_table` as a pandas DataFrame (one row per county and city)."""
+    """:func:`planmap.join.regions.region_table` as a pandas DataFrame (one row per county and city)."""
     import pandas as pd
 
-    from planmap.regions import region_table
+    from planmap.join.regions import region_table
 
     rows = region_table(projects, gazetteer) if len(projects) else []
     return pd.DataFrame(rows, columns=list(REGION_COLUMNS))

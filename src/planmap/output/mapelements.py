@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from planmap.offline import data_path, page_assets
+from planmap.output.offline import data_path, page_assets
 
 _JS_ESCAPES = {
     "<": "\\u003c",
@@ -57,7 +57,7 @@ def environment() -> jinja2.Environment:
 def render_page(data: dict[str, Any], *, title: str, offline: bool, font: str) -> str:
     """The HTML of one map page: ``data`` goes in as JSON, ``title`` autoescaped.
 
-    ``font`` is the CSS font stack validated by ``planmap.render.load_styles``.
+    ``font`` is the CSS font stack validated by ``planmap.output.render.load_styles``.
     """
     return environment().get_template("map.html.j2").render(
         title=title,

@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from planmap.features import Feature
 from planmap.models import Region
 from planmap.paths import geodata_dir
+from planmap.reference.features import Feature
 
 T = TypeVar("T")
 
@@ -143,7 +143,7 @@ class TransportIndex:
             return None
         head = m.group(1)
         if gazetteer is None:
-            from planmap.gazetteer import default_gazetteer
+            from planmap.reference.gazetteer import default_gazetteer
 
             gazetteer = default_gazetteer()
         place, rest = None, head
@@ -200,7 +200,7 @@ def _largest(airports: list[Airport]) -> list[Airport]:
 
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    from planmap.datum import haversine_m
+    from planmap.reference.datum import haversine_m
 
     return haversine_m(lon1, lat1, lon2, lat2) / 1000
 

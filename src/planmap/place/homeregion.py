@@ -97,14 +97,14 @@ def document_parts(text: str, title: str = "") -> tuple[str, str]:
 
 
 def _cuts(text: str) -> frozenset[int]:
-    from planmap.extract import _boundaries
+    from planmap.extract.projects import _boundaries
 
     return _boundaries(text)
 
 
 @lru_cache(maxsize=1)
 def _modifier_re() -> re.Pattern[str]:
-    from planmap.extract import load_rules
+    from planmap.extract.projects import load_rules
 
     words = set(place_rules()["mentions"]["modifier_heads"]) | set(load_rules().types)
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
@@ -116,7 +116,7 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
     A short name (大通, 双城) must stand as a word of its own; glued to a word that makes it
     part of a longer name (平陆运河, 双城经济圈) it votes weakly.
     """
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gaz or default_gazetteer()
     w = place_rules()["weights"]
@@ -149,7 +149,7 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
 
 def _zone_host(text: str):
     """The host county of a development zone named in ``text`` (苏州高新区 -> 虎丘区), or None."""
-    from planmap.zones import zone_index
+    from planmap.reference.zones import zone_index
 
     for _s, _e, zone in zone_index().scan(text):
         if len(zone.county_adcodes) == 1:
@@ -159,7 +159,7 @@ def _zone_host(text: str):
 
 def _feature_host(text: str):
     """A zone of the named-features layer with a single host county (本溪高新区 -> 溪湖区)."""
-    from planmap.features import feature_index
+    from planmap.reference.features import feature_index
 
     for _, _, feat in feature_index().scan(text):
         if feat.category in ("industrial_park", "new_town") and len(feat.county_adcodes) == 1:
@@ -184,7 +184,7 @@ def _second_level(unit) -> str | None:
 
 def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number: str = "") -> HomeDecision:
     """The home region of a plan from its issuer, title and text, with the reasons."""
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
     rules = place_rules()["decision"]
@@ -287,7 +287,7 @@ def _doc_number_unit(doc_number: str, province):
     """The unit a document number's prefix abbreviates (铁政发 -> 铁岭市), inside ``province``,
     when exactly one unit of the most senior level fits it; else None.
     """
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     m = re.match(r"^\s*([\u4e00-\u9fff]{1,2}?)(?:市|县|区)?(?:政|府|办|委|发)", doc_number or "")
     if m is None:
@@ -314,7 +314,7 @@ def _provincial(text: str, province) -> bool:
 
 
 def _is_municipality(unit) -> bool:
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     return unit.level == "province" and any(
         c.level == "county" for c in default_gazetteer().children(unit.adcode))
@@ -355,7 +355,7 @@ def _dominant_county(inside: list[Mention], city, share: float, min_mentions: in
         return None
     best = max(sorted(weights), key=lambda c: weights[c])
     if weights[best] / city_total >= share and counts[best] >= min_mentions:
-        from planmap.gazetteer import default_gazetteer
+        from planmap.reference.gazetteer import default_gazetteer
 
         return default_gazetteer().unit(best)
     return None

@@ -5,7 +5,7 @@ each code column gets its Chinese label beside it (``LABELS``). Same input, byte
 files: rows sorted by id, keys in a fixed order, coordinates rounded to 6 decimals, polygons
 wound counter-clockwise, no ``crs`` member, fixed GeoPackage stamps. The GeoPackage is what a
 GIS team opens as-is: one geometry type per layer, county and city figures equal to
-regions.csv, a plans table and QGIS default styles (:mod:`planmap.qgisstyle`). Files are
+regions.csv, a plans table and QGIS default styles (:mod:`planmap.output.qgisstyle`). Files are
 published mode 0644; CSV cells never start a spreadsheet formula.
 """
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _fixed_gdal_date() -> Iterator[None]:
 
 def project_id(plan: str, name: str) -> str:
     """Stable id: the same plan and normalised name give the same id in every run."""
-    from planmap.extract import coref_key
+    from planmap.extract.projects import coref_key
 
     return hashlib.sha1(f"{plan}|{coref_key(name)}".encode()).hexdigest()[:12]
 
@@ -156,7 +156,7 @@ def shown_as(geom: Any) -> str:
 
 
 def _label(code_column: str, value: Any) -> str:
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     st = style_data()
     return {"category": st.category_label, "precision": st.precision_label,
@@ -276,7 +276,7 @@ def project_layers(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 
 def _category_columns(regions: list[dict]) -> list[str]:
     """A count column per category of the style table, then any other category seen."""
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     cats = list(style_data().categories)
     seen = sorted({c for r in regions for c in (r.get("counts") or {})} - set(cats))
@@ -314,7 +314,7 @@ def _km_by_category(gdf: gpd.GeoDataFrame | None, city_of) -> dict[str, dict[str
 
 
 def _region_fields(row: dict | None, cats: list[str], km: dict[str, float], km_cats: list[str]) -> dict[str, Any]:
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     counts = (row or {}).get("counts") or {}
     st = style_data()
@@ -347,7 +347,7 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
     import geopandas as gpd
 
     from planmap.errors import UnknownRegionError
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
 
@@ -431,7 +431,7 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
     """QGIS's ``layer_styles`` table: a default QML for each map layer of the GeoPackage."""
     import pandas as pd
 
-    from planmap.qgisstyle import project_qml, region_qml, style_data
+    from planmap.output.qgisstyle import project_qml, region_qml, style_data
 
     st = style_data()
     when = pd.Timestamp(gpkg_date())  # tz-aware UTC: GeoPackage DATETIME is ISO 8601 with Z
@@ -452,7 +452,7 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
 
 def _described(name: str) -> dict[str, str]:
     """gpkg_contents' description of a layer (its Chinese title), which QGIS's browser shows."""
-    from planmap.qgisstyle import style_data
+    from planmap.output.qgisstyle import style_data
 
     title = style_data().layers.get(name, "")
     return {"DESCRIPTION": title} if title else {}
@@ -468,7 +468,7 @@ def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None, path: P
     import pyogrio
 
     if regions is None:
-        from planmap.regions import region_table
+        from planmap.join.regions import region_table
 
         regions = region_table(gdf) if len(gdf) else []
     layers: dict[str, Any] = dict(project_layers(gdf))

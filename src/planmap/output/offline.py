@@ -25,7 +25,7 @@ def data_path(name: str) -> Path:
     (Module-relative rather than ``importlib.resources``, which yields a MultiplexedPath when
     ``planmap`` is a namespace package.)
     """
-    return Path(__file__).resolve().parent / "data" / name
+    return Path(__file__).resolve().parents[1] / "data" / name
 
 
 _CDN = "https://cdn.jsdelivr.net/npm/{pkg}@{version}/dist/{file}"

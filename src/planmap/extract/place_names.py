@@ -12,7 +12,7 @@ from functools import lru_cache
 @lru_cache(maxsize=65536)
 def is_admin_name(name: str) -> bool:
     """True when ``name`` is exactly the full name of a province, city or county."""
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     return any(u.name == name for u in default_gazetteer().units_named(name))
 
@@ -20,8 +20,8 @@ def is_admin_name(name: str) -> bool:
 @lru_cache(maxsize=65536)
 def has_place_name(name: str) -> bool:
     """True when ``name`` contains an admin unit, a town, or a named feature."""
-    from planmap.features import feature_index
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.features import feature_index
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
     if gaz.scan(name):
@@ -34,7 +34,7 @@ def has_place_name(name: str) -> bool:
 @lru_cache(maxsize=65536)
 def admin_prefix(name: str) -> str:
     """The admin/town names that open ``name`` (铁岭县腰堡镇通用机场 -> 铁岭县腰堡镇)."""
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
     end = 0

@@ -1,6 +1,6 @@
 """Static HTML maps of plan projects: one page per plan, per region, and an index page.
 
-Each page is rendered once from one template (see :mod:`planmap.mapelements`): the projects,
+Each page is rendered once from one template (see :mod:`planmap.output.mapelements`): the projects,
 counties and header go into the page as one JSON literal, and the inline runtime
 (``data/templates/planmap.js``) builds the map, popups, project list and legend from it with
 ``textContent``. No template is ever compiled from rendered output or from document text.
@@ -29,8 +29,8 @@ import shapely
 from shapely.geometry import mapping
 
 from planmap.errors import PlanmapError
-from planmap.mapelements import raw_html, render_attach, render_index_page, render_page
-from planmap.offline import assert_no_remote_assets, data_path
+from planmap.output.mapelements import raw_html, render_attach, render_index_page, render_page
+from planmap.output.offline import assert_no_remote_assets, data_path
 
 if TYPE_CHECKING:
     import folium
@@ -245,9 +245,9 @@ def _display_transform(tiles: str) -> Callable[[np.ndarray], np.ndarray] | None:
     if tiles != "gaode":
         return None
     try:
-        from planmap.datum import wgs84_to_gcj02
+        from planmap.reference.datum import wgs84_to_gcj02
     except ImportError as exc:  # pragma: no cover - depends on a sibling module
-        raise PlanmapError("tiles='gaode' needs planmap.datum.wgs84_to_gcj02") from exc
+        raise PlanmapError("tiles='gaode' needs planmap.reference.datum.wgs84_to_gcj02") from exc
 
     def shift(xy: np.ndarray) -> np.ndarray:
         out = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
@@ -650,7 +650,7 @@ def explore(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None
     """A folium map for notebooks, drawn by the same runtime as the saved pages.
 
     Keywords: ``title``, ``subtitle``, ``tiles``, ``offline``, ``counts`` (see :func:`build_map`).
-    The data reaches the figure only through :class:`planmap.mapelements.RawHTML` (never
+    The data reaches the figure only through :class:`planmap.output.mapelements.RawHTML` (never
     compiled as a template), so more folium layers can be added to the map as usual.
     """
     import folium

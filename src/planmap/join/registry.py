@@ -16,8 +16,8 @@ MAX_KM = 50.0
 
 
 def _key(name: str) -> str:
-    from planmap.extract import coref_key
-    from planmap.geocode import _WORK_TAIL
+    from planmap.extract.projects import coref_key
+    from planmap.place.geocode import _WORK_TAIL
 
     return _WORK_TAIL.sub("", coref_key(name)) or coref_key(name)
 

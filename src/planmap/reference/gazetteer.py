@@ -1,7 +1,7 @@
 """Offline gazetteer: administrative units and towns, read from ``geodata/``.
 
 A :class:`Gazetteer` holds layers (``admin``, ``towns``; a later step adds named features and
-overrides in the same way). Files are read lazily and cached, so ``import planmap.gazetteer``
+overrides in the same way). Files are read lazily and cached, so ``import planmap.reference.gazetteer``
 stays cheap and a run that never looks at towns never reads them. All coordinates are WGS-84
 (see geodata/SOURCES.md); polygons come back as EPSG:4326 GeoDataFrames.
 """

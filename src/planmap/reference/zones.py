@@ -45,7 +45,7 @@ def load_zones(folder: Path | None = None) -> list[Zone]:
     """Rows of zone_hosts.csv plus the zone pseudo-counties of admin_remap.csv."""
     import csv
 
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     folder = folder or geodata_dir()
     gaz = default_gazetteer()

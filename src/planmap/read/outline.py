@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planmap.ledger import find_ledger
-from planmap.metadata import BYLINE
 from planmap.models import Clause, Heading, LedgerRow
-from planmap.units import parse_responsibility
+from planmap.read.ledger import find_ledger
+from planmap.read.metadata import BYLINE
+from planmap.read.units import parse_responsibility
 
 CN_NUM = "一二三四五六七八九十百零〇"
 _SENT_END = "。！？!?；;"
@@ -156,6 +156,6 @@ def _clause(text: str, start: int, end: int, path: list[str]) -> Clause:
     m = _BRACKET_AT_END.search(text)
     if m:
         lead, support = parse_responsibility(m.group(0))
-    from planmap.dates import find_deadline
+    from planmap.read.dates import find_deadline
 
     return Clause(text, start, end, tuple(path), lead, support, find_deadline(text))

@@ -67,7 +67,7 @@ def load_features(path: str | Path, origin: str = "features", check_counties: bo
     from shapely import wkt as shapely_wkt
     from shapely.errors import ShapelyError
 
-    from planmap.datum import gcj02_to_wgs84, transform_geometry
+    from planmap.reference.datum import gcj02_to_wgs84, transform_geometry
 
     path = Path(path)
     if path.is_dir():
@@ -161,7 +161,7 @@ def _outside_counties(geom, counties: tuple[str, ...]) -> str:
     from shapely.ops import unary_union
 
     from planmap.errors import UnknownRegionError
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
     polys = []
@@ -179,7 +179,7 @@ def _outside_counties(geom, counties: tuple[str, ...]) -> str:
     inside = area.intersects(geom) if geom.geom_type not in ("Point", "MultiPoint") else area.contains(probe)
     if inside:
         return ""
-    from planmap.datum import haversine_m
+    from planmap.reference.datum import haversine_m
 
     p = probe.centroid
     near = area.boundary.interpolate(area.boundary.project(p))

@@ -38,8 +38,8 @@ def full_counties(province_adcode: str, root: Path | None = None, cache: Path | 
     import geopandas as gpd
 
     from planmap.atomic import atomic_path
-    from planmap.gazetteer import default_gazetteer
     from planmap.paths import cache_dir
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
     province = gaz.unit(province_adcode)
@@ -63,7 +63,7 @@ def _read_province(root: Path, province, gaz) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import shapely
 
-    from planmap.datum import gcj02_to_wgs84, transform_geometry
+    from planmap.reference.datum import gcj02_to_wgs84, transform_geometry
 
     index = root / "index" / "administrative.db"
     if not index.is_file():

@@ -33,7 +33,7 @@ from planmap.models import Project, Region
 from planmap.paths import geodata_dir
 
 if TYPE_CHECKING:
-    from planmap.geocode import Geocoder, Placement
+    from planmap.place.geocode import Geocoder, Placement
 
 MAX_DETOUR = 3.0  # a drawn line may be at most this many times the straight distance of its ends
 PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
@@ -200,7 +200,7 @@ def province_abbreviations(folder: str | None = None) -> dict[str, str]:
 # ----------------------------------------------------------------------------- places
 
 def _km(a: Any, b: Any) -> float:
-    from planmap.datum import haversine_m
+    from planmap.reference.datum import haversine_m
 
     return haversine_m(a.x, a.y, b.x, b.y) / 1000.0
 
@@ -251,7 +251,7 @@ def _seat_point(unit) -> Any:
 def _town_placement(geo: Geocoder, town) -> Placement:
     from shapely.geometry import Point
 
-    from planmap.geocode import Placement
+    from planmap.place.geocode import Placement
 
     county = geo.gaz.unit(town.county_adcode)
     if town.lon is not None:
@@ -500,7 +500,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         if cut is not None:
             line, unit = cut
             names.append(unit.name)
-    from planmap.geocode import Placement
+    from planmap.place.geocode import Placement
 
     weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
     precision = weakest.precision

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from planmap.textnorm import SENTENCE_END
+from planmap.read.textnorm import SENTENCE_END
 
-_DATA = Path(__file__).resolve().parent / "data" / "cleanup_rules.toml"
+_DATA = Path(__file__).resolve().parents[1] / "data" / "cleanup_rules.toml"
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CLOSERS = SENTENCE_END + "”’」』"
 _DATE_END = re.compile(r"(\d{1,2}日|印发|发布)$")

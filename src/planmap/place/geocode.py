@@ -30,7 +30,7 @@ _WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工�
 
 def _place_rules() -> dict:
     """Place-name rules (data/categories.toml [places])."""
-    from planmap.extract import _raw_rules
+    from planmap.extract.projects import _raw_rules
 
     return _raw_rules()["places"]
 
@@ -49,14 +49,14 @@ class Placement:
 
 
 def _word_aligned(text: str, start: int, end: int) -> bool:
-    from planmap.extract import _boundaries
+    from planmap.extract.projects import _boundaries
 
     cuts = _boundaries(text)
     return start in cuts and end in cuts
 
 
 def _opens_project_name(text: str, end: int) -> bool:
-    from planmap.extract import load_rules
+    from planmap.extract.projects import load_rules
 
     rules = load_rules()
     m = rules.type_re.match(text, end)
@@ -67,8 +67,8 @@ class Geocoder:
     """Places projects using the gazetteer layers; one per run (it caches look-ups)."""
 
     def __init__(self, gazetteer=None, features=None) -> None:
-        from planmap.features import feature_index
-        from planmap.gazetteer import default_gazetteer
+        from planmap.reference.features import feature_index
+        from planmap.reference.gazetteer import default_gazetteer
 
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
@@ -152,7 +152,7 @@ class Geocoder:
         if self._zone_town_map is None:
             from dataclasses import replace
 
-            from planmap.zones import zone_index
+            from planmap.reference.zones import zone_index
 
             out: dict[str, list] = {}
             for town in self.gaz.towns.towns:
@@ -174,7 +174,7 @@ class Geocoder:
         """A regex over unambiguous town stems of these counties, and the stem -> town map."""
         if counties in self._stems:
             return self._stems[counties]
-        from planmap.gazetteer import COMMON_WORDS
+        from planmap.reference.gazetteer import COMMON_WORDS
 
         by_stem: dict[str, list] = {}
         for county in counties:
@@ -236,7 +236,7 @@ class Geocoder:
 
     def zone_in(self, text: str, prior: Region | None, nearest: bool = False) -> Placement | None:
         """A development zone named in ``text`` (东湖高新区), placed in its host county."""
-        from planmap.zones import zone_index
+        from planmap.reference.zones import zone_index
 
         hits = zone_index().scan(text)
         if prior is not None:
@@ -266,7 +266,7 @@ class Geocoder:
                     break
         if not cands:
             # a railway station or an airport from the open-data tables (沈阳北站, 天府国际机场)
-            from planmap.transport import transport_index
+            from planmap.reference.transport import transport_index
 
             index = transport_index()
             return index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
@@ -278,7 +278,7 @@ class Geocoder:
             elif any(f.county_adcodes or f.city_adcode for f in cands):
                 # a feature of the same name in another province: never match by name alone
                 return None
-        from planmap.routes import feature_section
+        from planmap.place.routes import feature_section
 
         return feature_section(self, cands[0], name, prior)
 
@@ -298,7 +298,7 @@ class Geocoder:
                 pts = [(u.lon, u.lat) for u in units]
                 geom = LineString(pts) if feat.kind == "line" else MultiPoint(pts).centroid
                 if feat.kind == "line":
-                    from planmap.routes import straighten
+                    from planmap.place.routes import straighten
 
                     geom = straighten(geom)
                 p = Placement(geom, "county", 0.5, "admin-centroid", [u.name for u in units],
@@ -319,14 +319,14 @@ class Geocoder:
     # ------------------------------------------------------------ routes
 
     def place_endpoint(self, name: str, context_units: list, prior: Region | None) -> Placement | None:
-        """Where one end of a route is (see :func:`planmap.routes.place_endpoint`)."""
-        from planmap.routes import place_endpoint
+        """Where one end of a route is (see :func:`planmap.place.routes.place_endpoint`)."""
+        from planmap.place.routes import place_endpoint
 
         return place_endpoint(self, name, context_units, prior)
 
     def _route(self, project: Project, context_units: list, prior: Region | None) -> Placement | None:
-        """The line of a route project (see :mod:`planmap.routes`)."""
-        from planmap.routes import route_placement
+        """The line of a route project (see :mod:`planmap.place.routes`)."""
+        from planmap.place.routes import route_placement
 
         return route_placement(self, project, context_units, prior)
 
@@ -351,7 +351,7 @@ class Geocoder:
 
     def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
         """沈铁城际 / 成渝高铁 / 宜西攀高铁: the places an abbreviated route name stands for."""
-        from planmap.routes import abbreviated_ends, parse_route_name
+        from planmap.place.routes import abbreviated_ends, parse_route_name
 
         parsed = parse_route_name(name)
         if not parsed.abbreviation:
@@ -442,7 +442,7 @@ class Geocoder:
         """
         if prior is None or prior.level != "province":
             return None
-        from planmap.homeregion import place_rules
+        from planmap.place.homeregion import place_rules
 
         rules = place_rules()["named_after_town"]
         if any(w in name for w in rules["area_wide"]):
@@ -506,7 +506,7 @@ class Geocoder:
 
     def _is_place_name(self, name: str) -> bool:
         """A project that is itself a place (东湖高新区, 凡河新区) still places its neighbours."""
-        from planmap.zones import zone_index
+        from planmap.reference.zones import zone_index
 
         hits = zone_index().scan(name)
         return bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
@@ -537,7 +537,7 @@ class Geocoder:
         if "、" in sentence[seg_start:pos]:
             # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
             # modifies every item; one inside the first item (岷江航电犍为枢纽、乐山机场) does not
-            from planmap.extract import _left_edge, load_rules
+            from planmap.extract.projects import _left_edge, load_rules
 
             original = project.evidence
             first_end = sentence.index("、", seg_start)
@@ -690,13 +690,13 @@ def locate(text: str, region: str | None = None) -> Placement:
     """Place one name offline, e.g. ``locate("铁岭县腰堡镇康养基地", region="211200")``."""
     geocoder = Geocoder()
     prior = geocoder.gaz.unit(region).region() if region else None
-    from planmap.extract import load_rules
+    from planmap.extract.projects import load_rules
 
     rules = load_rules()
     tw = next((rules.types[w] for w in sorted(rules.types, key=len, reverse=True) if text.endswith(w)), None)
     project = Project(name=text, category=tw.category if tw else "other", geom=tw.geom if tw else "point",
                       plan="", section="", evidence=text, span=(0, len(text)))
-    from planmap.extract import _route_ends
+    from planmap.extract.projects import _route_ends
 
     project.endpoints = _route_ends(text)
     plan = None

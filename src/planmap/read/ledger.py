@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from planmap.dates import to_iso
 from planmap.models import Clause, LedgerRow
+from planmap.read.dates import to_iso
 
 _HEADER_WORDS = {
     "number": ("序号", "编号"),

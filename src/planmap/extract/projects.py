@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from planmap.figures import find_figures
+from planmap.extract.figures import find_figures
 from planmap.models import Clause, Plan, Project
 from planmap.paths import package_data
 
@@ -428,7 +428,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
 
 def _is_located(before: str) -> bool:
     """``在振中街道办事处辖区…`` / ``在铁岭县凡河…``: the plan says where a generic facility goes."""
-    from planmap.places import has_place_name
+    from planmap.extract.place_names import has_place_name
 
     seg = re.split(r"[，,；;：:]", before)[-1]
     m = re.search(r"在([^，。；]{2,24})", seg)
@@ -439,7 +439,7 @@ def _is_located(before: str) -> bool:
 
 def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> None:
     """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     for prev, cur in reversed(list(zip(mentions, mentions[1:], strict=False))):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
@@ -515,7 +515,7 @@ def _route_ends(name: str) -> list[str]:
 
 def _link_ends(name: str) -> list[str]:
     """调兵山沈康高速公路连接线: a link from a place to a road, both ends named."""
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     place = admin_prefix(name)
     road = name[len(place):-len("连接线")]
@@ -550,7 +550,7 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             out.append(m)
         return out
     # A、B、C + shared type word on the last item
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     if before.endswith(_ITEM_SEP):
         head, suffix = _split_last(m.name, rules)
@@ -599,7 +599,7 @@ def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -
 
 def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     """Split the last item of an enumeration into its own head and the shared suffix."""
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     head = admin_prefix(name)
     if head and len(head) < len(name):
@@ -647,7 +647,7 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
     place and its works, with no type word of its own. The place must open the name, and the
     works must be more than a sector (铁岭市乡村振兴项目 is a programme).
     """
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     out = []
     for m in re.finditer("项目", sentence):
@@ -781,11 +781,11 @@ def _overlaps(found: list[Mention], a: int, b: int) -> bool:
 
 
 def _is_list_name(item: str, rules: Rules) -> bool:
-    from planmap.places import is_admin_name
+    from planmap.extract.place_names import is_admin_name
 
     if not re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}", item) or len(re.findall(rf"[{_CJK}]", item)) < 2:
         return False
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
         return False
@@ -849,7 +849,7 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
 
 
 def _keep(m: Mention, rules: Rules) -> bool:
-    from planmap.places import has_place_name, is_admin_name
+    from planmap.extract.place_names import has_place_name, is_admin_name
 
     name = m.name
     if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
@@ -884,7 +884,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
     if tw.word == "线":
-        from planmap.places import admin_prefix
+        from planmap.extract.place_names import admin_prefix
 
         if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(re.sub(r"（.*", "", name)):
             if not re.search(r"[A-Z]\d{1,4}线", name):
@@ -921,7 +921,7 @@ def _is_network(name: str, tw: TypeWord) -> bool:
     """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
     (青龙高速公路 names a road: 青龙 is a county).
     """
-    from planmap.gazetteer import default_gazetteer
+    from planmap.reference.gazetteer import default_gazetteer
 
     if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
         return False
@@ -965,8 +965,8 @@ def coref_key(name: str) -> str:
 
 
 def _short_place_prefix(name: str) -> str:
-    from planmap.gazetteer import default_gazetteer
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
+    from planmap.reference.gazetteer import default_gazetteer
 
     prefix = admin_prefix(name)
     if not prefix:
@@ -1077,7 +1077,7 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
     category and the same proper part. A proper part that is only a place (铁岭市医院 / 铁岭市中医院)
     says nothing about identity and folds nothing.
     """
-    from planmap.places import admin_prefix
+    from planmap.extract.place_names import admin_prefix
 
     seen: dict[tuple[str, str], tuple[str, str]] = {}
     for key in order:
@@ -1120,13 +1120,13 @@ def _as_written(plan: Plan, m: Mention) -> str:
         return original[m.start:m.end]
     if not original or original == plan.text:
         return m.name
-    from planmap.textnorm import to_traditional_like
+    from planmap.read.textnorm import to_traditional_like
 
     return to_traditional_like(m.name, plan.text, original)
 
 
 def _prefix_is_place(prefix: str) -> bool:
-    from planmap.places import has_place_name
+    from planmap.extract.place_names import has_place_name
 
     return bool(prefix) and has_place_name(prefix) and len(prefix) <= 6
 

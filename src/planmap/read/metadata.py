@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planmap.textnorm import is_heading
+from planmap.read.textnorm import is_heading
 
 TITLE_WORDS = ("方案", "规划", "计划", "要点", "意见", "纲要", "办法", "细则", "安排", "清单")
 _ORG_END = (

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planmap import cleanup, textnorm
-from planmap.decoding import decode_bytes
 from planmap.errors import DocumentError
-from planmap.metadata import DocumentMetadata, find_title, read_metadata
+from planmap.read import cleanup, textnorm
+from planmap.read.decoding import decode_bytes
+from planmap.read.metadata import DocumentMetadata, find_title, read_metadata
 
 FORMATS = {".txt": "txt", ".docx": "docx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 _SUPPORTED = ".txt, .docx, .html/.htm, .pdf"

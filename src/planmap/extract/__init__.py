@@ -1,0 +1,1 @@
+"""Finding the projects a plan names, with their evidence."""

@@ -1,0 +1,1 @@
+"""Joining placed projects to counties and cities, and across plans."""

@@ -1,0 +1,1 @@
+"""Exports for GIS teams and the HTML maps."""

@@ -1,0 +1,1 @@
+"""Placing projects: home region, place resolution, geocoding, routes as lines."""

@@ -1,0 +1,1 @@
+"""Offline reference data: gazetteer, named features, routes, datum, boundaries."""
