@@ -158,3 +158,53 @@ def test_geocode_prints_candidates_best_first(capsys):
 def test_geocode_with_an_unknown_region_is_a_clear_error(capsys):
     assert main(["geocode", "朝阳", "--region", "999999"]) == 2
     assert "999999" in capsys.readouterr().err
+
+
+def test_no_arguments_prints_help_and_exits_zero(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: planmap") and "build" in out and "``" not in out
+
+
+def test_version(capsys):
+    from planmap import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"planmap {__version__}"
+
+
+def test_extract_listing_has_a_header_and_chinese_labels(capsys):
+    from planmap.paths import sample_plan
+
+    assert main(["extract", str(sample_plan())]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[:3] == ["类别", "几何", "名称"]
+    assert any(line.split()[0] == "铁路" and "沈铁城际铁路" in line for line in lines[2:])
+    assert not any(line.split()[0] in {"railway", "highway"} for line in lines[2:])
+
+
+def test_section_paths_are_cut_between_headings_only():
+    from planmap.cli import _short_section
+
+    path = "第一部分 总体要求 > 二、重点任务和主要工程 > （三）交通基础设施建设 > 1.铁路"
+    short = _short_section(path)
+    assert short.endswith("1.铁路") and short.startswith("… > ")
+    assert all(part in path for part in short.removeprefix("… > ").split(" > "))
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from planmap.paths import sample_plan
+
+    for i in range(60):  # enough output to outlast the pipe's buffer
+        shutil.copy(sample_plan(), tmp_path / f"plan{i:02d}.txt")
+    code = f"import sys; from planmap.cli import main; sys.exit(main(['inspect', {str(tmp_path)!r}]))"
+    proc = subprocess.run(f"{sys.executable} -c \"{code}\" | head -1", shell=True, capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -102,9 +103,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.json:
             records.extend(p.to_dict() for p in projects)
             return
+        from planmap.output.qgisstyle import style_data
+
+        label = style_data().category_label
         print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
+        print(f"  {'类别':<6} {'几何':<4} {'名称'}  [章节] 期限")
         for p in projects:
-            print(f"  {p.category:<15} {p.geom:<5} {p.name}  [{p.section[-24:]}] {p.deadline or ''}")
+            print(f"  {label(p.category):<6} {_GEOM.get(p.geom, p.geom):<4} {p.name}  [{_short_section(p.section)}] "
+                  f"{p.deadline or ''}".rstrip())
 
     code = _each_plan(args, show)
     if args.json and code == 0:
@@ -116,6 +122,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
         else:
             print(text)
     return code
+
+
+_GEOM = {"point": "点", "line": "线", "area": "面"}
+
+
+def _short_section(path: str, width: int = 24) -> str:
+    """The innermost headings of a section path that fit ``width``, cut only between headings."""
+    parts = [p.strip() for p in path.split(">") if p.strip()]
+    kept: list[str] = []
+    for part in reversed(parts):
+        if kept and len(" > ".join([part, *kept])) > width:
+            return "… > " + " > ".join(kept)
+        kept.insert(0, part)
+    return " > ".join(kept)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -156,8 +176,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(prog="planmap", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    from planmap import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="planmap",
+        description="Turn Chinese government plan documents into maps of their projects, offline: "
+                    "inspect, extract, geocode, evaluate, build.")
+    parser.add_argument("--version", action="version", version=f"planmap {__version__}")
+    sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("inspect", help="print metadata and the outline of plan documents")
     p.add_argument("docs", nargs="*", help="documents or folders (default: the bundled sample plan)")
@@ -210,12 +236,23 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (2 for usage errors)."""
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below, not at exit
+        return code
     except PlanmapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``planmap inspect X | head``): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
