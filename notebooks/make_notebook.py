@@ -227,7 +227,7 @@ files = {suffix: result.to_file(OUT / f"{plan.id}{suffix}") for suffix in (".geo
 assert len(gpd.read_file(files[".geojson"])) == len(result.projects)
 assert len(pd.read_csv(files[".csv"], encoding="utf-8-sig")) == len(result.projects)
 layers = [name for name, _ in pyogrio.list_layers(files[".gpkg"])]
-assert set(layers) == {"projects_point", "projects_line", "projects_area", "counties"}
+assert set(layers) >= {"projects_point", "projects_line", "projects_area", "counties", "cities", "plans"}
 assert sum(len(gpd.read_file(files[".gpkg"], layer=l)) for l in layers if l.startswith("projects")) == len(result.projects)
 {suffix: f"{path} ({path.stat().st_size:,} bytes)" for suffix, path in files.items()}"""),
     ("code", """\

@@ -96,7 +96,11 @@ def test_notebook_runs_on_the_sample_plan(tmp_path, monkeypatch):
     nb = _execute(tmp_path, monkeypatch, seeds="")
     text = _outputs(nb)
     assert "seeds: 0 documents" in text
-    assert "named in both: 17" in text  # the sample compared with itself
+    # the sample compared with itself: every project is named in both
+    import re
+
+    counts = re.search(r"A: [^\n]*\((\d+) projects\).*?named in both: (\d+)", text, re.S)
+    assert counts and int(counts.group(1)) > 10 and counts.group(1) == counts.group(2), text[:500]
     assert "image/png" in text  # the county chart
     assert sorted(p.name for p in NOTEBOOKS.iterdir()) == before, "running the notebook wrote into the repo"
 

@@ -88,7 +88,7 @@ class Viewer:
     def drawn_ids(self) -> list[str]:
         # projects on the map, alone or inside a cluster
         return self.page.evaluate(
-            "() => { var ids = {}; planmap.reference.features.forEach(function (f) {"
+            "() => { var ids = {}; planmap.features.forEach(function (f) {"
             " if (f._on && planmap.cluster.hasLayer(planmap.layers[f.key])) { ids[f.id] = 1; } });"
             " return Object.keys(ids); }"
         )
