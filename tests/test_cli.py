@@ -208,3 +208,11 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
                           cwd=tmp_path)
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
+
+
+def test_build_quiet_prints_one_summary_line(tmp_path, capsys):
+    from planmap.paths import sample_plan
+
+    assert main(["build", str(sample_plan()), "--out", str(tmp_path / "out"), "-q", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 plans" in out and "planmap build ->" not in out and "┃" not in out

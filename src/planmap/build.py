@@ -506,7 +506,7 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     if verbose:
         for p in result.skipped:
             print(f"skipped (not a document): {printable(str(p))}", file=sys.stderr)
-    if len(result.plans) <= 50:
+    if progress and len(result.plans) <= 50:  # -q: the one-line summary only
         table = Table(title=f"planmap build -> {out}")
         for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
             table.add_column(col)

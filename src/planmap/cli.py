@@ -229,7 +229,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="inside folders, skip documents matching GLOB (repeatable)")
     p.add_argument("-v", "--verbose", action="store_true", help="list files skipped inside folders")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary table: one summary line")
     p.set_defaults(func=cmd_build)
     return parser
 
