@@ -9,6 +9,7 @@ output set, so vanished documents leave nothing behind) or under ``PLANMAP_CACHE
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -134,7 +135,9 @@ def store(folder: Path, key: str, result: DocumentResult) -> Path | None:
     entry = folder / key[:2] / f"{key}.pickle"
     if entry.is_file():
         return entry
-    return write_bytes(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    # stage timings differ from run to run: kept out, so identical input gives identical bytes
+    kept = dataclasses.replace(result, seconds={})
+    return write_bytes(entry, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def carry(old: Path, new: Path, key: str) -> None:
