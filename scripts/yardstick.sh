@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$root/../shared"
 out="${1:-$(mktemp -d)}"
 py="${PLANMAP_PYTHON:-$root/.venv/bin/python}"
-[ -x "$py" ] || py=/work/main/.venv/bin/python
+[ -x "$py" ] || { echo "no python at $py: set PLANMAP_PYTHON or create .venv (see README)" >&2; exit 2; }
 gold="$(mktemp -d)"
 cp "$shared"/eval/gold/*.csv "$shared"/eval/dev_gold/*.csv "$gold"/
 docs=("$shared"/seeds/001_*.txt "$shared"/seeds/004_*.txt "$shared"/eval/dev_docs/dev*.txt)

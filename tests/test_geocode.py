@@ -195,8 +195,8 @@ def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monke
 
 
 def test_a_name_opening_with_a_zone_word_means_the_zone_named_before_it(geocoder):
-    """盘活新区养老中心 after 依托凡河新区: the 新区 is 凡河新区, in 铁岭县 (凡河镇)."""
-    sentence = "依托凡河新区生态宜居环境和铁岭卫生职业学院专业人才优势，盘活新区养老中心，与沈阳市优质医疗资源合作。"
+    """新区养老中心 after 凡河新区 in one sentence: the 新区 is 凡河新区, in 铁岭县 (凡河镇)."""
+    sentence = "凡河新区要用好环境优势，建设新区养老中心，服务全市老人。"
     tieling = _plan("211200", "铁岭市", "city")
     p = geocoder.place(_project("新区养老中心", sentence), tieling)
     assert p.counties == ["211221"] and p.method == "zone-antecedent"
@@ -204,5 +204,5 @@ def test_a_name_opening_with_a_zone_word_means_the_zone_named_before_it(geocoder
     p = geocoder.place(_project("新区养老中心", sentence), tieling, others=["凡河新区", "新区养老中心"])
     assert p.counties == ["211221"]
     # with no zone of that kind named before it, the word alone places nothing
-    alone = geocoder.place(_project("新区养老中心", "盘活新区养老中心，与沈阳市优质医疗资源合作。"), tieling)
+    alone = geocoder.place(_project("新区养老中心", "建设新区养老中心，服务全市老人。"), tieling)
     assert alone.method != "zone-antecedent" and alone.precision == "city"
