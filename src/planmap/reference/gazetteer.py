@@ -445,26 +445,34 @@ class Gazetteer:
     def villages_named(self, name: str, county: str) -> list[Town]:
         """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county.
 
-        The village table is large, so it is read once per county and only when asked (route
-        ends such as 瓜台子村 are the one use).
+        The village table is large (650,000 rows) and route ends such as 瓜台子村 are its one
+        use, so it is read once, on first use, into one newline-joined string of names per
+        county: a few MB, where a row object each would take hundreds.
         """
         county = self.canonical(county)
-        key = f"villages:{county}"
+        names = self._village_names().get(county, "")
+        for candidate in (name, name + "村"):
+            if f"\n{candidate}\n" in names:
+                return [Town(candidate, county, None, None, "jionlp:village", kind="village")]
+        return []
+
+    def _village_names(self) -> dict[str, str]:
+        key = "villages"
         if key not in self._polygons:
             import csv
             import gzip
 
             path = self.folder / "villages.csv.gz"
-            rows: dict[str, list[Town]] = {}
+            by_county: dict[str, list[str]] = {}
             if path.is_file():
                 with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-                    for r in csv.DictReader(fh):
-                        if r["county_adcode"] == county:
-                            rows.setdefault(r["name"], []).append(
-                                Town(r["name"], county, None, None, "jionlp:village", kind="village"))
-            self._polygons[key] = rows
-        rows = self._polygons[key]
-        return rows.get(name, []) or rows.get(name + "村", [])
+                    reader = csv.reader(fh)
+                    header = next(reader, [])
+                    at_name, at_county = header.index("name"), header.index("county_adcode")
+                    for row in reader:
+                        by_county.setdefault(row[at_county], []).append(row[at_name])
+            self._polygons[key] = {c: "\n" + "\n".join(ns) + "\n" for c, ns in by_county.items()}
+        return self._polygons[key]
 
     def towns_in_county(self, adcode: str) -> list[Town]:
         """The towns, townships and subdistricts of one county."""
