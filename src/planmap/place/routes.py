@@ -255,12 +255,10 @@ def _town_placement(geo: Geocoder, town) -> Placement:
 
     county = geo.gaz.unit(town.county_adcode)
     if town.lon is not None:
-        return Placement(Point(town.lon, town.lat), "town", 0.6, town.source or "geonames",
-                         [town.name], [county.adcode], "town")
+        return Placement.of(Point(town.lon, town.lat), "town", town.source or "geonames",
+                            [town.name], [county.adcode], "town")
     pl = geo._unit_point(county)
-    pl.names.append(town.name)
-    pl.method = "town-county"
-    return pl
+    return pl.found_by("town-county", names=[*pl.names, town.name])
 
 
 @dataclass
@@ -332,9 +330,7 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
 
                 def village(unit=unit, name=name) -> Placement:
                     pl = geo._unit_point(unit)
-                    pl.names.append(name)
-                    pl.method = "village-county"
-                    return pl
+                    return pl.found_by("village-county", names=[*pl.names, name])
 
                 pt = _seat_point(unit)
                 if pt is not None:
@@ -511,7 +507,10 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     method = "route" if controls else COURSE_METHOD
     if source == "admin-centroid":
         source = weakest.source
-    return Placement(line, precision, min(p.confidence for p in placed) * 0.9, source, names, counties, method)
+    from planmap.place.confidence import route_end_factor
+
+    return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
+                     method)
 
 
 def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -> Any:
