@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planmap.columns import REGION_COLUMNS
 from planmap.errors import PlanmapError
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
     from planmap.models import Plan
 
-#: columns of :attr:`PlanResult.regions` (one row per county and per city)
-REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts")
 #: file suffixes :meth:`PlanResult.to_file` writes, and the format each one means
 FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".csv": "CSV"}
 _PRECISIONS = ("exact", "approx", "town", "county", "city", "province")

@@ -1,7 +1,7 @@
 """GIS exports: GeoJSON (RFC 7946), GeoPackage, GeoParquet and CSV, atomic and deterministic.
 
-The property contract every consumer relies on (README, "Export format") is ``PROPERTIES``;
-each code column gets its Chinese label beside it (``LABELS``). Same input, byte-identical
+The property contract every consumer relies on (README, "Export format") is ``PROPERTIES`` of
+:mod:`planmap.columns`; each code column gets its Chinese label beside it (``LABELS``). Same input, byte-identical
 files: rows sorted by id, keys in a fixed order, coordinates rounded to 6 decimals, polygons
 wound counter-clockwise, no ``crs`` member, fixed GeoPackage stamps. The GeoPackage is what a
 GIS team opens as-is: one geometry type per layer, county and city figures equal to
@@ -21,20 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planmap.atomic import atomic_path
+from planmap.columns import EXTRA_PROPERTIES, LABELS, PROPERTIES  # the contract, owned by planmap.columns
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-PROPERTIES = (
-    "id", "name", "category", "plan", "plan_title", "section", "evidence", "span", "lead_units",
-    "support_units", "deadline", "figures", "precision", "confidence", "location_source", "province",
-    "city", "city_adcode", "counties", "county_adcodes", "registry_id",
-)
-EXTRA_PROPERTIES = ("geom_kind", "original_name", "aliases", "work", "location_names", "location_method", "county_km",
-                    "county_share")
-#: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
-LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
-          "shown_as": "shown_as_label"}
 #: GeoPackage project layers, by the geometry their rows are stored as
 PROJECT_LAYERS = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
 #: GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR and on)

@@ -639,7 +639,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     >>> gdf.crs.to_string(), gdf.loc[0, "name"]
     ('EPSG:4326', '沈铁城际铁路')
     """
-    import geopandas as gpd
+    from planmap.columns import PLACED_COLUMNS, projects_frame
 
     geocoder = geocoder or Geocoder()
     projects = list(projects)
@@ -662,7 +662,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
         )
         rows.append(d)
         geoms.append(pl.geometry)
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    return projects_frame(rows, geoms, PLACED_COLUMNS)
 
 
 def locate(text: str, region: str | None = None) -> Placement:
