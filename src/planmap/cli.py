@@ -103,9 +103,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.json:
             records.extend(p.to_dict() for p in projects)
             return
-        from planmap.output.qgisstyle import style_data
+        from planmap.vocab import category_label as label
 
-        label = style_data().category_label
         print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
         print(f"  {'类别':<6} {'几何':<4} {'名称'}  [章节] 期限")
         for p in projects:

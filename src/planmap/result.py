@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.columns import REGION_COLUMNS
 from planmap.errors import PlanmapError
+from planmap.vocab import PRECISIONS as _PRECISIONS
 
 if TYPE_CHECKING:
     import folium
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 #: file suffixes :meth:`PlanResult.to_file` writes, and the format each one means
 FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".csv": "CSV"}
-_PRECISIONS = ("exact", "approx", "town", "county", "city", "province")
 
 
 @dataclass

@@ -50,6 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from planmap import vocab
 from planmap.errors import PlanmapError
 
 __all__ = [
@@ -81,8 +82,10 @@ GOLD_COLUMNS = (
     "doc", "id", "name", "aliases", "category", "geom", "province", "city", "county",
     "county_adcodes", "lon", "lat", "waypoints", "precision", "core", "evidence", "source",
 )
-PRECISIONS = ("exact", "approx", "town", "county", "city")
-POINT_PRECISIONS = ("exact", "approx")
+#: precisions a gold row may give: the placement levels down to a city (no gold row is province-wide)
+PRECISIONS = tuple(p for p in vocab.PRECISIONS if p != "province")
+#: gold rows whose point is a real site, so a distance to it means something
+POINT_PRECISIONS = vocab.SITE_PRECISIONS
 # Extensions stripped when a document or plan id is compared ("001_x.txt" == "001_x").
 DOC_EXTENSIONS = {
     ".txt", ".pdf", ".docx", ".doc", ".html", ".htm", ".md", ".rtf", ".wps", ".xml",

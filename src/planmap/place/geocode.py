@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.models import Plan, Project, Region
 from planmap.place.confidence import confidence
+from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 # Words opening a clause that says where the project just named lies or runs.
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
 # "A至B": the span of a route by its ends, whose places belong to that route.

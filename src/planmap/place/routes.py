@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.models import Project, Region
 from planmap.paths import geodata_dir
+from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
     from planmap.place.geocode import Geocoder, Placement
 
 MAX_DETOUR = 3.0  # a drawn line may be at most this many times the straight distance of its ends
-PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 COURSE_METHOD = "route-course"
 LINE_BASIS = {"route": "controls", COURSE_METHOD: "ends", "line-section": "feature", "feature": "feature"}
 
