@@ -8,7 +8,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from planmap.build import build
+from planmap.builder import build
 from planmap.cli import main, sample_plan
 from planmap.errors import BuildError
 from planmap.output.export import PROPERTIES

@@ -332,7 +332,7 @@ def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from planmap.build import build
+    from planmap.builder import build
     from planmap.cli import sample_plan
 
     return build([sample_plan()], out=tmp_path_factory.mktemp("export-build"), maps=False)
@@ -378,7 +378,7 @@ def test_build_region_layers_equal_regions_csv(built):
 
 
 def test_build_exports_are_shared_and_reproducible(built, tmp_path):
-    from planmap.build import build
+    from planmap.builder import build
     from planmap.cli import sample_plan
 
     again = build([sample_plan()], out=tmp_path, maps=False)
@@ -397,7 +397,7 @@ def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_pat
     import json
     import xml.etree.ElementTree as ET
 
-    from planmap.build import build
+    from planmap.builder import build
     from planmap.output.styles import load_styles
 
     result = build(sorted(seeds_dir.iterdir()), out=tmp_path, maps=False)

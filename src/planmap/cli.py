@@ -157,10 +157,10 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """``planmap build``: the whole pipeline; exit codes in :func:`planmap.build.run_build`."""
+    """``planmap build``: the whole pipeline; exit codes in :func:`planmap.builder.run_build`."""
     import os
 
-    from planmap.build import run_build
+    from planmap.builder import run_build
 
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers {args.workers}: give 1 or more", file=sys.stderr)

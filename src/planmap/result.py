@@ -231,7 +231,7 @@ def analyse_plan(path: str | Path, *, overrides: str | Path | None = None) -> Pl
 
 
 def results_of_build(build: Any) -> list[PlanResult]:
-    """One :class:`PlanResult` per plan of a :class:`planmap.build.BuildResult` (its ``.results``)."""
+    """One :class:`PlanResult` per plan of a :class:`planmap.builder.BuildResult` (its ``.results``)."""
     results = []
     for plan in build.plans:
         sub = build.projects[build.projects["plan"] == plan.id].reset_index(drop=True)

@@ -57,7 +57,7 @@ def evaluate_yardstick(shared: str | Path | None = None, out: str | Path | None 
     """
     import tempfile
 
-    from planmap.build import build
+    from planmap.builder import build
 
     folder = eval_dir(shared)
     docs, golds = yardstick_documents(folder)
