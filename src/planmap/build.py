@@ -394,7 +394,7 @@ def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path
                                                   "plans", "names", "project_ids", "mentions"],
                                 data / "registry.csv"))
     files.append(write_rows_csv(joined.regions, ["adcode", "name", "level", "city_adcode", "province", "projects",
-                                                 "line_km", "counts"], data / "regions.csv"))
+                                                 "line_km", "line_km_estimated", "counts"], data / "regions.csv"))
     return files, bad
 
 

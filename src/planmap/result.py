@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from planmap.models import Plan
 
 #: columns of :attr:`PlanResult.regions` (one row per county and per city)
-REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts")
+REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "line_km_estimated",
+                  "counts")
 #: file suffixes :meth:`PlanResult.to_file` writes, and the format each one means
 FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".csv": "CSV"}
 _PRECISIONS = ("exact", "approx", "town", "county", "city", "province")

@@ -31,7 +31,7 @@ PROPERTIES = (
     "city", "city_adcode", "counties", "county_adcodes", "registry_id",
 )
 EXTRA_PROPERTIES = ("geom_kind", "original_name", "aliases", "work", "location_names", "location_method", "county_km",
-                    "county_share")
+                    "km_estimated", "county_share")
 #: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
 LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
           "shown_as": "shown_as_label"}
@@ -321,6 +321,7 @@ def _region_fields(row: dict | None, cats: list[str], km: dict[str, float], km_c
     return {
         "projects": int((row or {}).get("projects", 0)),
         "line_km": float((row or {}).get("line_km", 0.0)),
+        "line_km_estimated": float((row or {}).get("line_km_estimated", 0.0)),
         "counts_label": "、".join(f"{st.category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
         **{f"n_{c}": int(counts.get(c, 0)) for c in cats},
         **{f"km_{c}": round(km.get(c, 0.0), 3) for c in km_cats},
