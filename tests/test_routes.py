@@ -317,3 +317,12 @@ def test_local_road_ends_are_looked_for_in_the_home_region_only(geocoder):
     p = _place(geocoder, "新桥—横桥线", "330784", category="highway")
     if "LineString" in p.geometry.geom_type:
         assert _inside(geocoder, p.geometry, "330700")
+
+
+def test_ends_described_after_the_name_are_its_ends(geocoder):
+    sentence = "今年将改建蓝上公路，北起即墨蓝村镇，向南经流亭，南至城阳上马街道，全长约30公里。"
+    project = Project(name="蓝上公路", category="highway", geom="line", plan="t", section="", evidence=sentence,
+                      span=(5, 9))
+    p = geocoder.place(project, _plan(geocoder, "370200"))
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    assert _crosses(geocoder, p.geometry, "370215") and _crosses(geocoder, p.geometry, "370214")  # 即墨, 城阳

@@ -76,6 +76,10 @@ _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 _STAKES = re.compile(r"^(?:[Kk]?\d[\dKk+.m米\s]*(?:至|—+|－|–|-|~|～|到)?)+(?:路段|段)?$")
 # national trunk roads (G101-G3xx): a plan below the province builds the part inside its region
 _TRUNK_CODE = re.compile(r"^G[123]\d\d$")
+# a road described right after its name: 平X公路，西起A镇，东至B镇 / ，起于A，经C，止于B
+_DESCRIBED = re.compile(
+    r"^[”’」）)]?[，,]\s*(?:[东南西北]起|起于|起自|起点(?:为|位于|在)?)([^，,。；;：:]{2,16}?)[，,]"
+    r"(?:[^。；;，,：:]{0,24}[，,])?\s*(?:[东南西北]至|[东南西北]到|止于|终点(?:为|位于|在)?)([^，,。；;：:]{2,16})")
 
 
 @dataclass
@@ -614,6 +618,10 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
                 break
     if not placed and len(project.endpoints) >= 2:
         placed = _resolve_all(geo, project.endpoints[:3], context_units, prior, depth)
+    if not placed and depth == 0:
+        ends = described_ends(project.name, project.evidence)
+        if ends:
+            placed = _resolve_all(geo, ends, context_units, prior, depth, local=local)
     row = None
     if not placed:
         table = route_table()
@@ -688,6 +696,19 @@ def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -
     counties = tuple(c.adcode for c in geo.gaz.counties_in(unit.adcode))
     return dataclasses.replace(feat, geometry=part, county_adcodes=counties if len(counties) <= 3 else (),
                                note=(feat.note + f"; the {unit.name} section").lstrip("; "))
+
+
+def described_ends(name: str, sentence: str) -> list[str]:
+    """The ends a sentence gives right after a route's name (…新X公路，西起甲镇，东至乙镇), or [].
+
+    >>> described_ends("甲乙公路", "另一条是甲乙公路，西起丙县丁镇，东至戊县己镇，全长约60公里。")
+    ['丙县丁镇', '戊县己镇']
+    """
+    at = sentence.find(name) if name else -1
+    if at < 0:
+        return []
+    m = _DESCRIBED.match(sentence[at + len(name):])
+    return [m.group(1).strip(), m.group(2).strip()] if m else []
 
 
 def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
