@@ -52,6 +52,8 @@ def _seat(geocoder: Geocoder, adcode: str) -> tuple[float, float]:
     ("G102线京抚线开原段", "G102", [], "京抚", [], "开原"),
     ("209省道", "S209", [], "", [], ""),
     ("岩前—潘川线", "", ["岩前", "潘川"], "", [], ""),
+    ("京新高速公路内蒙古境内路段", "", [], "京新", [], "内蒙古"),
+    ("甲乙高速公路丙丁路段", "", [], "甲乙", [], "丙丁"),
 ])
 def test_route_names_are_read(name, code, ends, abbreviation, section_ends, section_unit):
     r = parse_route_name(name)

@@ -168,6 +168,9 @@ def _split_ends(text: str) -> list[str]:
 def _set_section(out: RouteName, text: str) -> None:
     if out.section_unit or out.section_abbreviation:
         return
+    if text.endswith("境内") and len(text) > 3:
+        out.section_unit = text[:-2]  # 甘肃境内路段 is the 甘肃 section, not an abbreviation
+        return
     out.section_unit = text
     if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", text):
         out.section_abbreviation = text
