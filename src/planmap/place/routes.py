@@ -362,15 +362,16 @@ def _town_cand(geo: Geocoder, town, prior: Region | None, local: bool = False) -
 def _home_scope(geo: Geocoder, prior: Region | None, local: bool) -> list[str] | None:
     """Counties where a route end that is a town or village may lie, or None (anywhere).
 
-    A county or rural road (``local``) runs inside the plan's county, or its city; the ends of
-    a railway or expressway may be towns anywhere (瓜州至星星峡: 星星峡 is in the next province).
+    A county or rural road (``local``) runs inside the plan's county, city or province; the
+    ends of a railway or expressway may be towns anywhere (瓜州至星星峡: 星星峡 is in the next
+    province).
     """
     if prior is None:
         return None
     if local and prior.level == "county":
         return [prior.adcode]
-    if local and prior.level == "city":
-        return [c.adcode for c in geo.gaz.counties_in(prior.adcode)]
+    if local:
+        return [c.adcode for c in geo.gaz.counties_in(prior.adcode)]  # the home city, or province
     return None
 
 
