@@ -46,6 +46,8 @@ def test_only_lines_have_estimated_kilometres():
 
 
 def test_popup_length_says_when_it_is_an_estimate(joined):
-    assert line_length(joined.iloc[0]).startswith("约 ") and "估算" in line_length(joined.iloc[0])
+    assert line_length(joined.iloc[0]).startswith("约 ") and "估算：按两端位置连线" in line_length(joined.iloc[0])
+    stretch = {"county_km": {"330784": 25.7}, "km_estimated": True, "location_method": "route"}
+    assert line_length(stretch) == "约 26 km（估算）"  # a stretch known by its posts: not a course
     assert line_length(joined.iloc[1]).endswith(" km") and "约" not in line_length(joined.iloc[1])
     assert line_length({"county_km": {}}) == ""

@@ -229,7 +229,8 @@ def line_length(row: Any) -> str:
     if total <= 0:
         return ""
     if bool(row.get("km_estimated", False)):
-        return f"约 {total:.0f} km（估算：按两端位置连线）"
+        why = "：按两端位置连线" if row.get("location_method") == "route-course" else ""
+        return f"约 {total:.0f} km（估算{why}）"
     return f"{total:.1f} km"
 
 
