@@ -72,7 +72,7 @@ _NUMBERED = re.compile(r"(\d{3})(国道|省道)|(国道|省道)(\d{3})")
 _COMPLETION = re.compile(r"([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,3})[）)]")
 _BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
-# stake marks of a road section (191K+500m—197K+800m, K12+300至K15): kilometre posts, no place
+# stake marks of a road section (12K+300m—18K+900m, K12+300至K15): kilometre posts, no place
 _STAKES = re.compile(r"^(?:[Kk]?\d[\dKk+.m米\s]*(?:至|—+|－|–|-|~|～|到)?)+(?:路段|段)?$")
 # national trunk roads (G101-G3xx): a plan below the province builds the part inside its region
 _TRUNK_CODE = re.compile(r"^G[123]\d\d$")
@@ -96,7 +96,7 @@ class RouteName:
     section_abbreviation: str = ""
     completed: list[str] = field(default_factory=list)  # ends spelled out in brackets: 黔（江）张（家界）
     kind_word: str = ""  # the type word: 高速公路, 铁路, 线 ...
-    stakes: bool = False  # a section named only by kilometre posts (191K+500m—197K+800m)
+    stakes: bool = False  # a section named only by kilometre posts (12K+300m—18K+900m)
 
 
 def parse_route_name(name: str) -> RouteName:
@@ -136,7 +136,7 @@ def parse_route_name(name: str) -> RouteName:
     if out.code:
         rest = _TYPE_RE.sub("", s).strip("，,、 的")
         if rest and _STAKES.match(rest):
-            out.stakes = True  # 330国道191K+500m—197K+800m路段: posts of the road, not places
+            out.stakes = True  # 330国道12K+300m—18K+900m路段: posts of the road, not places
             s = ""
     t = _TYPE_RE.search(s)
     main, after = (s[:t.start()], s[t.end():]) if t and t.start() > 0 else (s, "")
@@ -169,7 +169,7 @@ def _set_section(out: RouteName, text: str) -> None:
     if out.section_unit or out.section_abbreviation:
         return
     if text.endswith("境内") and len(text) > 3:
-        out.section_unit = text[:-2]  # 甘肃境内路段 is the 甘肃 section, not an abbreviation
+        out.section_unit = text[:-2]  # 内蒙古境内路段 is the 内蒙古 section, not an abbreviation
         return
     out.section_unit = text
     if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", text):
@@ -363,7 +363,7 @@ def _home_scope(geo: Geocoder, prior: Region | None, local: bool) -> list[str] |
     """Counties where a route end that is a town or village may lie, or None (anywhere).
 
     A county or rural road (``local``) runs inside the plan's county, city or province; the
-    ends of a railway or expressway may be towns anywhere (瓜州至星星峡: 星星峡 is in the next
+    ends of a railway or expressway may be towns anywhere (a border town a line runs to lies in the next
     province).
     """
     if prior is None:
@@ -506,10 +506,10 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     """Every place a one-character abbreviation may stand for, with its prior cost.
 
     Below the province, a place of another province is read only when it is a province's 简称
-    or the sentence names it (``named``): 平营 in a Qingdao plan is never 平昌 and 营山 of
+    or the sentence names it (``named``): 营平 in a Qingdao plan is never 营山 and 平昌 of
     Sichuan, nor 营口 of Liaoning. A provincial plan may reach next door (沈阜 in Anhui is 沈丘
     to 阜阳), but keeps one end at home (see :func:`abbreviated_ends`). In a county plan,
-    a county road (``local``) may abbreviate the villages at its ends (黄杨线: a 黄… village to
+    a county road (``local``) may abbreviate the villages at its ends (芝前线: a 芝… village to
     a 杨… village), each drawn at its town's point.
     """
     out: list[_Cand] = []
@@ -549,7 +549,7 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     if local and prior is not None and prior.level == "county":
         out.extend(_village_cands(geo, [prior.adcode], prior, first=ch, cost=COST_TOWN_KM + COST_VILLAGE_KM))
     if local and home_city and prior is not None:
-        # a county road may cross into the next city of the province (新谭公路: 新河 to 谭格庄);
+        # a county road may cross into the next city of the province (a 平度 town to a 莱阳 one);
         # abbreviated_ends keeps only ends within LOCAL_HOP_KM of the home seat
         for town in geo.gaz.towns.towns:
             if town.county_adcode[:2] == home_prov and town.county_adcode[:4] != home_city and town.lon is not None:
@@ -657,7 +657,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             names.append(unit.name)
     elif row is not None and prior is not None and not parsed.section_ends \
             and (parsed.stakes or (_TRUNK_CODE.match(row.code) and prior.level in ("city", "county"))):
-        # 330国道191K+500m—197K+800m路段 in a county plan, 204国道改线 in a city plan: the
+        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan: the
         # works lie where the road crosses the plan's own region
         part = _cut_to_region(geo, line, prior.adcode)
         if part is not None:
@@ -716,7 +716,7 @@ def described_ends(name: str, sentence: str) -> list[str]:
 
 
 def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
-    """重庆渝黔 -> 渝黔: a unit's name written before a route's abbreviation is not part of it."""
+    """四川成渝 -> 成渝: a unit's name written before a route's abbreviation is not part of it."""
     if len(abbreviation) < 4:
         return abbreviation
     for k in (3, 2):
@@ -728,8 +728,8 @@ def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
 
 
 def _names_a_local_place(geo: Geocoder, text: str, prior: Region | None) -> bool:
-    """True when a county road's name is one town or village of the home county (杨坑支线 leads
-    to 杨坑村): one place, not two abbreviated ends.
+    """True when a county road's name is one town or village of the home county (上卢支线 leads
+    to 上卢村): one place, not two abbreviated ends.
     """
     if prior is None or prior.level != "county":
         return False
