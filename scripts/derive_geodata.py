@@ -677,7 +677,7 @@ def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
         *TRANSPORT_FILES,
         '- `national_roads.csv` (hand-made, no coordinates): ordinary national roads (普通国道) by',
         '  number: termini and main cities on the way, in order (`control_points`, drawn through the',
-        "  gazetteer's seats), each row citing the road's Wikipedia page. The rows of G104, G204, G301,",
+        "  gazetteer's seats), each row citing the road's Wikipedia page (English, or Chinese for G204). The rows of G104, G204, G301,",
         "  G302, G304 and G331 were checked against their page's route text, the termini of G101-G212",
         "  against a copy of Wikipedia's list; the other rows still need a check row by row. Termini are those of",
         '  the 2013 network plan where known, else the older ones (see `note`). Provincial roads (省道)',
