@@ -21,7 +21,7 @@ PROPERTIES = (
 )
 #: exported after the contract when the frame has them
 EXTRA_PROPERTIES = ("geom_kind", "original_name", "aliases", "work", "location_names", "location_method", "county_km",
-                    "county_share")
+                    "km_estimated", "county_share")
 #: every code column gets its Chinese label beside it (planmap.vocab)
 LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
           "shown_as": "shown_as_label"}
@@ -35,13 +35,14 @@ PLACED_COLUMNS = (
     "location_method", "placed_counties",
 )
 #: what the join adds: the id, the regions the geometry falls in, the registry entry
-JOINED_COLUMNS = ("id", "county_adcodes", "counties", "county_km", "county_share", "city", "city_adcode", "province",
+JOINED_COLUMNS = ("id", "county_adcodes", "counties", "county_km", "km_estimated", "county_share", "city", "city_adcode", "province",
                   "join_agrees", "registry_id")
 #: every column of a joined projects frame
 PROJECT_COLUMNS = (*PLACED_COLUMNS, *JOINED_COLUMNS)
 
 #: regions.csv and :attr:`planmap.result.PlanResult.regions`: one row per county and per city
-REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts")
+REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "line_km_estimated",
+                  "counts")
 #: registry.csv: one row per real-world project across plans
 REGISTRY_COLUMNS = ("registry_id", "name", "category", "province_code", "n_plans", "plans", "names", "project_ids",
                     "mentions")

@@ -310,6 +310,7 @@ def _region_fields(row: dict | None, cats: list[str], km: dict[str, float], km_c
     return {
         "projects": int((row or {}).get("projects", 0)),
         "line_km": float((row or {}).get("line_km", 0.0)),
+        "line_km_estimated": float((row or {}).get("line_km_estimated", 0.0)),
         "counts_label": "、".join(f"{category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
         **{f"n_{c}": int(counts.get(c, 0)) for c in cats},
         **{f"km_{c}": round(km.get(c, 0.0), 3) for c in km_cats},

@@ -152,9 +152,26 @@ def _confidence(row: Any) -> str:
         return ""
 
 
+def line_length(row: Any) -> str:
+    """The popup's length of a line from its kilometres per county: "12.3 km", or "约 12 km（估算）"
+    when they are estimates (a course between end units: the road is longer or shorter).
+    """
+    per_county = row.get("county_km") if hasattr(row, "get") else None
+    if not isinstance(per_county, dict) or not per_county:
+        return ""
+    total = sum(float(v) for v in per_county.values())
+    if total <= 0:
+        return ""
+    if bool(row.get("km_estimated", False)):
+        why = "：按两端位置连线" if row.get("location_method") == "route-course" else ""
+        return f"约 {total:.0f} km（估算{why}）"
+    return f"{total:.1f} km"
+
+
 def project_details(row: Any) -> dict[str, Any]:
     """The popup and download fields of one project, as plain text (shown with textContent)."""
     return {
+        "km": line_length(row),
         "plan": _text(row, "plan"),
         "planTitle": _text(row, "plan_title"),
         "section": _text(row, "section"),
