@@ -206,3 +206,14 @@ def test_a_name_opening_with_a_zone_word_means_the_zone_named_before_it(geocoder
     # with no zone of that kind named before it, the word alone places nothing
     alone = geocoder.place(_project("新区养老中心", "建设新区养老中心，服务全市老人。"), tieling)
     assert alone.method != "zone-antecedent" and alone.precision == "city"
+
+
+def test_a_power_plant_named_in_a_provincial_plan_goes_to_its_county(geocoder):
+    """A plant has no county in its name: the OSM plant polygon (or a sourced feature row) says it."""
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    hydro = geocoder.place(_project("龙滩水电站扩机工程", category="energy_utility"), guangxi)
+    assert hydro.counties == ["451222"] and hydro.precision == "approx"
+    nuclear = geocoder.place(_project("红沙核电四期", category="energy_utility"), guangxi)
+    assert nuclear.counties == ["450602"]  # 防城港核电站, called after 红沙村 (en.wikipedia)
+    # a plant of that name outside the home province is never used
+    assert geocoder.place(_project("龙滩水电站扩机工程"), _plan("510000", "四川省", "province")).counties != ["451222"]

@@ -265,11 +265,13 @@ class Geocoder:
                     cands = [feat]
                     break
         if not cands:
-            # a railway station or an airport from the open-data tables (沈阳北站, 天府国际机场)
+            # a railway station, an airport or a power plant from the open-data tables (沈阳北站, 天府国际机场, 龙滩水电站)
+            from planmap.reference.plants import plant_index
             from planmap.reference.transport import transport_index
 
             index = transport_index()
-            return index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
+            return (index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
+                    or plant_index().plant_in(name, prior))
         if prior is not None:
             prov = prior.adcode[:2]
             same = [f for f in cands if any(c[:2] == prov for c in f.county_adcodes) or f.city_adcode[:2] == prov]
