@@ -217,3 +217,14 @@ def test_a_power_plant_named_in_a_provincial_plan_goes_to_its_county(geocoder):
     assert nuclear.counties == ["450602"]  # 防城港核电站, called after 红沙村 (en.wikipedia)
     # a plant of that name outside the home province is never used
     assert geocoder.place(_project("龙滩水电站扩机工程"), _plan("510000", "四川省", "province")).counties != ["451222"]
+
+
+def test_a_reservoir_goes_to_the_county_of_the_one_village_it_is_named_after(geocoder):
+    """驮英 is a village of 宁明县 and of no other Guangxi county; 长塘 names villages in several."""
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("驮英水库除险加固", category="water"), guangxi)
+    assert p.counties == ["451422"] and p.method == "name-village" and p.precision == "county"
+    assert geocoder.place(_project("长塘水库扩容", category="water"), guangxi).precision == "province"
+    # outside the home region the village is not looked for, and only water works are read so
+    assert geocoder.place(_project("驮英水库除险加固"), _plan("430000", "湖南省", "province")).method != "name-village"
+    assert geocoder.place(_project("驮英文化广场"), guangxi).method != "name-village"

@@ -417,6 +417,10 @@ class Geocoder:
         p = None if generic else self._named_after_town(project.name, prior)
         if p is not None:
             return p
+        # 3c. a reservoir or dam named after the one village of that name in the home region
+        p = None if generic else self._named_after_village(project.name, prior)
+        if p is not None:
+            return p
         # 4. units named in the same part of the sentence, before the project
         p = self._from_sentence(project, prior)
         if p is not None:
@@ -475,6 +479,35 @@ class Geocoder:
             p.names.append(town.name)
             p.confidence = 0.4
             p.method = "name-town"
+        return p
+
+    def _named_after_village(self, name: str, prior: Region | None) -> Placement | None:
+        """A water work named after the village at its site (驮英水库 -> 驮英村 of 宁明县), when
+        exactly one village of the home region bears that name and no unit or town does.
+        """
+        if prior is None:
+            return None
+        from planmap.place.homeregion import place_rules
+
+        rules = place_rules()["named_after_village"]
+        lo, hi = rules["stem_chars"]
+        works = "|".join(map(re.escape, sorted(rules["works"], key=len, reverse=True)))
+        m = re.match(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{works})", name)
+        if m is None:
+            return None
+        stem = m.group(1)
+        if self.gaz.units_named(stem) or self.gaz.towns_named(stem) or any(
+                self.gaz.towns_named(stem + end) for end in ("镇", "乡", "街道")):
+            return None  # a unit or town of that name is the likelier meaning, and other rules read it
+        home = self.gaz.unit(prior.adcode)
+        scope = home.adcode if home.level == "province" else (home.city_adcode or home.adcode)[:4] + "00"
+        hosts = [c.adcode for c in self.gaz.counties_in(scope) if self.gaz.villages_named(stem + "村", c.adcode)]
+        if len(hosts) != 1:
+            return None
+        p = self._unit_point(self.gaz.unit(hosts[0]))
+        p.names.append(stem + "村")
+        p.confidence = 0.4
+        p.method = "name-village"
         return p
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
