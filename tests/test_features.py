@@ -201,3 +201,10 @@ def test_shipped_plants_place_a_hydro_and_a_nuclear_plant():
     assert plant_index().plant_in("龙滩水电站扩机", guangxi).county_adcodes == ("451222",)  # 天峨县
     assert plant_index().plant_in("防城港核电站五号机组", guangxi).county_adcodes == ("450602",)  # 港口区
     assert all(source_allowed(u) for u in plant_index().plant_in("龙滩水电站扩机", guangxi).source_url.split())
+
+
+def test_a_plant_outside_the_home_province_counts_only_when_the_name_names_its_province(tmp_path):
+    idx = _plants(tmp_path, "乙滩水力发电厂,hydro,107.0,25.0,451222,1")
+    hunan = Region("430000", "湖南省", "province")
+    assert idx.plant_in("乙滩水电站扩机", hunan) is None
+    assert idx.plant_in("广西乙滩水电站扩机", hunan).county_adcodes == ("451222",)

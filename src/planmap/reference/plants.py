@@ -102,6 +102,7 @@ class PlantIndex:
         if openings is None:
             openings = tuple(sorted({*plant_rules()["operators"], *_province_names()}, key=len, reverse=True))
         self.openings = openings
+        self.province_words = _province_words()
         self.by_place: dict[tuple[str, str], list[Plant]] = {}
         path = folder / "power_plants.csv"
         if path.is_file():
@@ -117,8 +118,9 @@ class PlantIndex:
     def plant_in(self, name: str, prior: Region | None = None) -> Feature | None:
         """The plant a project name opens with (龙滩水电站通航设施 -> 龙滩水力发电厂), or None.
 
-        Only a plant of the home province counts (without a home, the one plant of that name in
-        China), and only when the plants of that place and kind all lie in one county.
+        Only a plant of the home province counts, or of the province the name opens with
+        (广西龙滩水电站 in a national plan); without a home, the one plant of that name in China.
+        And only when the plants of that place and kind all lie in one county.
         """
         parsed = plan_plant(name)
         if parsed is None:
@@ -127,7 +129,8 @@ class PlantIndex:
         cands = self.by_place.get((place, kind)) or self.by_place.get(
             (_strip_openings(place, self.openings), kind), [])
         if prior is not None:
-            cands = [p for p in cands if p.county_adcode[:2] == prior.adcode[:2]]
+            named = {code[:2] for word, code in self.province_words.items() if name.startswith(word)}
+            cands = [p for p in cands if p.county_adcode[:2] == prior.adcode[:2] or p.county_adcode[:2] in named]
         if not cands or len({p.county_adcode for p in cands}) != 1:
             return None
         return _plant_feature(cands[0], written)
@@ -135,18 +138,24 @@ class PlantIndex:
 
 def _province_names() -> tuple[str, ...]:
     """Province names and short names (广西壮族自治区, 广西), stripped from OSM names."""
+    return tuple(_province_words())
+
+
+@lru_cache(maxsize=1)
+def _province_words() -> dict[str, str]:
+    """Province names and short names with their adcode: a plan naming the province may leave it."""
     from planmap.errors import UnknownRegionError
     from planmap.reference.gazetteer import default_gazetteer
 
     gaz = default_gazetteer()
-    names: set[str] = set()
+    names: dict[str, str] = {}
     for code in range(11, 83):
         try:
             unit = gaz.unit(f"{code}0000")
         except UnknownRegionError:
             continue
-        names.update(n for n in (unit.name, unit.short) if n)
-    return tuple(names)
+        names.update((n, unit.adcode) for n in (unit.name, unit.short) if n)
+    return names
 
 
 def _plant_feature(p: Plant, written: str) -> Feature:
