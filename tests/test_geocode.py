@@ -228,3 +228,8 @@ def test_a_reservoir_goes_to_the_county_of_the_one_village_it_is_named_after(geo
     # outside the home region the village is not looked for, and only water works are read so
     assert geocoder.place(_project("驮英水库除险加固"), _plan("430000", "湖南省", "province")).method != "name-village"
     assert geocoder.place(_project("驮英文化广场"), guangxi).method != "name-village"
+
+
+def test_a_plant_written_in_traditional_script_is_found(geocoder):
+    p = geocoder.place(_project("龍灘水電站擴機工程", category="energy_utility"), _plan("450000", "广西壮族自治区", "province"))
+    assert p.counties == ["451222"]

@@ -255,7 +255,14 @@ class Geocoder:
     # ------------------------------------------------------------ features
 
     def feature_for(self, name: str, prior: Region | None):
-        """The named feature a project name refers to, preferring the home province."""
+        """The named feature a project name refers to, preferring the home province.
+
+        Names are looked up in simplified script: a plan in traditional script keeps its own
+        forms in project names (龍灘水電站), the gazetteer tables are simplified.
+        """
+        from planmap.read.textnorm import to_simplified
+
+        name = to_simplified(name)
         stem = _WORK_TAIL.sub("", name) or name
         cands = self.features.named(name) or self.features.named(stem)
         if not cands:
