@@ -233,3 +233,11 @@ def test_a_reservoir_goes_to_the_county_of_the_one_village_it_is_named_after(geo
 def test_a_plant_written_in_traditional_script_is_found(geocoder):
     p = geocoder.place(_project("龍灘水電站擴機工程", category="energy_utility"), _plan("450000", "广西壮族自治区", "province"))
     assert p.counties == ["451222"]
+
+
+def test_a_town_stem_that_names_a_unit_of_another_province_still_names_the_town(geocoder):
+    """武都 is a town of 江油市 (Sichuan) and a district of Gansu: a Sichuan plan means the town."""
+    p = geocoder.place(_project("武都引水灌区续建", category="water"), _plan("510000", "四川省", "province"))
+    assert p.counties == ["510781"] and p.method == "name-town"
+    # in a Gansu plan the district is meant
+    assert geocoder.place(_project("武都引水灌区续建"), _plan("620000", "甘肃省", "province")).counties == ["621202"]

@@ -170,24 +170,29 @@ class Geocoder:
         """The towns of one county, with those of the zones it hosts."""
         return self.gaz.towns_in_county(county) + self._zone_towns().get(self.gaz.canonical(county), [])
 
-    def _town_stems(self, counties: tuple[str, ...]):
+    def _town_stems(self, counties: tuple[str, ...], home_units_only: bool = False):
         """A regex over unambiguous town stems of these counties, and the stem -> town map."""
-        if counties in self._stems:
-            return self._stems[counties]
+        key = (*counties, "home-units") if home_units_only else counties
+        if key in self._stems:
+            return self._stems[key]
         from planmap.reference.gazetteer import COMMON_WORDS
 
         by_stem: dict[str, list] = {}
+        # a stem that names a unit means the unit (铁岭), or is a word (桃园); for a name that opens
+        # with a town of the home province, only that province's units count (Sichuan's 武都镇,
+        # not Gansu's 武都区)
+        provinces = {c[:2] for c in counties} if home_units_only else None
         for county in counties:
             for town in self._county_towns(county):
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
                 if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _place_rules()["town_stem_stop"] \
-                        and not self.gaz.units_named(stem):
+                        and not any(provinces is None or u.adcode[:2] in provinces for u in self.gaz.units_named(stem)):
                     by_stem.setdefault(stem, []).append(town)
         unique = {k: v[0] for k, v in by_stem.items() if len(v) == 1}
         value = None
         if unique:
             value = (re.compile("|".join(map(re.escape, sorted(unique, key=len, reverse=True)))), unique)
-        self._stems[counties] = value
+        self._stems[key] = value
         return value
 
     def _scope_counties(self, prior: Region | None, units: list) -> list[str]:
@@ -461,7 +466,7 @@ class Geocoder:
         if any(w in name for w in rules["area_wide"]):
             return None
         counties = tuple(sorted(c.adcode for c in self.gaz.counties_in(prior.adcode)))
-        stems = self._town_stems(counties)
+        stems = self._town_stems(counties, home_units_only=True)
         if stems is None:
             return None
         m = stems[0].match(name)
