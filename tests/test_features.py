@@ -208,3 +208,33 @@ def test_a_plant_outside_the_home_province_counts_only_when_the_name_names_its_p
     hunan = Region("430000", "湖南省", "province")
     assert idx.plant_in("乙滩水电站扩机", hunan) is None
     assert idx.plant_in("广西乙滩水电站扩机", hunan).county_adcodes == ("451222",)
+
+
+def test_shipped_plants_are_found_by_the_names_plans_write():
+    """A reproducible sample of hydro and nuclear plants whose place and kind are unique in their
+    province, written the plan way (X水电站 / X核电), comes back in the county OSM puts it in."""
+    import csv
+    import random
+
+    from planmap.reference.plants import plant_index
+
+    idx = plant_index()
+    pool = []
+    for (place, kind), plants in idx.by_place.items():
+        counties = {p.county_adcode for p in plants}
+        if kind in ("hydro", "nuclear") and len(place) >= 2 and len(counties) == 1:
+            prov = plants[0].county_adcode[:2]
+            if len({p.county_adcode for k, ps in idx.by_place.items() if k == (place, kind) for p in ps
+                    if p.county_adcode[:2] == prov}) == 1:
+                pool.append((place, kind, plants[0].county_adcode))
+    assert len(pool) >= 100
+    sample = random.Random(7).sample(sorted(pool), 40)
+    found = 0
+    for place, kind, county in sample:
+        written = place + ("水电站扩建" if kind == "hydro" else "核电二期")
+        feat = idx.plant_in(written, Region(county[:2] + "0000", "", "province"))
+        found += feat is not None and feat.county_adcodes == (county,)
+    assert found / len(sample) >= 0.9
+    with (geodata_dir() / "power_plants.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 2000 and all(len(r["county_adcode"]) == 6 for r in rows)
