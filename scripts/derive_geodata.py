@@ -851,6 +851,9 @@ POWER_SOURCE = dict(source="OpenStreetMap via OMap-GeoDB", version=f"oData-power
                     attribution="© OpenStreetMap contributors (ODbL); extract by OpenQGIS")
 TRANSPORT_SOURCES.append(POWER_SOURCE)
 TRANSPORT_FILES[-2:-2] = [
+    "- `zone_towns.csv`: the county of each jionlp town filed only under a development zone, from the",
+    "  NBS 统计用区划代码 edition (modood/Administrative-divisions-of-China copy, commit in",
+    "  `source_url`) that lists the same name under exactly one county of the same city.",
     "- `power_plants.csv`: named OpenStreetMap power plants (power=plant polygons), one point per name",
     f"  and place (polygons of one name within {POWER_CLUSTER_KM:g} km merged), `source` the OSM source tag,",
     "  `county_adcode` by point-in-polygon (a shore site up to 3 km off the simplified coastline takes",
@@ -909,6 +912,52 @@ def build_power_plants(shp: Path, out: Path) -> dict:
     return {"power_plants": len(kept), "power_plants_outside_counties": len(rows) - len(kept), "skipped": dict(skipped)}
 
 
+MODOOD_URL = "https://github.com/modood/Administrative-divisions-of-China"
+# NBS 统计用区划代码 editions in the modood copy, newest first (dist/streets.csv at each commit)
+MODOOD_COMMITS = [
+    "dc3a1d7acd85ca1b0979543e9259604142c52e8e", "d33ad30ac7ef24cd29773a243f6f42b7d269e39b",
+    "0b7fd75e6bd8fef6c63d7f02cfaf0a39b33fc199", "78b6f36127ff8dc8e6ca3d82e43ab10619b553d2",
+    "2824502ba4a6875bceafee81f926789635db1d00", "31aaa3c31dc767a01f8f5e724c795f02f4540437",
+    "c893e3b007c0484b63b184efa237d35251ab670d", "a9f6e38446d29663997bf46d912c000bcd0b2dcb",
+]
+
+
+def build_zone_towns(modood_git: Path, out: Path) -> dict:
+    """The county of each town that jionlp lists only under a development zone (红岛街道 under
+    青岛高新区), from the NBS edition that still coded it under a county of the same city.
+
+    A town moved into a zone's pseudo-county keeps its ground; the last edition that listed it
+    under a real county (code not x7x) says which county that ground belongs to. A name found
+    under two counties of the city in one edition is left out.
+    """
+    with gzip.open(out / "towns.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        homeless = [r for r in csv.DictReader(fh) if not r["county_adcode"]]
+    found: dict[tuple[str, str], list[str]] = {}
+    for commit in MODOOD_COMMITS:
+        text = subprocess.run(["git", "-C", str(modood_git), "show", f"{commit}:dist/streets.csv"],
+                              capture_output=True, text=True, check=True).stdout
+        by_name: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for parts in csv.reader(io.StringIO(text)):
+            if len(parts) < 3 or not re.fullmatch(r"\d{9}", parts[0]):
+                continue
+            code, name, county = parts[0], parts[1].removesuffix("办事处"), parts[2]
+            if county[4] != "7":  # x7x: a development zone or other functional area, no county
+                by_name[(name, county[:4])].add((county, code))
+        for r in homeless:
+            key = (r["name"], r["source_county"])
+            hits = by_name.get((r["name"], r["city_adcode"][:4]), set())
+            if key not in found and len({c for c, _ in hits}) == 1:
+                county, code = next(iter(hits))
+                found[key] = [r["name"], r["source_county"], county, code,
+                              f"{MODOOD_URL}/blob/{commit}/dist/streets.csv"]
+    rows = sorted(found.values())
+    with (out / "zone_towns.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["name", "source_county", "county_adcode", "nbs_code", "source_url"])
+        w.writerows(rows)
+    return {"zone_towns": len(rows), "zone_towns_without_county": len(homeless) - len(rows)}
+
+
 def _write_gz(path: Path, fields: list[str], rows: list[list]) -> None:
     """A gzip CSV with a fixed mtime, so identical input gives identical bytes."""
     buf = io.StringIO()
@@ -938,6 +987,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(REPO / "geodata"))
     ap.add_argument("--omap-zip", help="Railway-station_oData.zip from the OMap-GeoDB repository (OSM, ODbL)")
     ap.add_argument("--power-shp", help="power_polygon_oData.shp extracted from OMap-GeoDB oData-power (OSM, ODbL)")
+    ap.add_argument("--modood-git", help="git directory of a modood/Administrative-divisions-of-China clone")
+    ap.add_argument("--zone-towns-only", action="store_true",
+                    help="rebuild only zone_towns.csv from --modood-git (needs towns.csv.gz in --out)")
     ap.add_argument("--power-only", action="store_true",
                     help="rebuild only power_plants.csv from --power-shp (needs boundaries/ in --out)")
     ap.add_argument("--transport-only", action="store_true",
@@ -945,6 +997,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.zone_towns_only:
+        if not args.modood_git:
+            raise SystemExit("--modood-git DIR is needed: a clone of " + MODOOD_URL)
+        log(json.dumps(build_zone_towns(Path(args.modood_git), out), ensure_ascii=False, indent=1))
+        return 0
     if args.power_only:
         if not args.power_shp:
             raise SystemExit("--power-shp PATH is needed: power_polygon_oData.shp from " + POWER_URL)

@@ -178,7 +178,8 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
 
 def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):
     """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
-    host row for that zone they are towns of the host county, and without one they stay unplaced.
+    host row for that zone they are towns of the host county, and without one (nor a county of
+    their own from zone_towns.csv) they stay unplaced.
     """
     from planmap.place.geocode import Geocoder
     from planmap.reference import zones
@@ -187,6 +188,7 @@ def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monke
     host = Zone("青岛高新技术产业开发区", "hightech", "370200", ("370214",), "https://example.org/zone",
                 ("青岛高新技术产业开发区",), ("370200",))
     monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([host]))
+    monkeypatch.setattr(zones, "zone_town_counties", lambda: {})  # no NBS county of the town itself
     qingdao = _plan("370200", "青岛市", "city")
     p = Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao)
     assert p.counties == ["370214"]
@@ -241,3 +243,24 @@ def test_a_town_stem_that_names_a_unit_of_another_province_still_names_the_town(
     assert p.counties == ["510781"] and p.method == "name-town"
     # in a Gansu plan the district is meant
     assert geocoder.place(_project("武都引水灌区续建"), _plan("620000", "甘肃省", "province")).counties == ["621202"]
+
+
+def test_a_town_filed_under_a_zone_without_host_row_goes_to_its_own_county(geocoder):
+    """jionlp files 红岛街道 under 青岛高新区 only; the NBS codes list it under 城阳区, and the zone
+    has no host row: the town still places a project in 城阳区, not at the city."""
+    p = geocoder.place(_project("红岛街道便民服务中心"), _plan("370200", "青岛市", "city"))
+    assert p.counties == ["370214"] and p.precision in ("town", "county")
+
+
+def test_zone_town_counties_come_from_the_pinned_nbs_copy():
+    import csv
+
+    from planmap.paths import geodata_dir
+
+    with (geodata_dir() / "zone_towns.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 50
+    for r in rows:
+        assert r["nbs_code"][:6] == r["county_adcode"], r  # the town's own NBS code says the county
+        assert r["county_adcode"][4] != "7" and r["county_adcode"][:4] == r["source_county"][:4], r
+        assert "/blob/" in r["source_url"] and r["source_url"].startswith("https://github.com/modood/"), r

@@ -147,16 +147,22 @@ class Geocoder:
 
     def _zone_towns(self) -> dict[str, list]:
         """Towns listed under a development zone's pseudo-county (红岛街道 under 青岛高新区), by
-        the zone's host county: only when the zone host table names exactly one host.
+        their own county where an NBS edition lists them under one (zone_towns.csv), else by the
+        zone's host county when the zone host table names exactly one host.
         """
         if self._zone_town_map is None:
             from dataclasses import replace
 
-            from planmap.reference.zones import zone_index
+            from planmap.reference.zones import zone_index, zone_town_counties
 
             out: dict[str, list] = {}
+            own = zone_town_counties()
             for town in self.gaz.towns.towns:
                 if town.county_adcode or " " not in town.source_county:
+                    continue
+                county = own.get((town.name, town.source_county))
+                if county:  # the county an NBS edition lists this very town under
+                    out.setdefault(county, []).append(replace(town, county_adcode=county))
                     continue
                 zones = zone_index().named(town.source_county.split(" ", 1)[1])
                 hosts = {z.county_adcodes for z in zones}
