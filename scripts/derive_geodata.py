@@ -950,7 +950,20 @@ def build_zone_towns(modood_git: Path, out: Path) -> dict:
                 county, code = next(iter(hits))
                 found[key] = [r["name"], r["source_county"], county, code,
                               f"{MODOOD_URL}/blob/{commit}/dist/streets.csv"]
-    rows = sorted(found.values())
+    # codes of that edition that the shipped units no longer have (永年县 -> 永年区) take their
+    # remapped code; one with no county at all today (a dissolved county) is left out
+    from planmap.errors import UnknownRegionError
+    from planmap.reference.gazetteer import Gazetteer
+
+    gaz = Gazetteer(out)
+    rows = []
+    for row in sorted(found.values()):
+        try:
+            unit = gaz.unit(row[2])
+        except UnknownRegionError:
+            continue
+        if unit.level == "county":
+            rows.append([row[0], row[1], unit.adcode, *row[3:]])
     with (out / "zone_towns.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["name", "source_county", "county_adcode", "nbs_code", "source_url"])

@@ -161,7 +161,8 @@ class Geocoder:
                 if town.county_adcode or " " not in town.source_county:
                     continue
                 county = own.get((town.name, town.source_county))
-                if county:  # the county an NBS edition lists this very town under
+                if county and self._known_county(county):
+                    # the county an NBS edition lists this very town under
                     out.setdefault(county, []).append(replace(town, county_adcode=county))
                     continue
                 zones = zone_index().named(town.source_county.split(" ", 1)[1])
@@ -171,6 +172,15 @@ class Geocoder:
                     out.setdefault(host, []).append(replace(town, county_adcode=host))
             self._zone_town_map = out
         return self._zone_town_map
+
+    def _known_county(self, code: str) -> bool:
+        """True when ``code`` is a county of the shipped units (a table row may be older)."""
+        from planmap.errors import UnknownRegionError
+
+        try:
+            return self.gaz.unit(code).level == "county"
+        except UnknownRegionError:
+            return False
 
     def _county_towns(self, county: str) -> list:
         """The towns of one county, with those of the zones it hosts."""
