@@ -707,8 +707,12 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def _counties_of(points: list[tuple[float, float]], out: Path) -> list[str]:
-    """The county adcode holding each point ('' outside every shipped county)."""
+def _counties_of(points: list[tuple[float, float]], out: Path, coast_km: float = 0.0) -> list[str]:
+    """The county adcode holding each point ('' outside every shipped county).
+
+    ``coast_km``: a point outside every county but within this distance of one (a coastal site
+    on land the simplified coastline leaves out) takes the nearest county.
+    """
     import geopandas as gpd
     import pandas as pd
     from shapely.geometry import Point
@@ -717,7 +721,20 @@ def _counties_of(points: list[tuple[float, float]], out: Path) -> list[str]:
     counties = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")[["adcode", "geometry"]]
     pts = gpd.GeoDataFrame({"i": range(len(points))}, geometry=[Point(p) for p in points], crs="EPSG:4326")
     joined = gpd.sjoin(pts, counties, how="left", predicate="within").drop_duplicates("i").sort_values("i")
-    return [a if isinstance(a, str) else "" for a in joined["adcode"]]
+    codes = [a if isinstance(a, str) else "" for a in joined["adcode"]]
+    if coast_km > 0:
+        from planmap.reference.datum import haversine_m
+
+        for i, code in enumerate(codes):
+            if code:
+                continue
+            p = Point(points[i])
+            near = counties.iloc[[int(counties.distance(p).idxmin())]]
+            edge = near.geometry.iloc[0].boundary
+            q = edge.interpolate(edge.project(p))
+            if haversine_m(p.x, p.y, q.x, q.y) <= coast_km * 1000:
+                codes[i] = near["adcode"].iloc[0]
+    return codes
 
 
 TRANSPORT_SOURCES = [
@@ -831,6 +848,136 @@ def build_airports(out: Path) -> dict:
     return {"airports": len(kept), "airports_outside_counties": len(rows) - len(kept)}
 
 
+POWER_COMMIT = "8f3082bc01088bec60d9ebbf5f84d1e3431416e8"  # the commit that added oData-power/power_polygon_oData.7z
+POWER_URL = f"{OMAP_URL}/blob/{POWER_COMMIT}/oData-power/power_polygon_oData.7z"
+POWER_CLUSTER_KM = 3.0
+POWER_COAST_KM = 3.0  # a coastal plant on reclaimed land may lie just off the simplified coastline
+POWER_SOURCE = dict(source="OpenStreetMap via OMap-GeoDB", version=f"oData-power polygons 2025-02-11 (commit {POWER_COMMIT[:7]})",
+                    licence="ODbL 1.0", datum="WGS-84", url=POWER_URL,
+                    use="named power plants (power=plant polygons: hydro, coal, nuclear, gas ...)",
+                    attribution="© OpenStreetMap contributors (ODbL); extract by OpenQGIS")
+TRANSPORT_SOURCES.append(POWER_SOURCE)
+TRANSPORT_FILES[-2:-2] = [
+    "- `zone_towns.csv`: the county of each jionlp town filed only under a development zone, from the",
+    "  NBS 统计用区划代码 edition (modood/Administrative-divisions-of-China copy, commit in",
+    "  `source_url`) that lists the same name under exactly one county of the same city.",
+    "- `power_plants.csv`: named OpenStreetMap power plants (power=plant polygons), one point per name",
+    f"  and place (polygons of one name within {POWER_CLUSTER_KM:g} km merged), `source` the OSM source tag,",
+    "  `county_adcode` by point-in-polygon (a shore site up to 3 km off the simplified coastline takes",
+    "  the nearest county).",
+]
+
+
+def build_power_plants(shp: Path, out: Path) -> dict:
+    """Named power plants from OpenStreetMap (OMap-GeoDB power polygons): one row per name and place.
+
+    Plans name hydropower, nuclear and coal plants (龙滩水电站, 防城港核电, 钦州电厂) with no
+    admin unit in the name; the plant's own polygon says which county hosts it. ``shp`` is
+    power_polygon_oData.shp extracted from the 7z archive (any 7-Zip tool). Only power=plant
+    polygons with a Chinese name are kept; polygons of one name closer than POWER_CLUSTER_KM
+    (units of one plant) become one row at their mean representative point.
+    """
+    import geopandas as gpd
+
+    gdf = gpd.read_file(shp)
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise SystemExit(f"{shp}: expected WGS-84 (EPSG:4326), got {gdf.crs}")
+    groups: dict[tuple[str, str], list[list[tuple[float, float]]]] = defaultdict(list)
+    skipped = Counter()
+    for name, power, source, geom in zip(gdf["name"], gdf["power"], gdf["source"], gdf.geometry, strict=True):
+        if power != "plant":
+            skipped["power:" + str(power)] += 1
+            continue
+        if not isinstance(name, str) or geom is None or geom.is_empty:
+            skipped["unnamed"] += 1
+            continue
+        name = re.sub(r"\s+", "", name)
+        if not re.fullmatch(r"[\u4e00-\u9fff0-9（）()#＃]{2,40}", name) or not re.search(r"[\u4e00-\u9fff]{2}", name):
+            skipped["not a plain Chinese name"] += 1
+            continue
+        kind = source.strip().lower() if isinstance(source, str) and source.strip() else ""
+        pt = geom.representative_point()
+        p = (round(pt.x, 6), round(pt.y, 6))
+        for cluster in groups[(name, kind)]:
+            if _km(cluster[0], p) <= POWER_CLUSTER_KM:
+                cluster.append(p)
+                break
+        else:
+            groups[(name, kind)].append([p])
+    rows = []
+    for (name, kind) in sorted(groups):
+        for cluster in groups[(name, kind)]:
+            lon = sum(p[0] for p in cluster) / len(cluster)
+            lat = sum(p[1] for p in cluster) / len(cluster)
+            rows.append([name, kind, f"{lon:.6f}", f"{lat:.6f}", len(cluster)])
+    counties = _counties_of([(float(r[2]), float(r[3])) for r in rows], out, coast_km=POWER_COAST_KM)
+    kept = [[*r[:4], c, r[4]] for r, c in zip(rows, counties, strict=True) if c]
+    with (out / "power_plants.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["name", "source", "lon", "lat", "county_adcode", "osm_polygons"])
+        w.writerows(kept)
+    return {"power_plants": len(kept), "power_plants_outside_counties": len(rows) - len(kept), "skipped": dict(skipped)}
+
+
+MODOOD_URL = "https://github.com/modood/Administrative-divisions-of-China"
+# NBS 统计用区划代码 editions in the modood copy, newest first (dist/streets.csv at each commit)
+MODOOD_COMMITS = [
+    "dc3a1d7acd85ca1b0979543e9259604142c52e8e", "d33ad30ac7ef24cd29773a243f6f42b7d269e39b",
+    "0b7fd75e6bd8fef6c63d7f02cfaf0a39b33fc199", "78b6f36127ff8dc8e6ca3d82e43ab10619b553d2",
+    "2824502ba4a6875bceafee81f926789635db1d00", "31aaa3c31dc767a01f8f5e724c795f02f4540437",
+    "c893e3b007c0484b63b184efa237d35251ab670d", "a9f6e38446d29663997bf46d912c000bcd0b2dcb",
+]
+
+
+def build_zone_towns(modood_git: Path, out: Path) -> dict:
+    """The county of each town that jionlp lists only under a development zone (红岛街道 under
+    青岛高新区), from the NBS edition that still coded it under a county of the same city.
+
+    A town moved into a zone's pseudo-county keeps its ground; the last edition that listed it
+    under a real county (code not x7x) says which county that ground belongs to. A name found
+    under two counties of the city in one edition is left out.
+    """
+    with gzip.open(out / "towns.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        homeless = [r for r in csv.DictReader(fh) if not r["county_adcode"]]
+    found: dict[tuple[str, str], list[str]] = {}
+    for commit in MODOOD_COMMITS:
+        text = subprocess.run(["git", "-C", str(modood_git), "show", f"{commit}:dist/streets.csv"],
+                              capture_output=True, text=True, check=True).stdout
+        by_name: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        for parts in csv.reader(io.StringIO(text)):
+            if len(parts) < 3 or not re.fullmatch(r"\d{9}", parts[0]):
+                continue
+            code, name, county = parts[0], parts[1].removesuffix("办事处"), parts[2]
+            if county[4] != "7":  # x7x: a development zone or other functional area, no county
+                by_name[(name, county[:4])].add((county, code))
+        for r in homeless:
+            key = (r["name"], r["source_county"])
+            hits = by_name.get((r["name"], r["city_adcode"][:4]), set())
+            if key not in found and len({c for c, _ in hits}) == 1:
+                county, code = next(iter(hits))
+                found[key] = [r["name"], r["source_county"], county, code,
+                              f"{MODOOD_URL}/blob/{commit}/dist/streets.csv"]
+    # codes of that edition that the shipped units no longer have (永年县 -> 永年区) take their
+    # remapped code; one with no county at all today (a dissolved county) is left out
+    from planmap.errors import UnknownRegionError
+    from planmap.reference.gazetteer import Gazetteer
+
+    gaz = Gazetteer(out)
+    rows = []
+    for row in sorted(found.values()):
+        try:
+            unit = gaz.unit(row[2])
+        except UnknownRegionError:
+            continue
+        if unit.level == "county":
+            rows.append([row[0], row[1], unit.adcode, *row[3:]])
+    with (out / "zone_towns.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["name", "source_county", "county_adcode", "nbs_code", "source_url"])
+        w.writerows(rows)
+    return {"zone_towns": len(rows), "zone_towns_without_county": len(homeless) - len(rows)}
+
+
 def _write_gz(path: Path, fields: list[str], rows: list[list]) -> None:
     """A gzip CSV with a fixed mtime, so identical input gives identical bytes."""
     buf = io.StringIO()
@@ -859,11 +1006,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jionlp-wheel", help="path of jionlp-1.5.31-py2.py3-none-any.whl")
     ap.add_argument("--out", default=str(REPO / "geodata"))
     ap.add_argument("--omap-zip", help="Railway-station_oData.zip from the OMap-GeoDB repository (OSM, ODbL)")
+    ap.add_argument("--power-shp", help="power_polygon_oData.shp extracted from OMap-GeoDB oData-power (OSM, ODbL)")
+    ap.add_argument("--modood-git", help="git directory of a modood/Administrative-divisions-of-China clone")
+    ap.add_argument("--zone-towns-only", action="store_true",
+                    help="rebuild only zone_towns.csv from --modood-git (needs towns.csv.gz in --out)")
+    ap.add_argument("--power-only", action="store_true",
+                    help="rebuild only power_plants.csv from --power-shp (needs boundaries/ in --out)")
     ap.add_argument("--transport-only", action="store_true",
                     help="rebuild only stations.csv.gz and airports.csv (needs boundaries/ in --out)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.zone_towns_only:
+        if not args.modood_git:
+            raise SystemExit("--modood-git DIR is needed: a clone of " + MODOOD_URL)
+        log(json.dumps(build_zone_towns(Path(args.modood_git), out), ensure_ascii=False, indent=1))
+        return 0
+    if args.power_only:
+        if not args.power_shp:
+            raise SystemExit("--power-shp PATH is needed: power_polygon_oData.shp from " + POWER_URL)
+        log(json.dumps(build_power_plants(Path(args.power_shp), out), ensure_ascii=False, indent=1))
+        return 0
     if args.transport_only:
         return main_transport(args.omap_zip, out)
     t0 = time.time()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from planmap.errors import GazetteerError
+from planmap.models import Region
 from planmap.paths import geodata_dir
 from planmap.reference.datum import haversine_m
 from planmap.reference.features import FeatureIndex, feature_index, load_features, source_allowed
@@ -161,3 +162,79 @@ def test_override_path_that_is_missing_or_a_folder_is_an_error(tmp_path):
         feature_index(None, str(tmp_path / "nope.csv"))
     with pytest.raises(GazetteerError, match="is a folder"):
         feature_index(None, str(tmp_path))
+
+
+# ------------------------------------------------------------------ power plants (OpenStreetMap)
+
+def _plants(tmp_path: Path, *rows: str):
+    from planmap.reference.plants import PlantIndex
+
+    (tmp_path / "power_plants.csv").write_text(
+        "name,source,lon,lat,county_adcode,osm_polygons\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return PlantIndex(tmp_path, openings=("国投", "华电", "辽宁", "广西"))
+
+
+def test_a_plant_is_found_by_the_place_it_is_named_after(tmp_path):
+    """OSM names the company (国投甲州发电有限公司); a plan writes 甲州电厂: same place, same kind."""
+    idx = _plants(tmp_path,
+                  "国投甲州发电有限公司,coal,108.6,21.7,450702,1",
+                  "乙滩水力发电厂,hydro,107.0,25.0,451222,1",
+                  "辽宁华电丙岭发电有限公司,coal,123.8,42.3,211221,1")
+    guangxi, liaoning = Region("450000", "广西壮族自治区", "province"), Region("211200", "铁岭市", "city")
+    assert idx.plant_in("甲州电厂扩建", guangxi).county_adcodes == ("450702",)
+    assert idx.plant_in("乙滩水电站升船机", guangxi).county_adcodes == ("451222",)
+    assert idx.plant_in("丙岭电厂供热管网", liaoning).county_adcodes == ("211221",)
+    # the kind must agree: 乙滩 is a hydro plant, not a coal one; and a plant of another province is not ours
+    assert idx.plant_in("乙滩电厂", guangxi) is None
+    assert idx.plant_in("甲州电厂扩建", liaoning) is None
+
+
+def test_a_plant_name_shared_by_two_counties_places_nothing(tmp_path):
+    idx = _plants(tmp_path, "丁河水电站,hydro,107.0,25.0,451222,1", "丁河水电站,hydro,108.0,24.0,451381,1")
+    assert idx.plant_in("丁河水电站改造", Region("450000", "广西壮族自治区", "province")) is None
+
+
+def test_shipped_plants_place_a_hydro_and_a_nuclear_plant():
+    from planmap.reference.plants import plant_index
+
+    guangxi = Region("450000", "广西壮族自治区", "province")
+    assert plant_index().plant_in("龙滩水电站扩机", guangxi).county_adcodes == ("451222",)  # 天峨县
+    assert plant_index().plant_in("防城港核电站五号机组", guangxi).county_adcodes == ("450602",)  # 港口区
+    assert all(source_allowed(u) for u in plant_index().plant_in("龙滩水电站扩机", guangxi).source_url.split())
+
+
+def test_a_plant_outside_the_home_province_counts_only_when_the_name_names_its_province(tmp_path):
+    idx = _plants(tmp_path, "乙滩水力发电厂,hydro,107.0,25.0,451222,1")
+    hunan = Region("430000", "湖南省", "province")
+    assert idx.plant_in("乙滩水电站扩机", hunan) is None
+    assert idx.plant_in("广西乙滩水电站扩机", hunan).county_adcodes == ("451222",)
+
+
+def test_shipped_plants_are_found_by_the_names_plans_write():
+    """A reproducible sample of hydro and nuclear plants whose place and kind are unique in their
+    province, written the plan way (X水电站 / X核电), comes back in the county OSM puts it in."""
+    import csv
+    import random
+
+    from planmap.reference.plants import plant_index
+
+    idx = plant_index()
+    pool = []
+    for (place, kind), plants in idx.by_place.items():
+        counties = {p.county_adcode for p in plants}
+        if kind in ("hydro", "nuclear") and len(place) >= 2 and len(counties) == 1:
+            prov = plants[0].county_adcode[:2]
+            if len({p.county_adcode for k, ps in idx.by_place.items() if k == (place, kind) for p in ps
+                    if p.county_adcode[:2] == prov}) == 1:
+                pool.append((place, kind, plants[0].county_adcode))
+    assert len(pool) >= 100
+    sample = random.Random(7).sample(sorted(pool), 40)
+    found = 0
+    for place, kind, county in sample:
+        written = place + ("水电站扩建" if kind == "hydro" else "核电二期")
+        feat = idx.plant_in(written, Region(county[:2] + "0000", "", "province"))
+        found += feat is not None and feat.county_adcodes == (county,)
+    assert found / len(sample) >= 0.9
+    with (geodata_dir() / "power_plants.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 2000 and all(len(r["county_adcode"]) == 6 for r in rows)

@@ -178,7 +178,8 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
 
 def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):
     """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
-    host row for that zone they are towns of the host county, and without one they stay unplaced.
+    host row for that zone they are towns of the host county, and without one (nor a county of
+    their own from zone_towns.csv) they stay unplaced.
     """
     from planmap.place.geocode import Geocoder
     from planmap.reference import zones
@@ -187,6 +188,7 @@ def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monke
     host = Zone("青岛高新技术产业开发区", "hightech", "370200", ("370214",), "https://example.org/zone",
                 ("青岛高新技术产业开发区",), ("370200",))
     monkeypatch.setattr(zones, "zone_index", lambda: ZoneIndex([host]))
+    monkeypatch.setattr(zones, "zone_town_counties", lambda: {})  # no NBS county of the town itself
     qingdao = _plan("370200", "青岛市", "city")
     p = Geocoder().place(_project("海湾大桥红岛接线", category="road"), qingdao)
     assert p.counties == ["370214"]
@@ -206,3 +208,64 @@ def test_a_name_opening_with_a_zone_word_means_the_zone_named_before_it(geocoder
     # with no zone of that kind named before it, the word alone places nothing
     alone = geocoder.place(_project("新区养老中心", "建设新区养老中心，服务全市老人。"), tieling)
     assert alone.method != "zone-antecedent" and alone.precision == "city"
+
+
+def test_a_power_plant_named_in_a_provincial_plan_goes_to_its_county(geocoder):
+    """A plant has no county in its name: the OSM plant polygon (or a sourced feature row) says it."""
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    hydro = geocoder.place(_project("龙滩水电站扩机工程", category="energy_utility"), guangxi)
+    assert hydro.counties == ["451222"] and hydro.precision == "approx"
+    nuclear = geocoder.place(_project("红沙核电四期", category="energy_utility"), guangxi)
+    assert nuclear.counties == ["450602"]  # 防城港核电站, called after 红沙村 (en.wikipedia)
+    # a plant of that name outside the home province is never used
+    assert geocoder.place(_project("龙滩水电站扩机工程"), _plan("510000", "四川省", "province")).counties != ["451222"]
+
+
+def test_a_reservoir_goes_to_the_county_of_the_one_village_it_is_named_after(geocoder):
+    """驮英 is a village of 宁明县 and of no other Guangxi county; 长塘 names villages in several."""
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("驮英水库除险加固", category="water"), guangxi)
+    assert p.counties == ["451422"] and p.method == "name-village" and p.precision == "county"
+    assert geocoder.place(_project("长塘水库扩容", category="water"), guangxi).precision == "province"
+    # outside the home region the village is not looked for, and only water works are read so
+    assert geocoder.place(_project("驮英水库除险加固"), _plan("430000", "湖南省", "province")).method != "name-village"
+    assert geocoder.place(_project("驮英文化广场"), guangxi).method != "name-village"
+
+
+def test_a_plant_written_in_traditional_script_is_found(geocoder):
+    p = geocoder.place(_project("龍灘水電站擴機工程", category="energy_utility"), _plan("450000", "广西壮族自治区", "province"))
+    assert p.counties == ["451222"]
+
+
+def test_a_town_stem_that_names_a_unit_of_another_province_still_names_the_town(geocoder):
+    """武都 is a town of 江油市 (Sichuan) and a district of Gansu: a Sichuan plan means the town."""
+    p = geocoder.place(_project("武都引水灌区续建", category="water"), _plan("510000", "四川省", "province"))
+    assert p.counties == ["510781"] and p.method == "name-town"
+    # in a Gansu plan the district is meant
+    assert geocoder.place(_project("武都引水灌区续建"), _plan("620000", "甘肃省", "province")).counties == ["621202"]
+
+
+def test_a_town_filed_under_a_zone_without_host_row_goes_to_its_own_county(geocoder):
+    """jionlp files 红岛街道 under 青岛高新区 only; the NBS codes list it under 城阳区, and the zone
+    has no host row: the town still places a project in 城阳区, not at the city."""
+    p = geocoder.place(_project("红岛街道便民服务中心"), _plan("370200", "青岛市", "city"))
+    assert p.counties == ["370214"] and p.precision in ("town", "county")
+
+
+def test_zone_town_counties_come_from_the_pinned_nbs_copy():
+    import csv
+
+    from planmap.paths import geodata_dir
+
+    with (geodata_dir() / "zone_towns.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    from planmap.reference.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    assert len(rows) >= 50
+    for r in rows:
+        # the town's own NBS code says the county (an older code as the shipped units spell it today)
+        assert gaz.canonical(r["nbs_code"][:6]) == r["county_adcode"], r
+        assert gaz.unit(r["county_adcode"]).level == "county", r
+        assert r["county_adcode"][4] != "7" and r["county_adcode"][:4] == r["source_county"][:4], r
+        assert "/blob/" in r["source_url"] and r["source_url"].startswith("https://github.com/modood/"), r

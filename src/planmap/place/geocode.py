@@ -166,16 +166,23 @@ class Geocoder:
 
     def _zone_towns(self) -> dict[str, list]:
         """Towns listed under a development zone's pseudo-county (红岛街道 under 青岛高新区), by
-        the zone's host county: only when the zone host table names exactly one host.
+        their own county where an NBS edition lists them under one (zone_towns.csv), else by the
+        zone's host county when the zone host table names exactly one host.
         """
         if self._zone_town_map is None:
             from dataclasses import replace
 
-            from planmap.reference.zones import zone_index
+            from planmap.reference.zones import zone_index, zone_town_counties
 
             out: dict[str, list] = {}
+            own = zone_town_counties()
             for town in self.gaz.towns.towns:
                 if town.county_adcode or " " not in town.source_county:
+                    continue
+                county = own.get((town.name, town.source_county))
+                if county and self._known_county(county):
+                    # the county an NBS edition lists this very town under
+                    out.setdefault(county, []).append(replace(town, county_adcode=county))
                     continue
                 zones = zone_index().named(town.source_county.split(" ", 1)[1])
                 hosts = {z.county_adcodes for z in zones}
@@ -185,28 +192,42 @@ class Geocoder:
             self._zone_town_map = out
         return self._zone_town_map
 
+    def _known_county(self, code: str) -> bool:
+        """True when ``code`` is a county of the shipped units (a table row may be older)."""
+        from planmap.errors import UnknownRegionError
+
+        try:
+            return self.gaz.unit(code).level == "county"
+        except UnknownRegionError:
+            return False
+
     def _county_towns(self, county: str) -> list:
         """The towns of one county, with those of the zones it hosts."""
         return self.gaz.towns_in_county(county) + self._zone_towns().get(self.gaz.canonical(county), [])
 
-    def _town_stems(self, counties: tuple[str, ...]):
+    def _town_stems(self, counties: tuple[str, ...], home_units_only: bool = False):
         """A regex over unambiguous town stems of these counties, and the stem -> town map."""
-        if counties in self._stems:
-            return self._stems[counties]
+        key = (*counties, "home-units") if home_units_only else counties
+        if key in self._stems:
+            return self._stems[key]
         from planmap.reference.gazetteer import COMMON_WORDS
 
         by_stem: dict[str, list] = {}
+        # a stem that names a unit means the unit (铁岭), or is a word (桃园); for a name that opens
+        # with a town of the home province, only that province's units count (Sichuan's 武都镇,
+        # not Gansu's 武都区)
+        provinces = {c[:2] for c in counties} if home_units_only else None
         for county in counties:
             for town in self._county_towns(county):
                 stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
                 if len(stem) >= 2 and stem != town.name and stem not in COMMON_WORDS and stem not in _place_rules()["town_stem_stop"] \
-                        and not self.gaz.units_named(stem):
+                        and not any(provinces is None or u.adcode[:2] in provinces for u in self.gaz.units_named(stem)):
                     by_stem.setdefault(stem, []).append(town)
         unique = {k: v[0] for k, v in by_stem.items() if len(v) == 1}
         value = None
         if unique:
             value = (re.compile("|".join(map(re.escape, sorted(unique, key=len, reverse=True)))), unique)
-        self._stems[counties] = value
+        self._stems[key] = value
         return value
 
     def _scope_counties(self, prior: Region | None, units: list) -> list[str]:
@@ -270,7 +291,14 @@ class Geocoder:
     # ------------------------------------------------------------ features
 
     def feature_for(self, name: str, prior: Region | None):
-        """The named feature a project name refers to, preferring the home province."""
+        """The named feature a project name refers to, preferring the home province.
+
+        Names are looked up in simplified script: a plan in traditional script keeps its own
+        forms in project names (龍灘水電站), the gazetteer tables are simplified.
+        """
+        from planmap.read.textnorm import to_simplified
+
+        name = to_simplified(name)
         stem = _WORK_TAIL.sub("", name) or name
         cands = self.features.named(name) or self.features.named(stem)
         if not cands:
@@ -280,11 +308,13 @@ class Geocoder:
                     cands = [feat]
                     break
         if not cands:
-            # a railway station or an airport from the open-data tables (沈阳北站, 天府国际机场)
+            # a railway station, an airport or a power plant from the open-data tables (沈阳北站, 天府国际机场, 龙滩水电站)
+            from planmap.reference.plants import plant_index
             from planmap.reference.transport import transport_index
 
             index = transport_index()
-            return index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
+            return (index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
+                    or plant_index().plant_in(name, prior))
         if prior is not None:
             prov = prior.adcode[:2]
             same = [f for f in cands if any(c[:2] == prov for c in f.county_adcodes) or f.city_adcode[:2] == prov]
@@ -419,6 +449,10 @@ class Geocoder:
         p = None if generic else self._named_after_town(project.name, prior)
         if p is not None:
             return p
+        # 3c. a reservoir or dam named after the one village of that name in the home region
+        p = None if generic else self._named_after_village(project.name, prior)
+        if p is not None:
+            return p
         # 4. units named in the same part of the sentence, before the project
         p = self._from_sentence(project, prior)
         if p is not None:
@@ -450,7 +484,7 @@ class Geocoder:
         if any(w in name for w in rules["area_wide"]):
             return None
         counties = tuple(sorted(c.adcode for c in self.gaz.counties_in(prior.adcode)))
-        stems = self._town_stems(counties)
+        stems = self._town_stems(counties, home_units_only=True)
         if stems is None:
             return None
         m = stems[0].match(name)
@@ -472,6 +506,35 @@ class Geocoder:
                                 [county.name, town.name], [county.adcode], "name-town")
         p = self._unit_point(county)
         return p.found_by("name-town", names=[*p.names, town.name])
+
+    def _named_after_village(self, name: str, prior: Region | None) -> Placement | None:
+        """A water work named after the village at its site (驮英水库 -> 驮英村 of 宁明县), when
+        exactly one village of the home region bears that name and no unit or town does.
+        """
+        if prior is None:
+            return None
+        from planmap.place.homeregion import place_rules
+
+        rules = place_rules()["named_after_village"]
+        lo, hi = rules["stem_chars"]
+        works = "|".join(map(re.escape, sorted(rules["works"], key=len, reverse=True)))
+        m = re.match(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{works})", name)
+        if m is None:
+            return None
+        stem = m.group(1)
+        if self.gaz.units_named(stem) or self.gaz.towns_named(stem) or any(
+                self.gaz.towns_named(stem + end) for end in ("镇", "乡", "街道")):
+            return None  # a unit or town of that name is the likelier meaning, and other rules read it
+        home = self.gaz.unit(prior.adcode)
+        scope = home.adcode if home.level == "province" else (home.city_adcode or home.adcode)[:4] + "00"
+        hosts = [c.adcode for c in self.gaz.counties_in(scope) if self.gaz.villages_named(stem + "村", c.adcode)]
+        if len(hosts) != 1:
+            return None
+        p = self._unit_point(self.gaz.unit(hosts[0]))
+        p.names.append(stem + "村")
+        p.confidence = 0.4
+        p.method = "name-village"
+        return p
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
         """True when ``p`` is a province or city placement whose unit contains the home region."""

@@ -142,3 +142,20 @@ class ZoneIndex:
 def zone_index() -> ZoneIndex:
     """The shared zone index over :func:`planmap.paths.geodata_dir`."""
     return ZoneIndex(load_zones())
+
+
+@lru_cache(maxsize=2)
+def zone_town_counties(folder: str | None = None) -> dict[tuple[str, str], str]:
+    """(town name, jionlp zone code and name) -> the county an NBS edition listed the town under.
+
+    jionlp files some towns only under a development zone (红岛街道 under 370271 青岛高新区);
+    ``geodata/zone_towns.csv`` (derived from the NBS town codes) gives each its own county, so it
+    is read as a town of that county even when the zone itself has no host row.
+    """
+    import csv
+
+    path = Path(folder) / "zone_towns.csv" if folder else geodata_dir() / "zone_towns.csv"
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(r["name"], r["source_county"]): r["county_adcode"] for r in csv.DictReader(fh)}
