@@ -531,10 +531,7 @@ class Geocoder:
         if len(hosts) != 1:
             return None
         p = self._unit_point(self.gaz.unit(hosts[0]))
-        p.names.append(stem + "村")
-        p.confidence = 0.4
-        p.method = "name-village"
-        return p
+        return p.found_by("name-village", names=[*p.names, stem + "村"])
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
         """True when ``p`` is a province or city placement whose unit contains the home region."""
