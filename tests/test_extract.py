@@ -50,6 +50,17 @@ def test_single_name(tmp_path, sentence, name, category, geom):
     assert p.mentions == [p.span]
 
 
+@pytest.mark.parametrize("sentence,name", [
+    ("另“一横”是指铁开高速公路，东起开原城区，西至铁岭县。", "铁开高速公路"),
+    ("所谓主轴，指铁开高速公路。", "铁开高速公路"),
+])
+def test_defining_verb_zhi_is_not_part_of_the_name(tmp_path, sentence, name):
+    """是指 / 指 ("that is") before a name defines it: the verb is cut, the name stays whole."""
+    _, projects = _extract(tmp_path, sentence)
+    assert name in _names(projects)
+    assert not any(n.startswith("指") for n in _names(projects))
+
+
 def test_two_names_in_one_sentence_with_work(tmp_path):
     plan, projects = _extract(tmp_path, "加快张仲景大街建设，同步改造松北路。")
     assert _names(projects) == ["张仲景大街", "松北路"]
