@@ -240,15 +240,15 @@ def test_a_national_road_number_is_drawn_inside_the_home_city(geocoder, name):
 
 
 def test_a_national_road_in_a_provincial_plan_keeps_its_course(geocoder):
-    p = _place(geocoder, "G330改造", "330000", category="highway")
+    p = _place(geocoder, "G204改造", "370000", category="highway")
     assert p.geometry.geom_type == "LineString"
-    assert _crosses(geocoder, p.geometry, "330784") and _crosses(geocoder, p.geometry, "330781")  # 永康, 兰溪
+    assert _crosses(geocoder, p.geometry, "370682") and _crosses(geocoder, p.geometry, "370281")  # 莱阳, 胶州
 
 
 def test_kilometre_posts_cut_the_road_to_the_home_county(geocoder):
-    p = _place(geocoder, "330国道12K+300m—18K+900m路段", "330784", category="highway")
+    p = _place(geocoder, "204国道12K+300m—18K+900m路段", "370281", category="highway")
     assert "LineString" in p.geometry.geom_type
-    assert _inside(geocoder, p.geometry, "330784")
+    assert _inside(geocoder, p.geometry, "370281")
     assert p.precision == "county"  # the posts say which stretch, not where it lies in the county
 
 
@@ -260,7 +260,7 @@ def test_stakes_are_read_as_a_section_not_as_places():
 
 def test_national_road_table_is_ordered_and_sourced():
     rows = {r.code: r for r in route_table().values() if r.code.startswith("G") and len(r.code) == 4}
-    assert {"G104", "G204", "G330", "G318"} <= set(rows)
+    assert {"G104", "G204", "G312", "G318"} <= set(rows)
     assert rows["G204"].control_points[0] == "烟台" and rows["G204"].control_points[-1] == "上海"
     assert all("wikipedia.org" in r.source_url for r in rows.values())
 
