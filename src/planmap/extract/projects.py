@@ -275,15 +275,12 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
 
 @lru_cache(maxsize=4096)
 def _boundaries(sentence: str) -> frozenset[int]:
-    """Word boundaries (jieba), so a stop word inside a word (服务 in 服务业) is no stop."""
-    import jieba
+    """Word boundaries (jieba's, from the prebuilt word index), so a stop word inside a word
+    (服务 in 服务业) is no stop.
+    """
+    from planmap.reference.words import word_index
 
-    jieba.setLogLevel(60)
-    cuts = {0, len(sentence)}
-    for _, start, end in jieba.tokenize(sentence):
-        cuts.add(start)
-        cuts.add(end)
-    return frozenset(cuts)
+    return word_index().boundaries(sentence)
 
 
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
@@ -762,10 +759,9 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
 
 def _starts_with_verb(item: str) -> bool:
     """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
-    import jieba.posseg
+    from planmap.reference.words import word_index
 
-    first = next(iter(jieba.posseg.cut(item)), None)
-    return first is not None and len(first.word) >= 2 and first.flag in ("v", "vn", "vd")
+    return word_index().starts_with_verb(item)
 
 
 def _item_mention(found: list[Mention], abs_start: int, a: int, b: int) -> Mention | None:

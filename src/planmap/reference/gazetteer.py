@@ -113,32 +113,26 @@ def _generic_zone_names() -> frozenset[str]:
         return frozenset(tomllib.load(fh)["mentions"]["generic_zones"])
 
 
-# jieba's part-of-speech tags of words that are no proper names: verbs, adjectives, adverbs,
-# locality and direction words (通道 v, 南部 f, 东方 s, 合作 vn)
-_NOT_NAME_TAGS = frozenset("v vn vd a ad an d f s c p m q r t u".split())
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Everyday words of jieba's dictionary (data/everyday_words.txt, derived once by
+    scripts/derive_everyday_words.py, whose docstring states the rule): no jieba load at run time.
+    """
+    from planmap.paths import package_data
+
+    with open(package_data("everyday_words.txt"), encoding="utf-8") as fh:
+        return frozenset(w for w in fh.read().split("\n") if w and not w.startswith("#"))
 
 
-@lru_cache(maxsize=4096)
 def is_common_word(name: str) -> bool:
     """True when a short unit name is also an everyday word (新城, 通道, 南部): it then counts
     as a unit only with a unit context after it (通道县城, 南部县境内).
 
-    COMMON_WORDS lists the ones seen in plans; the rest come from jieba's dictionary: a word
-    it tags as a verb, adjective, adverb or direction and meets often (通道 v 2130, not 增城
-    v 9), or a frequent common noun (城区 n 1517).
+    COMMON_WORDS lists the ones seen in plans; the rest are jieba's everyday words: a word it
+    tags as a verb, adjective, adverb or direction and meets often (通道 v 2130, not 增城
+    v 9), or a frequent common noun (城区 n 1517); see :func:`everyday_words`.
     """
-    if name in COMMON_WORDS:
-        return True
-    try:
-        import jieba
-        import jieba.posseg
-    except ImportError:  # pragma: no cover - jieba is a dependency
-        return False
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()  # word frequencies load with the dictionary
-    tag = jieba.posseg.dt.word_tag_tab.get(name)
-    freq = jieba.dt.FREQ.get(name) or 0
-    return (tag in _NOT_NAME_TAGS and freq >= 100) or (tag == "n" and freq >= 500)
+    return name in COMMON_WORDS or name in everyday_words()
 
 
 # ----------------------------------------------------------------------------- reading
