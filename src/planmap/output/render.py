@@ -139,7 +139,8 @@ def _records(df: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     Per-row or per-column access to a GeoDataFrame costs about a millisecond a call.
     """
     cols = list(df.columns)
-    keep = [i for i, c in enumerate(cols) if c != df.geometry.name]
+    geometry = df.geometry.name  # once: each df.geometry builds a GeoSeries
+    keep = [i for i, c in enumerate(cols) if c != geometry]
     return [{cols[i]: row[i] for i in keep} for row in df.to_numpy(dtype=object)]
 
 
