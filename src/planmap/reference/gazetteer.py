@@ -183,14 +183,27 @@ def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool =
 
 
 # ----------------------------------------------------------------------------- admin layer
+#: version of the cached admin, town and village layouts (planmap.reference.derived)
+_DERIVED_FORMAT = "gazetteer-1"
+
+
 class AdminLayer:
     """Provinces, cities and counties from admin_units.csv (+ admin_remap.csv)."""
 
     def __init__(self, folder: Path) -> None:
+        from planmap.reference import derived
+
         self.folder = folder
         self.units: dict[str, AdminUnit] = {}
         self.remap: dict[str, str] = {}
+        # parsed and checked once per pair of files, then unpickled (planmap.reference.derived)
+        self.units, self.remap = derived.cached(
+            "admin", _DERIVED_FORMAT, [folder / "admin_units.csv", folder / "admin_remap.csv"], self._read,
+            lambda v: isinstance(v, tuple) and len(v) == 2 and all(isinstance(d, dict) for d in v))
+
+    def _read(self) -> tuple[dict[str, AdminUnit], dict[str, str]]:
         self._load()
+        return self.units, self.remap
 
     def _load(self) -> None:
         path = self.folder / "admin_units.csv"
@@ -259,10 +272,6 @@ class AdminLayer:
 
 
 # ----------------------------------------------------------------------------- town layer
-#: version of the cached town and village layouts (planmap.reference.derived)
-_DERIVED_FORMAT = "towns-1"
-
-
 class TownLayer:
     """Towns/townships/subdistricts from towns.csv.gz (read on first use).
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 #: bump when the cached file's layout changes
-FORMAT = "words-2"
+FORMAT = "words-3"
 _MIN_FLOAT = -3.14e100
 # a word's entry in the automaton (31 bits: the automaton stores C ints):
 # word number << _ID_SHIFT | tag index << _TAG_SHIFT | length; frequencies are in a separate array
@@ -66,6 +66,8 @@ class WordIndex:
 
     automaton: Any
     freqs: array.array
+    logps: array.array  # log(freq) - log(total), jieba's per-word term
+    miss: float  # log(1) - log(total): a character that is no word
     total: int
     tags: tuple[str, ...]
     start_p: dict[str, float]
@@ -84,19 +86,38 @@ class WordIndex:
 
     # -- jieba.Tokenizer.get_DAG / calc / __cut_DAG, over one block of han characters
     def _route(self, blk: str) -> list[int]:
-        """For each start, the end of the word jieba's best path takes from there."""
+        """For each start, the end of the word jieba's best path takes from there.
+
+        jieba's ``calc``: the best path maximises the sum of log(freq) - log(total) over its
+        words (log(1) for a character that is no word); ties go to the longer word. The
+        per-word terms are precomputed with the same operations, so the sums are the same floats.
+        """
         n = len(blk)
-        dag: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        freqs = self.freqs
+        dag: list[list[tuple[int, float]] | None] = [None] * n
+        logps = self.logps
         for end, v in self.automaton.iter(blk):
-            dag[end - (v & _LEN_MASK) + 1].append((end, freqs[v >> _ID_SHIFT]))
-        logtotal = math.log(self.total)
-        log = math.log
+            start = end - (v & _LEN_MASK) + 1
+            entry = (end, logps[v >> _ID_SHIFT])
+            d = dag[start]
+            if d is None:
+                dag[start] = [entry]
+            else:
+                d.append(entry)
+        miss = self.miss
         best = [0.0] * (n + 1)
-        nxt = [0] * n
+        nxt = list(range(n))
         for idx in range(n - 1, -1, -1):
-            ends = dag[idx] or [(idx, 1)]
-            best[idx], nxt[idx] = max((log(f or 1) - logtotal + best[x + 1], x) for x, f in ends)
+            d = dag[idx]
+            if d is None:
+                best[idx] = miss + best[idx + 1]
+                continue
+            bp, bx = -math.inf, -1
+            for x, lp in d:
+                p = lp + best[x + 1]
+                if p > bp or (p == bp and x > bx):
+                    bp, bx = p, x
+            best[idx] = bp
+            nxt[idx] = bx
         return nxt
 
     def _cut_dag(self, blk: str) -> list[str]:
@@ -246,7 +267,9 @@ def build_index(dictionary: Path) -> WordIndex:
             auto.add_word(word, (len(freqs) << _ID_SHIFT) | (at[tag.get(word, "x")] << _TAG_SHIFT) | len(word))
             freqs.append(f)
     auto.make_automaton()
-    return WordIndex(auto, freqs, total, tags, dict(jieba.finalseg.start_P), dict(jieba.finalseg.trans_P),
+    logtotal = math.log(total)
+    logps = array.array("d", (math.log(f) - logtotal for f in freqs))
+    return WordIndex(auto, freqs, logps, math.log(1) - logtotal, total, tags, dict(jieba.finalseg.start_P), dict(jieba.finalseg.trans_P),
                      dict(jieba.finalseg.emit_P))
 
 
