@@ -1,4 +1,4 @@
-"""Wall time and peak memory of ``planmap.build.build`` over the five seeds, cold and warm.
+"""Wall time and peak memory of ``planmap.builder.build`` over the five seeds, cold and warm.
 
     python benchmarks/bench_build.py            # the report (spawns the fresh processes itself)
     python benchmarks/bench_build.py --once     # one fresh process: cold build, then warm build; JSON
@@ -47,7 +47,7 @@ def _maxrss_mb() -> float:
 def _one_build(paths: list[Path], out: Path, trace: bool) -> dict:
     import tracemalloc
 
-    from planmap.build import build
+    from planmap.builder import build
 
     if trace:
         tracemalloc.start()
@@ -92,7 +92,7 @@ def _spawn(trace: bool) -> tuple[dict, float]:
 
 
 def report() -> int:
-    print("== build: planmap.build.build(5 seeds, out=tmpdir), cold (fresh process) and warm (2nd build)")
+    print("== build: planmap.builder.build(5 seeds, out=tmpdir), cold (fresh process) and warm (2nd build)")
     paths = seed_paths()
     if not paths:
         print(f"skipped: no seed documents at {SEEDS}")

@@ -14,7 +14,7 @@ beside cpca's, the cold build of the seeds beside the import floor, peak RSS and
   map and export, workers = cores), interpreter start to exit; peak RSS of that process
   (``RUSAGE_CHILDREN``; worker processes, if the build starts any, are not in it).
 * per-stage profile: the stage split (``BuildResult.timings``) of a fresh process calling
-  ``planmap.build.build`` with the CLI's defaults, plus ``other`` (wall minus stages: imports,
+  ``planmap.builder.build`` with the CLI's defaults, plus ``other`` (wall minus stages: imports,
   reference data loads, input expansion) and the imports alone.
 
 Walls are medians of ``--runs`` fresh processes. On a shared machine they move by tens of
@@ -41,7 +41,7 @@ FLOOR = ("import sys, geopandas; geopandas.read_parquet(sys.argv[1])")
 CHILD = """
 import json, os, sys, time
 t0 = time.perf_counter()
-from planmap.build import build
+from planmap.builder import build
 t_import = time.perf_counter() - t0
 r = build(sys.argv[2:], out=sys.argv[1], workers=os.cpu_count() or 1)
 wall = time.perf_counter() - t0

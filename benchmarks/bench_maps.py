@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    from planmap.build import build
+    from planmap.builder import build
 
     with tempfile.TemporaryDirectory(prefix="planmap-maps-") as tmp:
         out = Path(tmp)

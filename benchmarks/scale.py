@@ -37,7 +37,7 @@ CORPUS = Path(os.environ.get("PLANMAP_CORPUS", ROOT.parent / "shared" / "corpus"
 DRIVER = """
 import json, sys, time
 t = time.perf_counter()
-from planmap.build import build
+from planmap.builder import build
 r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False)
 print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
                              "projects": len(r.projects), "timings": r.timings, "in_process_s": time.perf_counter() - t}))

@@ -16,7 +16,7 @@ import pyogrio
 import pytest
 
 import planmap
-from planmap.build import BuildResult
+from planmap.builder import BuildResult
 from planmap.cli import sample_plan
 from planmap.errors import BuildError, DocumentError, PlanmapError
 from planmap.output.export import PROPERTIES
@@ -52,12 +52,13 @@ def test_import_stays_lazy():
     assert out.strip() == "[]"
 
 
-def test_build_stays_the_function_after_the_submodule_is_imported():
-    # importing planmap.build binds the submodule on the package; planmap.build must still build
-    code = ("from planmap.build import BuildResult; import planmap, planmap.build; "
-            "print(callable(planmap.build), planmap.build.__module__, planmap.BuildResult is BuildResult)")
+def test_build_stays_the_function_after_the_builder_is_imported():
+    # the module is planmap.builder, so importing it binds nothing over the function planmap.build
+    code = ("from planmap.builder import BuildResult; import planmap, planmap.builder; from planmap import build; "
+            "print(callable(planmap.build), planmap.build.__module__, planmap.BuildResult is BuildResult, "
+            "build is planmap.build, type(planmap) is type(planmap.builder))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "planmap.build", "True"]
+    assert out.split() == ["True", "planmap.builder", "True", "True", "True"]
     assert inspect.isfunction(planmap.build)
 
 

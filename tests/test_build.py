@@ -8,7 +8,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
-from planmap.build import build
+from planmap.builder import build
 from planmap.cli import main, sample_plan
 from planmap.errors import BuildError
 from planmap.output.export import PROPERTIES
@@ -135,11 +135,8 @@ def test_geojson_polygons_are_counter_clockwise_and_rounded(tmp_path):
 
 
 def test_default_workers_keep_a_small_batch_in_this_process(tmp_path, monkeypatch):
-    import sys
-
+    import planmap.builder as build_module
     import planmap.distributed
-
-    build_module = sys.modules["planmap.build"]  # planmap.build is also the function's name
 
     def no_cluster(*args, **kwargs):
         raise AssertionError("a cluster was started for a small batch")

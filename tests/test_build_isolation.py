@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planmap.build import build
+from planmap.builder import build
 from planmap.cli import main, sample_plan
 from planmap.errors import BuildError, OutputError, UsageError
 from planmap.inputs import MAX_ID_CHARS, expand_inputs, plan_ids
@@ -228,7 +228,7 @@ def test_a_killed_build_leaves_the_previous_set(tmp_path, monkeypatch):
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     import sys
 
-    build_module = sys.modules["planmap.build"]
+    build_module = sys.modules["planmap.builder"]
 
     def killed(*args, **kwargs):
         raise KeyboardInterrupt

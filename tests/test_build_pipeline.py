@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 
 import planmap
-from planmap.build import build
+from planmap.builder import build
 from planmap.pipeline import touched_counties
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -61,14 +61,14 @@ def test_the_geopackage_holds_the_counties_the_plans_touch(seeds_built):
 
 
 def test_the_library_never_imports_the_command_line():
-    code = ("import sys, planmap, planmap.build, planmap.pipeline, planmap.result, planmap.inputs, "
+    code = ("import sys, planmap, planmap.builder, planmap.pipeline, planmap.result, planmap.inputs, "
             "planmap.cache, planmap.distributed; "
-            "from planmap.build import build; from planmap.result import analyse_plan; "
+            "from planmap.builder import build; from planmap.result import analyse_plan; "
             "print('planmap.cli' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(SRC)},
                           check=True)
     assert proc.stdout.strip() == "False"
-    for module in ("build", "pipeline", "result", "inputs", "cache", "distributed", "regions", "registry"):
+    for module in ("builder", "pipeline", "result", "inputs", "cache", "distributed", "regions", "registry"):
         (path,) = (SRC / "planmap").rglob(f"{module}.py")
         text = path.read_text(encoding="utf-8")
         assert "planmap.cli" not in text and "from planmap import cli" not in text, module

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from planmap.build import build
+from planmap.builder import build
 from planmap.cache import FOLDER as CACHE_FOLDER
 from planmap.cli import sample_plan
 

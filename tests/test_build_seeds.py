@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 
 from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
-from planmap.build import build
+from planmap.builder import build
 from planmap.evaluation.evaluate import evaluate, format_report
 from planmap.extract.projects import extract_projects
 from planmap.output.export import PROPERTIES

@@ -555,3 +555,21 @@ def test_agrees_with_the_reference_scorer(tmp_path: Path) -> None:
         assert (d.extraction.tp, d.extraction.fp, d.extraction.fn) == (r["tp"], r["fp"], r["fn"]), stem
         assert (d.regions.n, round(d.regions.accuracy, 3) if d.regions.accuracy is not None else None) == (
             r["county_n"], r["county_acc"]), stem
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_only_the_report_module_prints() -> None:
+    """Scoring, loading and the yardstick return values; printing is the report's job alone."""
+    import ast
+
+    import planmap.evaluation as package
+
+    folder = Path(package.__file__).parent
+    printing = sorted(
+        p.stem for p in folder.glob("*.py")
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+               for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))
+    )
+    assert printing == ["report"]

@@ -171,9 +171,9 @@ def test_empty_project_layers_are_still_typed(tmp_path, counties):
 
 
 def test_every_code_has_its_chinese_label_beside_it(tmp_path, counties):
-    from planmap.output.qgisstyle import style_data
+    from planmap.output.styles import load_styles
 
-    st = style_data()
+    st = load_styles()
     gdf = _frame()
     gdf.loc[1, "category"] = "no_such_category"
     read = pyogrio.read_dataframe(write_gpkg(gdf, counties, tmp_path / "p.gpkg"), layer="projects_point")
@@ -221,9 +221,10 @@ def test_counties_and_cities_carry_the_region_figures(tmp_path, counties):
 def test_project_styles_follow_the_map_style_table():
     import xml.etree.ElementTree as ET
 
-    from planmap.output.qgisstyle import project_qml, qgis_color, style_data
+    from planmap.output.qgisstyle import project_qml, qgis_color
+    from planmap.output.styles import load_styles
 
-    st = style_data()
+    st = load_styles()
     for kind in ("point", "line", "area"):
         root = ET.fromstring(project_qml(kind, ["id", "name", "category_label"]))
         assert root.tag == "qgis"
@@ -239,7 +240,7 @@ def test_project_styles_follow_the_map_style_table():
     line = ET.fromstring(project_qml("line", []))
     dashes = {p.get("v") for p in line.iter("prop") if p.get("k") == "customdash"}
     assert "2;7" in dashes  # roughly placed routes: the map's faint dashed course
-    energy = st.categories["energy_utility"]["line"]["dash"]
+    energy = st.categories["energy_utility"]["dash"]
     assert energy.replace(" ", ";") in dashes
     point = ET.fromstring(project_qml("point", []))
     rings = [p for p in point.iter("layer") if p.find("prop[@k='size_unit']").get("v") == "RenderMetersInMapUnits"]
@@ -252,11 +253,11 @@ def test_style_text_is_escaped_and_quoted(monkeypatch):
 
     from planmap.output import qgisstyle
 
-    st = qgisstyle.style_data()
-    evil = {"label": '</rule><x a="1">&\'', "color": "#123456", "glyph": "<", "line": {}}
-    fake = qgisstyle.StyleData({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
-                               'Font"<', st.geom_kind, st.shown_as, st.fields, st.layers)
-    monkeypatch.setattr(qgisstyle, "style_data", lambda: fake)
+    st = qgisstyle.load_styles()
+    evil = {**st.categories["road"], "label": '</rule><x a="1">&\'', "glyph": "<"}
+    fake = qgisstyle.Styles({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
+                            'Font"<', st.fields, st.layers)
+    monkeypatch.setattr(qgisstyle, "load_styles", lambda: fake)
     root = ET.fromstring(qgisstyle.project_qml("point", ["name"]))
     rule = root.find("renderer-v2/rules/rule")
     assert rule is not None and rule.get("label") == evil["label"]
@@ -331,7 +332,7 @@ def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from planmap.build import build
+    from planmap.builder import build
     from planmap.cli import sample_plan
 
     return build([sample_plan()], out=tmp_path_factory.mktemp("export-build"), maps=False)
@@ -377,7 +378,7 @@ def test_build_region_layers_equal_regions_csv(built):
 
 
 def test_build_exports_are_shared_and_reproducible(built, tmp_path):
-    from planmap.build import build
+    from planmap.builder import build
     from planmap.cli import sample_plan
 
     again = build([sample_plan()], out=tmp_path, maps=False)
@@ -396,8 +397,8 @@ def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_pat
     import json
     import xml.etree.ElementTree as ET
 
-    from planmap.build import build
-    from planmap.output.qgisstyle import style_data
+    from planmap.builder import build
+    from planmap.output.styles import load_styles
 
     result = build(sorted(seeds_dir.iterdir()), out=tmp_path, maps=False)
     path = tmp_path / "data" / "projects.gpkg"
@@ -416,7 +417,7 @@ def test_seed_build_geopackage_opens_typed_styled_and_counted(seeds_dir, tmp_pat
     assert sorted(plans["plan"]) == sorted(p.id for p in result.plans)
     parquet = gpd.read_parquet(tmp_path / "data" / "projects.parquet")
     assert parquet.crs.to_epsg() == 4326 and len(parquet) == len(result.projects)
-    assert set(parquet["precision_label"]) <= {p["label"] for p in style_data().precision.values()}
+    assert set(parquet["precision_label"]) <= {p["label"] for p in load_styles().precision.values()}
 
 
 # ------------------------------------------------------------------ QGIS itself, where PyQGIS is installed
@@ -438,7 +439,7 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
     import subprocess
     from pathlib import Path
 
-    from planmap.output.qgisstyle import style_data
+    from planmap.output.styles import load_styles
 
     exe = _pyqgis_python()
     script = Path(__file__).with_name("qgis_check.py")
@@ -446,7 +447,7 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
                           text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    st = style_data()
+    st = load_styles()
     for name in ("projects_point", "projects_line", "projects_area"):
         layer = report[name]
         assert layer["valid"] and layer["crs"] == "EPSG:4326", name
@@ -481,11 +482,12 @@ def test_regions_without_boundaries_still_give_typed_layers(tmp_path):
 def test_region_styles_are_the_region_maps_choropleth():
     import xml.etree.ElementTree as ET
 
-    from planmap.output.qgisstyle import choropleth_steps, qgis_color, region_qml, style_data
+    from planmap.output.qgisstyle import choropleth_steps, qgis_color, region_qml
+    from planmap.output.styles import load_styles
 
     assert [label for _, _, label in choropleth_steps([0, 3, 9], 5)] == ["0", "1", "2–3", "4–7", "≥8"]
     assert [lo for lo, _, _ in choropleth_steps([0, 40], 5)] == [0, 1, 5, 10, 20]
-    palette = style_data().counties["choropleth"]
+    palette = load_styles().counties["choropleth"]
     root = ET.fromstring(region_qml("county", ["adcode", "projects", "n_road"], [0, 2, 3]))
     rules = root.find("renderer-v2/rules")
     assert [r.get("filter") for r in rules][:2] == ['"projects" >= 0 AND "projects" < 1',

@@ -22,7 +22,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 import render_synth as synth
-from planmap.build import build
+from planmap.builder import build
 from planmap.errors import BuildError
 from planmap.output import render
 from render_browser import screenshot, wait_ready

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import SEEDS, require_folder  # module-scoped fixtures cannot use seeds_dir
-from planmap.build import build
+from planmap.builder import build
 from render_browser import Trace, distinct_colours, screenshot, wait_ready
 from test_build_seeds import TIELING  # a small plan of our own naming 沈铁城际铁路
 

@@ -52,6 +52,8 @@ def _seat(geocoder: Geocoder, adcode: str) -> tuple[float, float]:
     ("G102线京抚线开原段", "G102", [], "京抚", [], "开原"),
     ("209省道", "S209", [], "", [], ""),
     ("岩前—潘川线", "", ["岩前", "潘川"], "", [], ""),
+    ("京新高速公路内蒙古境内路段", "", [], "京新", [], "内蒙古"),
+    ("甲乙高速公路丙丁路段", "", [], "甲乙", [], "丙丁"),
 ])
 def test_route_names_are_read(name, code, ends, abbreviation, section_ends, section_unit):
     r = parse_route_name(name)
@@ -167,8 +169,8 @@ def test_county_road_is_read_near_home_only(geocoder):
     assert near.geometry.geom_type == "LineString"
     home = Point(*_seat(geocoder, "370200"))
     assert all(haversine_m(x, y, home.x, home.y) < 150_000 for x, y in near.geometry.coords)
-    # no reading of 象尚 lies near 永康: a county road there is not drawn across the country
-    far = _place(geocoder, "象尚线", "330784", category="highway")
+    # no reading of 鑫淼 lies near 永康: a county road there is not drawn across the country
+    far = _place(geocoder, "鑫淼线", "330784", category="highway")
     assert far.geometry.geom_type == "Point"
 
 
@@ -216,3 +218,113 @@ def test_a_named_section_of_a_gazetteer_line_is_cut_to_its_county(geocoder):
     assert "LineString" in part.geometry.geom_type
     assert kaiyuan.buffer(0.02).contains(part.geometry)
     assert part.geometry.length < whole.geometry.length
+
+
+# ---------------------------------------------------------------- ordinary national roads
+
+def _inside(geocoder: Geocoder, geom, adcode: str, tolerance: float = 0.02) -> bool:
+    return geocoder.gaz.unit_polygon(adcode).buffer(tolerance).contains(geom)
+
+
+def _crosses(geocoder: Geocoder, geom, adcode: str) -> bool:
+    return geom.intersects(geocoder.gaz.unit_polygon(adcode))
+
+
+@pytest.mark.parametrize("name", ["国道204改线", "204国道拓宽", "G204线改建", "G204"])
+def test_a_national_road_number_is_drawn_inside_the_home_city(geocoder, name):
+    p = _place(geocoder, name, "370200", category="highway")
+    assert "LineString" in p.geometry.geom_type and p.method == "route"
+    assert _inside(geocoder, p.geometry, "370200")  # a city's plan builds its own stretch
+    assert _crosses(geocoder, p.geometry, "370281")  # 胶州, a control point of G204
+    assert "wikipedia.org" in p.source
+
+
+def test_a_national_road_in_a_provincial_plan_keeps_its_course(geocoder):
+    p = _place(geocoder, "G330改造", "330000", category="highway")
+    assert p.geometry.geom_type == "LineString"
+    assert _crosses(geocoder, p.geometry, "330784") and _crosses(geocoder, p.geometry, "330781")  # 永康, 兰溪
+
+
+def test_kilometre_posts_cut_the_road_to_the_home_county(geocoder):
+    p = _place(geocoder, "330国道12K+300m—18K+900m路段", "330784", category="highway")
+    assert "LineString" in p.geometry.geom_type
+    assert _inside(geocoder, p.geometry, "330784")
+    assert p.precision == "county"  # the posts say which stretch, not where it lies in the county
+
+
+def test_stakes_are_read_as_a_section_not_as_places():
+    r = parse_route_name("330国道191K+500m—197K+800m路段")
+    assert (r.code, r.stakes, r.ends, r.section_ends) == ("G330", True, [], [])
+    assert parse_route_name("G228线").stakes is False
+
+
+def test_national_road_table_is_ordered_and_sourced():
+    rows = {r.code: r for r in route_table().values() if r.code.startswith("G") and len(r.code) == 4}
+    assert {"G104", "G204", "G330", "G318"} <= set(rows)
+    assert rows["G204"].control_points[0] == "烟台" and rows["G204"].control_points[-1] == "上海"
+    assert all("wikipedia.org" in r.source_url for r in rows.values())
+
+
+def test_no_national_road_detours_more_than_allowed(geocoder):
+    rows = {r.code for r in route_table().values() if r.code.startswith("G") and len(r.code) == 4}
+    for code in sorted(rows):
+        p = _place(geocoder, code + "线", "110000", category="highway")
+        if "LineString" in p.geometry.geom_type:
+            assert detour_ratio(p.geometry) <= MAX_DETOUR + 1e-9, code
+
+
+# ---------------------------------------------------------------- 简称 pairs
+
+def test_a_unit_name_before_a_province_pair_is_not_part_of_it(geocoder):
+    p = _place(geocoder, "重庆黔渝铁路新线", "500000")
+    assert p.geometry.geom_type == "LineString"
+    assert _near(p.geometry, *_seat(geocoder, "500000"), 5) and _near(p.geometry, *_seat(geocoder, "520000"), 5)
+    assert _crosses(geocoder, p.geometry, "500110")  # 綦江, on the way to Guiyang
+
+
+def test_abbreviation_ends_stay_in_the_home_province(geocoder):
+    # 营 and 平 are counties of Sichuan (营山, 平昌), not of Shandong: a Qingdao plan's road
+    # is never drawn there
+    p = _place(geocoder, "营平高速公路", "370200", category="highway")
+    assert not p.geometry.intersects(geocoder.gaz.unit_polygon("510000"))
+
+
+# ---------------------------------------------------------------- local roads
+
+def test_local_road_between_villages_of_two_districts(geocoder):
+    p = _place(geocoder, "古庙头至舞旗埠公路", "370200", category="highway")
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    assert _crosses(geocoder, p.geometry, "370214") and _crosses(geocoder, p.geometry, "370215")  # 城阳, 即墨
+
+
+def test_local_road_from_a_village_to_a_town_of_the_home_county(geocoder):
+    p = _place(geocoder, "上丁至芝英公路", "330784", category="highway")
+    assert p.geometry.geom_type == "LineString"
+    assert _inside(geocoder, p.geometry, "330784")
+
+
+def test_county_road_abbreviating_its_towns(geocoder):
+    p = _place(geocoder, "芝前线", "330784", category="highway")  # 芝英 to 前仓
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    assert _inside(geocoder, p.geometry, "330784")
+
+
+def test_a_county_road_named_after_one_village_is_no_line(geocoder):
+    p = _place(geocoder, "上卢支线", "330784", category="highway")  # one village: where it leads is unsaid
+    assert p.geometry.geom_type == "Point"
+
+
+def test_local_road_ends_are_looked_for_in_the_home_region_only(geocoder):
+    # towns called 新桥 exist in a score of counties of other provinces, none near 永康: a
+    # county road between them is not drawn across the country
+    p = _place(geocoder, "新桥—横桥线", "330784", category="highway")
+    assert p.geometry.geom_type == "Point" and p.counties == ["330784"]
+
+
+def test_ends_described_after_the_name_are_its_ends(geocoder):
+    sentence = "今年将改建蓝上公路，北起即墨蓝村镇，向南经流亭，南至城阳上马街道，全长约30公里。"
+    project = Project(name="蓝上公路", category="highway", geom="line", plan="t", section="", evidence=sentence,
+                      span=(5, 9))
+    p = geocoder.place(project, _plan(geocoder, "370200"))
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    assert _crosses(geocoder, p.geometry, "370215") and _crosses(geocoder, p.geometry, "370214")  # 即墨, 城阳

@@ -13,12 +13,12 @@ or in one call per document, for notebooks::
     r = planmap.analyse_plan("plan.txt")              # PlanResult: plan, projects, regions, warnings
     r.explore(); r.to_file("projects.gpkg")           # folium map inline; GeoJSON/GPKG/CSV by suffix
 
-Imports are lazy so ``import planmap`` stays fast; geopandas loads on first use.
+Imports are lazy so ``import planmap`` stays fast; geopandas loads on first use. The function
+``build`` lives in :mod:`planmap.builder` (a module named ``build`` would shadow the function
+once imported).
 """
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -30,8 +30,8 @@ _EXPORTS = {
     "geocode_projects": "planmap.place.geocode",
     "locate": "planmap.place.geocode",
     "assign_regions": "planmap.join.regions",
-    "build": "planmap.build",
-    "BuildResult": "planmap.build",
+    "build": "planmap.builder",
+    "BuildResult": "planmap.builder",
     "analyse_plan": "planmap.result",
     "PlanResult": "planmap.result",
     "Plan": "planmap.models",
@@ -60,22 +60,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
-
-class _Package(types.ModuleType):
-    """Keeps ``planmap.build`` the function when the submodule ``planmap.build`` gets imported.
-
-    Importing a submodule binds it on its package (``planmap.build = <module>``), which would
-    shadow the public function of the same name for whoever imported ``planmap.build`` first
-    (``from planmap.build import BuildResult``). That binding is skipped for public names, so
-    ``planmap.build(...)`` always builds; ``from planmap.build import ...`` is unaffected (it
-    reads ``sys.modules``), only ``import planmap.build as m`` gives the function, not the module.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if (name in _EXPORTS and isinstance(value, types.ModuleType)
-                and value.__name__ == f"{self.__name__}.{name}"):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

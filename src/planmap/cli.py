@@ -103,9 +103,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.json:
             records.extend(p.to_dict() for p in projects)
             return
-        from planmap.output.qgisstyle import style_data
+        from planmap.vocab import category_label as label
 
-        label = style_data().category_label
         print(f"== {plan.id}: {plan.title} ({len(projects)} projects)")
         print(f"  {'类别':<6} {'几何':<4} {'名称'}  [章节] 期限")
         for p in projects:
@@ -158,8 +157,8 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """``planmap build``: the whole pipeline; exit codes in :func:`planmap.build.run_build`."""
-    from planmap.build import run_build
+    """``planmap build``: the whole pipeline; exit codes in :func:`planmap.builder.run_build`."""
+    from planmap.builder import run_build
 
     if args.workers is not None and args.workers < 1:
         print(f"error: --workers {args.workers}: give 1 or more", file=sys.stderr)

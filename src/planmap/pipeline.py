@@ -123,12 +123,9 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
 
 def empty_projects() -> gpd.GeoDataFrame:
     """A projects frame with every column and no rows (a plan that names no projects)."""
-    import geopandas as gpd
+    from planmap.columns import empty_projects
 
-    from planmap.output.export import EXTRA_PROPERTIES, PROPERTIES
-
-    columns = dict.fromkeys([*PROPERTIES, *EXTRA_PROPERTIES, "placed_counties", "join_agrees"])
-    return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return empty_projects()
 
 
 def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> set[str]:
@@ -217,7 +214,6 @@ def join_all(plans: list[Plan], frames: list[gpd.GeoDataFrame], gaz: Gazetteer,
         gdf, registry = assign_registry(gdf)
     else:
         gdf, registry = empty_projects(), []
-        gdf["registry_id"] = []
     regions = region_table(gdf, gaz) if len(gdf) else []
     return Joined(gdf, counties, registry, regions, failures)
 

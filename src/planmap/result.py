@@ -15,7 +15,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planmap.columns import REGION_COLUMNS
 from planmap.errors import PlanmapError
+from planmap.vocab import PRECISIONS as _PRECISIONS
 
 if TYPE_CHECKING:
     import folium
@@ -24,11 +26,8 @@ if TYPE_CHECKING:
 
     from planmap.models import Plan
 
-#: columns of :attr:`PlanResult.regions` (one row per county and per city)
-REGION_COLUMNS = ("adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts")
 #: file suffixes :meth:`PlanResult.to_file` writes, and the format each one means
 FILE_FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".csv": "CSV"}
-_PRECISIONS = ("exact", "approx", "town", "county", "city", "province")
 
 
 @dataclass
@@ -232,7 +231,7 @@ def analyse_plan(path: str | Path, *, overrides: str | Path | None = None) -> Pl
 
 
 def results_of_build(build: Any) -> list[PlanResult]:
-    """One :class:`PlanResult` per plan of a :class:`planmap.build.BuildResult` (its ``.results``)."""
+    """One :class:`PlanResult` per plan of a :class:`planmap.builder.BuildResult` (its ``.results``)."""
     results = []
     for plan in build.plans:
         sub = build.projects[build.projects["plan"] == plan.id].reset_index(drop=True)

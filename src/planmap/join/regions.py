@@ -9,7 +9,7 @@ provinces a run touches and kept in memory for the rest of the run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -76,9 +76,26 @@ def _provinces_of(gdf: gpd.GeoDataFrame, extra: Iterable[str] = ()) -> set[str]:
     return {c for c in codes if c}
 
 
+#: a line placed this way runs through the seats of its end units only: its course, not its road
+ESTIMATED_METHODS = ("route-course",)
+#: a line this precise follows its road closely enough for its county kilometres to be measured
+MEASURED_PRECISIONS = ("exact", "approx", "user")
+
+
+def km_is_estimate(geom: Any, method: str | None, precision: str | None) -> bool:
+    """True when a line's kilometres per county are estimates, not measurements: a course drawn
+    between its end units (``route-course``), or a line placed no better than a town (a stretch
+    known only by its kilometre posts in a county).
+    """
+    if geom is None or geom.is_empty or "LineString" not in geom.geom_type:
+        return False
+    return (method or "") in ESTIMATED_METHODS or (precision or "exact") not in MEASURED_PRECISIONS
+
+
 def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None,
                    gazetteer: Gazetteer | None = None, provinces: Iterable[str] = ()) -> gpd.GeoDataFrame:
-    """Add province, city, city_adcode, counties, county_adcodes, county_km and county_share.
+    """Add province, city, city_adcode, counties, county_adcodes, county_km, km_estimated and
+    county_share (``km_estimated``: the line's county_km are estimates, see :func:`km_is_estimate`).
 
     >>> from planmap import extract_projects, geocode_projects, read_plan
     >>> from planmap.paths import sample_plan
@@ -141,6 +158,9 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
     gdf["county_adcodes"] = out_codes
     gdf["counties"] = out_counties
     gdf["county_km"] = out_km
+    methods = gdf["location_method"] if "location_method" in gdf else [""] * len(gdf)
+    gdf["km_estimated"] = [km_is_estimate(g, m, pr) for g, m, pr in
+                           zip(gdf.geometry, methods, precisions, strict=False)]
     gdf["county_share"] = out_share
     cities, city_codes, provs = [], [], []
     for codes, seat in zip(out_codes, out_city_only, strict=False):
@@ -162,7 +182,11 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
 
 
 def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> list[dict]:
-    """Per county and per city: project counts by category and kilometres of lines."""
+    """Per county and per city: project counts by category and kilometres of lines.
+
+    ``line_km`` counts every line; ``line_km_estimated`` is the part of it from lines whose
+    kilometres are estimates (``km_estimated``), so a reader can leave them out.
+    """
     from collections import Counter, defaultdict
 
     from planmap.reference.gazetteer import default_gazetteer
@@ -170,6 +194,7 @@ def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> l
     gaz = gazetteer or default_gazetteer()
     counts: dict[str, Counter] = defaultdict(Counter)
     km: dict[str, float] = defaultdict(float)
+    km_est: dict[str, float] = defaultdict(float)
     for _, row in gdf.iterrows():
         units = set(row["county_adcodes"])
         if row.get("city_adcode"):
@@ -180,11 +205,16 @@ def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> l
                 units.add(city)
         for code in units:
             counts[code][row["category"]] += 1
+        estimated = bool(row.get("km_estimated", False))
         for code, length in (row.get("county_km") or {}).items():
             km[code] += length
             city = gaz.unit(code).city_adcode
             if city:
                 km[city] += length
+            if estimated:
+                km_est[code] += length
+                if city:
+                    km_est[city] += length
     rows = []
     for code in sorted(counts):
         unit = gaz.unit(code)
@@ -193,6 +223,7 @@ def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> l
             "city_adcode": unit.city_adcode if unit.level == "county" else code,
             "province": gaz.unit(unit.province_adcode).name,
             "projects": sum(counts[code].values()), "line_km": round(km.get(code, 0.0), 3),
+            "line_km_estimated": round(km_est.get(code, 0.0), 3),
             "counts": dict(sorted(counts[code].items())),
         })
     return rows

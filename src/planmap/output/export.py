@@ -1,7 +1,7 @@
 """GIS exports: GeoJSON (RFC 7946), GeoPackage, GeoParquet and CSV, atomic and deterministic.
 
-The property contract every consumer relies on (README, "Export format") is ``PROPERTIES``;
-each code column gets its Chinese label beside it (``LABELS``). Same input, byte-identical
+The property contract every consumer relies on (README, "Export format") is ``PROPERTIES`` of
+:mod:`planmap.columns`; each code column gets its Chinese label beside it (``LABELS``). Same input, byte-identical
 files: rows sorted by id, keys in a fixed order, coordinates rounded to 6 decimals, polygons
 wound counter-clockwise, no ``crs`` member, fixed GeoPackage stamps. The GeoPackage is what a
 GIS team opens as-is: one geometry type per layer, county and city figures equal to
@@ -21,20 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planmap.atomic import atomic_path
+from planmap.columns import EXTRA_PROPERTIES, LABELS, PROPERTIES  # the contract, owned by planmap.columns
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-PROPERTIES = (
-    "id", "name", "category", "plan", "plan_title", "section", "evidence", "span", "lead_units",
-    "support_units", "deadline", "figures", "precision", "confidence", "location_source", "province",
-    "city", "city_adcode", "counties", "county_adcodes", "registry_id",
-)
-EXTRA_PROPERTIES = ("geom_kind", "original_name", "aliases", "work", "location_names", "location_method", "county_km",
-                    "county_share")
-#: every code column gets its Chinese label beside it (data/styles.toml, data/labels.toml)
-LABELS = {"category": "category_label", "precision": "precision_label", "geom_kind": "geom_kind_label",
-          "shown_as": "shown_as_label"}
 #: GeoPackage project layers, by the geometry their rows are stored as
 PROJECT_LAYERS = {"projects_point": "Point", "projects_line": "MultiLineString", "projects_area": "MultiPolygon"}
 #: GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR and on)
@@ -156,11 +147,10 @@ def shown_as(geom: Any) -> str:
 
 
 def _label(code_column: str, value: Any) -> str:
-    from planmap.output.qgisstyle import style_data
+    from planmap import vocab
 
-    st = style_data()
-    return {"category": st.category_label, "precision": st.precision_label,
-            "geom_kind": st.geom_kind_label, "shown_as": st.shown_as_label}[code_column](value)
+    return {"category": vocab.category_label, "precision": vocab.precision_label,
+            "geom_kind": vocab.geom_kind_label, "shown_as": vocab.shown_as_label}[code_column](value)
 
 
 def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
@@ -275,10 +265,10 @@ def project_layers(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _category_columns(regions: list[dict]) -> list[str]:
-    """A count column per category of the style table, then any other category seen."""
-    from planmap.output.qgisstyle import style_data
+    """A count column per category of the vocabulary, then any other category seen."""
+    from planmap.vocab import CATEGORIES
 
-    cats = list(style_data().categories)
+    cats = list(CATEGORIES)
     seen = sorted({c for r in regions for c in (r.get("counts") or {})} - set(cats))
     return [*cats, *seen]
 
@@ -314,14 +304,14 @@ def _km_by_category(gdf: gpd.GeoDataFrame | None, city_of) -> dict[str, dict[str
 
 
 def _region_fields(row: dict | None, cats: list[str], km: dict[str, float], km_cats: list[str]) -> dict[str, Any]:
-    from planmap.output.qgisstyle import style_data
+    from planmap.vocab import category_label
 
     counts = (row or {}).get("counts") or {}
-    st = style_data()
     return {
         "projects": int((row or {}).get("projects", 0)),
         "line_km": float((row or {}).get("line_km", 0.0)),
-        "counts_label": "、".join(f"{st.category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
+        "line_km_estimated": float((row or {}).get("line_km_estimated", 0.0)),
+        "counts_label": "、".join(f"{category_label(c)} {counts[c]}" for c in cats if counts.get(c)),
         **{f"n_{c}": int(counts.get(c, 0)) for c in cats},
         **{f"km_{c}": round(km.get(c, 0.0), 3) for c in km_cats},
     }
@@ -431,9 +421,10 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
     """QGIS's ``layer_styles`` table: a default QML for each map layer of the GeoPackage."""
     import pandas as pd
 
-    from planmap.output.qgisstyle import project_qml, region_qml, style_data
+    from planmap.output.qgisstyle import project_qml, region_qml
+    from planmap.output.styles import load_styles
 
-    st = style_data()
+    st = load_styles()
     when = pd.Timestamp(gpkg_date())  # tz-aware UTC: GeoPackage DATETIME is ISO 8601 with Z
     rows = []
     for name, layer in layers.items():
@@ -452,9 +443,9 @@ def styles_table(layers: dict[str, gpd.GeoDataFrame]) -> Any:
 
 def _described(name: str) -> dict[str, str]:
     """gpkg_contents' description of a layer (its Chinese title), which QGIS's browser shows."""
-    from planmap.output.qgisstyle import style_data
+    from planmap.output.styles import load_styles
 
-    title = style_data().layers.get(name, "")
+    title = load_styles().layers.get(name, "")
     return {"DESCRIPTION": title} if title else {}
 
 

@@ -10,88 +10,16 @@ category ids and labels reach QGIS expressions only as quoted string literals.
 from __future__ import annotations
 
 import re
-import tomllib
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from planmap.errors import PlanmapError
-from planmap.paths import package_data
+from planmap.output.styles import Styles, color, load_styles
 
 #: QGIS reads styles written for an older 3.x; this is the LTR the files were checked against.
 QGIS_VERSION = "3.28.0-Firenze"
 _HEX = re.compile(r"^#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?$|^#([0-9a-fA-F]{3})$")
 _DASH = re.compile(r"^\s*[0-9.]+([ ,]+[0-9.]+)*\s*$")
-#: precision levels drawn as a real site (solid); the rest are drawn hollow, as on the web map
-_DEFAULT_SOLID = ("exact", "approx")
-
-
-@dataclass(frozen=True)
-class StyleData:
-    """The parts of ``styles.toml`` and ``labels.toml`` that exports need."""
-
-    categories: dict[str, dict[str, Any]]
-    precision: dict[str, dict[str, Any]]
-    counties: dict[str, Any]
-    font: str
-    geom_kind: dict[str, str]
-    shown_as: dict[str, str]
-    fields: dict[str, str]
-    layers: dict[str, str]
-
-    def category_label(self, code: Any) -> str:
-        """Chinese label of a category code; unknown codes read as 其他 (other), like the maps."""
-        cat = self.categories.get(str(code)) or self.categories["other"]
-        return str(cat["label"])
-
-    def precision_label(self, code: Any) -> str:
-        """Chinese label of a precision code; an unknown code is said to be unknown."""
-        p = self.precision.get(str(code))
-        return str(p["label"]) if p else "未知精度"
-
-    def geom_kind_label(self, code: Any) -> str:
-        """Chinese label of a geometry kind (点状/线状/面状项目)."""
-        return self.geom_kind.get(str(code), "")
-
-    def shown_as_label(self, code: Any) -> str:
-        """Chinese label of the geometry a project is stored as (以点表示 …)."""
-        return self.shown_as.get(str(code), "")
-
-    @property
-    def solid(self) -> list[str]:
-        """Precision codes drawn solid (a real site rather than a seat of government)."""
-        return [k for k, v in self.precision.items() if v.get("solid")] or list(_DEFAULT_SOLID)
-
-
-def _check_color(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _HEX.match(value):
-        raise PlanmapError(f"styles.toml: {where}: {value!r} is not a #hex colour")
-    return value
-
-
-@cache
-def style_data() -> StyleData:
-    """Read ``data/styles.toml`` (shared with the maps) and ``data/labels.toml``."""
-    try:
-        raw = tomllib.loads(package_data("styles.toml").read_text(encoding="utf-8"))
-        labels = tomllib.loads(package_data("labels.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PlanmapError(f"style data: {exc}") from exc
-    cats = {}
-    for key, c in raw["categories"].items():
-        line = dict(c.get("line", {}))
-        _check_color(c["color"], key)
-        if line.get("casing"):
-            _check_color(line["casing"], key)
-        cats[key] = {"label": str(c["label"]), "color": c["color"], "glyph": str(c.get("glyph", ""))[:2], "line": line}
-    if "other" not in cats:
-        raise PlanmapError("styles.toml: a category 'other' is required")
-    family = str(raw.get("font", {}).get("family", "sans-serif")).split(",")[0].strip().strip('"')
-    return StyleData(cats, {k: dict(v) for k, v in raw["precision"].items()}, dict(raw.get("counties", {})),
-                     family, dict(labels.get("geom_kind", {})), dict(labels.get("shown_as", {})),
-                     dict(labels.get("fields", {})),
-                     dict(labels.get("layers", {})))
 
 
 # ------------------------------------------------------------------ QGIS values
@@ -189,7 +117,7 @@ def _line(symbol: ET.Element, color: str, width_px: float, dash: str = "") -> No
     })
 
 
-def _point_symbol(parent: ET.Element, name: str, cat: dict[str, Any], st: StyleData, prec: dict[str, Any],
+def _point_symbol(parent: ET.Element, name: str, cat: dict[str, Any], st: Styles, prec: dict[str, Any],
                   solid: bool) -> None:
     sym = _symbol(parent, "marker", name)
     radius = float(prec.get("radius_m", 0) or 0)
@@ -198,27 +126,26 @@ def _point_symbol(parent: ET.Element, name: str, cat: dict[str, Any], st: StyleD
         _circle(sym, fill="0,0,0,0" if wide else qgis_color(cat["color"], 0.05),
                 outline=qgis_color(cat["color"], 0.5 if wide else 0.8), outline_style="dash",
                 outline_px=1 if wide else 1.5, size=2 * radius, unit="RenderMetersInMapUnits")
-    _badge(sym, cat, st.font, solid)
+    _badge(sym, cat, st.font_family, solid)
 
 
-def _line_symbol(parent: ET.Element, name: str, cat: dict[str, Any], st: StyleData, solid: bool) -> None:
+def _line_symbol(parent: ET.Element, name: str, cat: dict[str, Any], st: Styles, solid: bool) -> None:
     sym = _symbol(parent, "line", name)
-    ln = cat["line"]
-    weight = float(ln.get("weight", 3))
+    weight = float(cat["weight"])
     if not solid:
         # a route between roughly placed ends: a faint dashed course and a hollow badge midway
         _line(sym, qgis_color(cat["color"], 0.75), 2.5, "2 7")
         marker = _layer(sym, "MarkerLine", {"placements": "CentralPoint", "placement": "centralpoint",
                                             "rotate": "0", "offset": "0", "offset_unit": "Pixel"})
         inner = _symbol(marker, "marker", f"@{name}@1")
-        _badge(inner, cat, st.font, False)
+        _badge(inner, cat, st.font_family, False)
         return
-    if ln.get("casing"):
-        _line(sym, qgis_color(ln["casing"], 0.9), weight + 3)
-    _line(sym, qgis_color(cat["color"], 0.95), weight, ln.get("dash", ""))
-    if ln.get("overlay"):
-        color, width, dash = str(ln["overlay"]).split("|")
-        _line(sym, qgis_color(_check_color(color, "overlay")), float(width), dash)
+    if cat["casing"]:
+        _line(sym, qgis_color(cat["casing"], 0.9), weight + 3)
+    _line(sym, qgis_color(cat["color"], 0.95), weight, cat["dash"])
+    if cat["overlay"]:
+        over = cat["overlay"]
+        _line(sym, qgis_color(over["color"]), float(over["weight"]), over["dash"])
 
 
 def _area_symbol(parent: ET.Element, name: str, cat: dict[str, Any], solid: bool) -> None:
@@ -254,15 +181,15 @@ def _labeling(root: ET.Element, field: str, font: str, max_scale: int, placement
                   obstacle="1", drawLabels="1", upsidedownLabels="0", limitNumLabels="0")
 
 
-def _aliases(root: ET.Element, fields: list[str], st: StyleData) -> None:
+def _aliases(root: ET.Element, fields: list[str], st: Styles) -> None:
     al = ET.SubElement(root, "aliases")
     for i, f in enumerate(fields):
         ET.SubElement(al, "alias", field=f, index=str(i), name=field_alias(f, st))
 
 
-def field_alias(field: str, st: StyleData | None = None) -> str:
+def field_alias(field: str, st: Styles | None = None) -> str:
     """The Chinese name of a column (``n_road`` -> 道路项目数, ``km_road`` -> 道路里程（公里）)."""
-    st = st or style_data()
+    st = st or load_styles()
     if field.startswith("n_") and field[2:] in st.categories:
         return st.categories[field[2:]]["label"] + "项目数"
     if field.startswith("km_") and field[3:] in st.categories:
@@ -284,7 +211,7 @@ def project_qml(kind: str, fields: list[str]) -> str:
     A rule per category (its Chinese label in the legend), split into solid (exact, approximate)
     and hollow (town, county, city placements); codes not in the style table draw as 其他.
     """
-    st = style_data()
+    st = load_styles()
     root = _root(True)
     renderer = ET.SubElement(root, "renderer-v2", type="RuleRenderer", symbollevels="0", enableorderby="0",
                              forceraster="0", referencescale="-1")
@@ -326,7 +253,7 @@ def project_qml(kind: str, fields: list[str]) -> str:
                 _area_symbol(symbols, str(n), cat, solid)
             n += 1
     renderer.append(symbols)
-    _labeling(root, "name", st.font, zoom_scale(int(st.counties.get("label_min_zoom", 8)) + 2),
+    _labeling(root, "name", st.font_family, zoom_scale(int(st.counties.get("label_min_zoom", 8)) + 2),
               {"point": 6, "line": 2, "area": 0}[kind])
     _aliases(root, fields, st)
     ET.SubElement(root, "layerGeometryType").text = str(_GEOMETRY_TYPE[kind])
@@ -356,7 +283,7 @@ def region_qml(level: str, fields: list[str], counts: list[int] | None = None) -
     Cities are drawn as thick outlines only, so they frame the county choropleth beneath them
     instead of covering it (switch ``projects`` on in QGIS for a city choropleth).
     """
-    st = style_data()
+    st = load_styles()
     c = st.counties
     root = _root(True)
     renderer = ET.SubElement(root, "renderer-v2", type="RuleRenderer", symbollevels="0", enableorderby="0",
@@ -364,14 +291,14 @@ def region_qml(level: str, fields: list[str], counts: list[int] | None = None) -
     rules = ET.SubElement(renderer, "rules", key="{planmap-root}")
     symbols = ET.SubElement(renderer, "symbols")
     weight = float(c.get("weight", 1.2)) * (2 if level == "city" else 1)
-    outline = qgis_color(_check_color(c.get("color", "#555555"), "counties"))
-    palette = [_check_color(x, "counties.choropleth") for x in c.get("choropleth", [])]
+    outline = qgis_color(color(c.get("color", "#555555"), "counties"))
+    palette = [color(x, "counties.choropleth") for x in c.get("choropleth", [])]
     classes = choropleth_steps(list(counts or []), len(palette)) if palette and level == "county" else []
     fills = [qgis_color(col, 0.6) for col in palette[:len(classes)]]
     if not classes:  # outlines only (cities), or a light county fill when there is no palette
         classes = [(0, None, "")]
         fill_opacity = 0.0 if level == "city" else float(c.get("fill_opacity", 0.05))
-        fills = [qgis_color(_check_color(c.get("fill", "#ffffff"), "counties"), fill_opacity)]
+        fills = [qgis_color(color(c.get("fill", "#ffffff"), "counties"), fill_opacity)]
     for i, ((lo, hi, label), fill) in enumerate(zip(classes, fills, strict=True)):
         flt = (f'"projects" >= {lo}' + (f' AND "projects" < {hi}' if hi is not None else "")) if label else "ELSE"
         ET.SubElement(rules, "rule", key=f"{{planmap-{i}}}", symbol=str(i), filter=flt,
@@ -383,7 +310,7 @@ def region_qml(level: str, fields: list[str], counts: list[int] | None = None) -
             "offset": "0,0", "offset_unit": "Pixel",
         })
     zoom = int(c.get("label_min_zoom", 8)) - (2 if level == "city" else 0)
-    _labeling(root, "name", st.font, zoom_scale(zoom), 0)
+    _labeling(root, "name", st.font_family, zoom_scale(zoom), 0)
     _aliases(root, fields, st)
     ET.SubElement(root, "layerGeometryType").text = "2"
     return _to_text(root)

@@ -12,13 +12,10 @@ from __future__ import annotations
 import html
 import math
 import os
-import re
 import tempfile
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
@@ -30,7 +27,8 @@ from shapely.geometry import mapping
 
 from planmap.errors import PlanmapError
 from planmap.output.mapelements import raw_html, render_attach, render_index_page, render_page
-from planmap.output.offline import assert_no_remote_assets, data_path
+from planmap.output.offline import assert_no_remote_assets
+from planmap.output.styles import load_styles
 
 if TYPE_CHECKING:
     import folium
@@ -38,73 +36,9 @@ if TYPE_CHECKING:
 TILES = ("osm", "gaode", "none")
 _TILE_LABELS = {"osm": "OpenStreetMap", "gaode": "高德地图（GCJ-02）", "none": "无底图"}
 _FIGURE_KINDS = {"length": "长度", "count": "数量", "capacity": "规模", "investment": "投资", "area": "面积"}
-_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
-_DASH = re.compile(r"^[0-9. ,]*$")
-_FONT = re.compile(r'^[\w\s",\-]+$')
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _OSM_ATTR = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 _MAX_ZOOM = 18
-
-
-# ---------------------------------------------------------------- styles
-
-
-@dataclass(frozen=True)
-class Styles:
-    """The validated style table (categories, precision levels, county look, font)."""
-
-    categories: dict[str, dict[str, Any]]
-    precision: dict[str, dict[str, Any]]
-    counties: dict[str, Any]
-    font: str
-
-
-def _color(value: str, where: str) -> str:
-    if not _COLOR.match(value or ""):
-        raise PlanmapError(f"styles.toml: {where}: {value!r} is not a #hex colour")
-    return value
-
-
-def _dash(value: str, where: str) -> str:
-    if not _DASH.match(value or ""):
-        raise PlanmapError(f"styles.toml: {where}: {value!r} is not an SVG dash pattern")
-    return value
-
-
-@cache
-def load_styles() -> Styles:
-    """Read and check ``data/styles.toml``; the values end up in CSS, SVG and JS."""
-    raw = tomllib.loads(data_path("styles.toml").read_text(encoding="utf-8"))
-    cats: dict[str, dict[str, Any]] = {}
-    for key, c in raw["categories"].items():
-        ln = c.get("line", {})
-        overlay = None
-        if ln.get("overlay"):
-            color, weight, dash = ln["overlay"].split("|")
-            overlay = {"color": _color(color, key), "weight": float(weight), "dash": _dash(dash, key)}
-        cats[key] = {
-            "label": str(c["label"]),
-            "color": _color(c["color"], key),
-            "glyph": str(c["glyph"])[:2],
-            "weight": float(ln.get("weight", 3)),
-            "dash": _dash(ln.get("dash", ""), key),
-            "casing": _color(ln["casing"], key) if ln.get("casing") else "",
-            "overlay": overlay,
-        }
-    if "other" not in cats:
-        raise PlanmapError("styles.toml: a category 'other' is required")
-    prec = {
-        k: {"label": str(v["label"]), "en": str(v["en"]), "solid": bool(v["solid"]),
-            "radius_m": float(v.get("radius_m", 0)), "zoom": int(v.get("zoom", 12))}
-        for k, v in raw["precision"].items()
-    }
-    font = raw["font"]["family"]
-    if not _FONT.match(font):
-        raise PlanmapError(f"styles.toml: font.family {font!r} has characters not allowed in CSS here")
-    counties = dict(raw["counties"])
-    for c in [counties["color"], counties["fill"], *counties["choropleth"]]:
-        _color(c, "counties")
-    return Styles(cats, prec, counties, font)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -219,9 +153,26 @@ def _confidence(row: Any) -> str:
         return ""
 
 
+def line_length(row: Any) -> str:
+    """The popup's length of a line from its kilometres per county: "12.3 km", or "约 12 km（估算）"
+    when they are estimates (a course between end units: the road is longer or shorter).
+    """
+    per_county = row.get("county_km") if hasattr(row, "get") else None
+    if not isinstance(per_county, dict) or not per_county:
+        return ""
+    total = sum(float(v) for v in per_county.values())
+    if total <= 0:
+        return ""
+    if bool(row.get("km_estimated", False)):
+        why = "：按两端位置连线" if row.get("location_method") == "route-course" else ""
+        return f"约 {total:.0f} km（估算{why}）"
+    return f"{total:.1f} km"
+
+
 def project_details(row: Any) -> dict[str, Any]:
     """The popup and download fields of one project, as plain text (shown with textContent)."""
     return {
+        "km": line_length(row),
         "plan": _text(row, "plan"),
         "planTitle": _text(row, "plan_title"),
         "section": _text(row, "section"),

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from planmap.models import Plan, Project, Region
+from planmap.place.confidence import confidence
+from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
-PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 # Words opening a clause that says where the project just named lies or runs.
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
 # "A至B": the span of a route by its ends, whose places belong to that route.
@@ -35,17 +38,33 @@ def _place_rules() -> dict:
     return _raw_rules()["places"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Placement:
-    """Where a project is, and why we think so."""
+    """Where a project is, and why we think so.
 
-    geometry: Any  # shapely geometry, WGS-84
+    Frozen: a step that reads a placement differently (a unit's seat taken as the place the
+    project's name names) makes a new one with :meth:`found_by`, whose confidence comes from
+    data/confidence.toml, so no number is written over after the fact.
+    """
+
+    geometry: BaseGeometry  # WGS-84
     precision: str
     confidence: float
     source: str  # URL, "admin-centroid", "geonames:<id>" or "gazetteer:<id>"
     names: list[str] = field(default_factory=list)  # the place names that placed it
     counties: list[str] = field(default_factory=list)  # county adcodes the placing unit(s) say
     method: str = ""
+
+    @classmethod
+    def of(cls, geometry: BaseGeometry, precision: str, source: str, names: list[str], counties: list[str],
+           method: str) -> Placement:
+        """A placement whose confidence is the table's for its method and precision."""
+        return cls(geometry, precision, confidence(method, precision), source, names, counties, method)
+
+    def found_by(self, method: str, **changes: Any) -> Placement:
+        """The same placement as found by ``method`` (other fields as given), re-rated by the table."""
+        moved = replace(self, method=method, **changes)
+        return replace(moved, confidence=confidence(method, moved.precision))
 
 
 def _word_aligned(text: str, start: int, end: int) -> bool:
@@ -98,7 +117,7 @@ class Geocoder:
     def _unit_point(self, unit) -> Placement:
         precision = {"county": "county", "city": "city", "province": "province"}[unit.level]
         counties = [unit.adcode] if unit.level == "county" else []
-        return Placement(self._seat(unit), precision, 0.5, "admin-centroid", [unit.name], counties, "admin")
+        return Placement.of(self._seat(unit), precision, "admin-centroid", [unit.name], counties, "admin")
 
     def units_in(self, text: str, prior: Region | None) -> list:
         """Admin units named in ``text``, each resolved with the prior, most specific last."""
@@ -219,12 +238,11 @@ class Geocoder:
             if town.lon is not None:
                 from shapely.geometry import Point
 
-                best = Placement(Point(town.lon, town.lat), "town", 0.6, town.source or "geonames",
-                                 [county.name, town.name], [county.adcode], "town")
+                best = Placement.of(Point(town.lon, town.lat), "town", town.source or "geonames",
+                                    [county.name, town.name], [county.adcode], "town")
             else:
                 best = self._unit_point(county)
-                best.names.append(town.name)
-                best.method = "town-county"
+                best = best.found_by("town-county", names=[*best.names, town.name])
         if units:
             deepest = max(units, key=lambda u: {"province": 0, "city": 1, "county": 2}[u[2].level])[2]
             cand = self._unit_point(deepest)
@@ -246,11 +264,8 @@ class Geocoder:
             return None
         zone = hits[-1 if nearest else 0][2]
         p = self._unit_point(self.gaz.unit(zone.county_adcodes[0]))
-        p.names.insert(0, zone.name)
-        p.counties = list(zone.county_adcodes)
-        p.source = zone.source_url
-        p.method = "zone-host"
-        return p
+        return p.found_by("zone-host", names=[zone.name, *p.names], counties=list(zone.county_adcodes),
+                          source=zone.source_url)
 
     # ------------------------------------------------------------ features
 
@@ -285,9 +300,8 @@ class Geocoder:
     def _feature_placement(self, feat) -> Placement | None:
         url = feat.source_url.split()[0] if feat.source_url else f"gazetteer:{feat.id}"
         if feat.geometry is not None:
-            conf = {"exact": 0.95, "approx": 0.85, "town": 0.7, "county": 0.6, "city": 0.5}.get(feat.precision, 0.5)
-            return Placement(feat.geometry, feat.precision, conf, url, [feat.name], list(feat.county_adcodes),
-                             "feature")
+            return Placement.of(feat.geometry, feat.precision, url, [feat.name], list(feat.county_adcodes),
+                                "feature")
         if len(feat.county_adcodes) >= 1:
             units = [self.gaz.unit(c) for c in feat.county_adcodes]
             if len(units) == 1:
@@ -301,19 +315,12 @@ class Geocoder:
                     from planmap.place.routes import straighten
 
                     geom = straighten(geom)
-                p = Placement(geom, "county", 0.5, "admin-centroid", [u.name for u in units],
-                              [u.adcode for u in units], "feature-counties")
-            p.names.insert(0, feat.name)
-            p.confidence = 0.6
-            p.source = url
-            p.method = "feature-county"
-            return p
+                p = Placement(geom, "county", confidence("admin", "county"), "admin-centroid",
+                              [u.name for u in units], [u.adcode for u in units], "feature-counties")
+            return p.found_by("feature-county", names=[feat.name, *p.names], source=url)
         if feat.city_adcode:
             p = self._unit_point(self.gaz.unit(feat.city_adcode))
-            p.names.insert(0, feat.name)
-            p.source = url
-            p.method = "feature-city"
-            return p
+            return p.found_by("feature-city", names=[feat.name, *p.names], source=url)
         return None
 
     # ------------------------------------------------------------ routes
@@ -346,8 +353,8 @@ class Geocoder:
         if part.is_empty or "LineString" not in part.geom_type:
             return None
         url = lines[0].source_url.split()[0]
-        return Placement(part, "county", 0.5, url, [lines[0].name, counties[-1].name], [counties[-1].adcode],
-                         "line-section")
+        return Placement.of(part, "county", url, [lines[0].name, counties[-1].name], [counties[-1].adcode],
+                            "line-section")
 
     def _abbreviated_ends(self, name: str, prior: Region | None) -> list[str]:
         """沈铁城际 / 成渝高铁 / 宜西攀高铁: the places an abbreviated route name stands for."""
@@ -378,9 +385,8 @@ class Geocoder:
         p = (self._feature_placement(user[0]) or self._home(prior)) if user else None
         if p is not None:
             if user[0].geometry is not None:
-                p.precision, p.confidence, p.source = "user", 1.0, "override"
-            p.method = "not-a-project" if user[0].note.startswith("not-a-project") else "override"
-            return p
+                p = p.found_by("override", precision="user", source="override")
+            return replace(p, method="not-a-project" if user[0].note.startswith("not-a-project") else "override")
         # 1. a named feature
         if not generic:
             feat = self.feature_for(project.name, prior) or next(
@@ -408,9 +414,7 @@ class Geocoder:
         if p is not None and prior is not None and self._contains_home(p, prior):
             p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
         if p is not None:
-            p.confidence = 0.6 if p.precision in ("town", "county") else 0.45
-            p.method = "name"
-            return p
+            return p.found_by("name")
         # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
         p = None if generic else self._named_after_town(project.name, prior)
         if p is not None:
@@ -429,9 +433,7 @@ class Geocoder:
             return p
         p = self._inside_home(self.place_text(project.section, prior), prior) if project.section else None
         if p is not None:
-            p.confidence = 0.35
-            p.method = "section"
-            return p
+            return p.found_by("section")
         # 7. the home region
         return self._home(prior)
 
@@ -466,14 +468,10 @@ class Geocoder:
         if town.lon is not None:
             from shapely.geometry import Point
 
-            p = Placement(Point(town.lon, town.lat), "town", 0.45, town.source or "geonames",
-                          [county.name, town.name], [county.adcode], "name-town")
-        else:
-            p = self._unit_point(county)
-            p.names.append(town.name)
-            p.confidence = 0.4
-            p.method = "name-town"
-        return p
+            return Placement.of(Point(town.lon, town.lat), "town", town.source or "geonames",
+                                [county.name, town.name], [county.adcode], "name-town")
+        p = self._unit_point(county)
+        return p.found_by("name-town", names=[*p.names, town.name])
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
         """True when ``p`` is a province or city placement whose unit contains the home region."""
@@ -554,18 +552,14 @@ class Geocoder:
             lead = sentence[lead_start:seg_start - 1]
             p = self._inside_home(self.place_text(lead, prior, nearest=True), prior) if lead.strip() else None
         if p is not None:
-            p.confidence = 0.5
-            p.method = "clause"
-            return p
+            return p.found_by("clause")
         # a clause right after the project that describes where it runs (北起平度城区…)
         after = re.match(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)",
                          sentence[pos + len(project.name):])
         if after:
             p = self._inside_home(self.place_text(after.group(1), prior), prior)
             if p is not None:
-                p.confidence = 0.45
-                p.method = "clause-after"
-                return p
+                return p.found_by("clause-after")
         # the sentence is about this project alone: the one county it names
         if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
             # the ends of a route named in the sentence (涪陵至怀化段) are that route's, not this project's
@@ -575,10 +569,7 @@ class Geocoder:
             counties = {u.adcode for s0, _e, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)}
             if len(counties) == 1:
-                p = self._unit_point(self.gaz.unit(counties.pop()))
-                p.confidence = 0.4
-                p.method = "sentence"
-                return p
+                return self._unit_point(self.gaz.unit(counties.pop())).found_by("sentence")
         return None
 
     def _zone_antecedent(self, name: str, before: str, prior: Region | None) -> Placement | None:
@@ -595,9 +586,7 @@ class Geocoder:
         p = self._inside_home(self.place_text(named[-1].group(0), prior, nearest=True), prior)
         if p is None or p.precision in ("city", "province"):
             return None
-        p.confidence = 0.45
-        p.method = "zone-antecedent"
-        return p
+        return p.found_by("zone-antecedent")
 
     def _from_paragraph(self, project: Project, plan: Plan | None, prior: Region | None) -> Placement | None:
         """A paragraph that opens with a place (内江：…, 乐山市，…) is about that place."""
@@ -615,10 +604,7 @@ class Geocoder:
         if covered < 0.5 * len(lead):
             return None  # the lead is more than a place name (记者从青岛市交通运输委了解到)
         p = self._inside_home(self.place_text(lead, prior), prior)
-        if p is not None:
-            p.confidence = 0.4
-            p.method = "paragraph"
-        return p
+        return p.found_by("paragraph") if p is not None else None
 
     def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
         counties = set()
@@ -632,21 +618,15 @@ class Geocoder:
                 if u.level == "county":
                     counties.add(u.adcode)
         if len(counties) == 1:
-            p = self._unit_point(self.gaz.unit(counties.pop()))
-            p.confidence = 0.4
-            p.method = "responsible-unit"
-            return p
+            return self._unit_point(self.gaz.unit(counties.pop())).found_by("responsible-unit")
         return None
 
     def _home(self, prior: Region | None) -> Placement:
         from shapely.geometry import Point
 
         if prior is None:
-            return Placement(Point(), "province", 0.0, "none", [], [], "unplaced")
-        p = self._unit_point(self.gaz.unit(prior.adcode))
-        p.confidence = 0.3 if p.precision == "county" else 0.2
-        p.method = "home-region"
-        return p
+            return Placement.of(Point(), "province", "none", [], [], "unplaced")
+        return self._unit_point(self.gaz.unit(prior.adcode)).found_by("home-region")
 
 
 def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
@@ -660,7 +640,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     >>> gdf.crs.to_string(), gdf.loc[0, "name"]
     ('EPSG:4326', '沈铁城际铁路')
     """
-    import geopandas as gpd
+    from planmap.columns import PLACED_COLUMNS, projects_frame
 
     geocoder = geocoder or Geocoder()
     projects = list(projects)
@@ -683,7 +663,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
         )
         rows.append(d)
         geoms.append(pl.geometry)
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    return projects_frame(rows, geoms, PLACED_COLUMNS)
 
 
 def locate(text: str, region: str | None = None) -> Placement:

@@ -20,9 +20,12 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from planmap.models import Region
+
+if TYPE_CHECKING:
+    from planmap.reference.gazetteer import AdminUnit
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Mention:
     text: str
     where: str  # issuer | title | opening | heading | body
     start: int
-    candidates: tuple[Any, ...]
+    candidates: tuple[AdminUnit, ...]
     weight: float
     kind: str  # full | short | alias | modifier | zone
 

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.models import Project, Region
 from planmap.paths import geodata_dir
+from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
     from planmap.place.geocode import Geocoder, Placement
 
 MAX_DETOUR = 3.0  # a drawn line may be at most this many times the straight distance of its ends
-PRECISION_ORDER = ("exact", "approx", "town", "county", "city", "province")
+PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 COURSE_METHOD = "route-course"
 LINE_BASIS = {"route": "controls", COURSE_METHOD: "ends", "line-section": "feature", "feature": "feature"}
 
@@ -47,6 +48,9 @@ COST_COUNTY_KM = 40.0
 COST_TOWN_KM = 150.0
 COST_AWAY_KM = 150.0
 BONUS_PROVINCE_KM = 250.0
+COST_VILLAGE_KM = 50.0  # a village read from one character is a weaker reading than a town
+COST_NEXT_CITY_KM = 100.0  # a town of the next city is a weaker reading than one of the home city
+LOCAL_MIN_HOP_KM = 0.5  # the ends of a county road are two different points, however close
 HOP_WEIGHT = 0.5  # path length counts half: a plan's own province outweighs a shorter line
 MIN_HOP_KM = 10.0  # two ends of an abbreviated route are distinct places
 LOCAL_HOP_KM = 120.0
@@ -69,6 +73,14 @@ _NUMBERED = re.compile(r"(\d{3})(国道|省道)|(国道|省道)(\d{3})")
 _COMPLETION = re.compile(r"([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,3})[）)]")
 _BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+# stake marks of a road section (12K+300m—18K+900m, K12+300至K15): kilometre posts, no place
+_STAKES = re.compile(r"^(?:[Kk]?\d[\dKk+.m米\s]*(?:至|—+|－|–|-|~|～|到)?)+(?:路段|段)?$")
+# national trunk roads (G101-G3xx): a plan below the province builds the part inside its region
+_TRUNK_CODE = re.compile(r"^G[123]\d\d$")
+# a road described right after its name: 平X公路，西起A镇，东至B镇 / ，起于A，经C，止于B
+_DESCRIBED = re.compile(
+    r"^[”’」）)]?[，,]\s*(?:[东南西北]起|起于|起自|起点(?:为|位于|在)?)([^，,。；;：:]{2,16}?)[，,]"
+    r"(?:[^。；;，,：:]{0,24}[，,])?\s*(?:[东南西北]至|[东南西北]到|止于|终点(?:为|位于|在)?)([^，,。；;：:]{2,16})")
 
 
 @dataclass
@@ -85,6 +97,7 @@ class RouteName:
     section_abbreviation: str = ""
     completed: list[str] = field(default_factory=list)  # ends spelled out in brackets: 黔（江）张（家界）
     kind_word: str = ""  # the type word: 高速公路, 铁路, 线 ...
+    stakes: bool = False  # a section named only by kilometre posts (12K+300m—18K+900m)
 
 
 def parse_route_name(name: str) -> RouteName:
@@ -121,6 +134,11 @@ def parse_route_name(name: str) -> RouteName:
             kind = m2.group(2) or m2.group(3)
             out.code = ("G" if kind == "国道" else "S") + num
             s = s[:m2.start()] + s[m2.end():]
+    if out.code:
+        rest = _TYPE_RE.sub("", s).strip("，,、 的")
+        if rest and _STAKES.match(rest):
+            out.stakes = True  # 330国道12K+300m—18K+900m路段: posts of the road, not places
+            s = ""
     t = _TYPE_RE.search(s)
     main, after = (s[:t.start()], s[t.end():]) if t and t.start() > 0 else (s, "")
     out.kind_word = t.group(0) if t and t.start() > 0 else ""
@@ -128,7 +146,7 @@ def parse_route_name(name: str) -> RouteName:
         main = main[:-1]
     after = _TYPE_RE.sub("", after)
     if after:
-        after = after.removesuffix("段")
+        after = after.removesuffix("路段") if after.endswith("路段") else after.removesuffix("段")
         if _SEP.search(after):
             if not out.section_ends:
                 out.section_ends = _split_ends(after)
@@ -151,6 +169,9 @@ def _split_ends(text: str) -> list[str]:
 def _set_section(out: RouteName, text: str) -> None:
     if out.section_unit or out.section_abbreviation:
         return
+    if text.endswith("境内") and len(text) > 3:
+        out.section_unit = text[:-2]  # 内蒙古境内路段 is the 内蒙古 section, not an abbreviation
+        return
     out.section_unit = text
     if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", text):
         out.section_abbreviation = text
@@ -170,21 +191,59 @@ class RouteRow:
     source_url: str
 
 
+ROUTE_TABLES = ("routes.csv", "national_roads.csv")  # expressways (NTHS), then ordinary national roads
+
+
 @lru_cache(maxsize=2)
 def route_table(folder: str | None = None) -> dict[str, RouteRow]:
-    """Routes by code and by each name and alias."""
-    path = (geodata_dir() if folder is None else Path(folder)) / "routes.csv"
+    """Routes by code and by each name and alias, from every table of ``ROUTE_TABLES``."""
     out: dict[str, RouteRow] = {}
-    if not path.is_file():
-        return out
-    with path.open(encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            row = RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
-                           tuple(a for a in r["aliases"].split("|") if a),
-                           tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
-            for key in (row.code, row.name, *row.aliases):
-                out.setdefault(key, row)
+    for table in ROUTE_TABLES:
+        path = (geodata_dir() if folder is None else Path(folder)) / table
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                row = RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
+                               tuple(a for a in r["aliases"].split("|") if a),
+                               tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
+                for key in (row.code, row.name, *row.aliases):
+                    out.setdefault(key, row)
     return out
+
+
+@lru_cache(maxsize=2)
+def village_towns(folder: str | None = None) -> dict[str, str]:
+    """County adcode -> one string of "village<TAB>town" lines, one a line (villages.csv.gz, read once).
+
+    Villages have no points; a village end of a local road is drawn at its town's point.
+    """
+    import gzip
+
+    path = (geodata_dir() if folder is None else Path(folder)) / "villages.csv.gz"
+    by_county: dict[str, list[str]] = {}
+    if path.is_file():
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            at_name, at_town, at_county = header.index("name"), header.index("town"), header.index("county_adcode")
+            for row in reader:
+                by_county.setdefault(row[at_county], []).append(f"{row[at_name]}\t{row[at_town]}")
+    return {c: "\n" + "\n".join(rows) + "\n" for c, rows in by_county.items()}
+
+
+def villages_in(county: str, name: str = "", first: str = "") -> list[tuple[str, str]]:
+    """(village, town) pairs of one county: those called ``name`` (or ``name`` + 村/社区), or those
+    whose name starts with the character ``first``.
+    """
+    text = village_towns().get(county, "")
+    if not text:
+        return []
+    if name:
+        pat = re.compile("\n(" + re.escape(name) + "(?:村|社区)?)\t([^\n]+)")
+    else:
+        pat = re.compile("\n(" + re.escape(first) + "[^\t\n]+)\t([^\n]+)")
+    return [(m.group(1), m.group(2)) for m in pat.finditer(text)]
 
 
 @lru_cache(maxsize=2)
@@ -255,12 +314,10 @@ def _town_placement(geo: Geocoder, town) -> Placement:
 
     county = geo.gaz.unit(town.county_adcode)
     if town.lon is not None:
-        return Placement(Point(town.lon, town.lat), "town", 0.6, town.source or "geonames",
-                         [town.name], [county.adcode], "town")
+        return Placement.of(Point(town.lon, town.lat), "town", town.source or "geonames",
+                            [town.name], [county.adcode], "town")
     pl = geo._unit_point(county)
-    pl.names.append(town.name)
-    pl.method = "town-county"
-    return pl
+    return pl.found_by("town-county", names=[*pl.names, town.name])
 
 
 @dataclass
@@ -272,6 +329,7 @@ class _Cand:
     cost: float
     make: Callable[[], Placement]
     local: bool = False  # a town of the home city: the route is a local road
+    code: str = ""  # adcode of the unit (or the town's county) read
 
 
 def _away(code: str, prior: Region | None) -> float:
@@ -283,7 +341,7 @@ def _unit_cand(geo: Geocoder, unit, prior: Region | None, extra: float = 0.0) ->
     if pt is None:
         return None
     cost = _away(unit.adcode, prior) + extra + (COST_COUNTY_KM if unit.level == "county" else 0.0)
-    return _Cand(unit.name, pt, cost, lambda: geo._unit_point(unit))
+    return _Cand(unit.name, pt, cost, lambda: geo._unit_point(unit), code=unit.adcode)
 
 
 def _town_cand(geo: Geocoder, town, prior: Region | None, local: bool = False) -> _Cand | None:
@@ -297,14 +355,63 @@ def _town_cand(geo: Geocoder, town, prior: Region | None, local: bool = False) -
     if pt is None:
         return None
     return _Cand(town.name, pt, COST_TOWN_KM + _away(county.adcode, prior), lambda: _town_placement(geo, town),
-                 local=local)
+                 local=local, code=county.adcode)
+
+
+def _home_scope(geo: Geocoder, prior: Region | None, local: bool) -> list[str] | None:
+    """Counties where a route end that is a town or village may lie, or None (anywhere).
+
+    A county or rural road (``local``) runs inside the plan's county, city or province; the
+    ends of a railway or expressway may be towns anywhere (a border town a line runs to lies in the next
+    province).
+    """
+    if prior is None:
+        return None
+    if local and prior.level == "county":
+        return [prior.adcode]
+    if local:
+        return [c.adcode for c in geo.gaz.counties_in(prior.adcode)]  # the home city, or province
+    return None
+
+
+def _village_cands(geo: Geocoder, counties: list[str], prior: Region | None, name: str = "", first: str = "",
+                   cost: float = COST_TOWN_KM) -> list[_Cand]:
+    """Villages of ``counties`` called ``name`` (or starting with ``first``), each drawn at its
+    town's point (the county seat when the town has none); one candidate per town.
+    """
+    out: list[_Cand] = []
+    seen: set[tuple[str, str]] = set()
+    for county in counties:
+        for village, town_name in villages_in(county, name=name, first=first):
+            if (county, town_name) in seen:
+                continue
+            seen.add((county, town_name))
+            towns = geo.gaz.towns_named(town_name, county=county)
+            try:
+                unit = geo.gaz.unit(county)
+            except KeyError:
+                continue
+            town = towns[0] if towns else None
+            pt = _seat_point(town) if town is not None and town.lon is not None else _seat_point(unit)
+            if pt is None:
+                continue
+
+            def make(town=town, unit=unit, village=village, exact_name=bool(name)) -> Placement:
+                pl = _town_placement(geo, town) if town is not None else geo._unit_point(unit)
+                # one character read as a village: only the county is sure
+                precision = pl.precision if exact_name else "county"
+                return pl.found_by("village-town" if pl.method == "town" else "village-county",
+                                   names=[village, *pl.names], precision=precision)
+
+            out.append(_Cand(village, pt, cost + _away(county, prior), make, local=True, code=county))
+    return out
 
 
 def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region | None,
                     local: bool = False) -> list[_Cand]:
     """Readings of one route end named without its county (三江, 官庄, 黄桶): cities and counties
-    of that name anywhere, then towns (also when ``local``: a short line of bracketed places),
-    then villages of the sentence's counties.
+    of that name anywhere, then towns of the home region (also when ``local``: a county road, or
+    a short line of bracketed places), then villages of the sentence's and the home counties.
     """
     out: list[_Cand] = []
     for u in geo.gaz.units_named(name):
@@ -316,30 +423,24 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
         out = _unit_and_town(geo, name, prior)
     if out and not local:
         return out  # 海口 in 兰州至海口 is the city, not a subdistrict of that name
+    scope = _home_scope(geo, prior, local)
     stems = (name, name + "镇", name + "乡", name + "街道")
-    towns = [t for n in stems for t in geo.gaz.towns_named(n)]
+    towns = [t for n in stems for t in geo.gaz.towns_named(n, county=scope)]
+    if not towns and local and prior is not None and prior.level == "county":
+        city = geo.gaz.unit(prior.adcode).city_adcode  # a county road may end in the next county
+        if city:
+            towns = [t for n in stems for t in geo.gaz.towns_named(n, county=city)]
     for t in towns[:60]:
         c = _town_cand(geo, t, prior)
         if c is not None:
             out.append(c)
     if not out:
-        scope = [u.adcode for _, _, u in context_units if u.level == "county"]
+        counties = [u.adcode for _, _, u in context_units if u.level == "county"]
         if prior is not None and prior.level == "county":
-            scope.append(prior.adcode)
-        for county in scope:
-            if geo.gaz.villages_named(name, county):
-                unit = geo.gaz.unit(county)
-
-                def village(unit=unit, name=name) -> Placement:
-                    pl = geo._unit_point(unit)
-                    pl.names.append(name)
-                    pl.method = "village-county"
-                    return pl
-
-                pt = _seat_point(unit)
-                if pt is not None:
-                    out.append(_Cand(name, pt, COST_TOWN_KM, village))
-                break
+            counties.append(prior.adcode)
+        elif local and scope is not None and prior is not None and prior.level == "city":
+            counties.extend(scope)
+        out = _village_cands(geo, list(dict.fromkeys(counties)), prior, name=name)
     return out
 
 
@@ -398,10 +499,20 @@ def _cheapest(layers: list[list[_Cand]], min_hop: float = MIN_HOP_KM,
 
 # ----------------------------------------------------------------------------- abbreviations
 
-def _candidates(geo: Geocoder, ch: str, prior: Region | None) -> list[_Cand]:
-    """Every place a one-character abbreviation may stand for, with its prior cost."""
+def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[str] = frozenset(),
+                local: bool = False) -> list[_Cand]:
+    """Every place a one-character abbreviation may stand for, with its prior cost.
+
+    Below the province, a place of another province is read only when it is a province's 简称
+    or the sentence names it (``named``): 营平 in a Qingdao plan is never 营山 and 平昌 of
+    Sichuan, nor 营口 of Liaoning. A provincial plan may reach next door (沈阜 in Anhui is 沈丘
+    to 阜阳), but keeps one end at home (see :func:`abbreviated_ends`). In a county plan,
+    a county road (``local``) may abbreviate the villages at its ends (芝前线: a 芝… village to
+    a 杨… village), each drawn at its town's point.
+    """
     out: list[_Cand] = []
     home_city = prior.adcode[:4] if prior is not None and prior.level in ("city", "county") else ""
+    home_prov = prior.adcode[:2] if prior is not None else ""
     prov = province_abbreviations().get(ch)
     if prov:
         c = _unit_cand(geo, geo.gaz.unit(prov), prior, -BONUS_PROVINCE_KM)
@@ -414,6 +525,9 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None) -> list[_Cand]:
             # a district is an end only in a municipality (渝北, 铜梁) or in the home city
             if unit.parent not in _MUNICIPALITIES and not (home_city and unit.adcode[:4] == home_city):
                 continue
+        if home_prov and unit.adcode[:2] != home_prov and unit.adcode not in named and not (
+                prior is not None and prior.level == "province"):
+            continue  # below the province, a place of another province only when the sentence names it
         c = _unit_cand(geo, unit, prior)
         if c is not None:
             out.append(c)
@@ -430,14 +544,28 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None) -> list[_Cand]:
                     c = _town_cand(geo, town, prior, local=True)
                     if c is not None:
                         out.append(c)
+    if local and prior is not None and prior.level == "county":
+        out.extend(_village_cands(geo, [prior.adcode], prior, first=ch, cost=COST_TOWN_KM + COST_VILLAGE_KM))
+    if local and home_city and prior is not None:
+        # a county road may cross into the next city of the province (a 平度 town to a 莱阳 one);
+        # abbreviated_ends keeps only ends within LOCAL_HOP_KM of the home seat
+        for town in geo.gaz.towns.towns:
+            if town.county_adcode[:2] == home_prov and town.county_adcode[:4] != home_city and town.lon is not None:
+                stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
+                if len(stem) >= 2 and stem.startswith(ch):
+                    c = _town_cand(geo, town, prior, local=True)
+                    if c is not None:
+                        c.cost += COST_NEXT_CITY_KM
+                        out.append(c)
     return out
 
 
-def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False) -> list[Placement]:
+def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False,
+                     named: frozenset[str] = frozenset()) -> list[Placement]:
     """The cheapest reading of a 2-5 character abbreviation as places in order, or [].
 
     ``local``: a county or rural road (黄杨线, 平莱公路): every end lies within LOCAL_HOP_KM of
-    the home region's seat.
+    the home region's seat. ``named``: adcodes of the units the sentence names.
     """
     chars = list(abbreviation)
     if not 2 <= len(chars) <= 5:
@@ -446,7 +574,7 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
     if all(c in provs for c in chars) and len({provs[c] for c in chars}) == len(chars):
         # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital
         return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
-    layers = [_candidates(geo, c, prior) for c in chars]
+    layers = [_candidates(geo, c, prior, named, local) for c in chars]
     if local:
         if prior is None or prior.level == "province":
             return []
@@ -454,7 +582,25 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
         if home is None:
             return []
         layers = [[c for c in layer if _km(c.point, home) <= LOCAL_HOP_KM] for layer in layers]
+        return [c.make() for c in _cheapest(layers, min_hop=LOCAL_MIN_HOP_KM)]
+    if prior is not None and prior.level == "province":
+        # a province's plan names its own routes: one end at least lies in the province
+        home_prov = prior.adcode[:2]
+        options = []
+        for i in range(len(layers)):
+            pinned = [layer if k != i else [c for c in layer if c.code[:2] == home_prov]
+                      for k, layer in enumerate(layers)]
+            path = _cheapest(pinned)
+            if path:
+                options.append((_path_cost(path), path))
+        return [c.make() for c in min(options, key=lambda o: o[0])[1]] if options else []
     return [c.make() for c in _cheapest(layers)]
+
+
+def _path_cost(path: list[_Cand]) -> float:
+    """What :func:`_cheapest` minimises, for one chosen path."""
+    return sum(c.cost for c in path) + HOP_WEIGHT * sum(_km(a.point, b.point) for a, b in zip(path, path[1:],
+                                                                                              strict=False))
 
 
 # ----------------------------------------------------------------------------- lines
@@ -466,13 +612,18 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     source = "admin-centroid"
     placed: list[Placement] = []
     controls = False
+    local = parsed.kind_word in LOCAL_KINDS
     for ends in (parsed.section_ends, parsed.ends):
         if len(ends) >= 2:
-            placed = _resolve_all(geo, ends, context_units, prior, depth, local=ends is parsed.completed)
+            placed = _resolve_all(geo, ends, context_units, prior, depth, local=local or ends is parsed.completed)
             if placed:
                 break
     if not placed and len(project.endpoints) >= 2:
         placed = _resolve_all(geo, project.endpoints[:3], context_units, prior, depth)
+    if not placed and depth == 0:
+        ends = described_ends(project.name, project.evidence)
+        if ends:
+            placed = _resolve_all(geo, ends, context_units, prior, depth, local=local)
     row = None
     if not placed:
         table = route_table()
@@ -482,11 +633,13 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             source = row.source_url
             controls = len(placed) >= 3
     section_is_unit = bool(parsed.section_unit and geo.gaz.locate_admin(parsed.section_unit, prior))
-    local = parsed.kind_word in LOCAL_KINDS
+    named = frozenset(u.adcode for _, _, u in context_units)
     if not placed and parsed.section_abbreviation and not section_is_unit:
-        placed = abbreviated_ends(geo, parsed.section_abbreviation, prior)
-    if not placed and parsed.abbreviation and not _names_a_place(geo, parsed.abbreviation):
-        placed = abbreviated_ends(geo, parsed.abbreviation, prior, local=local)
+        placed = abbreviated_ends(geo, parsed.section_abbreviation, prior, named=named)
+    abbreviation = _without_place_prefix(geo, parsed.abbreviation)
+    if not placed and abbreviation and not _names_a_place(geo, abbreviation) \
+            and not (local and _names_a_local_place(geo, abbreviation, prior)):
+        placed = abbreviated_ends(geo, abbreviation, prior, local=local, named=named)
     if len(placed) < 2:
         return None
     line = _line(placed)
@@ -500,6 +653,17 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         if cut is not None:
             line, unit = cut
             names.append(unit.name)
+    elif row is not None and prior is not None and not parsed.section_ends \
+            and (parsed.stakes or (_TRUNK_CODE.match(row.code) and prior.level in ("city", "county"))):
+        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan: the
+        # works lie where the road crosses the plan's own region
+        part = _cut_to_region(geo, line, prior.adcode)
+        if part is not None:
+            line = part
+            home = prior.adcode.rstrip("0")
+            inside = [p for p in placed if any(c.startswith(home) for c in p.counties)]
+            placed = inside or placed
+            names = [n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]
     from planmap.place.geocode import Placement
 
     weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
@@ -507,11 +671,16 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if controls and PRECISION_ORDER.index(precision) > PRECISION_ORDER.index("approx"):
         precision = "approx" if all(p.precision in ("exact", "approx", "town", "county") for p in placed) \
             else precision
+    if parsed.stakes and PRECISION_ORDER.index(precision) < PRECISION_ORDER.index("county"):
+        precision = "county"  # kilometre posts say which stretch, not where it starts: the county is sure
     counties = [c for p in placed for c in p.counties]
     method = "route" if controls else COURSE_METHOD
     if source == "admin-centroid":
         source = weakest.source
-    return Placement(line, precision, min(p.confidence for p in placed) * 0.9, source, names, counties, method)
+    from planmap.place.confidence import route_end_factor
+
+    return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
+                     method)
 
 
 def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -> Any:
@@ -534,9 +703,60 @@ def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -
                                note=(feat.note + f"; the {unit.name} section").lstrip("; "))
 
 
+def described_ends(name: str, sentence: str) -> list[str]:
+    """The ends a sentence gives right after a route's name (…新X公路，西起甲镇，东至乙镇), or [].
+
+    >>> described_ends("甲乙公路", "另一条是甲乙公路，西起丙县丁镇，东至戊县己镇，全长约60公里。")
+    ['丙县丁镇', '戊县己镇']
+    """
+    at = sentence.find(name) if name else -1
+    if at < 0:
+        return []
+    m = _DESCRIBED.match(sentence[at + len(name):])
+    return [m.group(1).strip(), m.group(2).strip()] if m else []
+
+
+def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
+    """四川成渝 -> 成渝: a unit's name written before a route's abbreviation is not part of it."""
+    if len(abbreviation) < 4:
+        return abbreviation
+    for k in (3, 2):
+        rest = abbreviation[k:]
+        if 2 <= len(rest) <= 3 and any(u.level in ("province", "city", "county") or u.adcode in _MUNICIPALITIES
+                                       for u in geo.gaz.units_named(abbreviation[:k])):
+            return rest
+    return abbreviation
+
+
+def _names_a_local_place(geo: Geocoder, text: str, prior: Region | None) -> bool:
+    """True when a county road's name is one town or village of the home county (上卢支线 leads
+    to 上卢村): one place, not two abbreviated ends.
+    """
+    if prior is None or prior.level != "county":
+        return False
+    if any(geo.gaz.towns_named(text + s, county=prior.adcode) for s in ("", "镇", "乡", "街道")):
+        return True
+    return bool(villages_in(prior.adcode, name=text))
+
+
 def _names_a_place(geo: Geocoder, text: str) -> bool:
-    """True when a long "abbreviation" holds a place name of three or more characters (调兵山沈康)."""
-    return len(text) >= 4 and any(m.end - m.start >= 3 for m in geo.gaz.scan(text))
+    """True when a long "abbreviation" holds a place name of three or more characters (调兵山沈康),
+    or two of its characters open one unit's name (六盘山: 六盘 is the start of 六盘水, so the
+    name is a mountain's, not 六 + 盘 + 山).
+    """
+    if len(text) >= 4 and any(m.end - m.start >= 3 for m in geo.gaz.scan(text)):
+        return True
+    return len(text) >= 3 and any(text[i:i + 2] in _unit_openings(geo) for i in range(len(text) - 1))
+
+
+def _unit_openings(geo: Geocoder) -> frozenset[str]:
+    """The first two characters of every unit name of three or more characters."""
+    cached = getattr(geo, "_route_unit_openings", None)
+    if cached is None:
+        cached = frozenset(n[:2] for u in geo.gaz.admin.units.values() for n in (u.name, u.short)
+                           if n and len(n) >= 3)
+        geo._route_unit_openings = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Region | None,
@@ -592,7 +812,15 @@ def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> t
     if not units:
         return None
     unit = units[0]
-    poly = geo.gaz.unit_polygon(unit.adcode)
+    part = _cut_to_region(geo, line, unit.adcode)
+    return None if part is None else (part, unit)
+
+
+def _cut_to_region(geo: Geocoder, line: Any, adcode: str) -> Any:
+    """The part of ``line`` inside the unit ``adcode`` (a little beyond its edge), or None when the
+    line does not cross it.
+    """
+    poly = geo.gaz.unit_polygon(adcode)
     if poly is None:
         return None
     part = line.intersection(poly.buffer(0.01))
@@ -602,7 +830,7 @@ def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> t
         from shapely.geometry import MultiLineString
 
         part = MultiLineString([g for g in part.geoms if g.geom_type == "LineString"])
-    return part, unit
+    return part
 
 
 def straighten(line: Any) -> Any:

@@ -18,13 +18,8 @@ from typing import Any
 
 from planmap.errors import GazetteerError
 from planmap.paths import geodata_dir
+from planmap.vocab import CATEGORIES, PRECISIONS
 
-CATEGORIES = (
-    "road", "highway", "railway", "bridge", "airport", "logistics", "industrial_park", "new_town",
-    "park_green", "scenic_tourism", "water", "energy_utility", "public_service", "market",
-    "urban_renewal", "ecology", "other",
-)
-PRECISIONS = ("exact", "approx", "town", "county", "city", "province")
 KINDS = ("point", "line", "area")
 REQUIRED = ("id", "name", "aliases", "category", "kind", "wkt", "precision", "county_adcodes", "source_url")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from planmap.errors import GazetteerError, UnknownRegionError
 from planmap.models import Region
@@ -91,14 +91,18 @@ class Town:
     source_county: str = ""  # jionlp's code and name of the county it was listed under
 
 
+# what a mention may denote: an admin unit (Gazetteer.scan) or a town (Gazetteer.scan_towns)
+_Place = TypeVar("_Place", "AdminUnit", "Town")
+
+
 @dataclass(frozen=True)
-class Mention:
+class Mention(Generic[_Place]):
     """A place name found in text, with every unit (or town) it may denote."""
 
     text: str
     start: int
     end: int
-    candidates: tuple[Any, ...]
+    candidates: tuple[_Place, ...]
     kind: str  # "full" | "short" | "alias" | "town"
 
 
@@ -445,14 +449,14 @@ class Gazetteer:
         return [u for u, _ in ranked]
 
     # -- text
-    def scan(self, text: str) -> list[Mention]:
+    def scan(self, text: str) -> list[Mention[AdminUnit]]:
         """Admin-unit names in ``text``: longest match, non-overlapping, left to right.
 
         Full names always count. Short names and aliases count unless they are common words
         (COMMON_WORDS, e.g. 新城, 红旗) not followed by a unit context (境内, 辖区, ...), or are
         followed by a character that makes them a town/road name (西丰镇, 铁岭路).
         """
-        out: list[Mention] = []
+        out: list[Mention[AdminUnit]] = []
         for end, key in self.admin.automaton.iter_long(text):
             start = end - len(key) + 1
             entries = self.admin.by_name[key]
@@ -545,12 +549,12 @@ class Gazetteer:
         allowed = self._county_set(county)
         return [t for t in towns if allowed is None or t.county_adcode in allowed]
 
-    def scan_towns(self, text: str, counties: str | Iterable[str] | None = None) -> list[Mention]:
+    def scan_towns(self, text: str, counties: str | Iterable[str] | None = None) -> list[Mention[Town]]:
         """镇/乡/街道 names in ``text``; restrict to ``counties`` (any level), since town names
         repeat across China (站前街道 x9 in Liaoning alone).
         """
         allowed = self._county_set(counties)
-        out = []
+        out: list[Mention[Town]] = []
         for end, key in self.towns.automaton.iter_long(text):
             cands = tuple(t for t in self.towns.by_name[key]
                           if allowed is None or t.county_adcode in allowed)

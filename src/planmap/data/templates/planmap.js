@@ -203,6 +203,7 @@
       });
       popupRow(body, "指标", figs);
     }
+    popupRow(body, "线路里程", d.km);
     popupRow(body, "定位精度", precLabel(f.pr));
     popupRow(body, "置信度", d.conf);
     popupRow(body, "位置来源", sourceNode(d.src));
@@ -619,7 +620,8 @@
       counties: f.cty, county_adcodes: d.ca.join("|"), city_adcode: d.city, province: d.prov,
       plan: d.plan, plan_title: d.planTitle, section: d.section, lead_units: d.lead.join("|"),
       support_units: d.support.join("|"), deadline: d.deadline, confidence: d.conf,
-      location_source: corr && (corr.moved || corr.line) ? "override" : (d.src.href || d.src.text), evidence: d.ev
+      location_source: corr && (corr.moved || corr.line) ? "override" : (d.src.href || d.src.text), evidence: d.ev,
+      line_length: corr && corr.line ? "" : d.km
     };
   }
 

@@ -381,6 +381,7 @@ class _Progress:
 # ---------------------------------------------------------------- outputs
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
+    from planmap.columns import REGION_COLUMNS, REGISTRY_COLUMNS
     from planmap.output.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
 
     data = out / "data"
@@ -398,11 +399,8 @@ def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path
     files.append(write_gpkg(gdf, joined.counties, data / "projects.gpkg", regions=joined.regions, plans=plans))
     files.append(write_geoparquet(gdf, data / "projects.parquet"))
     files.append(write_csv(gdf, data / "projects.csv"))
-    files.append(write_rows_csv(joined.registry, ["registry_id", "name", "category", "province_code", "n_plans",
-                                                  "plans", "names", "project_ids", "mentions"],
-                                data / "registry.csv"))
-    files.append(write_rows_csv(joined.regions, ["adcode", "name", "level", "city_adcode", "province", "projects",
-                                                 "line_km", "counts"], data / "regions.csv"))
+    files.append(write_rows_csv(joined.registry, list(REGISTRY_COLUMNS), data / "registry.csv"))
+    files.append(write_rows_csv(joined.regions, list(REGION_COLUMNS), data / "regions.csv"))
     return files, bad
 
 
