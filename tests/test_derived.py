@@ -41,6 +41,17 @@ def test_villages_are_read_per_province(tmp_path, monkeypatch):
     assert [k for k in gaz._polygons if k.startswith("villages")] == ["villages:210000"]  # one province read
 
 
+def test_village_lines_equal_the_routes_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    from planmap.place.routes import village_towns
+
+    table = village_towns()
+    gaz = Gazetteer()
+    for county in ("211221", "310114", "410702"):
+        assert gaz.village_lines(county) == table.get(county, "")
+    assert "\n五角湖村\t凡河镇\n" in Gazetteer().village_lines("211221")  # from the cache
+
+
 def test_prune_keeps_the_newest_entries(tmp_path):
     for i in range(derived.KEEP + 2):
         p = tmp_path / f"{i}.pickle"

@@ -188,7 +188,7 @@ def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool =
 
 # ----------------------------------------------------------------------------- admin layer
 #: version of the cached admin, town and village layouts (planmap.reference.derived)
-_DERIVED_FORMAT = "gazetteer-1"
+_DERIVED_FORMAT = "gazetteer-2"
 
 
 class AdminLayer:
@@ -477,22 +477,25 @@ class Gazetteer:
         return out
 
     def villages_named(self, name: str, county: str) -> list[Town]:
-        """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county.
-
-        The village table is large (650,000 rows) and route ends such as 瓜台子村 are its one
-        use. It is split once per villages file into one newline-joined string of names per
-        county, a small file per province in the cache folder, and a run reads only the
-        provinces it asks about.
-        """
+        """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county."""
         county = self.canonical(county)
-        names = self._village_names(county[:2] + "0000").get(county, "")
+        lines = self.village_lines(county)
         for candidate in (name, name + "村"):
-            if f"\n{candidate}\n" in names:
+            if f"\n{candidate}\t" in lines:
                 return [Town(candidate, county, None, None, "jionlp:village", kind="village")]
         return []
 
-    def _village_names(self, province: str) -> dict[str, str]:
-        """County adcode -> newline-framed village names, for the villages of one province."""
+    def village_lines(self, county: str) -> str:
+        """The villages of one county (adcode as villages.csv.gz writes it) as one string: a
+        newline, then "village<TAB>town" lines each ending in a newline ("" for none).
+
+        The village table is large (650,000 rows). It is split once per villages file into one
+        such string per county, a small file per province in the cache folder
+        (planmap.reference.derived), and a run reads only the provinces it asks about.
+        """
+        return self._village_lines(county[:2] + "0000").get(county, "")
+
+    def _village_lines(self, province: str) -> dict[str, str]:
         from planmap.reference import derived
 
         key = f"villages:{province}"
@@ -531,12 +534,12 @@ class Gazetteer:
             with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
                 reader = csv.reader(fh)
                 header = next(reader, [])
-                at_name, at_county = header.index("name"), header.index("county_adcode")
+                at_name, at_town, at_county = header.index("name"), header.index("town"), header.index("county_adcode")
                 for row in reader:
-                    by_county.setdefault(row[at_county], []).append(row[at_name])
+                    by_county.setdefault(row[at_county], []).append(f"{row[at_name]}\t{row[at_town]}")
         out: dict[str, dict[str, str]] = {}
-        for c, ns in by_county.items():
-            out.setdefault(c[:2] + "0000", {})[c] = "\n" + "\n".join(ns) + "\n"
+        for c, rows in by_county.items():
+            out.setdefault(c[:2] + "0000", {})[c] = "\n" + "\n".join(rows) + "\n"
         return out
 
     def towns_in_county(self, adcode: str) -> list[Town]:
