@@ -41,9 +41,11 @@ FLOOR = ("import sys, geopandas; geopandas.read_parquet(sys.argv[1])")
 CHILD = """
 import json, os, sys, time
 t0 = time.perf_counter()
-from planmap.builder import build
+import planmap.builder as builder
 t_import = time.perf_counter() - t0
-r = build(sys.argv[2:], out=sys.argv[1], workers=os.cpu_count() or 1)
+# the CLI's default: workers=None where the builder decides by batch size, the cores before that
+auto = None if hasattr(builder, "MIN_DOCS_FOR_AUTO_CLUSTER") else (os.cpu_count() or 1)
+r = builder.build(sys.argv[2:], out=sys.argv[1], workers=auto)
 wall = time.perf_counter() - t0
 print(json.dumps({"wall": wall, "import": t_import, "timings": r.timings}))
 """
