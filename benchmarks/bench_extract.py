@@ -3,8 +3,8 @@
     python benchmarks/bench_extract.py [--repeats N]
 
 Each seed is read with ``planmap.read_plan`` (not timed); then ``extract_projects(plan)`` is
-timed. The first pass over the five seeds is reported as *cold*: it pays for jieba's
-dictionary load and any gazetteer layer the extractor asks for first (all of it lands on the
+timed. The first pass over the five seeds is reported as *cold*: it pays for the word
+index load (planmap.reference.words) and any gazetteer layer the extractor asks for first (all of it lands on the
 first document). Warm figures are the median of ``--repeats`` further passes, reported twice:
 
 * ``warm``       - the extractor's per-sentence/per-name memo caches (``functools.lru_cache`` in
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     widths = [max(len(r[k]) for r in [head, *rows]) for k in range(len(head))]
     for r in [head, *rows]:
         print("  ".join(c.ljust(widths[k]) if k == 0 else c.rjust(widths[k]) for k, c in enumerate(r)))
-    print(f"planmap cold = first pass (jieba dictionary load lands on the first doc); "
+    print(f"planmap cold = first pass (word index and gazetteer loads land on the first doc); "
           f"chars/s = median of {args.repeats} warm passes with memo caches kept; "
           f"fresh = memo caches cleared before each call ({len(caches)} caches)")
     print(cpca_note)

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SEEDS = Path(os.environ.get("PLANMAP_SEEDS", ROOT.parent / "shared" / "seeds"))
-PARTS = ["bench_extract.py", "bench_build.py", "bench_geocode.py", "bench_maps.py"]
+PARTS = ["bench_issue.py", "bench_extract.py", "bench_build.py", "bench_geocode.py", "bench_maps.py"]
 
 
 def main() -> int:

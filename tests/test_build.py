@@ -132,3 +132,21 @@ def test_geojson_polygons_are_counter_clockwise_and_rounded(tmp_path):
     ring = shapely.geometry.shape(geom).exterior
     assert ring.is_ccw
     assert all(round(x, 6) == x and round(y, 6) == y for x, y in ring.coords)
+
+
+def test_default_workers_keep_a_small_batch_in_this_process(tmp_path, monkeypatch):
+    import planmap.builder as build_module
+    import planmap.distributed
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a cluster was started for a small batch")
+
+    monkeypatch.setattr(planmap.distributed, "run_on_dask", no_cluster)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = sample_plan().read_text(encoding="utf-8")
+    for i in range(build_module.MIN_DOCS_FOR_CLUSTER):
+        (docs / f"plan{i}.txt").write_text(text, encoding="utf-8")
+    result = build([docs], out=tmp_path / "out", maps=False, workers=None)
+    assert len(result.plans) == build_module.MIN_DOCS_FOR_CLUSTER and not result.failures
+    assert build_module.MIN_DOCS_FOR_AUTO_CLUSTER > build_module.MIN_DOCS_FOR_CLUSTER

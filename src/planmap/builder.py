@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 MARKER = ".planmap-output"
 #: fewer documents than this are read in this process: starting worker processes would cost more
 MIN_DOCS_FOR_CLUSTER = 4
+#: with workers=None (the CLI's default) a cluster of the machine's cores starts only from this
+#: many documents: a worker pays a start-up of several seconds (imports, reference data, warm-up),
+#: the time of some 20-50 documents in this process, and two workers ran 1.4x one on the corpus
+MIN_DOCS_FOR_AUTO_CLUSTER = 50
 
 
 @dataclass
@@ -68,7 +72,7 @@ class BuildResult:
 
 def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = "osm", offline: bool = False,
           overrides: str | Path | None = None, maps: bool = True, progress: bool = False,
-          boundaries: str | None = None, workers: int = 1, scheduler: str | None = None,
+          boundaries: str | None = None, workers: int | None = 1, scheduler: str | None = None,
           cache: bool = True, include: Sequence[str] = (), exclude: Sequence[str] = (),
           on_document: Callable[[DocumentResult], None] | None = None) -> BuildResult:
     """Build maps and GIS exports for plan documents (files or folders, walked recursively) into ``out``.
@@ -78,7 +82,8 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     win over the shipped gazetteer (default ``PLANMAP_OVERRIDES``); ``maps``: also write the HTML
     maps; ``progress``: a progress bar on a terminal; ``boundaries``: "simplified" or "full"
     county polygons; ``workers``: Dask worker processes for the per-document stages (1: this
-    process); ``scheduler``: the address of an existing Dask scheduler instead; ``cache``: reuse
+    process; None: the machine's cores when at least MIN_DOCS_FOR_AUTO_CLUSTER documents need
+    doing, else this process); ``scheduler``: the address of an existing Dask scheduler instead; ``cache``: reuse
     the per-document results of earlier builds; ``include``/``exclude``: globs for documents
     inside folders.
 
@@ -321,10 +326,13 @@ def _safe_key(path: Path, overrides: str | None) -> str | None:
 
 # ---------------------------------------------------------------- the per-document stages
 
-def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
+def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int | None,
                    scheduler: str | None, progress: bool, already: int, total: int):
     """Yield (index, DocumentResult) as documents finish, here or on a Dask cluster."""
     from planmap.pipeline import process_document
+
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= MIN_DOCS_FOR_AUTO_CLUSTER else 1
 
     bar = _Progress(progress, already, total)
     try:
@@ -473,7 +481,7 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
 
 def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offline: bool = False,
               overrides: str | None = None, progress: bool = True, boundaries: str | None = None,
-              workers: int = 1, scheduler: str | None = None, cache: bool = True,
+              workers: int | None = 1, scheduler: str | None = None, cache: bool = True,
               include: Sequence[str] = (), exclude: Sequence[str] = (), verbose: bool = False) -> int:
     """The ``planmap build`` command: build, print a summary, return the exit code.
 

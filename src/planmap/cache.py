@@ -69,7 +69,8 @@ def map_key(*parts: object, frames: tuple = ()) -> str:
             continue
         import shapely
 
-        cols = [c for c in frame.columns if c != frame.geometry.name]
+        geometry = frame.geometry.name  # once: each frame.geometry builds a GeoSeries
+        cols = [c for c in frame.columns if c != geometry]
         h.update(json.dumps([cols, *zip(*(frame[c].tolist() for c in cols), strict=True)], ensure_ascii=False,
                             default=str).encode())
         h.update(b"".join(w or b"-" for w in shapely.to_wkb(frame.geometry.values, hex=False)))

@@ -158,8 +158,6 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """``planmap build``: the whole pipeline; exit codes in :func:`planmap.builder.run_build`."""
-    import os
-
     from planmap.builder import run_build
 
     if args.workers is not None and args.workers < 1:
@@ -169,7 +167,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     return run_build(docs, Path(args.out), tiles=args.tiles, offline=args.offline,
                      overrides=args.overrides, progress=not args.quiet,
                      boundaries="full" if args.full_boundaries else None,
-                     workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler,
+                     workers=args.workers, scheduler=args.scheduler,
                      cache=not args.no_cache, include=args.include, exclude=args.exclude, verbose=args.verbose)
 
 
@@ -220,7 +218,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-boundaries", action="store_true",
                    help="join against full-resolution county polygons (needs planmap[boundaries])")
     p.add_argument("--workers", type=int, help="Dask worker processes for reading, extraction and geocoding "
-                                               "(default: the machine's cores; 1: no cluster)")
+                                               "(default: the machine's cores for 50 documents or more, "
+                                               "else this process; 1: no cluster)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="use an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--no-cache", action="store_true", help="redo every document (results are still cached)")
     p.add_argument("--include", action="append", default=[], metavar="GLOB",

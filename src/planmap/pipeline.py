@@ -20,6 +20,7 @@ from planmap.errors import PlanmapError
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from planmap.extract.place_names import PlaceNames
     from planmap.models import Plan
     from planmap.place.geocode import Geocoder
     from planmap.reference.gazetteer import Gazetteer
@@ -55,6 +56,22 @@ def geocoder_for(overrides: str | None = None) -> Geocoder:
     return geocoder
 
 
+_PLACES: dict[str | None, PlaceNames] = {}
+
+
+def places_for(overrides: str | None = None) -> PlaceNames:
+    """The extractor's place-name index over the same gazetteer and features (overrides included)
+    as :func:`geocoder_for`'s geocoder, so an override reaches extraction as it reaches geocoding.
+    """
+    places = _PLACES.get(overrides)
+    if places is None:
+        from planmap.extract.place_names import PlaceNames
+
+        geocoder = geocoder_for(overrides)
+        places = _PLACES[overrides] = PlaceNames(geocoder.gaz, geocoder.features)
+    return places
+
+
 def _one_line(path: str, exc: BaseException) -> str:
     """The failure as one line that names the file (planmap's own errors already do)."""
     text = " ".join(str(exc).split())
@@ -88,11 +105,12 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
         result.seconds["read"] = time.perf_counter() - t
         stage = "extract"
         t = time.perf_counter()
-        projects = extract_projects(plan)
+        geocoder = geocoder_for(overrides)
+        projects = extract_projects(plan, places_for(overrides))
         result.seconds["extract"] = time.perf_counter() - t
         stage = "geocode"
         t = time.perf_counter()
-        gdf = geocode_projects(projects, plan, geocoder_for(overrides)) if projects else empty_projects()
+        gdf = geocode_projects(projects, plan, geocoder) if projects else empty_projects()
         result.seconds["geocode"] = time.perf_counter() - t
     except Exception as exc:  # noqa: BLE001 - one document must not sink the others
         if strict:

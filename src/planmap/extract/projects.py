@@ -24,6 +24,8 @@ from planmap.paths import package_data
 if TYPE_CHECKING:
     import pandas as pd
 
+    from planmap.extract.place_names import PlaceNames
+
 _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
@@ -152,14 +154,24 @@ class Mention:
     sibling_place: str = ""  # 开原市五金城、建材城: the place the first item names
 
 
-def extract_projects(plan: Plan) -> list[Project]:
+def extract_projects(plan: Plan, places: PlaceNames | None = None) -> list[Project]:
     """Every mappable project of ``plan``, one per real-world thing, in order of first mention.
+
+    ``places``: the place-name index to decide with (built by the pipeline from the geocoder's
+    gazetteer and features, overrides included); None: the shipped data.
 
     >>> from planmap import read_plan
     >>> from planmap.paths import sample_plan
     >>> [p.name for p in extract_projects(read_plan(sample_plan()))][:2]
     ['沈铁城际铁路', 'G102线京抚线开原段']
     """
+    from planmap.extract.place_names import using
+
+    with using(places):
+        return _extract(plan)
+
+
+def _extract(plan: Plan) -> list[Project]:
     rules = load_rules()
     mentions: list[Mention] = []
     body_start = _body_start(plan)
@@ -275,15 +287,12 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
 
 @lru_cache(maxsize=4096)
 def _boundaries(sentence: str) -> frozenset[int]:
-    """Word boundaries (jieba), so a stop word inside a word (服务 in 服务业) is no stop."""
-    import jieba
+    """Word boundaries (jieba's, from the prebuilt word index), so a stop word inside a word
+    (服务 in 服务业) is no stop.
+    """
+    from planmap.reference.words import word_index
 
-    jieba.setLogLevel(60)
-    cuts = {0, len(sentence)}
-    for _, start, end in jieba.tokenize(sentence):
-        cuts.add(start)
-        cuts.add(end)
-    return frozenset(cuts)
+    return word_index().boundaries(sentence)
 
 
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
@@ -762,10 +771,9 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
 
 def _starts_with_verb(item: str) -> bool:
     """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
-    import jieba.posseg
+    from planmap.reference.words import word_index
 
-    first = next(iter(jieba.posseg.cut(item)), None)
-    return first is not None and len(first.word) >= 2 and first.flag in ("v", "vn", "vd")
+    return word_index().starts_with_verb(item)
 
 
 def _item_mention(found: list[Mention], abs_start: int, a: int, b: int) -> Mention | None:
@@ -921,12 +929,12 @@ def _is_network(name: str, tw: TypeWord) -> bool:
     """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
     (青龙高速公路 names a road: 青龙 is a county).
     """
-    from planmap.reference.gazetteer import default_gazetteer
+    from planmap.extract.place_names import current
 
     if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
         return False
     core = name[: -len(tw.word)]
-    return bool(core) and any(u.level in ("province", "city") for u in default_gazetteer().units_named(core))
+    return bool(core) and any(u.level in ("province", "city") for u in current().gaz.units_named(core))
 
 
 _NETWORK_CLASSES = frozenset({"高速公路", "高速", "公路", "国道", "省道", "县道", "铁路", "高铁", "高速铁路",
@@ -965,13 +973,12 @@ def coref_key(name: str) -> str:
 
 
 def _short_place_prefix(name: str) -> str:
-    from planmap.extract.place_names import admin_prefix
-    from planmap.reference.gazetteer import default_gazetteer
+    from planmap.extract.place_names import admin_prefix, current
 
     prefix = admin_prefix(name)
     if not prefix:
         return name
-    gaz = default_gazetteer()
+    gaz = current().gaz
     shorts = []
     for m in sorted(gaz.scan(prefix), key=lambda m: m.start):
         unit = m.candidates[0] if m.candidates else None

@@ -73,7 +73,8 @@ def _records(df: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     Per-row or per-column access to a GeoDataFrame costs about a millisecond a call.
     """
     cols = list(df.columns)
-    keep = [i for i, c in enumerate(cols) if c != df.geometry.name]
+    geometry = df.geometry.name  # once: each df.geometry builds a GeoSeries
+    keep = [i for i, c in enumerate(cols) if c != geometry]
     return [{cols[i]: row[i] for i in keep} for row in df.to_numpy(dtype=object)]
 
 
@@ -551,19 +552,26 @@ def render_plan_map(
 
 def region_projects(projects: gpd.GeoDataFrame, region_adcode: str, level: str) -> gpd.GeoDataFrame:
     """Projects in a city (by city_adcode or any of its counties) or in a county."""
+    if len(projects) == 0:
+        _region_mask(projects, region_adcode, level)  # checks the level
+        return projects
+    return projects[_region_mask(projects, region_adcode, level)]
+
+
+def _region_mask(projects: gpd.GeoDataFrame, region_adcode: str, level: str) -> list[bool]:
+    """Which projects lie in the region (see :func:`region_projects`)."""
     if level not in ("city", "county"):
         raise PlanmapError(f"level={level!r}: region maps are drawn for 'city' or 'county'")
     code = str(region_adcode)
     if len(projects) == 0:
-        return projects
+        return []
     lists = [_adcodes({"county_adcodes": v}) for v in projects["county_adcodes"]] \
         if "county_adcodes" in projects else [[] for _ in range(len(projects))]
     if level == "county":
-        return projects[[code in codes for codes in lists]]
+        return [code in codes for codes in lists]
     # a city holds the projects filed under it and every project crossing one of its counties
     cities = projects["city_adcode"].astype(str).tolist() if "city_adcode" in projects else [""] * len(projects)
-    return projects[[city == code or any(c[:4] == code[:4] for c in codes)
-                     for city, codes in zip(cities, lists, strict=True)]]
+    return [city == code or any(c[:4] == code[:4] for c in codes) for city, codes in zip(cities, lists, strict=True)]
 
 
 def render_region_map(
@@ -578,7 +586,9 @@ def render_region_map(
     offline: bool = False,
 ) -> Path:
     """Write the map of a city or county; a city map shades its counties by project count."""
-    mine = region_projects(projects, region_adcode, level)
+    mask = _region_mask(projects, region_adcode, level)
+    # the build passes the region's projects already: no second copy when all of them are in it
+    mine = projects if all(mask) else projects[mask]
     code = str(region_adcode)
     counts: dict[str, int] | None = None
     if counties is None or len(counties) == 0:

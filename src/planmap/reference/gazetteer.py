@@ -117,32 +117,26 @@ def _generic_zone_names() -> frozenset[str]:
         return frozenset(tomllib.load(fh)["mentions"]["generic_zones"])
 
 
-# jieba's part-of-speech tags of words that are no proper names: verbs, adjectives, adverbs,
-# locality and direction words (通道 v, 南部 f, 东方 s, 合作 vn)
-_NOT_NAME_TAGS = frozenset("v vn vd a ad an d f s c p m q r t u".split())
+@lru_cache(maxsize=1)
+def everyday_words() -> frozenset[str]:
+    """Everyday words of jieba's dictionary (data/everyday_words.txt, derived once by
+    scripts/derive_everyday_words.py, whose docstring states the rule): no jieba load at run time.
+    """
+    from planmap.paths import package_data
+
+    with open(package_data("everyday_words.txt"), encoding="utf-8") as fh:
+        return frozenset(w for w in fh.read().split("\n") if w and not w.startswith("#"))
 
 
-@lru_cache(maxsize=4096)
 def is_common_word(name: str) -> bool:
     """True when a short unit name is also an everyday word (新城, 通道, 南部): it then counts
     as a unit only with a unit context after it (通道县城, 南部县境内).
 
-    COMMON_WORDS lists the ones seen in plans; the rest come from jieba's dictionary: a word
-    it tags as a verb, adjective, adverb or direction and meets often (通道 v 2130, not 增城
-    v 9), or a frequent common noun (城区 n 1517).
+    COMMON_WORDS lists the ones seen in plans; the rest are jieba's everyday words: a word it
+    tags as a verb, adjective, adverb or direction and meets often (通道 v 2130, not 增城
+    v 9), or a frequent common noun (城区 n 1517); see :func:`everyday_words`.
     """
-    if name in COMMON_WORDS:
-        return True
-    try:
-        import jieba
-        import jieba.posseg
-    except ImportError:  # pragma: no cover - jieba is a dependency
-        return False
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()  # word frequencies load with the dictionary
-    tag = jieba.posseg.dt.word_tag_tab.get(name)
-    freq = jieba.dt.FREQ.get(name) or 0
-    return (tag in _NOT_NAME_TAGS and freq >= 100) or (tag == "n" and freq >= 500)
+    return name in COMMON_WORDS or name in everyday_words()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -193,14 +187,27 @@ def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool =
 
 
 # ----------------------------------------------------------------------------- admin layer
+#: version of the cached admin, town and village layouts (planmap.reference.derived)
+_DERIVED_FORMAT = "gazetteer-2"
+
+
 class AdminLayer:
     """Provinces, cities and counties from admin_units.csv (+ admin_remap.csv)."""
 
     def __init__(self, folder: Path) -> None:
+        from planmap.reference import derived
+
         self.folder = folder
         self.units: dict[str, AdminUnit] = {}
         self.remap: dict[str, str] = {}
+        # parsed and checked once per pair of files, then unpickled (planmap.reference.derived)
+        self.units, self.remap = derived.cached(
+            "admin", _DERIVED_FORMAT, [folder / "admin_units.csv", folder / "admin_remap.csv"], self._read,
+            lambda v: isinstance(v, tuple) and len(v) == 2 and all(isinstance(d, dict) for d in v))
+
+    def _read(self) -> tuple[dict[str, AdminUnit], dict[str, str]]:
         self._load()
+        return self.units, self.remap
 
     def _load(self) -> None:
         path = self.folder / "admin_units.csv"
@@ -270,13 +277,51 @@ class AdminLayer:
 
 # ----------------------------------------------------------------------------- town layer
 class TownLayer:
-    """Towns/townships/subdistricts from towns.csv.gz (read on first use)."""
+    """Towns/townships/subdistricts from towns.csv.gz (read on first use).
+
+    The parsed rows, their indexes and the name automaton are derived once per towns file and
+    kept in the cache folder (planmap.reference.derived): unpickling them is several times
+    faster than parsing 46,000 rows and building the automaton.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     @cached_property
+    def _derived(self) -> dict[str, Any]:
+        from planmap.reference import derived
+
+        path = self.folder / "towns.csv.gz"
+        return derived.cached("towns", _DERIVED_FORMAT, [path], self._derive,
+                              lambda v: isinstance(v, dict) and {"towns", "by_name", "by_county", "automaton"} <= set(v))
+
+    def _derive(self) -> dict[str, Any]:
+        towns = self._read()
+        by_name: dict[str, list[Town]] = {}
+        by_county: dict[str, list[Town]] = {}
+        for t in towns:
+            by_name.setdefault(t.name, []).append(t)
+            by_county.setdefault(t.county_adcode, []).append(t)
+        return {"towns": towns, "by_name": by_name, "by_county": by_county, "automaton": self._automaton(by_name)}
+
+    @property
     def towns(self) -> list[Town]:
+        return self._derived["towns"]
+
+    @property
+    def by_name(self) -> dict[str, list[Town]]:
+        return self._derived["by_name"]
+
+    @property
+    def by_county(self) -> dict[str, list[Town]]:
+        return self._derived["by_county"]
+
+    @property
+    def automaton(self) -> Any:
+        """Only real town-level names (镇/乡/街道/苏木): generic 开发区/工业园区 entries are noise."""
+        return self._derived["automaton"]
+
+    def _read(self) -> list[Town]:
         path = self.folder / "towns.csv.gz"
         out = []
         for lineno, r in _rows(path, ("name", "county_adcode", "lon", "lat", "source")):
@@ -295,27 +340,12 @@ class TownLayer:
             ))
         return out
 
-    @cached_property
-    def by_name(self) -> dict[str, list[Town]]:
-        index: dict[str, list[Town]] = {}
-        for t in self.towns:
-            index.setdefault(t.name, []).append(t)
-        return index
-
-    @cached_property
-    def by_county(self) -> dict[str, list[Town]]:
-        index: dict[str, list[Town]] = {}
-        for t in self.towns:
-            index.setdefault(t.county_adcode, []).append(t)
-        return index
-
-    @cached_property
-    def automaton(self) -> Any:
-        """Only real town-level names (镇/乡/街道/苏木): generic 开发区/工业园区 entries are noise."""
+    @staticmethod
+    def _automaton(by_name: dict[str, list[Town]]) -> Any:
         import ahocorasick
 
         auto = ahocorasick.Automaton()
-        for name, towns in self.by_name.items():
+        for name, towns in by_name.items():
             if len(name) >= 3 and any(t.kind != "other" for t in towns):
                 auto.add_word(name, name)
         auto.make_automaton()
@@ -447,36 +477,70 @@ class Gazetteer:
         return out
 
     def villages_named(self, name: str, county: str) -> list[Town]:
-        """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county.
-
-        The village table is large (650,000 rows) and route ends such as 瓜台子村 are its one
-        use, so it is read once, on first use, into one newline-joined string of names per
-        county: a few MB, where a row object each would take hundreds.
-        """
+        """Villages called ``name`` (or ``name`` + 村) in one county; no points, just the county."""
         county = self.canonical(county)
-        names = self._village_names().get(county, "")
+        lines = self.village_lines(county)
         for candidate in (name, name + "村"):
-            if f"\n{candidate}\n" in names:
+            if f"\n{candidate}\t" in lines:
                 return [Town(candidate, county, None, None, "jionlp:village", kind="village")]
         return []
 
-    def _village_names(self) -> dict[str, str]:
-        key = "villages"
-        if key not in self._polygons:
-            import csv
-            import gzip
+    def village_lines(self, county: str) -> str:
+        """The villages of one county (adcode as villages.csv.gz writes it) as one string: a
+        newline, then "village<TAB>town" lines each ending in a newline ("" for none).
 
-            path = self.folder / "villages.csv.gz"
-            by_county: dict[str, list[str]] = {}
-            if path.is_file():
-                with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-                    reader = csv.reader(fh)
-                    header = next(reader, [])
-                    at_name, at_county = header.index("name"), header.index("county_adcode")
-                    for row in reader:
-                        by_county.setdefault(row[at_county], []).append(row[at_name])
-            self._polygons[key] = {c: "\n" + "\n".join(ns) + "\n" for c, ns in by_county.items()}
-        return self._polygons[key]
+        The village table is large (650,000 rows). It is split once per villages file into one
+        such string per county, a small file per province in the cache folder
+        (planmap.reference.derived), and a run reads only the provinces it asks about.
+        """
+        return self._village_lines(county[:2] + "0000").get(county, "")
+
+    def _village_lines(self, province: str) -> dict[str, str]:
+        from planmap.reference import derived
+
+        key = f"villages:{province}"
+        if key in self._polygons:
+            return self._polygons[key]
+        path = self.folder / "villages.csv.gz"
+        kind = derived.entry_folder("villages")
+        entry = kind / derived.source_key("villages", _DERIVED_FORMAT, [path]) if kind is not None else None
+        if entry is not None and (entry / "complete").is_file():
+            value = derived.load(entry / f"{province}.pickle") if (entry / f"{province}.pickle").is_file() else {}
+            if isinstance(value, dict):
+                self._polygons[key] = value
+                return value
+        by_province = self._read_villages(path)
+        for pc, counties in by_province.items():
+            self._polygons[f"villages:{pc}"] = counties
+        if entry is not None:
+            try:
+                from planmap.atomic import write_bytes
+
+                for pc, counties in by_province.items():
+                    derived.write(entry / f"{pc}.pickle", counties)
+                write_bytes(entry / "complete", b"")
+                derived.prune(entry.parent)
+            except OSError:
+                pass
+        return self._polygons.setdefault(key, {})
+
+    @staticmethod
+    def _read_villages(path: Path) -> dict[str, dict[str, str]]:
+        import csv
+        import gzip
+
+        by_county: dict[str, list[str]] = {}
+        if path.is_file():
+            with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader, [])
+                at_name, at_town, at_county = header.index("name"), header.index("town"), header.index("county_adcode")
+                for row in reader:
+                    by_county.setdefault(row[at_county], []).append(f"{row[at_name]}\t{row[at_town]}")
+        out: dict[str, dict[str, str]] = {}
+        for c, rows in by_county.items():
+            out.setdefault(c[:2] + "0000", {})[c] = "\n" + "\n".join(rows) + "\n"
+        return out
 
     def towns_in_county(self, adcode: str) -> list[Town]:
         """The towns, townships and subdistricts of one county."""

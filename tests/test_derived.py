@@ -1,0 +1,70 @@
+"""Derived reference data (towns, villages) comes from the cache folder when its source is unchanged,
+gives the same answers as a fresh parse, and is read only for the provinces asked about."""
+from __future__ import annotations
+
+import os
+import time
+
+from planmap.reference import derived
+from planmap.reference.gazetteer import Gazetteer
+
+
+def test_towns_from_the_cache_equal_a_fresh_parse(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    first = Gazetteer().towns
+    assert first.towns  # the layer reads its file on first use
+    assert len(list((tmp_path / "towns").glob("*.pickle"))) == 1
+    fresh = first._derive()
+    second = Gazetteer().towns
+    assert second.towns == fresh["towns"]
+    assert second.by_name == fresh["by_name"] and second.by_county == fresh["by_county"]
+    assert [m.text for m in Gazetteer().scan_towns("铁岭县凡河镇和西丰镇")] == ["凡河镇", "西丰镇"]
+
+
+def test_a_damaged_towns_entry_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    n = len(Gazetteer().towns.towns)
+    entry = next((tmp_path / "towns").glob("*.pickle"))
+    entry.write_bytes(b"not a pickle")
+    assert len(Gazetteer().towns.towns) == n
+
+
+def test_villages_are_read_per_province(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    first = Gazetteer().villages_named("五角湖", "211221")
+    assert [(v.name, v.county_adcode) for v in first] == [("五角湖村", "211221")]
+    entry = next((tmp_path / "villages").iterdir())
+    assert (entry / "complete").is_file() and (entry / "210000.pickle").is_file()
+    gaz = Gazetteer()
+    assert gaz.villages_named("五角湖村", "211221") == first
+    assert gaz.villages_named("不存在的村子", "211221") == []
+    assert [k for k in gaz._polygons if k.startswith("villages")] == ["villages:210000"]  # one province read
+
+
+def test_village_lines_equal_the_routes_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    from planmap.place.routes import village_towns
+
+    table = village_towns()
+    gaz = Gazetteer()
+    for county in ("211221", "310114", "410702"):
+        assert gaz.village_lines(county) == table.get(county, "")
+    assert "\n五角湖村\t凡河镇\n" in Gazetteer().village_lines("211221")  # from the cache
+
+
+def test_prune_keeps_the_newest_entries(tmp_path):
+    for i in range(derived.KEEP + 2):
+        p = tmp_path / f"{i}.pickle"
+        p.write_bytes(b"x")
+        os.utime(p, (time.time() - 100 + i, time.time() - 100 + i))
+    derived.prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.pickle" for i in range(2, derived.KEEP + 2)]
+
+
+def test_source_key_follows_the_bytes(tmp_path):
+    f = tmp_path / "a.csv"
+    f.write_text("x", encoding="utf-8")
+    k1 = derived.source_key("towns", "1", [f])
+    f.write_text("y", encoding="utf-8")
+    assert derived.source_key("towns", "1", [f]) != k1
+    assert derived.source_key("towns", "2", [f]) != derived.source_key("towns", "1", [f])
