@@ -41,11 +41,21 @@ def test_villages_are_read_per_province(tmp_path, monkeypatch):
     assert [k for k in gaz._polygons if k.startswith("villages")] == ["villages:210000"]  # one province read
 
 
-def test_village_lines_equal_the_routes_table(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
-    from planmap.place.routes import village_towns
+def _villages_read_whole(county: str) -> str:
+    """villages.csv.gz read row by row, the way the cache must reproduce it."""
+    import csv
+    import gzip
 
-    table = village_towns()
+    from planmap.paths import geodata_dir
+
+    with gzip.open(geodata_dir() / "villages.csv.gz", "rt", encoding="utf-8", newline="") as fh:
+        rows = [f"{r['name']}\t{r['town']}" for r in csv.DictReader(fh) if r["county_adcode"] == county]
+    return "\n" + "\n".join(rows) + "\n" if rows else ""
+
+
+def test_village_lines_equal_the_villages_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    table = {c: _villages_read_whole(c) for c in ("211221", "310114", "410702")}
     gaz = Gazetteer()
     for county in ("211221", "310114", "410702"):
         assert gaz.village_lines(county) == table.get(county, "")

@@ -35,6 +35,7 @@ from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
     from planmap.place.geocode import Geocoder, Placement
+    from planmap.reference.gazetteer import Gazetteer
 
 MAX_DETOUR = 3.0  # a drawn line may be at most this many times the straight distance of its ends
 PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
@@ -213,30 +214,12 @@ def route_table(folder: str | None = None) -> dict[str, RouteRow]:
 
 
 @lru_cache(maxsize=2)
-def village_towns(folder: str | None = None) -> dict[str, str]:
-    """County adcode -> one string of "village<TAB>town" lines, one a line (villages.csv.gz, read once).
-
-    Villages have no points; a village end of a local road is drawn at its town's point.
-    """
-    import gzip
-
-    path = (geodata_dir() if folder is None else Path(folder)) / "villages.csv.gz"
-    by_county: dict[str, list[str]] = {}
-    if path.is_file():
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            at_name, at_town, at_county = header.index("name"), header.index("town"), header.index("county_adcode")
-            for row in reader:
-                by_county.setdefault(row[at_county], []).append(f"{row[at_name]}\t{row[at_town]}")
-    return {c: "\n" + "\n".join(rows) + "\n" for c, rows in by_county.items()}
-
-
-def villages_in(county: str, name: str = "", first: str = "") -> list[tuple[str, str]]:
+def villages_in(gaz: Gazetteer, county: str, name: str = "", first: str = "") -> list[tuple[str, str]]:
     """(village, town) pairs of one county: those called ``name`` (or ``name`` + 村/社区), or those
-    whose name starts with the character ``first``.
+    whose name starts with the character ``first``. Villages have no points; a village end of a
+    local road is drawn at its town's point.
     """
-    text = village_towns().get(county, "")
+    text = gaz.village_lines(county)
     if not text:
         return []
     if name:
@@ -382,7 +365,7 @@ def _village_cands(geo: Geocoder, counties: list[str], prior: Region | None, nam
     out: list[_Cand] = []
     seen: set[tuple[str, str]] = set()
     for county in counties:
-        for village, town_name in villages_in(county, name=name, first=first):
+        for village, town_name in villages_in(geo.gaz, county, name=name, first=first):
             if (county, town_name) in seen:
                 continue
             seen.add((county, town_name))
@@ -736,7 +719,7 @@ def _names_a_local_place(geo: Geocoder, text: str, prior: Region | None) -> bool
         return False
     if any(geo.gaz.towns_named(text + s, county=prior.adcode) for s in ("", "镇", "乡", "街道")):
         return True
-    return bool(villages_in(prior.adcode, name=text))
+    return bool(villages_in(geo.gaz, prior.adcode, name=text))
 
 
 def _names_a_place(geo: Geocoder, text: str) -> bool:
