@@ -1,6 +1,6 @@
 """Open a planmap GeoPackage in QGIS (PyQGIS, headless) and print what each layer's style became.
 
-Run by tests/test_export.py with the system Python that has PyQGIS; prints one JSON object.
+Run by tests/output/test_export.py with the system Python that has PyQGIS; prints one JSON object.
 """
 from __future__ import annotations
 

@@ -442,7 +442,7 @@ def test_qgis_opens_every_layer_with_its_default_style(built):
     from planmap.output.styles import load_styles
 
     exe = _pyqgis_python()
-    script = Path(__file__).with_name("qgis_check.py")
+    script = Path(__file__).resolve().parents[1] / "qgis_check.py"
     proc = subprocess.run([exe, str(script), str(built.out / "data" / "projects.gpkg")], capture_output=True,
                           text=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr[-2000:]

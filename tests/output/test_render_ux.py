@@ -306,7 +306,7 @@ def test_a_correction_on_gaode_tiles_is_recorded_in_wgs84(tmp_path, page_factory
 
 # ------------------------------------------------------------------ screenshots against references
 
-REFERENCES = Path(__file__).resolve().parent / "references"
+REFERENCES = Path(__file__).resolve().parents[1] / "references"
 
 
 def _compare(png: Path, name: str, tolerance: float = 0.01) -> None:

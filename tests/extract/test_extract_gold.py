@@ -15,7 +15,7 @@ from planmap.evaluation import evaluate as ev
 from planmap.extract.projects import extract_projects
 from planmap.plan import read_plan
 
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold"
+GOLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "gold"
 MIN_F1 = 0.80
 
 

@@ -28,7 +28,7 @@ from planmap.evaluation.evaluate import (
 
 DOC = "001_test"
 _IDS = itertools.count(1)
-REAL_GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gold"
+REAL_GOLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "gold"
 
 
 def gold_row(name: str, **kw: str) -> dict[str, str]:

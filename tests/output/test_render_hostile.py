@@ -27,7 +27,7 @@ from planmap.errors import BuildError
 from planmap.output import render
 from render_browser import screenshot, wait_ready
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def canary_payload(canary: Path) -> str:
@@ -121,7 +121,7 @@ def test_pages_are_identical_across_runs_and_readable(tmp_path, counties):
         "c = s.counties(3, 2, 8); render.render_plan_map(s.projects(c, 12), c, 'plan-a', '规划', sys.argv[2], offline=True)"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(SRC)}
-    subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(tmp_path / "c.html")],
+    subprocess.run([sys.executable, "-c", code, str(Path(__file__).resolve().parents[1]), str(tmp_path / "c.html")],
                    check=True, env=env, cwd=tmp_path)
     assert (tmp_path / "c.html").read_bytes() == a.read_bytes()
 

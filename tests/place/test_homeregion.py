@@ -9,7 +9,7 @@ import pytest
 from conftest import require_folder
 from planmap.place.homeregion import decide_home_region, find_home_region, scan_mentions
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 
 def _doc(name: str) -> Path:
