@@ -31,11 +31,11 @@ LABELS = {"category": "category_label", "precision": "precision_label", "geom_ki
 PLACED_COLUMNS = (
     "name", "category", "plan", "section", "evidence", "span", "lead_units", "support_units", "deadline",
     "figures", "mentions", "aliases", "work", "endpoints", "place_hints", "clause_start", "clause_end",
-    "original_name", "geom_kind", "plan_title", "precision", "confidence", "location_source", "location_names",
+    "original_name", "id", "geom_kind", "plan_title", "precision", "confidence", "location_source", "location_names",
     "location_method", "placed_counties",
 )
-#: what the join adds: the id, the regions the geometry falls in, the registry entry
-JOINED_COLUMNS = ("id", "county_adcodes", "counties", "county_km", "km_estimated", "county_share", "city", "city_adcode", "province",
+#: what the join adds: the regions the geometry falls in, the registry entry
+JOINED_COLUMNS = ("county_adcodes", "counties", "county_km", "km_estimated", "county_share", "city", "city_adcode", "province",
                   "join_agrees", "registry_id")
 #: every column of a joined projects frame
 PROJECT_COLUMNS = (*PLACED_COLUMNS, *JOINED_COLUMNS)

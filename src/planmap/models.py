@@ -176,6 +176,8 @@ class Project:
     # the name as the document writes it (traditional stays traditional); ``name`` is its
     # simplified form, which matching and geocoding use
     original_name: str = ""
+    # stable id, the same for the same plan and name key in every run: assigned once, by extraction
+    id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

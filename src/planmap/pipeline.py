@@ -138,16 +138,14 @@ def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> s
 
 
 def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer) -> gpd.GeoDataFrame:
-    """Project ids and the county/city/province join for one plan's projects."""
+    """The county/city/province join for one plan's projects (their ids come from extraction)."""
     import geopandas as gpd
 
     from planmap.join.regions import assign_regions
-    from planmap.output.export import project_id
 
     if len(gdf) == 0:
         return empty_projects()
     gdf = gdf.copy()
-    gdf["id"] = [project_id(p, n) for p, n in zip(gdf["plan"], gdf["name"], strict=True)]
     return gpd.GeoDataFrame(assign_regions(gdf, counties, gaz), crs="EPSG:4326")
 
 

@@ -168,7 +168,21 @@ def extract_projects(plan: Plan, places: PlaceNames | None = None) -> list[Proje
     from planmap.extract.place_names import using
 
     with using(places):
-        return _extract(plan)
+        projects = _extract(plan)
+        for project in projects:
+            project.id = project_id(project.plan, project.name)
+        return projects
+
+
+def project_id(plan: str, name: str) -> str:
+    """Stable id: the same plan and name key (:func:`coref_key`) give the same id in every run.
+
+    >>> project_id("p", "西丰县通用机场") == project_id("p", "西丰通用机场")
+    True
+    """
+    import hashlib
+
+    return hashlib.sha1(f"{plan}|{coref_key(name)}".encode()).hexdigest()[:12]
 
 
 def _extract(plan: Plan) -> list[Project]:

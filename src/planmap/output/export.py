@@ -11,7 +11,6 @@ published mode 0644; CSV cells never start a spreadsheet formula.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -85,13 +84,6 @@ def _fixed_gdal_date() -> Iterator[None]:
         yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
-
-
-def project_id(plan: str, name: str) -> str:
-    """Stable id: the same plan and normalised name give the same id in every run."""
-    from planmap.extract.projects import coref_key
-
-    return hashlib.sha1(f"{plan}|{coref_key(name)}".encode()).hexdigest()[:12]
 
 
 def _round_geometry(geom):
