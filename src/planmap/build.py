@@ -95,7 +95,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     """
     from planmap import cache as result_cache
     from planmap.inputs import expand_inputs, plan_ids
-    from planmap.pipeline import geocoder_for, join_all, timings_of
+    from planmap.pipeline import geocoder_for, timings_of
 
     out = Path(out)
     if out.is_symlink():
@@ -124,42 +124,40 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
         old_cache = result_cache.cache_folder(out)
         env_cache = bool(os.environ.get("PLANMAP_CACHE"))
         new_cache = old_cache if env_cache else staging / result_cache.FOLDER
-        keys = [_safe_key(p, overrides_path) for p in paths]
+        keys = [_safe_key(p, overrides_path, pid, boundaries) for p, pid in zip(paths, ids, strict=True)]
         results: list[DocumentResult | None] = [None] * len(paths)
         if cache:
             for i, (p, pid, key) in enumerate(zip(paths, ids, keys, strict=True)):
                 if key:
-                    results[i] = result_cache.load(old_cache, key, str(p), pid)
+                    hit = result_cache.load(old_cache, key, str(p), pid)
+                    if hit is not None:
+                        if not env_cache:
+                            result_cache.carry(old_cache, new_cache, key)
+                        results[i] = hit.light()
         todo = [i for i, r in enumerate(results) if r is None]
         for i, r in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
-                                   scheduler, progress, len(paths) - len(todo), len(paths)):
-            results[i] = r
+                                   scheduler, progress, len(paths) - len(todo), len(paths), boundaries):
+            if keys[i] and not r.error:
+                result_cache.store(new_cache, keys[i], r)
+            results[i] = r.light()  # the plan's text and outline are not needed from here on
             if on_document:
                 on_document(r)
         timings["documents"] = time.perf_counter() - t
         done: list[DocumentResult] = [r for r in results if r is not None]
         timings.update(timings_of(r for r in done if not r.cached))
         failures: list[tuple[str, str]] = [(r.path, r.error) for r in done if r.error]
-        good = [r for r in done if not r.error and r.plan is not None and r.projects is not None]
-        for key, r in zip(keys, results, strict=True):
-            if not key or r is None or r.error:
-                continue
-            if not r.cached:
-                result_cache.store(new_cache, key, r)
-            elif not env_cache:
-                result_cache.carry(old_cache, new_cache, key)
+        good = [r for r in done if not r.error and r.plan is not None and r.projects is not None
+                and r.pieces is not None]
         if not good:
             raise _nothing_built(failures)
 
         t = time.perf_counter()
         plans = [r.plan for r in good if r.plan is not None]
-        joined = join_all(plans, [r.projects for r in good if r.projects is not None], geocoder.gaz, boundaries)
-        failures += [(p.path, joined.failures[p.id]) for p in plans if p.id in joined.failures]
-        plans = [p for p in plans if p.id not in joined.failures]
+        joined, registry_ids = _assemble_join(good, geocoder.gaz, boundaries)
         timings["join"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        files, bad = _write_exports(staging, plans, joined)
+        files, bad = _write_assembled(staging, good, joined, registry_ids)
         timings["export"] = time.perf_counter() - t
         if maps:
             t = time.perf_counter()
@@ -310,11 +308,11 @@ def _switch_in(staging: Path, out: Path) -> None:
     _remove(retired)
 
 
-def _safe_key(path: Path, overrides: str | None) -> str | None:
+def _safe_key(path: Path, overrides: str | None, plan_id: str, boundaries: str | None) -> str | None:
     from planmap.cache import entry_key
 
     try:
-        return entry_key(path, overrides)
+        return entry_key(path, overrides, plan_id, boundaries)
     except OSError:
         return None  # unreadable: the document stage reports it
 
@@ -322,7 +320,7 @@ def _safe_key(path: Path, overrides: str | None) -> str | None:
 # ---------------------------------------------------------------- the per-document stages
 
 def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
-                   scheduler: str | None, progress: bool, already: int, total: int):
+                   scheduler: str | None, progress: bool, already: int, total: int, boundaries: str | None = None):
     """Yield (index, DocumentResult) as documents finish, here or on a Dask cluster."""
     from planmap.pipeline import process_document
 
@@ -334,14 +332,14 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
             from planmap.distributed import ClusterUnavailable, run_on_dask
 
             try:
-                for i, r in run_on_dask(jobs, index, overrides, workers, scheduler):
+                for i, r in run_on_dask(jobs, index, overrides, workers, scheduler, boundaries):
                     bar.advance()
                     yield i, r
                 return
             except ClusterUnavailable as exc:
                 print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
         for i, (path, pid) in zip(index, jobs, strict=True):
-            r = process_document(path, pid, overrides)
+            r = process_document(path, pid, overrides, join=True, boundaries=boundaries)
             bar.advance()
             yield i, r
     finally:
@@ -371,6 +369,47 @@ class _Progress:
 
 
 # ---------------------------------------------------------------- outputs
+
+def _assemble_join(good: list[DocumentResult], gaz: Any, boundaries: str | None) -> tuple[Any, dict[str, str]]:
+    """The run-wide tables from the plans' cached pieces: the county layer of every province
+    touched, the registry (matched across plans) and the region table; and all projects.
+    """
+    import heapq
+
+    from planmap.join.regions import county_layer
+    from planmap.join.registry import registry_of
+    from planmap.output.assemble import region_rows
+    from planmap.pipeline import Joined, concat_projects
+
+    pieces = [r.pieces for r in good if r.pieces is not None]
+    counties = county_layer(set().union(*(p.provinces for p in pieces)), gaz, boundaries)
+    by_id, registry = registry_of(list(heapq.merge(*(p.registry for p in pieces), key=lambda m: m[0])))
+    regions = region_rows(pieces, gaz)
+    gdf = concat_projects([r.projects for r in good if r.projects is not None])
+    gdf["registry_id"] = gdf["id"].map(by_id) if len(gdf) else []
+    return Joined(gdf, counties, registry, regions), by_id
+
+
+def _write_assembled(out: Path, good: list[DocumentResult], joined: Any,
+                     registry_ids: dict[str, str]) -> tuple[list[Path], dict[str, str]]:
+    """The export files, concatenated from the plans' pieces; from the whole frame when the
+    plans' rows cannot simply be concatenated (see :func:`planmap.output.assemble.consistent`).
+    """
+    from planmap.output.assemble import assemble, consistent, write_exports
+
+    pieces = [r.pieces for r in good if r.pieces is not None]
+    plans = {r.plan_id: r.plan for r in good if r.plan is not None}
+    if not len(joined.projects) or not consistent(pieces):
+        return _write_exports(out, list(plans.values()), joined)
+    bad: dict[str, str] = {}
+
+    def failed(plan_id: str, exc: BaseException) -> None:
+        bad[plan_id] = _line(plans[plan_id], exc, "writing its GeoJSON")
+
+    files = write_exports(out, assemble(pieces, registry_ids), joined.counties, joined.regions, joined.registry,
+                          failed)
+    return files, bad
+
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
     from planmap.output.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv

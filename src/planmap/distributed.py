@@ -23,19 +23,19 @@ class ClusterUnavailable(Exception):
     """A LocalCluster could not start (no local networking, no process spawning); nothing ran on it."""
 
 
-def _warm(overrides: str | None) -> bool:
+def _warm(overrides: str | None, boundaries: str | None = None) -> bool:
     """Load the reference data and the extraction rules on a worker before its first document,
     by running the bundled sample plan through the per-document stages (result discarded).
     """
     from planmap.paths import sample_plan
     from planmap.pipeline import process_document
 
-    process_document(sample_plan(), "warm-up", overrides)
+    process_document(sample_plan(), "warm-up", overrides, join=True, boundaries=boundaries)
     return True
 
 
 def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
-                scheduler: str | None) -> Iterator[tuple[int, DocumentResult]]:
+                scheduler: str | None, boundaries: str | None = None) -> Iterator[tuple[int, DocumentResult]]:
     """Yield (index, result) for each (path, plan id) job as workers finish them."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -62,12 +62,13 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
             raise UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         raise ClusterUnavailable(f"cannot start Dask workers ({' '.join(str(exc).split())})") from None
     try:
-        client.run(_warm, overrides)
+        client.run(_warm, overrides, boundaries)
         run = uuid.uuid4().hex[:12]  # keys unique even when several builds share a scheduler
         futures = []
         where = {}
         for i, (path, pid) in zip(index, jobs, strict=True):
-            fut = client.submit(process_document, path, pid, overrides, key=f"planmap-doc-{run}-{i}")
+            fut = client.submit(process_document, path, pid, overrides, join=True, boundaries=boundaries,
+                                key=f"planmap-doc-{run}-{i}")
             futures.append(fut)
             where[fut.key] = (i, path, pid)
         for fut in as_completed(futures):

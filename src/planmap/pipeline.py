@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from planmap.models import Plan
+    from planmap.output.assemble import PlanPieces
     from planmap.place.geocode import Geocoder
     from planmap.reference.gazetteer import Gazetteer
 
@@ -36,6 +37,18 @@ class DocumentResult:
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     cached: bool = False
+    pieces: PlanPieces | None = None  # the plan's share of the exports (joined), when asked for
+
+    def light(self) -> DocumentResult:
+        """The result without the plan's text and outline: what a build keeps of a document
+        while assembling (metadata, warnings, projects, pieces), so memory stays small per plan.
+        """
+        import dataclasses
+
+        if self.plan is None:
+            return self
+        plan = dataclasses.replace(self.plan, text="", original_text="", headings=[], clauses=[], ledger=[])
+        return dataclasses.replace(self, plan=plan)
 
 
 # One geocoder (gazetteer, feature index, look-up caches) per process and overrides file:
@@ -64,15 +77,19 @@ def _one_line(path: str, exc: BaseException) -> str:
     return f"{path}: {kind}{text or 'failed'}"
 
 
-_WHILE = {"read": "", "extract": " (while extracting projects)", "geocode": " (while geocoding)"}
+_WHILE = {"read": "", "extract": " (while extracting projects)", "geocode": " (while geocoding)",
+          "join": " (while joining to counties)", "export": " (while preparing its exports)"}
 
 
 def process_document(path: str | Path, plan_id: str, overrides: str | None = None, *,
-                     strict: bool = False) -> DocumentResult:
+                     strict: bool = False, join: bool = False, boundaries: str | None = None) -> DocumentResult:
     """Read, extract and geocode one document; the error, if any, is in the result.
 
     Runs in the calling process or on a Dask worker; the result pickles. ``strict``: raise
-    the error instead (for the one-document API, whose caller wants the exception).
+    the error instead (for the one-document API, whose caller wants the exception). ``join``:
+    also join the projects to the counties of the plan's provinces and make the plan's
+    export pieces (:mod:`planmap.output.assemble`), so a build's per-plan work is done here,
+    in parallel, and cached with the document.
     """
     from planmap.extract.projects import extract_projects
     from planmap.place.geocode import geocode_projects
@@ -94,6 +111,20 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
         t = time.perf_counter()
         gdf = geocode_projects(projects, plan, geocoder_for(overrides)) if projects else empty_projects()
         result.seconds["geocode"] = time.perf_counter() - t
+        if join:
+            from planmap.join.regions import county_layer
+            from planmap.output.assemble import plan_pieces
+
+            stage = "join"
+            t = time.perf_counter()
+            gaz = geocoder_for(overrides).gaz
+            provinces = provinces_of([plan], [gdf])
+            gdf = join_plan(gdf, county_layer(provinces, gaz, boundaries), gaz)
+            result.seconds["doc_join"] = time.perf_counter() - t
+            stage = "export"
+            t = time.perf_counter()
+            result.pieces = plan_pieces(plan, gdf, gaz, provinces)
+            result.seconds["doc_exports"] = time.perf_counter() - t
     except Exception as exc:  # noqa: BLE001 - one document must not sink the others
         if strict:
             raise

@@ -1,0 +1,345 @@
+"""Whole-dataset exports assembled from per-plan pieces, so a rebuild only concatenates.
+
+A plan's pieces are made once, where its document is processed (a Dask worker or this
+process), and cached with the document: its GeoJSON features and CSV rows as text, its
+GeoPackage rows as a flat frame, its GeoParquet rows as an Arrow table, what the registry and
+the region table need of each project, and its row of the plans table. The only cross-plan
+value in a project's row is its ``registry_id``; the text pieces are cut around it, so the
+build puts the id in between. Assembling N plans is then a sort by project id and a join of
+strings and tables: the files are byte-identical to those :mod:`planmap.output.export` writes
+from the whole frame.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planmap.output.export import (
+    _flat,
+    _labelled,
+    _line_categories,
+    _plain,
+    feature_dicts,
+    parquet_table,
+    safe_cell,
+    write_parquet_table,
+    write_text,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pyarrow as pa
+
+    from planmap.models import Plan
+    from planmap.reference.gazetteer import Gazetteer
+
+#: columns of the plans table of the GeoPackage, without the project count
+PLAN_COLUMNS = ("plan", "title", "issuer", "date", "doc_number", "home_adcode", "home_region", "home_level",
+                "file", "format")
+
+
+@dataclass
+class PlanPieces:
+    """One plan's share of every whole-dataset export, ready to be concatenated."""
+
+    plan_id: str
+    plan_row: dict[str, str]
+    columns: tuple[str, ...] = ()  # the frame's columns (all plans must agree to be assembled)
+    ids: list[str] = field(default_factory=list)  # project ids, sorted
+    features: list[tuple[str, str]] = field(default_factory=list)  # GeoJSON text before/after the registry id
+    csv_rows: list[tuple[str, str]] = field(default_factory=list)  # CSV line before/after the registry id
+    csv_header: str = ""
+    flat: Any = None  # the GeoPackage rows (export._flat), sorted by id, registry_id empty
+    dumped: frozenset[str] = frozenset()  # flat columns written as JSON text in this plan
+    arrow: Any = None  # the GeoParquet rows, sorted by id, registry_id empty
+    geom_types: frozenset[str] = frozenset()
+    bbox: tuple[float, float, float, float] | None = None
+    registry: list[tuple] = field(default_factory=list)  # (id, key, province, x, y, name, category, mentions)
+    regions: list[tuple] = field(default_factory=list)  # per row in frame order: (units, category, km rows)
+    provinces: frozenset[str] = frozenset()  # provinces whose counties the plan touches (county layer)
+    counts: dict[str, int] = field(default_factory=dict)  # projects by category (index page)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def plan_row(plan: Plan) -> dict[str, str]:
+    """The plan's row of the GeoPackage plans table (export.plans_table)."""
+    home = plan.home_region
+    return {"plan": plan.id, "title": plan.title or "", "issuer": plan.issuer or "", "date": plan.date or "",
+            "doc_number": plan.doc_number or "", "home_adcode": home.adcode if home else "",
+            "home_region": home.name if home else "", "home_level": home.level if home else "",
+            "file": Path(plan.path).name, "format": plan.format or ""}
+
+
+def _sentinel(taken: str) -> str:
+    """A registry-id stand-in that the plan's own text does not contain."""
+    while True:
+        s = "RID" + secrets.token_hex(16)
+        if s not in taken:
+            return s
+
+
+def _cut(text: str, mark: str) -> tuple[str, str]:
+    head, sep, tail = text.partition(mark)
+    if not sep or mark in tail:
+        raise ValueError("registry id stand-in not found exactly once")
+    return head, tail
+
+
+def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: Iterable[str] = ()) -> PlanPieces:
+    """Every export's share of one joined plan (``gdf``: its projects with ids and regions)."""
+    import csv
+    import io
+
+    import pandas as pd
+    import shapely
+
+    from planmap.join.registry import registry_inputs
+
+    pieces = PlanPieces(plan.id, plan_row(plan), provinces=frozenset(provinces))
+    if len(gdf) == 0:
+        return pieces
+    gdf = gdf.copy()
+    mark = _sentinel(json.dumps([_plain(v) for v in gdf.drop(columns=gdf.geometry.name).to_numpy().ravel().tolist()],
+                                ensure_ascii=False, default=str))
+    gdf["registry_id"] = mark
+    pieces.columns = tuple(str(c) for c in gdf.columns)
+    ordered = gdf.sort_values("id")
+    pieces.ids = [str(i) for i in ordered["id"]]
+    quoted = json.dumps(mark)
+    pieces.features = [_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted)
+                       for f in feature_dicts(gdf)]
+    flat = _flat(gdf)
+    cols = [c for c in flat.columns if c != "geometry"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([*cols, "wkt"])
+    pieces.csv_header = buf.getvalue()
+    for _, row in flat.iterrows():
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        geom = row.geometry
+        writer.writerow([("" if row[c] is None else safe_cell(row[c])) for c in cols] +
+                        [geom.wkt if geom is not None and not geom.is_empty else ""])
+        pieces.csv_rows.append(_cut(buf.getvalue(), mark))
+    labelled, _ = _labelled(gdf)
+    pieces.dumped = frozenset(c for c in labelled.columns
+                              if labelled[c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
+    flat["registry_id"] = None
+    pieces.flat = flat
+    table, geoms = parquet_table(gdf)
+    pieces.arrow = table.set_column(table.schema.get_field_index("registry_id"), "registry_id",
+                                    _null_strings(len(table)))
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    pieces.geom_types = frozenset(g.geom_type for g in present)
+    if present:
+        b = shapely.total_bounds(present)
+        pieces.bbox = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+    pieces.registry = registry_inputs(ordered)
+    pieces.regions = region_inputs(gdf, gaz)
+    pieces.counts = {str(k): int(v) for k, v in pd.Series(gdf["category"]).value_counts().sort_index().items()}
+    return pieces
+
+
+def _null_strings(n: int) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array([None] * n, type=pa.string())
+
+
+# ------------------------------------------------------------------ regions
+
+
+def region_inputs(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> list[tuple]:
+    """Per project, in frame order: the units it counts in, its category and its kilometres
+    per county with that county's city (what join.regions.region_table adds up).
+    """
+    rows = []
+    for codes, city_code, category, per_county in zip(gdf["county_adcodes"], gdf.get("city_adcode", [""] * len(gdf)),
+                                                       gdf["category"], gdf.get("county_km", [{}] * len(gdf)),
+                                                       strict=False):
+        units = set(codes)
+        if city_code:
+            units.add(city_code)
+        for c in list(units):
+            city = gaz.unit(c).city_adcode
+            if city:
+                units.add(city)
+        km = tuple((str(code), length, gaz.unit(code).city_adcode or "") for code, length in (per_county or {}).items())
+        rows.append((tuple(sorted(units)), category, km))
+    return rows
+
+
+def region_rows(pieces: Iterable[PlanPieces], gaz: Gazetteer) -> list[dict]:
+    """join.regions.region_table over every plan, from the pieces (same sums, same order)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    km: dict[str, float] = defaultdict(float)
+    for p in pieces:
+        for units, category, km_rows in p.regions:
+            for code in units:
+                counts[code][category] += 1
+            for code, length, city in km_rows:
+                km[code] += length
+                if city:
+                    km[city] += length
+    rows = []
+    for code in sorted(counts):
+        unit = gaz.unit(code)
+        rows.append({
+            "adcode": code, "name": unit.name, "level": unit.level,
+            "city_adcode": unit.city_adcode if unit.level == "county" else code,
+            "province": gaz.unit(unit.province_adcode).name,
+            "projects": sum(counts[code].values()), "line_km": round(km.get(code, 0.0), 3),
+            "counts": dict(sorted(counts[code].items())),
+        })
+    return rows
+
+
+def km_by_category(pieces: Iterable[PlanPieces]) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """export._km_by_category and export._line_categories over every plan, from the pieces."""
+    km: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    seen: set[str] = set()
+    for p in pieces:
+        for _units, category, km_rows in p.regions:
+            if km_rows:
+                seen.add(str(category))
+            for code, length, city in km_rows:
+                km[code][str(category)] += length
+                if city:
+                    km[city][str(category)] += length
+    cats = _line_categories(None)
+    return km, [*cats, *sorted(seen - set(cats))]
+
+
+# ------------------------------------------------------------------ assembling
+
+
+@dataclass
+class Assembled:
+    """Every plan's pieces in project-id order, with the registry ids filled in."""
+
+    pieces: list[PlanPieces]
+    order: list[tuple[str, int, int]]  # (project id, plan index, row index), sorted by id
+    registry_ids: list[list[str]]  # per plan, per row (id order): the registry id
+
+
+def assemble(pieces: list[PlanPieces], registry_ids: dict[str, str]) -> Assembled:
+    """Sort every project by id (ties keep plan order) and look up its registry id."""
+    order = sorted(((pid, i, j) for i, p in enumerate(pieces) for j, pid in enumerate(p.ids)))
+    rids = [[registry_ids[pid] for pid in p.ids] for p in pieces]
+    return Assembled(pieces, order, rids)
+
+
+def consistent(pieces: Sequence[PlanPieces]) -> bool:
+    """Whether the plans' rows can be concatenated as they are: every plan with projects has the
+    same columns (else the whole frame's extra columns would change some plan's rows).
+    """
+    shapes = {p.columns for p in pieces if p.n}
+    return len(shapes) == 1
+
+
+def _feature(p: PlanPieces, j: int, rid: str) -> str:
+    head, tail = p.features[j]
+    return head + json.dumps(rid) + tail
+
+
+def write_plan_geojson(p: PlanPieces, rids: list[str], path: Path) -> Path:
+    """``data/plans/<id>.geojson`` of one plan."""
+    body = ",".join(_feature(p, j, rid) for j, rid in enumerate(rids))
+    return write_text(Path(path), '{"type":"FeatureCollection","features":[' + body + "]}\n")
+
+
+def write_all_geojson(a: Assembled, path: Path) -> Path:
+    """``data/projects.geojson``: every plan's features in id order."""
+    body = ",".join(_feature(a.pieces[i], j, a.registry_ids[i][j]) for _, i, j in a.order)
+    return write_text(Path(path), '{"type":"FeatureCollection","features":[' + body + "]}\n")
+
+
+def write_all_csv(a: Assembled, path: Path) -> Path:
+    """``data/projects.csv``: the header, then every plan's rows in id order."""
+    header = next(p.csv_header for p in a.pieces if p.n)
+    lines = [header]
+    for _, i, j in a.order:
+        head, tail = a.pieces[i].csv_rows[j]
+        lines.append(head + a.registry_ids[i][j] + tail)
+    return write_text(Path(path), "".join(lines), encoding="utf-8-sig")
+
+
+def write_all_parquet(a: Assembled, path: Path) -> Path:
+    """``data/projects.parquet``: the plans' Arrow rows concatenated and put in id order."""
+    import pyarrow as pa
+
+    used = [(i, p) for i, p in enumerate(a.pieces) if p.n]
+    table = pa.concat_tables([p.arrow for _, p in used])
+    starts, at = {}, 0
+    for i, p in used:
+        starts[i] = at
+        at += p.n
+    table = table.take(pa.array([starts[i] + j for _, i, j in a.order], type=pa.int64()))
+    rids = pa.array([a.registry_ids[i][j] for _, i, j in a.order], type=pa.string())
+    table = table.set_column(table.schema.get_field_index("registry_id"), "registry_id", rids).combine_chunks()
+    boxes = [p.bbox for _, p in used if p.bbox is not None]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes)) if boxes else None
+    return write_parquet_table(table, set().union(*(p.geom_types for _, p in used)), bbox, path)
+
+
+def flat_frame(a: Assembled) -> gpd.GeoDataFrame:
+    """The GeoPackage rows of every plan (export._flat of the whole frame), in id order."""
+    import geopandas as gpd
+    import pandas as pd
+
+    dumped = frozenset().union(*(p.dumped for p in a.pieces if p.n))
+    frames = []
+    for i, p in enumerate(a.pieces):
+        if not p.n:
+            continue
+        f = p.flat
+        missing = dumped - p.dumped
+        if missing:  # a column this plan holds as plain values, another as lists: JSON text for all
+            f = f.copy()
+            for col in missing:
+                f[col] = f[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
+        f = f.assign(registry_id=a.registry_ids[i], _plan=i, _row=range(p.n))
+        frames.append(f)
+    whole = pd.concat(frames, ignore_index=True)
+    position = {(i, j): k for k, (_, i, j) in enumerate(a.order)}
+    whole.index = [position[(i, j)] for i, j in zip(whole.pop("_plan"), whole.pop("_row"), strict=True)]
+    whole = whole.sort_index()
+    whole.index = range(len(whole))
+    return gpd.GeoDataFrame(whole, geometry="geometry", crs="EPSG:4326")
+
+
+def write_exports(out: Path, assembled: Assembled, counties: gpd.GeoDataFrame, regions: list[dict],
+                  registry: list[dict], on_plan_error: Callable[[str, BaseException], None]) -> list[Path]:
+    """Every export file of a build from its plans' pieces."""
+    from planmap.output.export import write_gpkg, write_rows_csv
+
+    data = out / "data"
+    files: list[Path] = []
+    for p, rids in zip(assembled.pieces, assembled.registry_ids, strict=True):
+        try:
+            files.append(write_plan_geojson(p, rids, data / "plans" / f"{p.plan_id}.geojson"))
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
+            on_plan_error(p.plan_id, exc)
+    files.append(write_all_geojson(assembled, data / "projects.geojson"))
+    km, km_cats = km_by_category(assembled.pieces)
+    plans = [p.plan_row | {"projects": p.n} for p in sorted(assembled.pieces, key=lambda p: p.plan_id)]
+    files.append(write_gpkg(None, counties, data / "projects.gpkg", regions=regions, plan_rows=plans,
+                            flat=flat_frame(assembled), km=(km, km_cats)))
+    files.append(write_all_parquet(assembled, data / "projects.parquet"))
+    files.append(write_all_csv(assembled, data / "projects.csv"))
+    files.append(write_rows_csv(registry, ["registry_id", "name", "category", "province_code", "n_plans",
+                                           "plans", "names", "project_ids", "mentions"], data / "registry.csv"))
+    files.append(write_rows_csv(regions, ["adcode", "name", "level", "city_adcode", "province", "projects",
+                                          "line_km", "counts"], data / "regions.csv"))
+    return files
