@@ -135,11 +135,11 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                             result_cache.carry(old_cache, new_cache, key)
                         results[i] = hit.light()
         todo = [i for i, r in enumerate(results) if r is None]
-        for i, r in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
-                                   scheduler, progress, len(paths) - len(todo), len(paths), boundaries):
-            if keys[i] and not r.error:
-                result_cache.store(new_cache, keys[i], r)
-            results[i] = r.light()  # the plan's text and outline are not needed from here on
+        for i, r, entry in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
+                                          scheduler, progress, len(paths) - len(todo), len(paths), boundaries):
+            if keys[i] and not r.error and entry is not None:
+                result_cache.store_bytes(new_cache, keys[i], entry)
+            results[i] = r  # light: the plan's text and outline are not needed from here on
             if on_document:
                 on_document(r)
         timings["documents"] = time.perf_counter() - t
@@ -321,8 +321,23 @@ def _safe_key(path: Path, overrides: str | None, plan_id: str, boundaries: str |
 
 def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
                    scheduler: str | None, progress: bool, already: int, total: int, boundaries: str | None = None):
-    """Yield (index, DocumentResult) as documents finish, here or on a Dask cluster."""
-    from planmap.pipeline import process_document
+    """Yield (index, DocumentResult, its cache entry) as documents finish, here or on a Dask cluster.
+
+    The result is light (:meth:`planmap.pipeline.DocumentResult.light`), joined and cut into
+    export pieces; the entry is its pickle (None for a document that failed).
+    """
+    import pickle
+
+    from planmap.pipeline import DocumentResult, document_task
+
+    def unpack(i: int, done: tuple[dict[str, float], bytes] | str) -> tuple[int, DocumentResult, bytes | None]:
+        path, pid = jobs[index.index(i)] if isinstance(done, str) else ("", "")
+        if isinstance(done, str):
+            return i, DocumentResult(path, pid, error=done), None
+        seconds, entry = done
+        r = pickle.loads(entry)
+        r.seconds = seconds
+        return i, r, (None if r.error else entry)
 
     bar = _Progress(progress, already, total)
     try:
@@ -332,16 +347,16 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
             from planmap.distributed import ClusterUnavailable, run_on_dask
 
             try:
-                for i, r in run_on_dask(jobs, index, overrides, workers, scheduler, boundaries):
+                for i, done in run_on_dask(jobs, index, overrides, workers, scheduler, boundaries):
                     bar.advance()
-                    yield i, r
+                    yield unpack(i, done)
                 return
             except ClusterUnavailable as exc:
                 print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
         for i, (path, pid) in zip(index, jobs, strict=True):
-            r = process_document(path, pid, overrides, join=True, boundaries=boundaries)
+            done = document_task(path, pid, overrides, boundaries)
             bar.advance()
-            yield i, r
+            yield unpack(i, done)
     finally:
         bar.close()
 

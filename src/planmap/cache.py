@@ -143,6 +143,14 @@ def store(folder: Path, key: str, result: DocumentResult) -> Path | None:
     return write_bytes(entry, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def store_bytes(folder: Path, key: str, data: bytes) -> Path:
+    """Keep a result already pickled (by :func:`planmap.pipeline.document_task`, without timings)."""
+    entry = folder / key[:2] / f"{key}.pickle"
+    if entry.is_file():
+        return entry
+    return write_bytes(entry, data)
+
+
 def carry(old: Path, new: Path, key: str) -> None:
     """Bring one entry from the previous output set's cache into the new set's (a hard link when possible)."""
     src = old / key[:2] / f"{key}.pickle"

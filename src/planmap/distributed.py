@@ -11,12 +11,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from planmap.errors import UsageError
-
-if TYPE_CHECKING:
-    from planmap.pipeline import DocumentResult
 
 
 class ClusterUnavailable(Exception):
@@ -35,14 +31,17 @@ def _warm(overrides: str | None, boundaries: str | None = None) -> bool:
 
 
 def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
-                scheduler: str | None, boundaries: str | None = None) -> Iterator[tuple[int, DocumentResult]]:
-    """Yield (index, result) for each (path, plan id) job as workers finish them."""
+                scheduler: str | None, boundaries: str | None = None,
+                ) -> Iterator[tuple[int, tuple[dict[str, float], bytes] | str]]:
+    """Yield (index, what :func:`planmap.pipeline.document_task` returned) for each (path, plan id)
+    job as workers finish them; a one-line error instead when the task itself was lost.
+    """
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - a declared dependency
         raise UsageError('--workers/--scheduler need Dask: pip install "dask[distributed]"') from None
 
-    from planmap.pipeline import DocumentResult, process_document
+    from planmap.pipeline import document_task
 
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                  "distributed.core", "distributed.http.proxy"):
@@ -67,16 +66,16 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
         futures = []
         where = {}
         for i, (path, pid) in zip(index, jobs, strict=True):
-            fut = client.submit(process_document, path, pid, overrides, join=True, boundaries=boundaries,
-                                key=f"planmap-doc-{run}-{i}")
+            fut = client.submit(document_task, path, pid, overrides, boundaries, key=f"planmap-doc-{run}-{i}")
             futures.append(fut)
             where[fut.key] = (i, path, pid)
         for fut in as_completed(futures):
             i, path, pid = where[fut.key]
+            result: tuple[dict[str, float], bytes] | str
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker died or the result did not travel
-                result = DocumentResult(path, pid, error=f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)")
+                result = f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)"
             fut.release()
             yield i, result
     finally:

@@ -134,6 +134,23 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
     return result
 
 
+def document_task(path: str, plan_id: str, overrides: str | None = None,
+                  boundaries: str | None = None) -> tuple[dict[str, float], bytes]:
+    """A build's per-document work, as run on a worker: process, join and cut the document into
+    export pieces, then pickle the light result (:meth:`DocumentResult.light`) right there.
+
+    The bytes are both what travels back and the cache entry, so the build's own process only
+    writes them to disk and unpickles them: it neither pickles results nor receives plan texts.
+    Stage timings come back beside the bytes (they differ from run to run; entries must not).
+    """
+    import dataclasses
+    import pickle
+
+    result = process_document(path, plan_id, overrides, join=True, boundaries=boundaries)
+    light = dataclasses.replace(result.light(), seconds={})
+    return result.seconds, pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def empty_projects() -> gpd.GeoDataFrame:
     """A projects frame with every column and no rows (a plan that names no projects)."""
     import geopandas as gpd

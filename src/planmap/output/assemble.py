@@ -33,7 +33,6 @@ from planmap.output.export import (
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pyarrow as pa
 
     from planmap.models import Plan
     from planmap.reference.gazetteer import Gazetteer
@@ -78,14 +77,6 @@ def plan_row(plan: Plan) -> dict[str, str]:
             "file": Path(plan.path).name, "format": plan.format or ""}
 
 
-def _sentinel(taken: str) -> str:
-    """A registry-id stand-in that the plan's own text does not contain."""
-    while True:
-        s = "RID" + secrets.token_hex(16)
-        if s not in taken:
-            return s
-
-
 def _cut(text: str, mark: str) -> tuple[str, str]:
     head, sep, tail = text.partition(mark)
     if not sep or mark in tail:
@@ -95,9 +86,6 @@ def _cut(text: str, mark: str) -> tuple[str, str]:
 
 def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: Iterable[str] = ()) -> PlanPieces:
     """Every export's share of one joined plan (``gdf``: its projects with ids and regions)."""
-    import csv
-    import io
-
     import pandas as pd
     import shapely
 
@@ -106,37 +94,25 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     pieces = PlanPieces(plan.id, plan_row(plan), provinces=frozenset(provinces))
     if len(gdf) == 0:
         return pieces
-    gdf = gdf.copy()
-    mark = _sentinel(json.dumps([_plain(v) for v in gdf.drop(columns=gdf.geometry.name).to_numpy().ravel().tolist()],
-                                ensure_ascii=False, default=str))
-    gdf["registry_id"] = mark
-    pieces.columns = tuple(str(c) for c in gdf.columns)
+    for _attempt in range(8):
+        mark = "RID" + secrets.token_hex(16)  # a stand-in for the registry id, cut out below
+        try:
+            _text_pieces(pieces, gdf.assign(registry_id=mark), mark)
+            break
+        except ValueError:  # the plan's own text holds the stand-in (never in practice): draw again
+            continue
+    else:
+        raise ValueError("no registry id stand-in found")
+    gdf = gdf.assign(registry_id=None)
     ordered = gdf.sort_values("id")
     pieces.ids = [str(i) for i in ordered["id"]]
-    quoted = json.dumps(mark)
-    pieces.features = [_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted)
-                       for f in feature_dicts(gdf)]
-    flat = _flat(gdf)
-    cols = [c for c in flat.columns if c != "geometry"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([*cols, "wkt"])
-    pieces.csv_header = buf.getvalue()
-    for _, row in flat.iterrows():
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        geom = row.geometry
-        writer.writerow([("" if row[c] is None else safe_cell(row[c])) for c in cols] +
-                        [geom.wkt if geom is not None and not geom.is_empty else ""])
-        pieces.csv_rows.append(_cut(buf.getvalue(), mark))
-    labelled, _ = _labelled(gdf)
-    pieces.dumped = frozenset(c for c in labelled.columns
-                              if labelled[c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
-    flat["registry_id"] = None
-    pieces.flat = flat
-    table, geoms = parquet_table(gdf)
-    pieces.arrow = table.set_column(table.schema.get_field_index("registry_id"), "registry_id",
-                                    _null_strings(len(table)))
+    labelled = _labelled(gdf)
+    table, geoms = parquet_table(gdf, labelled)
+    pieces.dumped = frozenset(c for c in labelled[0].columns
+                              if labelled[0][c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
+    pieces.flat = _flat(gdf, labelled)
+    _csv_pieces(pieces, pieces.flat)
+    pieces.arrow = table
     present = [g for g in geoms if g is not None and not g.is_empty]
     pieces.geom_types = frozenset(g.geom_type for g in present)
     if present:
@@ -148,10 +124,38 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     return pieces
 
 
-def _null_strings(n: int) -> pa.Array:
-    import pyarrow as pa
+def _text_pieces(pieces: PlanPieces, gdf: gpd.GeoDataFrame, mark: str) -> None:
+    """The GeoJSON features of a plan whose registry ids are all ``mark``, cut around it."""
+    pieces.columns = tuple(str(c) for c in gdf.columns)
+    quoted = json.dumps(mark)
+    pieces.features = [_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted)
+                       for f in feature_dicts(gdf)]
 
-    return pa.array([None] * n, type=pa.string())
+
+def _csv_pieces(pieces: PlanPieces, flat: gpd.GeoDataFrame) -> None:
+    """The CSV header and each row (export.write_csv) as the text before and after its registry id.
+
+    The cells on either side are written by the same csv writer, so joining them with the id
+    gives the line that writer makes of the whole row.
+    """
+    import csv
+    import io
+
+    def line(cells: list[Any]) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(cells)
+        return buf.getvalue()
+
+    cols = [c for c in flat.columns if c != "geometry"]
+    at = cols.index("registry_id")
+    pieces.csv_header = line([*cols, "wkt"])
+    rows = []
+    for _, row in flat.iterrows():
+        geom = row.geometry
+        cells = [("" if row[c] is None else safe_cell(row[c])) for c in cols] + \
+                [geom.wkt if geom is not None and not geom.is_empty else ""]
+        rows.append((line(cells[:at]).removesuffix("\n") + ",", "," + line(cells[at + 1:])))
+    pieces.csv_rows = rows
 
 
 # ------------------------------------------------------------------ regions

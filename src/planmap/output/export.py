@@ -217,11 +217,14 @@ def _labelled(gdf: gpd.GeoDataFrame) -> Any:
     return frame, geoms
 
 
-def _flat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and dicts as JSON text, for formats without list columns."""
+def _flat(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> gpd.GeoDataFrame:
+    """Lists and dicts as JSON text, for formats without list columns.
+
+    ``labelled``: ``_labelled(gdf)`` when made already (its frame is changed in place).
+    """
     import geopandas as gpd
 
-    out, geoms = _labelled(gdf)
+    out, geoms = labelled if labelled is not None else _labelled(gdf)
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
             out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
@@ -525,12 +528,15 @@ def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     return write_parquet_table(table, {g.geom_type for g in present}, bbox, path)
 
 
-def parquet_table(gdf: gpd.GeoDataFrame) -> tuple[Any, list]:
-    """The GeoParquet rows of a frame as an Arrow table (no geo metadata yet), and the rounded geometries."""
+def parquet_table(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> tuple[Any, list]:
+    """The GeoParquet rows of a frame as an Arrow table (no geo metadata yet), and the rounded geometries.
+
+    ``labelled``: ``_labelled(gdf)`` when made already (read, not changed).
+    """
     import pyarrow as pa
     import shapely
 
-    frame, geoms = _labelled(gdf)
+    frame, geoms = labelled if labelled is not None else _labelled(gdf)
     fields, arrays = [], []
     for col in frame.columns:
         values = [_plain(v) for v in frame[col]]
