@@ -208,7 +208,11 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     frames = all_projects if maps else _frames(entries, lambda: final_cache, False)
 
     def projects() -> gpd.GeoDataFrame:
-        gdf = frames() if callable(frames) else frames
+        if callable(frames):
+            gdf = frames()
+            gdf["registry_id"] = gdf["id"].map(registry_ids) if len(gdf) else []
+        else:
+            gdf = frames
         return gdf[gdf["plan"].isin(kept)].reset_index(drop=True) if len(gdf) else gdf
 
     return BuildResult(out, plans, projects, joined.counties, joined.regions, joined.registry, failures, timings,
