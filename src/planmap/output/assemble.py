@@ -33,6 +33,7 @@ from planmap.output.export import (
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pyarrow as pa
 
     from planmap.models import Plan
     from planmap.reference.gazetteer import Gazetteer
@@ -53,9 +54,12 @@ class PlanPieces:
     features: list[tuple[str, str]] = field(default_factory=list)  # GeoJSON text before/after the registry id
     csv_rows: list[tuple[str, str]] = field(default_factory=list)  # CSV line before/after the registry id
     csv_header: str = ""
-    flat: Any = None  # the GeoPackage rows (export._flat), sorted by id, registry_id empty
+    # the GeoPackage rows (export._flat) as plain lists, column by column, sorted by id, registry_id
+    # empty: a frame per plan would cost far more memory than its values when a build holds thousands
+    flat: dict[str, list] = field(default_factory=dict)
+    flat_geoms: list = field(default_factory=list)
     dumped: frozenset[str] = frozenset()  # flat columns written as JSON text in this plan
-    arrow: Any = None  # the GeoParquet rows, sorted by id, registry_id empty
+    arrow: bytes = b""  # the GeoParquet rows (Arrow IPC stream), sorted by id, registry_id empty
     geom_types: frozenset[str] = frozenset()
     bbox: tuple[float, float, float, float] | None = None
     registry: list[tuple] = field(default_factory=list)  # (id, key, province, x, y, name, category, mentions)
@@ -110,9 +114,11 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     table, geoms = parquet_table(gdf, labelled)
     pieces.dumped = frozenset(c for c in labelled[0].columns
                               if labelled[0][c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
-    pieces.flat = _flat(gdf, labelled)
-    _csv_pieces(pieces, pieces.flat)
-    pieces.arrow = table
+    flat = _flat(gdf, labelled)
+    _csv_pieces(pieces, flat)
+    pieces.flat = {str(c): flat[c].tolist() for c in flat.columns if c != "geometry"}
+    pieces.flat_geoms = list(flat.geometry)
+    pieces.arrow = _ipc(table)
     present = [g for g in geoms if g is not None and not g.is_empty]
     pieces.geom_types = frozenset(g.geom_type for g in present)
     if present:
@@ -130,6 +136,21 @@ def _text_pieces(pieces: PlanPieces, gdf: gpd.GeoDataFrame, mark: str) -> None:
     quoted = json.dumps(mark)
     pieces.features = [_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted)
                        for f in feature_dicts(gdf)]
+
+
+def _ipc(table: pa.Table) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _table(data: bytes) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(data).read_all()
 
 
 def _csv_pieces(pieces: PlanPieces, flat: gpd.GeoDataFrame) -> None:
@@ -281,7 +302,7 @@ def write_all_parquet(a: Assembled, path: Path) -> Path:
     import pyarrow as pa
 
     used = [(i, p) for i, p in enumerate(a.pieces) if p.n]
-    table = pa.concat_tables([p.arrow for _, p in used])
+    table = pa.concat_tables([_table(p.arrow) for _, p in used])
     starts, at = {}, 0
     for i, p in used:
         starts[i] = at
@@ -296,29 +317,32 @@ def write_all_parquet(a: Assembled, path: Path) -> Path:
 
 
 def flat_frame(a: Assembled) -> gpd.GeoDataFrame:
-    """The GeoPackage rows of every plan (export._flat of the whole frame), in id order."""
+    """The GeoPackage rows of every plan (export._flat of the whole frame), in id order: one
+    frame made from the plans' value lists, as export._flat makes it from the whole frame's.
+    """
     import geopandas as gpd
     import pandas as pd
 
-    dumped = frozenset().union(*(p.dumped for p in a.pieces if p.n))
-    frames = []
-    for i, p in enumerate(a.pieces):
-        if not p.n:
-            continue
-        f = p.flat
-        missing = dumped - p.dumped
-        if missing:  # a column this plan holds as plain values, another as lists: JSON text for all
-            f = f.copy()
-            for col in missing:
-                f[col] = f[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
-        f = f.assign(registry_id=a.registry_ids[i], _plan=i, _row=range(p.n))
-        frames.append(f)
-    whole = pd.concat(frames, ignore_index=True)
-    position = {(i, j): k for k, (_, i, j) in enumerate(a.order)}
-    whole.index = [position[(i, j)] for i, j in zip(whole.pop("_plan"), whole.pop("_row"), strict=True)]
-    whole = whole.sort_index()
-    whole.index = range(len(whole))
-    return gpd.GeoDataFrame(whole, geometry="geometry", crs="EPSG:4326")
+    used = [p for p in a.pieces if p.n]
+    dumped = frozenset().union(*(p.dumped for p in used))
+    columns = list(used[0].flat)
+
+    def value(p: PlanPieces, col: str, j: int) -> Any:
+        v = p.flat[col][j]
+        if col in dumped and col not in p.dumped and v is not None:
+            # a column this plan holds as plain values, another as lists: JSON text for all
+            return json.dumps(_plain(v), ensure_ascii=False)
+        return v
+
+    data: dict[str, list] = {}
+    for col in columns:
+        if col == "registry_id":
+            data[col] = [a.registry_ids[i][j] for _, i, j in a.order]
+        else:
+            data[col] = [value(a.pieces[i], col, j) for _, i, j in a.order]
+    frame = pd.DataFrame(data, index=range(len(a.order)), columns=columns)
+    frame["confidence"] = frame["confidence"].astype(float)
+    return gpd.GeoDataFrame(frame, geometry=[a.pieces[i].flat_geoms[j] for _, i, j in a.order], crs="EPSG:4326")
 
 
 def write_exports(out: Path, assembled: Assembled, counties: gpd.GeoDataFrame, regions: list[dict],
