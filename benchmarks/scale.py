@@ -40,7 +40,7 @@ t = time.perf_counter()
 from planmap.build import build
 r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False)
 print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
-                             "projects": len(r.projects), "timings": r.timings, "in_process_s": time.perf_counter() - t}))
+                             "projects": r.project_count, "timings": r.timings, "in_process_s": time.perf_counter() - t}))
 """
 
 

@@ -2,8 +2,10 @@
 
 Every document is isolated: a failure while reading, extracting, geocoding, joining or
 writing one plan becomes one line naming the file, and every other plan is built. The
-per-document stages run in this process or on a Dask cluster (``workers``/``scheduler``)
-and are cached by the document's bytes, so a rebuild redoes only what changed.
+per-document stages (read, extract, geocode, county join, the plan's share of each export)
+run in this process or on a Dask cluster (``workers``/``scheduler``) and are cached by the
+document's bytes, so a rebuild redoes only what changed and assembles the rest: this process
+keeps each plan's metadata and export pieces, not its text or project frame.
 
 Outputs are written to a sibling folder and switched in as a whole at the end: a build that
 is killed, or that could build nothing, leaves the previous output set untouched, and no

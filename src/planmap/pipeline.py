@@ -1,9 +1,10 @@
 """The stages of one run, wired once: used by ``build()``, ``analyse_plan()`` and the CLI alike.
 
-Per document (in-process or on a Dask worker): read -> extract -> geocode, every failure
-caught and turned into one line naming the file. Then for the whole run: the county layer
-of the provinces touched, the region join (per plan, so one plan's bad geometry cannot sink
-the others), the cross-plan registry and the region table. The counties a plan "touches"
+Per document (in-process or on a Dask worker): read -> extract -> geocode -> the county join
+(against the counties of that plan's own provinces, so a plan's result never depends on the
+other documents of a run) -> the plan's export pieces, every failure caught and turned into
+one line naming the file (:func:`document_task`). The build then assembles the cross-plan
+registry, the region table and the whole-dataset files from the pieces. The counties a plan "touches"
 (what its map draws, what ``PlanResult.explore()`` draws, what the GeoPackage holds) are
 computed here and only here.
 """
@@ -118,7 +119,7 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
             stage = "join"
             t = time.perf_counter()
             gaz = geocoder_for(overrides).gaz
-            provinces = provinces_of([plan], [gdf])
+            provinces = provinces_of([plan], [gdf]) | provinces_touched(gdf, gaz)
             gdf = join_plan(gdf, county_layer(provinces, gaz, boundaries), gaz)
             result.seconds["doc_join"] = time.perf_counter() - t
             stage = "export"
@@ -168,6 +169,38 @@ def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> s
         if "placed_counties" in gdf:
             codes.update(c[:2] + "0000" for cs in gdf["placed_counties"] for c in (cs or []))
     return codes
+
+
+# Province outlines per process (gazetteer folder -> adcodes and an STRtree), for provinces_touched
+_PROVINCES: dict[str, tuple[list[str], Any]] = {}
+
+
+def provinces_touched(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> set[str]:
+    """Province codes whose outline a plan's project geometries intersect.
+
+    A plan's county join loads these beside its home and placed provinces, so a line that
+    crosses into a neighbouring province counts its kilometres there whatever other documents
+    the run holds: the plan's result depends on the plan alone, and can be cached with it.
+    """
+    import shapely
+
+    geoms = [g for g in (gdf.geometry if len(gdf) else []) if g is not None and not g.is_empty]
+    if not geoms:
+        return set()
+    index = _PROVINCES.get(str(gaz.folder))
+    if index is None:
+        codes, outlines = [], []
+        for code, unit in sorted(gaz.admin.units.items()):
+            if unit.level != "province":
+                continue
+            outline = gaz.unit_polygon(code)
+            if outline is not None and not outline.is_empty:
+                codes.append(code)
+                outlines.append(outline)
+        index = _PROVINCES[str(gaz.folder)] = (codes, shapely.STRtree(outlines))
+    codes, tree = index
+    _, hits = tree.query(geoms, predicate="intersects")
+    return {codes[i] for i in set(hits.tolist())}
 
 
 def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer) -> gpd.GeoDataFrame:
