@@ -9,6 +9,7 @@ does not depend on the worker that made it, so 1 and N workers give the same out
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -28,6 +29,13 @@ def _warm(overrides: str | None, boundaries: str | None = None) -> bool:
 
     process_document(sample_plan(), "warm-up", overrides, join=True, boundaries=boundaries)
     return True
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
@@ -66,7 +74,9 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
         futures = []
         where = {}
         for i, (path, pid) in zip(index, jobs, strict=True):
-            fut = client.submit(document_task, path, pid, overrides, boundaries, key=f"planmap-doc-{run}-{i}")
+            # the largest documents first, so no worker is left alone with a long one at the end
+            fut = client.submit(document_task, path, pid, overrides, boundaries, key=f"planmap-doc-{run}-{i}",
+                                priority=_size(path))
             futures.append(fut)
             where[fut.key] = (i, path, pid)
         for fut in as_completed(futures):

@@ -268,7 +268,8 @@ def join_all(plans: list[Plan], frames: list[gpd.GeoDataFrame], gaz: Gazetteer,
     from planmap.join.regions import county_layer, region_table
     from planmap.join.registry import assign_registry
 
-    counties = county_layer(provinces_of(plans, frames), gaz, boundaries)
+    provinces = provinces_of(plans, frames).union(*(provinces_touched(f, gaz) for f in frames))
+    counties = county_layer(provinces, gaz, boundaries)  # the provinces a build's per-plan join loads
     joined, failures = [], {}
     for plan, gdf in zip(plans, frames, strict=True):
         try:
