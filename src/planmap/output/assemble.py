@@ -58,13 +58,14 @@ class PlanPieces:
     # empty: a frame per plan would cost far more memory than its values when a build holds thousands
     flat: dict[str, list] = field(default_factory=dict)
     flat_geoms: list = field(default_factory=list)
-    dumped: frozenset[str] = frozenset()  # flat columns written as JSON text in this plan
+    # sorted tuples, not sets: a cache entry's bytes must not depend on the string hash seed
+    dumped: tuple[str, ...] = ()  # flat columns written as JSON text in this plan
     arrow: bytes = b""  # the GeoParquet rows (Arrow IPC stream), sorted by id, registry_id empty
-    geom_types: frozenset[str] = frozenset()
+    geom_types: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
     registry: list[tuple] = field(default_factory=list)  # (id, key, province, x, y, name, category, mentions)
     regions: list[tuple] = field(default_factory=list)  # per row in frame order: (units, category, km rows)
-    provinces: frozenset[str] = frozenset()  # provinces whose counties the plan touches (county layer)
+    provinces: tuple[str, ...] = ()  # provinces whose counties the plan touches (county layer)
     counts: dict[str, int] = field(default_factory=dict)  # projects by category (index page)
 
     @property
@@ -95,7 +96,7 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
 
     from planmap.join.registry import registry_inputs
 
-    pieces = PlanPieces(plan.id, plan_row(plan), provinces=frozenset(provinces))
+    pieces = PlanPieces(plan.id, plan_row(plan), provinces=tuple(sorted(set(provinces))))
     if len(gdf) == 0:
         return pieces
     for _attempt in range(8):
@@ -112,15 +113,15 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     pieces.ids = [str(i) for i in ordered["id"]]
     labelled = _labelled(gdf)
     table, geoms = parquet_table(gdf, labelled)
-    pieces.dumped = frozenset(c for c in labelled[0].columns
-                              if labelled[0][c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
+    pieces.dumped = tuple(str(c) for c in labelled[0].columns
+                          if labelled[0][c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
     flat = _flat(gdf, labelled)
     _csv_pieces(pieces, flat)
     pieces.flat = {str(c): flat[c].tolist() for c in flat.columns if c != "geometry"}
     pieces.flat_geoms = list(flat.geometry)
     pieces.arrow = _ipc(table)
     present = [g for g in geoms if g is not None and not g.is_empty]
-    pieces.geom_types = frozenset(g.geom_type for g in present)
+    pieces.geom_types = tuple(sorted({g.geom_type for g in present}))
     if present:
         b = shapely.total_bounds(present)
         pieces.bbox = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
@@ -324,7 +325,7 @@ def flat_frame(a: Assembled) -> gpd.GeoDataFrame:
     import pandas as pd
 
     used = [p for p in a.pieces if p.n]
-    dumped = frozenset().union(*(p.dumped for p in used))
+    dumped = set().union(*(p.dumped for p in used))
     columns = list(used[0].flat)
 
     def value(p: PlanPieces, col: str, j: int) -> Any:
