@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -198,8 +199,11 @@ def region_inputs(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> list[tuple]:
             city = gaz.unit(c).city_adcode
             if city:
                 units.add(city)
-        km = tuple((str(code), length, gaz.unit(code).city_adcode or "") for code, length in (per_county or {}).items())
-        rows.append((tuple(sorted(units)), category, km))
+        # interned: equal codes are one object, so the entry's pickle does not depend on which of
+        # two equal strings a set kept (that follows the hash seed)
+        km = tuple((sys.intern(str(code)), length, sys.intern(gaz.unit(code).city_adcode or ""))
+                   for code, length in (per_county or {}).items())
+        rows.append((tuple(sys.intern(str(u)) for u in sorted(units)), category, km))
     return rows
 
 
