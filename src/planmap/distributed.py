@@ -79,14 +79,17 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
                                 priority=_size(path))
             futures.append(fut)
             where[fut.key] = (i, path, pid)
-        for fut in as_completed(futures):
-            i, path, pid = where[fut.key]
+        done = as_completed(futures)
+        futures.clear()  # only the iterator holds a document's future, and only until it is done
+        for fut in done:
+            i, path, pid = where.pop(fut.key)
             result: tuple[dict[str, float], bytes] | str
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker died or the result did not travel
                 result = f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)"
             fut.release()
+            del fut
             yield i, result
     finally:
         client.close()

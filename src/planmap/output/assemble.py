@@ -25,11 +25,11 @@ from planmap.output.export import (
     _labelled,
     _line_categories,
     _plain,
+    _published,
     feature_dicts,
     parquet_table,
     safe_cell,
     write_parquet_table,
-    write_text,
 )
 
 if TYPE_CHECKING:
@@ -52,9 +52,10 @@ class PlanPieces:
     plan_row: dict[str, str]
     columns: tuple[str, ...] = ()  # the frame's columns (all plans must agree to be assembled)
     ids: list[str] = field(default_factory=list)  # project ids, sorted
-    features: list[tuple[str, str]] = field(default_factory=list)  # GeoJSON text before/after the registry id
-    csv_rows: list[tuple[str, str]] = field(default_factory=list)  # CSV line before/after the registry id
-    csv_header: str = ""
+    # GeoJSON and CSV text before/after the registry id, UTF-8 (half the memory of str for Chinese)
+    features: list[tuple[bytes, bytes]] = field(default_factory=list)
+    csv_rows: list[tuple[bytes, bytes]] = field(default_factory=list)
+    csv_header: bytes = b""
     # the GeoPackage rows (export._flat) as plain lists, column by column, sorted by id, registry_id
     # empty: a frame per plan would cost far more memory than its values when a build holds thousands
     flat: dict[str, list] = field(default_factory=dict)
@@ -81,6 +82,10 @@ def plan_row(plan: Plan) -> dict[str, str]:
             "doc_number": plan.doc_number or "", "home_adcode": home.adcode if home else "",
             "home_region": home.name if home else "", "home_level": home.level if home else "",
             "file": Path(plan.path).name, "format": plan.format or ""}
+
+
+def _utf8(pair: tuple[str, str]) -> tuple[bytes, bytes]:
+    return pair[0].encode("utf-8"), pair[1].encode("utf-8")
 
 
 def _cut(text: str, mark: str) -> tuple[str, str]:
@@ -136,7 +141,7 @@ def _text_pieces(pieces: PlanPieces, gdf: gpd.GeoDataFrame, mark: str) -> None:
     """The GeoJSON features of a plan whose registry ids are all ``mark``, cut around it."""
     pieces.columns = tuple(str(c) for c in gdf.columns)
     quoted = json.dumps(mark)
-    pieces.features = [_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted)
+    pieces.features = [_utf8(_cut(json.dumps(f, ensure_ascii=False, separators=(",", ":")), quoted))
                        for f in feature_dicts(gdf)]
 
 
@@ -171,13 +176,13 @@ def _csv_pieces(pieces: PlanPieces, flat: gpd.GeoDataFrame) -> None:
 
     cols = [c for c in flat.columns if c != "geometry"]
     at = cols.index("registry_id")
-    pieces.csv_header = line([*cols, "wkt"])
+    pieces.csv_header = line([*cols, "wkt"]).encode("utf-8")
     rows = []
     for _, row in flat.iterrows():
         geom = row.geometry
         cells = [("" if row[c] is None else safe_cell(row[c])) for c in cols] + \
                 [geom.wkt if geom is not None and not geom.is_empty else ""]
-        rows.append((line(cells[:at]).removesuffix("\n") + ",", "," + line(cells[at + 1:])))
+        rows.append(_utf8((line(cells[:at]).removesuffix("\n") + ",", "," + line(cells[at + 1:]))))
     pieces.csv_rows = rows
 
 
@@ -275,31 +280,41 @@ def consistent(pieces: Sequence[PlanPieces]) -> bool:
     return len(shapes) == 1
 
 
-def _feature(p: PlanPieces, j: int, rid: str) -> str:
+def _feature(p: PlanPieces, j: int, rid: str) -> bytes:
     head, tail = p.features[j]
-    return head + json.dumps(rid) + tail
+    return head + json.dumps(rid).encode("ascii") + tail
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write bytes as export.write_text writes text: atomically, mode 0644."""
+    with _published(Path(path)) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+_OPEN = b'{"type":"FeatureCollection","features":['
+_CLOSE = b"]}\n"
 
 
 def write_plan_geojson(p: PlanPieces, rids: list[str], path: Path) -> Path:
     """``data/plans/<id>.geojson`` of one plan."""
-    body = ",".join(_feature(p, j, rid) for j, rid in enumerate(rids))
-    return write_text(Path(path), '{"type":"FeatureCollection","features":[' + body + "]}\n")
+    return _write(path, _OPEN + b",".join(_feature(p, j, rid) for j, rid in enumerate(rids)) + _CLOSE)
 
 
 def write_all_geojson(a: Assembled, path: Path) -> Path:
     """``data/projects.geojson``: every plan's features in id order."""
-    body = ",".join(_feature(a.pieces[i], j, a.registry_ids[i][j]) for _, i, j in a.order)
-    return write_text(Path(path), '{"type":"FeatureCollection","features":[' + body + "]}\n")
+    return _write(path, _OPEN + b",".join(_feature(a.pieces[i], j, a.registry_ids[i][j]) for _, i, j in a.order)
+                  + _CLOSE)
 
 
 def write_all_csv(a: Assembled, path: Path) -> Path:
-    """``data/projects.csv``: the header, then every plan's rows in id order."""
+    """``data/projects.csv``: UTF-8 with BOM, the header, then every plan's rows in id order."""
     header = next(p.csv_header for p in a.pieces if p.n)
-    lines = [header]
+    lines = [b"\xef\xbb\xbf", header]
     for _, i, j in a.order:
         head, tail = a.pieces[i].csv_rows[j]
-        lines.append(head + a.registry_ids[i][j] + tail)
-    return write_text(Path(path), "".join(lines), encoding="utf-8-sig")
+        lines.append(head + a.registry_ids[i][j].encode("ascii") + tail)
+    return _write(path, b"".join(lines))
 
 
 def write_all_parquet(a: Assembled, path: Path) -> Path:
