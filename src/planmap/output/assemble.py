@@ -69,6 +69,7 @@ class PlanPieces:
     regions: list[tuple] = field(default_factory=list)  # per row in frame order: (units, category, km rows)
     provinces: tuple[str, ...] = ()  # provinces whose counties the plan touches (county layer)
     counts: dict[str, int] = field(default_factory=dict)  # projects by category (index page)
+    packed: dict[str, bytes] = field(default_factory=dict)  # see pack()
 
     @property
     def n(self) -> int:
@@ -134,7 +135,34 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     pieces.registry = registry_inputs(ordered)
     pieces.regions = region_inputs(gdf, gaz)
     pieces.counts = {str(k): int(v) for k, v in pd.Series(gdf["category"]).value_counts().sort_index().items()}
+    pack(pieces)
     return pieces
+
+
+#: the bulky parts of a plan's pieces, kept compressed until the export that needs them is written
+PACKED = ("features", "csv_rows", "flat", "flat_geoms", "arrow")
+
+
+def pack(pieces: PlanPieces) -> None:
+    """Compress the bulky parts (zlib over their pickle): a build holding thousands of plans keeps
+    a quarter of the bytes, and unpacks one part for every plan only while writing its file.
+    """
+    import pickle
+    import zlib
+
+    for name in PACKED:
+        pieces.packed[name] = zlib.compress(pickle.dumps(getattr(pieces, name), protocol=5), 1)
+        setattr(pieces, name, type(getattr(pieces, name))())
+
+
+def unpacked(pieces: PlanPieces, name: str) -> Any:
+    """One part of a plan's pieces, decompressed (a new object: drop it after use)."""
+    import pickle
+    import zlib
+
+    if name not in pieces.packed:
+        return getattr(pieces, name)
+    return pickle.loads(zlib.decompress(pieces.packed[name]))
 
 
 def _text_pieces(pieces: PlanPieces, gdf: gpd.GeoDataFrame, mark: str) -> None:
@@ -280,8 +308,8 @@ def consistent(pieces: Sequence[PlanPieces]) -> bool:
     return len(shapes) == 1
 
 
-def _feature(p: PlanPieces, j: int, rid: str) -> bytes:
-    head, tail = p.features[j]
+def _feature(features: list[tuple[bytes, bytes]], j: int, rid: str) -> bytes:
+    head, tail = features[j]
     return head + json.dumps(rid).encode("ascii") + tail
 
 
@@ -298,12 +326,14 @@ _CLOSE = b"]}\n"
 
 def write_plan_geojson(p: PlanPieces, rids: list[str], path: Path) -> Path:
     """``data/plans/<id>.geojson`` of one plan."""
-    return _write(path, _OPEN + b",".join(_feature(p, j, rid) for j, rid in enumerate(rids)) + _CLOSE)
+    features = unpacked(p, "features")
+    return _write(path, _OPEN + b",".join(_feature(features, j, rid) for j, rid in enumerate(rids)) + _CLOSE)
 
 
 def write_all_geojson(a: Assembled, path: Path) -> Path:
     """``data/projects.geojson``: every plan's features in id order."""
-    return _write(path, _OPEN + b",".join(_feature(a.pieces[i], j, a.registry_ids[i][j]) for _, i, j in a.order)
+    features = [unpacked(p, "features") for p in a.pieces]
+    return _write(path, _OPEN + b",".join(_feature(features[i], j, a.registry_ids[i][j]) for _, i, j in a.order)
                   + _CLOSE)
 
 
@@ -311,8 +341,9 @@ def write_all_csv(a: Assembled, path: Path) -> Path:
     """``data/projects.csv``: UTF-8 with BOM, the header, then every plan's rows in id order."""
     header = next(p.csv_header for p in a.pieces if p.n)
     lines = [b"\xef\xbb\xbf", header]
+    rows = [unpacked(p, "csv_rows") for p in a.pieces]
     for _, i, j in a.order:
-        head, tail = a.pieces[i].csv_rows[j]
+        head, tail = rows[i][j]
         lines.append(head + a.registry_ids[i][j].encode("ascii") + tail)
     return _write(path, b"".join(lines))
 
@@ -322,7 +353,7 @@ def write_all_parquet(a: Assembled, path: Path) -> Path:
     import pyarrow as pa
 
     used = [(i, p) for i, p in enumerate(a.pieces) if p.n]
-    table = pa.concat_tables([_table(p.arrow) for _, p in used])
+    table = pa.concat_tables([_table(unpacked(p, "arrow")) for _, p in used])
     starts, at = {}, 0
     for i, p in used:
         starts[i] = at
@@ -345,10 +376,11 @@ def flat_frame(a: Assembled) -> gpd.GeoDataFrame:
 
     used = [p for p in a.pieces if p.n]
     dumped = set().union(*(p.dumped for p in used))
-    columns = list(used[0].flat)
+    flats = [unpacked(p, "flat") if p.n else {} for p in a.pieces]
+    columns = list(next(f for f in flats if f))
 
-    def value(p: PlanPieces, col: str, j: int) -> Any:
-        v = p.flat[col][j]
+    def value(i: int, col: str, j: int) -> Any:
+        p, v = a.pieces[i], flats[i][col][j]
         if col in dumped and col not in p.dumped and v is not None:
             # a column this plan holds as plain values, another as lists: JSON text for all
             return json.dumps(_plain(v), ensure_ascii=False)
@@ -359,10 +391,12 @@ def flat_frame(a: Assembled) -> gpd.GeoDataFrame:
         if col == "registry_id":
             data[col] = [a.registry_ids[i][j] for _, i, j in a.order]
         else:
-            data[col] = [value(a.pieces[i], col, j) for _, i, j in a.order]
+            data[col] = [value(i, col, j) for _, i, j in a.order]
     frame = pd.DataFrame(data, index=range(len(a.order)), columns=columns)
     frame["confidence"] = frame["confidence"].astype(float)
-    return gpd.GeoDataFrame(frame, geometry=[a.pieces[i].flat_geoms[j] for _, i, j in a.order], crs="EPSG:4326")
+    flats.clear()  # the value lists are in the frame now
+    geoms = [unpacked(p, "flat_geoms") if p.n else [] for p in a.pieces]
+    return gpd.GeoDataFrame(frame, geometry=[geoms[i][j] for _, i, j in a.order], crs="EPSG:4326")
 
 
 def write_exports(out: Path, assembled: Assembled, counties: gpd.GeoDataFrame, regions: list[dict],
