@@ -72,7 +72,7 @@ class BuildResult:
     def results(self) -> list[PlanResult]:
         """One :class:`planmap.result.PlanResult` per plan built, for notebooks.
 
-        >>> import planmap, tempfile
+        >>> import planmap, planmap.paths, tempfile
         >>> built = planmap.build([planmap.paths.sample_plan()], out=tempfile.mkdtemp() + "/maps", progress=False)
         >>> [r.title for r in built.results]
         ['铁岭市2024年重大基础设施建设工作要点（示例）']
