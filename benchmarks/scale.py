@@ -14,8 +14,8 @@ worker processes) every 0.2 s and reports the peak of each worker. Runs, in orde
 * ``1 changed``- the same, after one document was changed (one document redone)
 
 Figures: wall seconds of the whole build (interpreter start to exit), documents per second over
-the whole build and over the per-document stage alone (read, extract, geocode; the part the
-workers share), peak RSS per process, and output sizes. Benchmarks assert nothing.
+the whole build and over the per-document stage alone (read, extract, geocode, county join,
+export pieces; the part the workers share), peak RSS per process, and output sizes. Benchmarks assert nothing.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ t = time.perf_counter()
 from planmap.builder import build
 r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False)
 print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
-                             "projects": len(r.projects), "timings": r.timings, "in_process_s": time.perf_counter() - t}))
+                             "projects": r.project_count, "timings": r.timings, "in_process_s": time.perf_counter() - t}))
 """
 
 
@@ -170,7 +170,7 @@ def main() -> int:
                 sizes = folder_sizes(out)
                 print(f"output sizes ({label}): " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items())
                       + f"; total {sum(sizes.values()) / 2**20:.1f} MB")
-        print("docs/s = documents / wall; stage = per-document stages (read, extract, geocode) wall, "
+        print("docs/s = documents / wall; stage = per-document stages (read, extract, geocode, join, pieces) wall, "
               "stage docs/s over the documents redone; worker peak = max RSS of each Dask worker process")
     finally:
         shutil.rmtree(work, ignore_errors=True)

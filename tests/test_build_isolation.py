@@ -207,12 +207,12 @@ def test_a_full_disk_is_one_error_and_keeps_the_previous_set(tmp_path, monkeypat
     out = tmp_path / "out"
     build([sample_plan()], out=out, maps=False)
     before = (out / "data" / "projects.csv").read_bytes()
-    import planmap.output.export
+    import planmap.output.assemble
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(planmap.output.export, "write_csv", full)
+    monkeypatch.setattr(planmap.output.assemble, "write_all_csv", full)  # the CSV of every plan
     with pytest.raises(OutputError, match="No space left on device"):
         build([sample_plan()], out=out, maps=False)
     assert (out / "data" / "projects.csv").read_bytes() == before

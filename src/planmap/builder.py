@@ -2,8 +2,10 @@
 
 Every document is isolated: a failure while reading, extracting, geocoding, joining or
 writing one plan becomes one line naming the file, and every other plan is built. The
-per-document stages run in this process or on a Dask cluster (``workers``/``scheduler``)
-and are cached by the document's bytes, so a rebuild redoes only what changed.
+per-document stages (read, extract, geocode, county join, the plan's share of each export)
+run in this process or on a Dask cluster (``workers``/``scheduler``) and are cached by the
+document's bytes, so a rebuild redoes only what changed and assembles the rest: this process
+keeps each plan's metadata and export pieces, not its text or project frame.
 
 Outputs are written to a sibling folder and switched in as a whole at the end: a build that
 is killed, or that could build nothing, leaves the previous output set untouched, and no
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from planmap.models import Plan
-    from planmap.pipeline import DocumentResult
+    from planmap.pipeline import DocumentResult, Joined
     from planmap.result import PlanResult
 
 #: a file every output folder holds, so a later build knows the folder is planmap's to replace
@@ -42,11 +44,17 @@ MIN_DOCS_FOR_AUTO_CLUSTER = 50
 
 @dataclass
 class BuildResult:
-    """What a build produced: plans, the projects GeoDataFrame, regions, failures, timings."""
+    """What a build produced: plans, the projects GeoDataFrame, regions, failures, timings.
+
+    ``plans`` hold each plan's metadata, home region and warnings, not its text and outline
+    (``planmap.read_plan(path)`` gives those): a build of many documents keeps little per plan.
+    ``projects`` is made on first use (from the build's document cache when the maps did not
+    need it), so a large build does not hold every project frame unless asked to.
+    """
 
     out: Path
     plans: list[Plan]
-    projects: gpd.GeoDataFrame
+    _projects: Any  # the frame, or a function making it (see ``projects``)
     counties: gpd.GeoDataFrame
     regions: list[dict]
     registry: list[dict]
@@ -55,12 +63,20 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)  # files inside folders that are not documents
     cached: int = 0  # documents taken from the cache
+    project_count: int = 0  # len(projects), known without making the frame
+
+    @property
+    def projects(self) -> gpd.GeoDataFrame:
+        """Every project of the plans built, with its regions and registry id (EPSG:4326)."""
+        if callable(self._projects):
+            self._projects = self._projects()
+        return self._projects
 
     @property
     def results(self) -> list[PlanResult]:
         """One :class:`planmap.result.PlanResult` per plan built, for notebooks.
 
-        >>> import planmap, tempfile
+        >>> import planmap, planmap.paths, tempfile
         >>> built = planmap.build([planmap.paths.sample_plan()], out=tempfile.mkdtemp() + "/maps", progress=False)
         >>> [r.title for r in built.results]
         ['铁岭市2024年重大基础设施建设工作要点（示例）']
@@ -100,7 +116,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     """
     from planmap import cache as result_cache
     from planmap.inputs import expand_inputs, plan_ids
-    from planmap.pipeline import geocoder_for, join_all, timings_of
+    from planmap.pipeline import geocoder_for, timings_of
 
     out = Path(out)
     if out.is_symlink():
@@ -129,42 +145,46 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
         old_cache = result_cache.cache_folder(out)
         env_cache = bool(os.environ.get("PLANMAP_CACHE"))
         new_cache = old_cache if env_cache else staging / result_cache.FOLDER
-        keys = [_safe_key(p, overrides_path) for p in paths]
+        keys = [_safe_key(p, overrides_path, pid, boundaries) for p, pid in zip(paths, ids, strict=True)]
         results: list[DocumentResult | None] = [None] * len(paths)
         if cache:
             for i, (p, pid, key) in enumerate(zip(paths, ids, keys, strict=True)):
                 if key:
-                    results[i] = result_cache.load(old_cache, key, str(p), pid)
+                    hit = result_cache.load(old_cache, key, str(p), pid)
+                    if hit is not None:
+                        if not env_cache:
+                            result_cache.carry(old_cache, new_cache, key)
+                        light = results[i] = hit.light()
+                        if not maps:
+                            light.projects = None
         todo = [i for i, r in enumerate(results) if r is None]
-        for i, r in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
-                                   scheduler, progress, len(paths) - len(todo), len(paths)):
-            results[i] = r
+        for i, r, entry in _run_documents([(str(paths[i]), ids[i]) for i in todo], todo, overrides_path, workers,
+                                          scheduler, progress, len(paths) - len(todo), len(paths), boundaries):
+            if keys[i] and not r.error and entry is not None:
+                result_cache.store_bytes(new_cache, keys[i], entry)
             if on_document:
                 on_document(r)
+            results[i] = r  # light: the plan's text and outline are not needed from here on
+            if not maps and not r.error:
+                r.projects = None  # the exports use the pieces; the frame is read back if asked for
         timings["documents"] = time.perf_counter() - t
         done: list[DocumentResult] = [r for r in results if r is not None]
         timings.update(timings_of(r for r in done if not r.cached))
         failures: list[tuple[str, str]] = [(r.path, r.error) for r in done if r.error]
-        good = [r for r in done if not r.error and r.plan is not None and r.projects is not None]
-        for key, r in zip(keys, results, strict=True):
-            if not key or r is None or r.error:
-                continue
-            if not r.cached:
-                result_cache.store(new_cache, key, r)
-            elif not env_cache:
-                result_cache.carry(old_cache, new_cache, key)
+        good = [r for r in done if not r.error and r.plan is not None and r.pieces is not None]
         if not good:
             raise _nothing_built(failures)
 
         t = time.perf_counter()
         plans = [r.plan for r in good if r.plan is not None]
-        joined = join_all(plans, [r.projects for r in good if r.projects is not None], geocoder.gaz, boundaries)
-        failures += [(p.path, joined.failures[p.id]) for p in plans if p.id in joined.failures]
-        plans = [p for p in plans if p.id not in joined.failures]
+        good_ids = {id(r) for r in good}
+        entries = [(r, keys[i]) for i, r in enumerate(results) if r is not None and id(r) in good_ids]
+        joined, registry_ids, all_projects = _assemble_join(good, geocoder.gaz, boundaries,
+                                                            _frames(entries, lambda: new_cache, maps))
         timings["join"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        files, bad = _write_exports(staging, plans, joined)
+        files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
         timings["export"] = time.perf_counter() - t
         if maps:
             t = time.perf_counter()
@@ -190,10 +210,21 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
         raise
     files = [out / f.relative_to(staging) for f in files]
     failures.sort()
-    return BuildResult(out, plans, joined.projects[joined.projects["plan"].isin({p.id for p in plans})]
-                       .reset_index(drop=True) if len(joined.projects) else joined.projects,
-                       joined.counties, joined.regions, joined.registry, failures, timings, files,
-                       found.skipped, sum(1 for r in good if r.cached))
+    kept = {p.id for p in plans}
+    final_cache = new_cache if env_cache else out / result_cache.FOLDER
+    frames = all_projects if maps else _frames(entries, lambda: final_cache, False)
+
+    def projects() -> gpd.GeoDataFrame:
+        if callable(frames):
+            gdf = frames()
+            gdf["registry_id"] = gdf["id"].map(registry_ids) if len(gdf) else []
+        else:
+            gdf = frames
+        return gdf[gdf["plan"].isin(kept)].reset_index(drop=True) if len(gdf) else gdf
+
+    return BuildResult(out, plans, projects, joined.counties, joined.regions, joined.registry, failures, timings,
+                       files, found.skipped, sum(1 for r in good if r.cached),
+                       sum(r.pieces.n for r in good if r.pieces is not None and r.plan_id in kept))
 
 
 def _nothing_built(failures: list[tuple[str, str]]) -> BuildError:
@@ -315,11 +346,11 @@ def _switch_in(staging: Path, out: Path) -> None:
     _remove(retired)
 
 
-def _safe_key(path: Path, overrides: str | None) -> str | None:
+def _safe_key(path: Path, overrides: str | None, plan_id: str, boundaries: str | None) -> str | None:
     from planmap.cache import entry_key
 
     try:
-        return entry_key(path, overrides)
+        return entry_key(path, overrides, plan_id, boundaries)
     except OSError:
         return None  # unreadable: the document stage reports it
 
@@ -327,9 +358,24 @@ def _safe_key(path: Path, overrides: str | None) -> str | None:
 # ---------------------------------------------------------------- the per-document stages
 
 def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int | None,
-                   scheduler: str | None, progress: bool, already: int, total: int):
-    """Yield (index, DocumentResult) as documents finish, here or on a Dask cluster."""
-    from planmap.pipeline import process_document
+                   scheduler: str | None, progress: bool, already: int, total: int, boundaries: str | None = None):
+    """Yield (index, DocumentResult, its cache entry) as documents finish, here or on a Dask cluster.
+
+    The result is light (:meth:`planmap.pipeline.DocumentResult.light`), joined and cut into
+    export pieces; the entry is its pickle (None for a document that failed).
+    """
+    import pickle
+
+    from planmap.pipeline import DocumentResult, document_task
+
+    def unpack(i: int, done: tuple[dict[str, float], bytes] | str) -> tuple[int, DocumentResult, bytes | None]:
+        path, pid = jobs[index.index(i)] if isinstance(done, str) else ("", "")
+        if isinstance(done, str):
+            return i, DocumentResult(path, pid, error=done), None
+        seconds, entry = done
+        r = pickle.loads(entry)
+        r.seconds = seconds
+        return i, r, (None if r.error else entry)
 
     if workers is None:
         workers = (os.cpu_count() or 1) if len(jobs) >= MIN_DOCS_FOR_AUTO_CLUSTER else 1
@@ -342,16 +388,16 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
             from planmap.distributed import ClusterUnavailable, run_on_dask
 
             try:
-                for i, r in run_on_dask(jobs, index, overrides, workers, scheduler):
+                for i, done in run_on_dask(jobs, index, overrides, workers, scheduler, boundaries):
                     bar.advance()
-                    yield i, r
+                    yield unpack(i, done)
                 return
             except ClusterUnavailable as exc:
                 print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
         for i, (path, pid) in zip(index, jobs, strict=True):
-            r = process_document(path, pid, overrides)
+            done = document_task(path, pid, overrides, boundaries)
             bar.advance()
-            yield i, r
+            yield unpack(i, done)
     finally:
         bar.close()
 
@@ -379,6 +425,83 @@ class _Progress:
 
 
 # ---------------------------------------------------------------- outputs
+
+def _frames(entries: list[tuple[DocumentResult, str | None]], folder: Callable[[], Path],
+            now: bool) -> Any:
+    """Every plan's projects in one frame (registry ids added by the caller): the frames the
+    results hold, else each read back from the plan's cache entry in ``folder()``. ``now``:
+    the frame itself; else a function making it when called.
+    """
+    from planmap import cache as result_cache
+    from planmap.pipeline import concat_projects
+
+    def make() -> gpd.GeoDataFrame:
+        frames = []
+        for r, key in entries:
+            gdf = r.projects
+            if gdf is None and key:
+                hit = result_cache.load(folder(), key, r.path, r.plan_id)
+                gdf = hit.projects if hit is not None else None
+            if gdf is None:
+                raise OutputError(f"{r.path}: its projects are no longer in the cache {folder()}")
+            frames.append(gdf)
+        return concat_projects(frames)
+
+    return make() if now else make
+
+
+def _assemble_join(good: list[DocumentResult], gaz: Any, boundaries: str | None,
+                   frames: Any) -> tuple[Joined, dict[str, str], Any]:
+    """The run-wide tables from the plans' cached pieces: the county layer of every province
+    touched, the registry (matched across plans) and the region table; and all projects
+    (``frames``: the frame, or a function making it, to which the registry ids are added).
+    The Joined holds the projects only when ``frames`` is a frame; the third value is the
+    frame or the function.
+    """
+    import heapq
+
+    from planmap.join.regions import county_layer
+    from planmap.join.registry import registry_of
+    from planmap.output.assemble import region_rows
+    from planmap.pipeline import Joined, empty_projects
+
+    pieces = [r.pieces for r in good if r.pieces is not None]
+    counties = county_layer(set().union(*(p.provinces for p in pieces)), gaz, boundaries)
+    by_id, registry = registry_of(list(heapq.merge(*(p.registry for p in pieces), key=lambda m: m[0])))
+    regions = region_rows(pieces, gaz)
+
+    def with_ids(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        gdf["registry_id"] = gdf["id"].map(by_id) if len(gdf) else []
+        return gdf
+
+    if callable(frames):
+        return Joined(empty_projects(), counties, registry, regions), by_id, lambda: with_ids(frames())
+    gdf = with_ids(frames)
+    return Joined(gdf, counties, registry, regions), by_id, gdf
+
+
+def _write_assembled(out: Path, good: list[DocumentResult], joined: Any, registry_ids: dict[str, str],
+                     all_projects: Any) -> tuple[list[Path], dict[str, str]]:
+    """The export files, concatenated from the plans' pieces; from the whole frame when the
+    plans' rows cannot simply be concatenated (see :func:`planmap.output.assemble.consistent`).
+    """
+    from planmap.output.assemble import assemble, consistent, write_exports
+
+    pieces = [r.pieces for r in good if r.pieces is not None]
+    plans = {r.plan_id: r.plan for r in good if r.plan is not None}
+    if not sum(p.n for p in pieces) or not consistent(pieces):
+        if callable(all_projects):
+            joined.projects = all_projects()
+        return _write_exports(out, list(plans.values()), joined)
+    bad: dict[str, str] = {}
+
+    def failed(plan_id: str, exc: BaseException) -> None:
+        bad[plan_id] = _line(plans[plan_id], exc, "writing its GeoJSON")
+
+    files = write_exports(out, assemble(pieces, registry_ids), joined.counties, joined.regions, joined.registry,
+                          failed)
+    return files, bad
+
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
     from planmap.columns import REGION_COLUMNS, REGISTRY_COLUMNS
@@ -524,7 +647,7 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                           str(int(prec.get("county", 0))), str(int(prec.get("city", 0) + prec.get("province", 0))),
                           f"{plan.home_region.name} {plan.home_region.adcode}" if plan.home_region else "?")
         console.print(table)
-    console.print(f"{len(result.plans)} plans ({result.cached} from the cache), {len(result.projects)} projects, "
+    console.print(f"{len(result.plans)} plans ({result.cached} from the cache), {result.project_count} projects, "
                   f"{sum(1 for r in result.regions if r['level'] == 'county')} counties, "
                   f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
                   f"index: {out / 'index.html'}")

@@ -2,8 +2,8 @@
 
 An entry is keyed by the document's bytes, its format (suffix), the planmap code and
 reference data it was made with, and the overrides file: change any of them and the
-document is redone. The plan id and path are not part of the key (they are set again on
-the way out), so renaming or moving a file costs nothing. Entries live in the output
+document is redone. The plan id and file name are part of the key (a plan's cached exports
+carry them), its folder is not: moving a file costs nothing, renaming it redoes it. Entries live in the output
 folder's ``.planmap-cache/`` (only those of the current documents are carried into the new
 output set, so vanished documents leave nothing behind) or under ``PLANMAP_CACHE``.
 """
@@ -96,10 +96,16 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def entry_key(path: Path, overrides: str | None) -> str:
-    """The cache key of one document under the current code, data and overrides."""
+def entry_key(path: Path, overrides: str | None, plan_id: str = "", boundaries: str | None = None) -> str:
+    """The cache key of one document under the current code, data and overrides.
+
+    The plan id, file name and county boundaries are part of it: the cached export pieces
+    carry the project ids (made from the plan id), the file name and the county join.
+    """
     h = hashlib.sha256(code_and_data_version().encode())
     h.update(b"\0" + path.suffix.lower().encode())
+    h.update(b"\0" + plan_id.encode("utf-8", "surrogatepass") + b"\0" + path.name.encode("utf-8", "surrogatepass"))
+    h.update(b"\0" + (boundaries or os.environ.get("PLANMAP_BOUNDARIES", "simplified")).encode())
     h.update(b"\0" + (file_digest(Path(overrides)).encode() if overrides else b"-"))
     h.update(b"\0" + file_digest(path).encode())
     return h.hexdigest()
@@ -119,13 +125,10 @@ def load(folder: Path, key: str, path: str, plan_id: str) -> DocumentResult | No
             result = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None  # missing or unreadable entry: redo the document
-    if result.plan is None or result.projects is None:
+    if result.plan is None or result.projects is None or result.pieces is None or result.plan_id != plan_id:
         return None
-    result.path, result.plan_id, result.cached = path, plan_id, True
-    result.plan.id, result.plan.path = plan_id, path
-    if len(result.projects):
-        result.projects = result.projects.copy()
-        result.projects["plan"] = plan_id
+    result.path, result.cached = path, True
+    result.plan.path = path  # the same file name (it is in the key), maybe in another folder
     return result
 
 
@@ -139,6 +142,14 @@ def store(folder: Path, key: str, result: DocumentResult) -> Path | None:
     # stage timings differ from run to run: kept out, so identical input gives identical bytes
     kept = dataclasses.replace(result, seconds={})
     return write_bytes(entry, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def store_bytes(folder: Path, key: str, data: bytes) -> Path:
+    """Keep a result already pickled (by :func:`planmap.pipeline.document_task`, without timings)."""
+    entry = folder / key[:2] / f"{key}.pickle"
+    if entry.is_file():
+        return entry
+    return write_bytes(entry, data)
 
 
 def carry(old: Path, new: Path, key: str) -> None:

@@ -9,40 +9,47 @@ does not depend on the worker that made it, so 1 and N workers give the same out
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from planmap.errors import UsageError
-
-if TYPE_CHECKING:
-    from planmap.pipeline import DocumentResult
 
 
 class ClusterUnavailable(Exception):
     """A LocalCluster could not start (no local networking, no process spawning); nothing ran on it."""
 
 
-def _warm(overrides: str | None) -> bool:
+def _warm(overrides: str | None, boundaries: str | None = None) -> bool:
     """Load the reference data and the extraction rules on a worker before its first document,
     by running the bundled sample plan through the per-document stages (result discarded).
     """
     from planmap.paths import sample_plan
     from planmap.pipeline import process_document
 
-    process_document(sample_plan(), "warm-up", overrides)
+    process_document(sample_plan(), "warm-up", overrides, join=True, boundaries=boundaries)
     return True
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | None, workers: int,
-                scheduler: str | None) -> Iterator[tuple[int, DocumentResult]]:
-    """Yield (index, result) for each (path, plan id) job as workers finish them."""
+                scheduler: str | None, boundaries: str | None = None,
+                ) -> Iterator[tuple[int, tuple[dict[str, float], bytes] | str]]:
+    """Yield (index, what :func:`planmap.pipeline.document_task` returned) for each (path, plan id)
+    job as workers finish them; a one-line error instead when the task itself was lost.
+    """
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - a declared dependency
         raise UsageError('--workers/--scheduler need Dask: pip install "dask[distributed]"') from None
 
-    from planmap.pipeline import DocumentResult, process_document
+    from planmap.pipeline import document_task
 
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                  "distributed.core", "distributed.http.proxy"):
@@ -62,21 +69,27 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
             raise UsageError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         raise ClusterUnavailable(f"cannot start Dask workers ({' '.join(str(exc).split())})") from None
     try:
-        client.run(_warm, overrides)
+        client.run(_warm, overrides, boundaries)
         run = uuid.uuid4().hex[:12]  # keys unique even when several builds share a scheduler
         futures = []
         where = {}
         for i, (path, pid) in zip(index, jobs, strict=True):
-            fut = client.submit(process_document, path, pid, overrides, key=f"planmap-doc-{run}-{i}")
+            # the largest documents first, so no worker is left alone with a long one at the end
+            fut = client.submit(document_task, path, pid, overrides, boundaries, key=f"planmap-doc-{run}-{i}",
+                                priority=_size(path))
             futures.append(fut)
             where[fut.key] = (i, path, pid)
-        for fut in as_completed(futures):
-            i, path, pid = where[fut.key]
+        done = as_completed(futures)
+        futures.clear()  # only the iterator holds a document's future, and only until it is done
+        for fut in done:
+            i, path, pid = where.pop(fut.key)
+            result: tuple[dict[str, float], bytes] | str
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker died or the result did not travel
-                result = DocumentResult(path, pid, error=f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)")
+                result = f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)"
             fut.release()
+            del fut
             yield i, result
     finally:
         client.close()

@@ -1,9 +1,10 @@
 """The stages of one run, wired once: used by ``build()``, ``analyse_plan()`` and the CLI alike.
 
-Per document (in-process or on a Dask worker): read -> extract -> geocode, every failure
-caught and turned into one line naming the file. Then for the whole run: the county layer
-of the provinces touched, the region join (per plan, so one plan's bad geometry cannot sink
-the others), the cross-plan registry and the region table. The counties a plan "touches"
+Per document (in-process or on a Dask worker): read -> extract -> geocode -> the county join
+(against the counties of that plan's own provinces, so a plan's result never depends on the
+other documents of a run) -> the plan's export pieces, every failure caught and turned into
+one line naming the file (:func:`document_task`). The build then assembles the cross-plan
+registry, the region table and the whole-dataset files from the pieces. The counties a plan "touches"
 (what its map draws, what ``PlanResult.explore()`` draws, what the GeoPackage holds) are
 computed here and only here.
 """
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from planmap.extract.place_names import PlaceNames
     from planmap.models import Plan
+    from planmap.output.assemble import PlanPieces
     from planmap.place.geocode import Geocoder
     from planmap.reference.gazetteer import Gazetteer
 
@@ -37,6 +39,18 @@ class DocumentResult:
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     cached: bool = False
+    pieces: PlanPieces | None = None  # the plan's share of the exports (joined), when asked for
+
+    def light(self) -> DocumentResult:
+        """The result without the plan's text and outline: what a build keeps of a document
+        while assembling (metadata, warnings, projects, pieces), so memory stays small per plan.
+        """
+        import dataclasses
+
+        if self.plan is None:
+            return self
+        plan = dataclasses.replace(self.plan, text="", original_text="", headings=[], clauses=[], ledger=[])
+        return dataclasses.replace(self, plan=plan)
 
 
 # One geocoder (gazetteer, feature index, look-up caches) per process and overrides file:
@@ -81,15 +95,19 @@ def _one_line(path: str, exc: BaseException) -> str:
     return f"{path}: {kind}{text or 'failed'}"
 
 
-_WHILE = {"read": "", "extract": " (while extracting projects)", "geocode": " (while geocoding)"}
+_WHILE = {"read": "", "extract": " (while extracting projects)", "geocode": " (while geocoding)",
+          "join": " (while joining to counties)", "export": " (while preparing its exports)"}
 
 
 def process_document(path: str | Path, plan_id: str, overrides: str | None = None, *,
-                     strict: bool = False) -> DocumentResult:
+                     strict: bool = False, join: bool = False, boundaries: str | None = None) -> DocumentResult:
     """Read, extract and geocode one document; the error, if any, is in the result.
 
     Runs in the calling process or on a Dask worker; the result pickles. ``strict``: raise
-    the error instead (for the one-document API, whose caller wants the exception).
+    the error instead (for the one-document API, whose caller wants the exception). ``join``:
+    also join the projects to the counties of the plan's provinces and make the plan's
+    export pieces (:mod:`planmap.output.assemble`), so a build's per-plan work is done here,
+    in parallel, and cached with the document.
     """
     from planmap.extract.projects import extract_projects
     from planmap.place.geocode import geocode_projects
@@ -112,6 +130,20 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
         t = time.perf_counter()
         gdf = geocode_projects(projects, plan, geocoder) if projects else empty_projects()
         result.seconds["geocode"] = time.perf_counter() - t
+        if join:
+            from planmap.join.regions import county_layer
+            from planmap.output.assemble import plan_pieces
+
+            stage = "join"
+            t = time.perf_counter()
+            gaz = geocoder_for(overrides).gaz
+            provinces = provinces_of([plan], [gdf]) | provinces_touched(gdf, gaz)
+            gdf = join_plan(gdf, county_layer(provinces, gaz, boundaries), gaz)
+            result.seconds["doc_join"] = time.perf_counter() - t
+            stage = "export"
+            t = time.perf_counter()
+            result.pieces = plan_pieces(plan, gdf, gaz, provinces)
+            result.seconds["doc_exports"] = time.perf_counter() - t
     except Exception as exc:  # noqa: BLE001 - one document must not sink the others
         if strict:
             raise
@@ -119,6 +151,23 @@ def process_document(path: str | Path, plan_id: str, overrides: str | None = Non
         return result
     result.plan, result.projects = plan, gdf
     return result
+
+
+def document_task(path: str, plan_id: str, overrides: str | None = None,
+                  boundaries: str | None = None) -> tuple[dict[str, float], bytes]:
+    """A build's per-document work, as run on a worker: process, join and cut the document into
+    export pieces, then pickle the light result (:meth:`DocumentResult.light`) right there.
+
+    The bytes are both what travels back and the cache entry, so the build's own process only
+    writes them to disk and unpickles them: it neither pickles results nor receives plan texts.
+    Stage timings come back beside the bytes (they differ from run to run; entries must not).
+    """
+    import dataclasses
+    import pickle
+
+    result = process_document(path, plan_id, overrides, join=True, boundaries=boundaries)
+    light = dataclasses.replace(result.light(), seconds={})
+    return result.seconds, pickle.dumps(light, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def empty_projects() -> gpd.GeoDataFrame:
@@ -135,6 +184,38 @@ def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> s
         if "placed_counties" in gdf:
             codes.update(c[:2] + "0000" for cs in gdf["placed_counties"] for c in (cs or []))
     return codes
+
+
+# Province outlines per process (gazetteer folder -> adcodes and an STRtree), for provinces_touched
+_PROVINCES: dict[str, tuple[list[str], Any]] = {}
+
+
+def provinces_touched(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> set[str]:
+    """Province codes whose outline a plan's project geometries intersect.
+
+    A plan's county join loads these beside its home and placed provinces, so a line that
+    crosses into a neighbouring province counts its kilometres there whatever other documents
+    the run holds: the plan's result depends on the plan alone, and can be cached with it.
+    """
+    import shapely
+
+    geoms = [g for g in (gdf.geometry if len(gdf) else []) if g is not None and not g.is_empty]
+    if not geoms:
+        return set()
+    index = _PROVINCES.get(str(gaz.folder))
+    if index is None:
+        codes, outlines = [], []
+        for code, unit in sorted(gaz.admin.units.items()):
+            if unit.level != "province":
+                continue
+            outline = gaz.unit_polygon(code)
+            if outline is not None and not outline.is_empty:
+                codes.append(code)
+                outlines.append(outline)
+        index = _PROVINCES[str(gaz.folder)] = (codes, shapely.STRtree(outlines))
+    codes, tree = index
+    _, hits = tree.query(geoms, predicate="intersects")
+    return {codes[i] for i in set(hits.tolist())}
 
 
 def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer) -> gpd.GeoDataFrame:
@@ -200,7 +281,8 @@ def join_all(plans: list[Plan], frames: list[gpd.GeoDataFrame], gaz: Gazetteer,
     from planmap.join.regions import county_layer, region_table
     from planmap.join.registry import assign_registry
 
-    counties = county_layer(provinces_of(plans, frames), gaz, boundaries)
+    provinces = provinces_of(plans, frames).union(*(provinces_touched(f, gaz) for f in frames))
+    counties = county_layer(provinces, gaz, boundaries)  # the provinces a build's per-plan join loads
     joined, failures = [], {}
     for plan, gdf in zip(plans, frames, strict=True):
         try:

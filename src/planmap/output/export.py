@@ -199,11 +199,14 @@ def _labelled(gdf: gpd.GeoDataFrame) -> Any:
     return frame, geoms
 
 
-def _flat(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and dicts as JSON text, for formats without list columns."""
+def _flat(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> gpd.GeoDataFrame:
+    """Lists and dicts as JSON text, for formats without list columns.
+
+    ``labelled``: ``_labelled(gdf)`` when made already (its frame is changed in place).
+    """
     import geopandas as gpd
 
-    out, geoms = _labelled(gdf)
+    out, geoms = labelled if labelled is not None else _labelled(gdf)
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
             out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
@@ -233,7 +236,7 @@ def _as_multi(geom):
     return geom
 
 
-def project_layers(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+def project_layers(gdf: gpd.GeoDataFrame | None, flat: gpd.GeoDataFrame | None = None) -> dict[str, gpd.GeoDataFrame]:
     """The three typed project layers: Point, MultiLineString, MultiPolygon.
 
     A project is stored as what it was placed as: a line or area project known only by a point
@@ -242,7 +245,8 @@ def project_layers(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     """
     import geopandas as gpd
 
-    flat = _flat(gdf)
+    if flat is None:  # ``flat``: the rows already flattened (assembled from per-plan pieces)
+        flat = _flat(gdf)
     kinds = flat.geometry.geom_type.fillna("")
     line = kinds.isin(["LineString", "MultiLineString"])
     area = kinds.isin(["Polygon", "MultiPolygon"])
@@ -318,13 +322,16 @@ def _union(polygons: list) -> Any:
 
 
 def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
-                  gdf: gpd.GeoDataFrame | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+                  gdf: gpd.GeoDataFrame | None = None,
+                  km: tuple[dict[str, dict[str, float]], list[str]] | None = None,
+                  ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``counties`` and ``cities`` with the figures of ``regions`` (the rows of regions.csv).
 
     Project counts per category and ``line_km`` are regions.csv's; ``km_<category>`` splits
     ``line_km`` by category (from the projects' ``county_km``). Counties and cities with no
     project carry zeros, so a choropleth covers the whole area; city polygons are the union of
-    their counties' polygons.
+    their counties' polygons. ``km``: the kilometres by unit and category and the line
+    categories, when summed already (from per-plan pieces) instead of from ``gdf``.
     """
     import geopandas as gpd
 
@@ -352,8 +359,8 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
             return ""
 
     by_code = {r["adcode"]: r for r in regions}
-    cats, km_cats = _category_columns(regions), _line_categories(gdf)
-    km = _km_by_category(gdf, city_of)
+    cats = _category_columns(regions)
+    km_unit, km_cats = km if km is not None else (_km_by_category(gdf, city_of), _line_categories(gdf))
     c = counties.sort_values("adcode").reset_index(drop=True) if counties is not None and len(counties) else None
     if c is None:  # no boundaries for these regions (or none loaded): empty but fully typed layers
         import pandas as pd
@@ -367,7 +374,7 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
         code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
         rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
                      "province_adcode": prov, "province": name_of(prov),
-                     **_region_fields(by_code.get(code), cats, km.get(code, {}), km_cats)})
+                     **_region_fields(by_code.get(code), cats, km_unit.get(code, {}), km_cats)})
     county_columns = ["adcode", "name", "city_adcode", "city", "province_adcode", "province",
                       *_region_fields(None, cats, {}, km_cats)]
     county_layer = gpd.GeoDataFrame(rows, columns=county_columns,
@@ -376,17 +383,25 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
     for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
         prov = str(group["province_adcode"].iloc[0] or "")
         city_rows.append({"adcode": city, "name": name_of(city), "province_adcode": prov, "province": name_of(prov),
-                          "counties": len(group), **_region_fields(by_code.get(city), cats, km.get(city, {}), km_cats)})
+                          "counties": len(group), **_region_fields(by_code.get(city), cats, km_unit.get(city, {}), km_cats)})
         city_geoms.append(_as_multi(_round_geometry(_union(list(group.geometry)))))
     columns = ["adcode", "name", "province_adcode", "province", "counties", *_region_fields(None, cats, {}, km_cats)]
     city_layer = gpd.GeoDataFrame(city_rows, columns=columns, geometry=city_geoms, crs="EPSG:4326")
     return county_layer, city_layer
 
 
-def plans_table(plans: list | None, gdf: gpd.GeoDataFrame) -> Any:
-    """One row per plan: its metadata, home region and number of projects (no geometry)."""
+def plans_table(plans: list | None, gdf: gpd.GeoDataFrame | None, rows: list[dict] | None = None) -> Any:
+    """One row per plan: its metadata, home region and number of projects (no geometry).
+
+    ``rows``: the table's rows made already (sorted by plan, with ``projects``).
+    """
     import pandas as pd
 
+    cols = ["plan", "title", "issuer", "date", "doc_number", "home_adcode", "home_region", "home_level", "file",
+            "format", "projects"]
+    if rows is not None:
+        return pd.DataFrame([{k: r.get(k, "") for k in cols} for r in rows], columns=cols)
+    assert gdf is not None
     counts = gdf["plan"].value_counts().to_dict() if len(gdf) else {}
     rows = []
     if plans is None:  # a frame without its Plan objects: what the projects say about their plan
@@ -402,8 +417,6 @@ def plans_table(plans: list | None, gdf: gpd.GeoDataFrame) -> Any:
                 "home_region": home.name if home else "", "home_level": home.level if home else "",
                 "file": Path(p.path).name, "format": p.format or "",
             })
-    cols = ["plan", "title", "issuer", "date", "doc_number", "home_adcode", "home_region", "home_level", "file",
-            "format", "projects"]
     for r in plans_rows:
         rows.append({k: r.get(k, "") for k in cols[:-1]} | {"projects": int(counts.get(r["plan"], 0))})
     return pd.DataFrame(rows, columns=cols)
@@ -441,23 +454,26 @@ def _described(name: str) -> dict[str, str]:
     return {"DESCRIPTION": title} if title else {}
 
 
-def write_gpkg(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None, path: Path, *,
-               regions: list[dict] | None = None, plans: list | None = None) -> Path:
+def write_gpkg(gdf: gpd.GeoDataFrame | None, counties: gpd.GeoDataFrame | None, path: Path, *,
+               regions: list[dict] | None = None, plans: list | None = None, plan_rows: list[dict] | None = None,
+               flat: gpd.GeoDataFrame | None = None,
+               km: tuple[dict[str, dict[str, float]], list[str]] | None = None) -> Path:
     """Layers projects_point/_line/_area, counties, cities (EPSG:4326), tables plans and layer_styles.
 
     ``regions`` are the rows of regions.csv (computed from ``gdf`` when not given), so the
-    figures in ``counties`` and ``cities`` are the ones in regions.csv.
+    figures in ``counties`` and ``cities`` are the ones in regions.csv. A build assembling
+    per-plan pieces gives ``flat`` (the rows flattened), ``plan_rows`` and ``km`` instead of ``gdf``.
     """
     import pyogrio
 
     if regions is None:
         from planmap.join.regions import region_table
 
-        regions = region_table(gdf) if len(gdf) else []
-    layers: dict[str, Any] = dict(project_layers(gdf))
-    layers["counties"], layers["cities"] = region_layers(counties, regions, gdf)
+        regions = region_table(gdf) if gdf is not None and len(gdf) else []
+    layers: dict[str, Any] = dict(project_layers(gdf, flat) if flat is not None else project_layers(gdf))
+    layers["counties"], layers["cities"] = region_layers(counties, regions, gdf, km)
     types = {**PROJECT_LAYERS, "counties": "MultiPolygon", "cities": "MultiPolygon"}
-    tables = {"plans": plans_table(plans, gdf), "layer_styles": styles_table(layers)}
+    tables = {"plans": plans_table(plans, gdf, plan_rows), "layer_styles": styles_table(layers)}
     path = Path(path)
     with _published(path) as tmp, _fixed_gdal_date():
         tmp.unlink()
@@ -487,12 +503,23 @@ def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     Lists of names stay lists (``list<string>``); dicts (kilometres and shares per county) and
     figures are JSON text. The schema is fixed, so every build's file has the same columns and types.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
     import shapely
-    from pyproj import CRS
 
-    frame, geoms = _labelled(gdf)
+    table, geoms = parquet_table(gdf)
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    bbox = [float(v) for v in shapely.total_bounds(present)] if present else None
+    return write_parquet_table(table, {g.geom_type for g in present}, bbox, path)
+
+
+def parquet_table(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> tuple[Any, list]:
+    """The GeoParquet rows of a frame as an Arrow table (no geo metadata yet), and the rounded geometries.
+
+    ``labelled``: ``_labelled(gdf)`` when made already (read, not changed).
+    """
+    import pyarrow as pa
+    import shapely
+
+    frame, geoms = labelled if labelled is not None else _labelled(gdf)
     fields, arrays = [], []
     for col in frame.columns:
         values = [_plain(v) for v in frame[col]]
@@ -510,16 +537,22 @@ def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> Path:
         fields.append(pa.field(col, typ))
         arrays.append(pa.array(values, type=typ))
     wkb = [None if g is None or g.is_empty else shapely.to_wkb(g, byte_order=1) for g in geoms]
-    present = [g for g in geoms if g is not None and not g.is_empty]
-    column = {"encoding": "WKB", "geometry_types": sorted({g.geom_type for g in present}),
-              "crs": CRS.from_epsg(4326).to_json_dict()}
-    if present:
-        column["bbox"] = [float(v) for v in shapely.total_bounds(present)]
-    geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}
     fields.append(pa.field("geometry", pa.binary()))
     arrays.append(pa.array(wkb, type=pa.binary()))
-    schema = pa.schema(fields, metadata={b"geo": json.dumps(geo, sort_keys=True).encode()})
-    table = pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields)), geoms
+
+
+def write_parquet_table(table: Any, geom_types: Any, bbox: Any, path: Path) -> Path:
+    """Write GeoParquet rows with their geo metadata: geometry types and bounding box of the rows."""
+    import pyarrow.parquet as pq
+    from pyproj import CRS
+
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": sorted(set(geom_types)),
+                              "crs": CRS.from_epsg(4326).to_json_dict()}
+    if bbox is not None:
+        column["bbox"] = [float(v) for v in bbox]
+    geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}
+    table = table.replace_schema_metadata({b"geo": json.dumps(geo, sort_keys=True).encode()})
     with _published(Path(path)) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     return Path(path)
