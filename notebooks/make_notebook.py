@@ -198,7 +198,7 @@ Projects and kilometres of lines (railways, roads, rivers) per county, from the 
 table (the same numbers as `regions.csv` of a build)."""),
     ("code", """\
 regions = result.regions
-assert list(regions.columns) == ["adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "counts"]
+assert list(regions.columns) == ["adcode", "name", "level", "city_adcode", "province", "projects", "line_km", "line_km_estimated", "counts"]
 counties = regions[regions["level"] == "county"].sort_values("projects", ascending=True)
 assert len(counties) > 0 and (counties["projects"] > 0).all()
 line_km = sum(sum(km.values()) for km in result.projects["county_km"])

@@ -30,7 +30,7 @@ LABELS = {"category": "category_label", "precision": "precision_label", "geom_ki
 #: ``geom_kind``, since ``geom`` is the geometry column's name in GeoPackage), then the placement
 PLACED_COLUMNS = (
     "name", "category", "plan", "section", "evidence", "span", "lead_units", "support_units", "deadline",
-    "figures", "mentions", "aliases", "work", "endpoints", "place_hints", "clause_start", "clause_end",
+    "figures", "mentions", "aliases", "work", "endpoints", "clause_start", "clause_end",
     "original_name", "id", "geom_kind", "plan_title", "precision", "confidence", "location_source", "location_names",
     "location_method", "placed_counties",
 )

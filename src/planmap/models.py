@@ -170,7 +170,6 @@ class Project:
     aliases: list[str] = field(default_factory=list)
     work: str = ""  # the shared work word of an enumeration (河道治理, 建设)
     endpoints: list[str] = field(default_factory=list)  # route ends, in order
-    place_hints: list[str] = field(default_factory=list)  # admin/town names in the name or clause
     clause_start: int = 0
     clause_end: int = 0
     # the name as the document writes it (traditional stays traditional); ``name`` is its

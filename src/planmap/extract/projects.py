@@ -1058,7 +1058,6 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             aliases=names,
             work=best.work or next((x.work for x in ms if x.work), ""),
             endpoints=list(endpoints),
-            place_hints=[],
             clause_start=clause.start,
             clause_end=clause.end,
             original_name=_as_written(plan, best),
