@@ -32,8 +32,8 @@ def _names(projects):
 # ---------------------------------------------------------------- names ending in a type word
 
 @pytest.mark.parametrize("sentence,name,category,geom", [
-    ("今年重点改造张仲景大街，完善两侧绿化。", "张仲景大街", "road", "line"),
-    ("年内完成松北路改造，缓解高峰拥堵。", "松北路", "road", "line"),
+    ("今年重点改造华佗大街，完善两侧绿化。", "华佗大街", "road", "line"),
+    ("年内完成柳林路改造，缓解高峰拥堵。", "柳林路", "road", "line"),
     ("力争通江口特大桥早日合龙通车。", "通江口特大桥", "bridge", "point"),
     ("支持铁岭经济技术开发区扩区调位。", "铁岭经济技术开发区", "industrial_park", "area"),
     ("完善冰砬山国家森林公园游客服务设施。", "冰砬山国家森林公园", "scenic_tourism", "area"),
@@ -62,38 +62,38 @@ def test_defining_verb_zhi_is_not_part_of_the_name(tmp_path, sentence, name):
 
 
 def test_two_names_in_one_sentence_with_work(tmp_path):
-    plan, projects = _extract(tmp_path, "加快张仲景大街建设，同步改造松北路。")
-    assert _names(projects) == ["张仲景大街", "松北路"]
+    plan, projects = _extract(tmp_path, "加快华佗大街建设，同步改造柳林路。")
+    assert _names(projects) == ["华佗大街", "柳林路"]
     assert projects[0].work == "建设"
     for p in projects:
         assert plan.text[p.span[0]:p.span[1]] == p.name
     assert projects[0].span[0] < projects[1].span[0]
 
 
-@pytest.mark.parametrize("sentence", ["年内完成松北路拓宽。", "年内完成松北路绿化。"])
+@pytest.mark.parametrize("sentence", ["年内完成柳林路拓宽。", "年内完成柳林路绿化。"])
 def test_one_char_type_word_before_common_work_verb(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
-    assert _names(projects) == ["松北路"]
+    assert _names(projects) == ["柳林路"]
 
 
 def test_repeated_mentions_merge(tmp_path):
-    plan, projects = _extract(tmp_path, "推进松北路建设。年内完成松北路、滨江路改造。")
-    assert _names(projects) == ["松北路", "滨江路"]
-    songbei = projects[0]
-    assert len(songbei.mentions) == 2
-    assert all(plan.text[a:b] == "松北路" for a, b in songbei.mentions)
+    plan, projects = _extract(tmp_path, "推进柳林路建设。年内完成柳林路、滨江路改造。")
+    assert _names(projects) == ["柳林路", "滨江路"]
+    liulin = projects[0]
+    assert len(liulin.mentions) == 2
+    assert all(plan.text[a:b] == "柳林路" for a, b in liulin.mentions)
 
 
 # ---------------------------------------------------------------- enumerations
 
 def test_enumeration_sharing_a_type_word(tmp_path):
-    plan, projects = _extract(tmp_path, "规划推进铁岭县腰堡镇、昌图县、西丰县通用机场建设，织密低空航线网络。")
-    assert _names(projects) == ["铁岭县腰堡镇通用机场", "昌图县通用机场", "西丰县通用机场"]
+    plan, projects = _extract(tmp_path, "计划推进开原市八宝镇、康平县、法库县通用机场建设，完善低空飞行服务。")
+    assert _names(projects) == ["开原市八宝镇通用机场", "康平县通用机场", "法库县通用机场"]
     assert {p.category for p in projects} == {"airport"}
     assert {p.geom for p in projects} == {"point"}
     assert {p.work for p in projects} == {"建设"}
     # each item's span covers the words the plan wrote for it
-    assert [plan.text[a:b] for a, b in (p.span for p in projects)] == ["铁岭县腰堡镇", "昌图县", "西丰县通用机场"]
+    assert [plan.text[a:b] for a, b in (p.span for p in projects)] == ["开原市八宝镇", "康平县", "法库县通用机场"]
 
 
 def test_enumeration_closed_by_deng_and_class_noun(tmp_path):
@@ -104,22 +104,22 @@ def test_enumeration_closed_by_deng_and_class_noun(tmp_path):
 
 
 def test_river_enumeration_plain_work_word(tmp_path):
-    _, projects = _extract(tmp_path, "抓紧开展拉马河、蒲河、万泉河治理，恢复水生态。")
-    assert _names(projects) == ["拉马河", "蒲河", "万泉河"]
+    _, projects = _extract(tmp_path, "年内开展马仲河、招苏台河、二道河治理，改善水环境。")
+    assert _names(projects) == ["马仲河", "招苏台河", "二道河"]
     assert {p.category for p in projects} == {"water"}
     assert projects[-1].work == "治理"
 
 
 def test_river_enumeration_keeps_every_river(tmp_path):
     # what the code does today: the first two rivers come out clean
-    _, projects = _extract(tmp_path, "抓紧开展拉马河、蒲河、万泉河河道治理，恢复水生态。")
-    assert _names(projects)[:2] == ["拉马河", "蒲河"]
+    _, projects = _extract(tmp_path, "年内开展马仲河、招苏台河、二道河河道治理，改善水环境。")
+    assert _names(projects)[:2] == ["马仲河", "招苏台河"]
     assert len(projects) == 3
 
 
 def test_river_enumeration_with_hedao_zhili(tmp_path):
-    _, projects = _extract(tmp_path, "抓紧开展拉马河、蒲河、万泉河河道治理，恢复水生态。")
-    assert _names(projects) == ["拉马河", "蒲河", "万泉河"]
+    _, projects = _extract(tmp_path, "年内开展马仲河、招苏台河、二道河河道治理，改善水环境。")
+    assert _names(projects) == ["马仲河", "招苏台河", "二道河"]
     assert [p.work for p in projects] == ["河道治理"] * 3
     assert {p.category for p in projects} == {"water"}
 
@@ -160,10 +160,10 @@ def test_route_between_counties(tmp_path):
 
 
 def test_route_section_of_a_national_road(tmp_path):
-    plan, projects = _extract(tmp_path, "加快G102线京抚线瓜台子村至老城段改造工程前期工作。")
-    assert _names(projects) == ["G102线京抚线瓜台子村至老城段"]
+    plan, projects = _extract(tmp_path, "加快G202线黑大线李家台村至新城段改造工程前期工作。")
+    assert _names(projects) == ["G202线黑大线李家台村至新城段"]
     p = projects[0]
-    assert p.endpoints == ["瓜台子村", "老城"]
+    assert p.endpoints == ["李家台村", "新城"]
     assert p.work == "改造工程"
     assert p.geom == "line"
     assert plan.text[p.span[0]:p.span[1]] == p.name
@@ -172,9 +172,9 @@ def test_route_section_of_a_national_road(tmp_path):
 # ---------------------------------------------------------------- junctions
 
 def test_junction_pairs(tmp_path):
-    plan, projects = _extract(tmp_path, "年内实现沈葛线与望月路、香堤路与知行路对接，缩短通勤时间。")
-    assert _names(projects) == ["沈葛线与望月路", "香堤路与知行路"]
-    assert [p.endpoints for p in projects] == [["沈葛线", "望月路"], ["香堤路", "知行路"]]
+    plan, projects = _extract(tmp_path, "年内实现沈丹线与银河路、柳堤路与明德路对接，方便群众出行。")
+    assert _names(projects) == ["沈丹线与银河路", "柳堤路与明德路"]
+    assert [p.endpoints for p in projects] == [["沈丹线", "银河路"], ["柳堤路", "明德路"]]
     assert {p.work for p in projects} == {"对接"}
     for p in projects:
         assert plan.text[p.span[0]:p.span[1]] == p.name
@@ -183,7 +183,7 @@ def test_junction_pairs(tmp_path):
 
 
 def test_junction_is_a_point(tmp_path):
-    _, projects = _extract(tmp_path, "年内实现沈葛线与望月路对接。")
+    _, projects = _extract(tmp_path, "年内实现沈丹线与银河路对接。")
     assert [p.geom for p in projects] == ["point"]
 
 
@@ -195,17 +195,17 @@ def test_and_without_junction_cue_is_two_roads(tmp_path):
 # ---------------------------------------------------------------- non-projects
 
 def test_industry_is_not_a_project_but_a_cluster_is(tmp_path):
-    _, projects = _extract(tmp_path, "培育铁岭县专用车及汽车零部件产业，提升配套能力。")
+    _, projects = _extract(tmp_path, "培育开原市起重机械及配套零部件产业，提升协作水平。")
     assert projects == []
-    _, projects = _extract(tmp_path, "高标准建设铁岭县省级农产品加工集聚区。")
-    assert _names(projects) == ["铁岭县省级农产品加工集聚区"]
+    _, projects = _extract(tmp_path, "高起点建设昌图县省级农产品加工集聚区。")
+    assert _names(projects) == ["昌图县省级农产品加工集聚区"]
     assert projects[0].category == "industrial_park"
 
 
 @pytest.mark.parametrize("sentence", [
     "年内新建12条主干道。",
     "见缝插针建设9个口袋公园。",
-    "由市发展改革委、国网铁岭供电公司牵头推进。",
+    "由市工业和信息化局、国网开原供电公司牵头落实。",
     "深入实施“雏鹰计划”，选拔优秀年轻干部。",
     "高水平办好沈阳国际马拉松赛。",
     "持续优化营商环境，提升服务效能。",
@@ -216,8 +216,8 @@ def test_no_project(tmp_path, sentence):
 
 
 def test_counts_do_not_hide_named_items(tmp_path):
-    _, projects = _extract(tmp_path, "今年重点建设张仲景大街、松北路等12条主干道。")
-    assert _names(projects) == ["张仲景大街", "松北路"]
+    _, projects = _extract(tmp_path, "今年重点建设华佗大街、柳林路等12条主干道。")
+    assert _names(projects) == ["华佗大街", "柳林路"]
     assert [(f.kind, f.value) for f in projects[0].figures] == [("count", 12.0)]
 
 
@@ -246,8 +246,8 @@ def test_units_and_deadline_from_clause_bracket(tmp_path):
 
 
 def test_units_from_responsible_only_bracket(tmp_path):
-    _, projects = _extract(tmp_path, "加快滨江路建设。[责任部门：于洪区、苏家屯区、新民市政府]")
-    assert projects[0].lead_units == ["于洪区政府", "苏家屯区政府", "新民市政府"]
+    _, projects = _extract(tmp_path, "加快滨江路建设。[责任部门：皇姑区、铁西区、法库县政府]")
+    assert projects[0].lead_units == ["皇姑区政府", "铁西区政府", "法库县政府"]
     assert projects[0].support_units == []
 
 

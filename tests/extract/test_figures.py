@@ -35,7 +35,7 @@ def test_find_figures(text, expected):
 
 
 def test_several_figures_in_order():
-    figs = find_figures("新建12条主干道，道路总长度79.2公里，总投资3.2亿元。")
+    figs = find_figures("新修12条次干道，道路全长79.2公里，估算投资3.2亿元。")
     assert [(f.kind, f.unit) for f in figs] == [("count", "items"), ("length", "km"), ("investment", "yuan")]
     assert [f.value for f in figs] == pytest.approx([12.0, 79.2, 3.2e8])
 

@@ -60,7 +60,7 @@ def test_no_location_words_falls_back_to_the_home_region(geocoder):
 
 
 def test_responsible_county_government_places_the_project(geocoder):
-    project = _project("鹿产业精深加工产品贸易中心", support_units=["市发展改革委", "西丰县政府"])
+    project = _project("山野菜精深加工产品交易中心", support_units=["市发展改革委", "西丰县政府"])
     p = geocoder.place(project, _plan("211200", "铁岭市", "city"))
     assert p.counties == ["211223"] and p.method == "responsible-unit"
 
@@ -113,7 +113,7 @@ def test_a_place_inside_another_item_of_the_list_stays_there(geocoder):
 
 
 def test_a_place_opening_a_list_modifies_every_item(geocoder):
-    sentence = "做活开原市五金城、建材城、汽配城等专业市场。"
+    sentence = "提升开原市五金城、建材城、汽配城等专业市场。"
     names = ["开原市五金城", "建材城", "汽配城"]
     p = geocoder.place(_project("汽配城", sentence, category="market"), _plan("211200", "铁岭市", "city"), names)
     assert p.counties == ["211282"] and p.method == "clause"
@@ -129,7 +129,7 @@ def test_the_lead_in_of_a_colon_list_places_its_items(geocoder):
 
 
 def test_a_county_inside_another_project_is_not_every_project_s(geocoder):
-    sentence = "同时争取黔张常铁路和渝怀二线涪陵至怀化段今年开工。"
+    sentence = "另外力争黔张常铁路和渝怀二线涪陵至怀化段年内动工。"
     names = ["黔张常铁路", "渝怀二线涪陵至怀化段"]
     p = geocoder.place(_project("黔张常铁路", sentence, category="railway", geom="line"),
                        _plan("500000", "重庆市", "province"), names)

@@ -44,8 +44,8 @@ def test_a_short_name_inside_a_word_is_no_place():
 
 
 def test_a_short_name_glued_to_a_longer_name_hardly_counts():
-    text = ("平陆运河超时序完成建设任务。南宁吴圩机场改扩建工程投入使用。崇左至凭祥铁路建成通车。"
-            "苍梧、昭平等10个县区通了新的高速公路。百色、北海新建港口。")
+    text = ("平陆运河建设提前完成年度任务。桂林两江机场扩建工程竣工。南宁至玉林城际铁路建成。"
+            "蒙山、富川等8个县通了高速公路。钦州、梧州新建港口。")
     pinglu = [m for m in scan_mentions(text, "body") if m.text == "平陆"]
     assert pinglu and pinglu[0].kind == "modifier" and pinglu[0].weight < 0.5
     decision = decide_home_region(text)
@@ -65,7 +65,7 @@ def test_a_development_zone_stands_for_its_host_district():
 
 
 def test_a_municipality_is_itself():
-    text = "重庆渝黔新线和成渝客运高铁开工\n渝万城际（重庆—万州）、涪陵至怀化段、南川改造项目今年开工。\n"
+    text = "重庆成渝中线高铁和渝西高铁加快建设\n渝宜高铁（重庆—宜昌）、綦江至万盛段、南川改造工程年内推进。\n"
     assert find_home_region(text).adcode == "500000"
 
 
@@ -76,7 +76,7 @@ def test_a_city_plan_keeps_its_city_when_the_province_is_named():
 
 
 def test_title_names_the_deepest_unit():
-    assert find_home_region("浙江永康2011年将投3400万整治农村公路\n永康市今年的农村公路整治。\n").adcode == "330784"
+    assert find_home_region("浙江永康今年投入2800万元改造农村公路\n永康市今年的农村公路整治。\n").adcode == "330784"
 
 
 def test_no_place_no_home():

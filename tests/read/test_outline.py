@@ -289,14 +289,14 @@ def test_bracket_forms_close_clauses():
     text = ("一、重点任务\n"
             "推进滨河路建设。〔牵头单位：市交通局；责任单位：市财政局、相关县（市）区政府〕\n"
             "推进桥梁建设。（牵头部门：市住建局；责任部门：市水利局）\n"
-            "治理河道。[责任部门：于洪区、苏家屯区、新民市政府]\n"
+            "治理河道。[责任部门：皇姑区、铁西区、法库县政府]\n"
             "完善配套设施。\n")
     _, clauses, _ = parse_outline(text)
     units = [(c.lead_units, c.support_units) for c in clauses]
     assert units == [
         (["市交通局"], ["市财政局", "相关县（市）区政府"]),
         (["市住建局"], ["市水利局"]),
-        (["于洪区政府", "苏家屯区政府", "新民市政府"], []),
+        (["皇姑区政府", "铁西区政府", "法库县政府"], []),
         ([], []),
     ]
     # the bracket stays part of the clause text

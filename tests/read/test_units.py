@@ -22,7 +22,7 @@ def test_split_units(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("于洪区、苏家屯区、新民市、辽中县政府", ["于洪区政府", "苏家屯区政府", "新民市政府", "辽中县政府"]),
+    ("皇姑区、铁西区、法库县、康平县政府", ["皇姑区政府", "铁西区政府", "法库县政府", "康平县政府"]),
     ("沈北新区、浑南区管委会", ["沈北新区管委会", "浑南区管委会"]),
     ("铁岭县、开原市人民政府", ["铁岭县政府", "开原市人民政府"]),
     # a unit that is not a bare place name breaks the run
@@ -48,8 +48,8 @@ def test_lead_and_support_department_bracket_with_stop():
 
 
 def test_only_responsible_units_become_lead():
-    lead, support = parse_responsibility("[责任部门：市财政局，于洪区、苏家屯区、新民市政府]")
-    assert lead == ["市财政局", "于洪区政府", "苏家屯区政府", "新民市政府"]
+    lead, support = parse_responsibility("[责任部门：市财政局，皇姑区、铁西区、法库县政府]")
+    assert lead == ["市财政局", "皇姑区政府", "铁西区政府", "法库县政府"]
     assert support == []
 
 
