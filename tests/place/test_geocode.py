@@ -113,8 +113,8 @@ def test_a_place_inside_another_item_of_the_list_stays_there(geocoder):
 
 
 def test_a_place_opening_a_list_modifies_every_item(geocoder):
-    sentence = "提升开原市五金城、建材城、汽配城等专业市场。"
-    names = ["开原市五金城", "建材城", "汽配城"]
+    sentence = "提升开原市灯具城、家具城、汽配城等专业市场。"
+    names = ["开原市灯具城", "家具城", "汽配城"]
     p = geocoder.place(_project("汽配城", sentence, category="market"), _plan("211200", "铁岭市", "city"), names)
     assert p.counties == ["211282"] and p.method == "clause"
 
@@ -129,7 +129,7 @@ def test_the_lead_in_of_a_colon_list_places_its_items(geocoder):
 
 
 def test_a_county_inside_another_project_is_not_every_project_s(geocoder):
-    sentence = "另外力争黔张常铁路和渝怀二线涪陵至怀化段年内动工。"
+    sentence = "另外力争黔张常铁路与渝怀二线涪陵至怀化段年内动工。"
     names = ["黔张常铁路", "渝怀二线涪陵至怀化段"]
     p = geocoder.place(_project("黔张常铁路", sentence, category="railway", geom="line"),
                        _plan("500000", "重庆市", "province"), names)
