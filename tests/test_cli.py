@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from planmap.cli import main
 from golden import digest  # tests/golden.py: seed values kept as digests, not text
+from planmap.cli import main
 
 SEED_PREFIXES = ["000", "001", "002", "003", "004"]
 INSPECT_KEYS = {"file", "title", "issuer", "date", "doc_number", "home_region", "outline", "warnings"}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from golden import digest  # tests/golden.py: seed values kept as digests, not text
 from planmap.errors import DocumentError
 from planmap.read.documents import Document, read_document
-from golden import digest  # tests/golden.py: seed values kept as digests, not text
 
 PLAN = "某县道路建设三年行动方案\n一、总体要求\n改造G102国道，建设道路12公里。\n二、保障措施\n加强组织领导。\n"
 

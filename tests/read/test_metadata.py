@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from golden import digest  # tests/golden.py: seed values kept as digests, not text
 from planmap.read.documents import read_document
 from planmap.read.metadata import find_doc_number, find_signature, find_title, iso_date, read_metadata
-from golden import digest  # tests/golden.py: seed values kept as digests, not text
 
 
 @pytest.mark.parametrize(

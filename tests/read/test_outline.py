@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from golden import digest  # tests/golden.py: seed values kept as digests, not text
 from planmap.plan import read_plan
 from planmap.read.outline import parse_outline
-from golden import digest  # tests/golden.py: seed values kept as digests, not text
 
 # ---------------------------------------------------------------- seeds: per-document facts
 
