@@ -3,7 +3,7 @@
 A project name is a span that ends in a *type word* (铁路, 产业园, 水库 ...; the rules are
 data, in ``data/categories.toml``) and reaches left until a verb, a function word or
 punctuation. On top of that single-name rule sit the patterns plans use to name many projects
-at once: enumerations that share a type word (铁岭县腰堡镇、昌图县、西丰县通用机场), lists closed by
+at once: enumerations that share a type word (开原市八宝镇、康平县、法库县通用机场), lists closed by
 等 and a class noun (冰砬山、城子山等森林公园), lists closed by 等项目, routes (A至B高速公路), and
 junction pairs (沈葛线与望月路). Mentions of one project are merged, the most specific name
 winning, so a reviewer sees one project with every place the plan names it.
@@ -222,7 +222,7 @@ def _body_start(plan: Plan) -> int:
 
 def _heading_clauses(plan: Plan) -> list[Clause]:
     """Headings read as text too: a short line taken for a heading may be a project's own line
-    (a table row, a news subhead 渝万城际铁路预计年底开工建设). Structure helps; it never hides text.
+    (a table row, a news subhead 某某城际铁路年内开工). Structure helps; it never hides text.
     """
     out: list[Clause] = []
     starts = [c.start for c in plan.clauses]
@@ -382,7 +382,7 @@ def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -
 
 
 def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
-    """功能和保健食品产业园 / 装备制造及新型建材产业园: a short modifier joined by 和/及/与 that is
+    """功能和保健食品产业园 / 机械制造及新型材料产业园: a short modifier joined by 和/及/与 that is
     not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart.
     """
     if left < 2 or sentence[left - 1] not in "和及与":
@@ -424,7 +424,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         left = _left_edge(sentence, ts, rules)
         left = _join_conjoined_modifier(sentence, left, rules)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
-            left = _left_edge(sentence, left - 1, rules)  # 204国道与203省道枢纽立交: one interchange of two roads
+            left = _left_edge(sentence, left - 1, rules)  # 101国道与305省道互通立交: one interchange of two roads
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
         left = qual_end - len(name)
@@ -467,7 +467,7 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
     for prev, cur in reversed(list(zip(mentions, mentions[1:], strict=False))):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap in ("、", "和", "及", "与") and cur.work and not prev.work and prev.type.category == cur.type.category:
-            prev.work = cur.work  # 拉马河、蒲河、万泉河河道治理: the work is shared
+            prev.work = cur.work  # 马仲河、招苏台河、二道河河道治理: the work is shared
     for prev, cur in zip(mentions, mentions[1:], strict=False):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap != "、":
@@ -525,7 +525,7 @@ def _is_route(name: str) -> bool:
 
 
 def _route_ends(name: str) -> list[str]:
-    # G102线京抚线瓜台子村至老城段: the ends are the names around 至 inside the section
+    # G202线黑大线李家台村至新城段: the ends are the names around 至 inside the section
     m = re.search(rf"([{_CJK}]{{2,8}}?)(?:至|到)([{_CJK}]{{1,8}}?)(?:段|城际|铁路|高速|公路|快速路)", name)
     if not m:
         m = re.search(rf"([{_CJK}]{{2,8}}?)[—－\-–]([{_CJK}]{{1,8}}?)(?:城际|铁路|高速|公路|段)", name)
@@ -537,7 +537,7 @@ def _route_ends(name: str) -> list[str]:
 
 
 def _link_ends(name: str) -> list[str]:
-    """调兵山沈康高速公路连接线: a link from a place to a road, both ends named."""
+    """开原沈环高速公路连接线: a link from a place to a road, both ends named."""
     from planmap.extract.place_names import admin_prefix
 
     place = admin_prefix(name)
@@ -630,7 +630,7 @@ def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     core = proper_core(name)
     if 2 <= len(core) <= len(name) - 2 and "段" not in name and not re.search(r"[（(]", name) \
             and not rules.generic_re.match(core):
-        return core, name[len(core):]  # 乌鞘岭、六盘山高速迂回线: the class part is shared
+        return core, name[len(core):]  # 甲岭、乙山高速迂回线: the class part is shared
     return "", ""
 
 
@@ -666,7 +666,7 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
 
 def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
                     found: list[Mention]) -> list[Mention]:
-    """西丰县城区电网架空入地项目 / 永州市湘江流域生态综合治理项目: a project the plan names by its
+    """康平县城区电网改造项目 / 某市某江流域综合治理项目: a project the plan names by its
     place and its works, with no type word of its own. The place must open the name, and the
     works must be more than a sector (铁岭市乡村振兴项目 is a programme).
     """
@@ -697,8 +697,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
     """Items of a list of projects that carry no type word of their own.
 
     A list is a run of items joined by 、. Its items are projects when the list is closed by a
-    project class (三菱树脂、横滨轮胎等7个外资项目; 黄杨线、寨口至上卢等12条线路), or when most of its
-    items are projects already (大铁匠巷、皇华馆、西校尉营: lanes of a lane list).
+    project class (三菱树脂、横滨轮胎等7个外资项目; 甲乙线、丙村至丁村等10条线路), or when most of its
+    items are projects already (东箭道巷、南仓街、北营巷: lanes of a lane list).
     """
     out: list[Mention] = []
     for seg in _LIST_SEGMENT.finditer(sentence):
@@ -712,13 +712,13 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             end = m.start()
             closed = _closes_project_list(text[m.end(): m.end() + 12], rules)
         if any(c in text[:12] for c in rules.reference_cues):
-            continue  # 连接辽开、沈吉等高速公路: what a project connects to
+            continue  # 连接沈海、京哈等高速公路: what a project connects to
         items: list[tuple[int, int]] = []
         pos = 0
         for part in text[:end].split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
-        # an item starts after the verb or cue that opens it (拓宽改建209、218省道)
+        # an item starts after the verb or cue that opens it (拓宽改建101、305省道)
         items = [(_item_start(text, a, b, rules, k == 0), b) for k, (a, b) in enumerate(items)]
         opened = any(text.lstrip().startswith(c) for c in rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
         base = seg.start()
@@ -828,7 +828,7 @@ _JUNCTION = re.compile(
 
 
 def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
-    """沈葛线与望月路、香堤路与知行路对接: each pair is one junction project."""
+    """沈丹线与银河路、柳堤路与明德路对接: each pair is one junction project."""
     if not re.search(r"(对接|连接|交叉|互通|节点|衔接)", sentence):
         return []
     out = []
@@ -883,7 +883,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if name[0] in "条座个项处批" or re.search(rf"{_NUM}+个", name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
-        return False  # 12条主干道 / 四大现代智慧绿色食品产业园: a figure, not a name
+        return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
     if is_admin_name(name):
         return False
     for w in rules.not_project:

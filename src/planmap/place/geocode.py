@@ -662,7 +662,7 @@ class Geocoder:
         zone = self.zone_in(lead, prior)
         covered = max([e - s0 for s0, e, _u in units] + [len(zone.names[0]) if zone else 0])
         if covered < 0.5 * len(lead):
-            return None  # the lead is more than a place name (记者从青岛市交通运输委了解到)
+            return None  # the lead is more than a place name (记者从某市交通运输局获悉)
         p = self._inside_home(self.place_text(lead, prior), prior)
         return p.found_by("paragraph") if p is not None else None
 

@@ -2,13 +2,13 @@
 
 Plans name routes in several ways, and each is read as data, not as a list of strings:
 
-- ends written out: 长沙至赣州高铁, 平度南村至胶州营海一级公路, 岩前—潘川线;
+- ends written out: 长沙至赣州高铁, 平度南村至胶州李哥庄一级公路, 甲村—乙村线;
 - ends abbreviated to one character each: 成渝, 渝黔, 宜西攀, 绵遂资内, 沈阜. A character is a
   province's 简称 (``geodata/abbreviations.csv``: 渝 = 重庆, 黔 = 贵州, drawn at its capital) or the
   first character of a city, a county (or, inside the home city, a town); the reading chosen is the
   shortest path through the candidates, with the home province preferred, so 阜 is 阜新 in a
   Liaoning plan and 阜阳 in an Anhui one;
-- completions in brackets: 黔（江）张（家界）常（德）铁路 -> 黔江, 张家界, 常德;
+- completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
 - national expressway codes and names (``geodata/routes.csv``, from Wikipedia's NTHS lists):
   G7, G7011, 十天高速;
 - a section: 甘肃段 / 开原段 cut the line to that unit, 涪陵至怀化段 and 渝宜段 replace the ends.
@@ -104,15 +104,15 @@ class RouteName:
 def parse_route_name(name: str) -> RouteName:
     """Split a route name into code, ends (or abbreviation) and section, without resolving places.
 
-    >>> r = parse_route_name("G7011十天高速公路徽县大石碑至天水段")
+    >>> r = parse_route_name("G7011十天高速公路成县小川至天水段")
     >>> (r.code, r.abbreviation, r.section_ends)
-    ('G7011', '十天', ['徽县大石碑', '天水'])
+    ('G7011', '十天', ['成县小川', '天水'])
     """
     out = RouteName(text=name)
     s = _LEAD.sub("", name.strip()) or name.strip()
     for _ in range(3):
         s = _WORK.sub("", s)
-    # 黔（江）张（家界）常（德）: the brackets complete each character to a place name
+    # 渝（州）怀（化）: the brackets complete each character to a place name
     run = list(_COMPLETION.finditer(s))
     if len(run) >= 2 and all(a.end() == b.start() for a, b in zip(run, run[1:], strict=False)):
         out.ends = out.completed = [m.group(1) + m.group(2) for m in run]

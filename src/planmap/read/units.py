@@ -19,7 +19,7 @@ _GOV_TAIL = ("政府", "管委会", "人民政府")
 def split_units(text: str) -> list[str]:
     """Split a list of unit names on 、，；, ignoring separators inside brackets.
 
-    ``于洪区、苏家屯区、新民市政府`` shares its tail: every bare place name gets ``政府``.
+    ``皇姑区、铁西区、法库县政府`` shares its tail: every bare place name gets ``政府``.
     """
     parts: list[str] = []
     cur: list[str] = []

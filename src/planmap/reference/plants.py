@@ -74,7 +74,7 @@ def _strip_openings(core: str, openings: tuple[str, ...]) -> str:
 
 
 def osm_place(name: str, openings: tuple[str, ...]) -> str:
-    """The place an OSM plant name is named after (辽宁华电铁岭发电有限公司 -> 铁岭)."""
+    """The place an OSM plant name is named after (某某能源开原发电有限公司 -> 开原)."""
     core = re.sub(r"[（(].*?[）)]|[#＃\d]+号?", "", name)
     for end in sorted(plant_rules()["osm_endings"], key=len, reverse=True):
         if core.endswith(end) and len(core) > len(end):
