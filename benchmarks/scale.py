@@ -132,7 +132,7 @@ def main() -> int:
             n = copy_corpus(args.corpus, docs, args.copies)
         else:
             n = sum(1 for p in docs.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".pdf", ".docx", ".html", ".htm"))
-        print(f"planmap scale benchmark: {n} documents from {args.corpus}"
+        print(f"planmap scale benchmark: {n} documents from {os.path.relpath(Path(args.corpus).resolve(), ROOT)}"
               f"{f' x{args.copies} copies' if args.copies else ''}; maps {'off' if args.no_maps else 'on'}; "
               f"{os.cpu_count()} CPUs")
         print(f"{'run':<10} {'wall s':>8} {'docs':>6} {'cached':>6} {'docs/s':>7} {'stage s':>8} {'stage docs/s':>12} "

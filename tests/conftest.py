@@ -23,10 +23,16 @@ def require_folder(path: Path, what: str) -> Path:
     return path
 
 
-@pytest.fixture
-def seeds_dir() -> Path:
-    """The seeds folder; a missing folder fails under CI and skips elsewhere."""
+@pytest.fixture(scope="session")
+def seeds_folder() -> Path:
+    """The seeds folder, for fixtures of any scope; missing, it fails under CI and skips elsewhere."""
     return require_folder(SEEDS, "seed documents (expected ../shared/seeds next to the repo)")
+
+
+@pytest.fixture
+def seeds_dir(seeds_folder: Path) -> Path:
+    """The seeds folder; a missing folder fails under CI and skips elsewhere."""
+    return seeds_folder
 
 
 @pytest.fixture

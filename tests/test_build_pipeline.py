@@ -19,10 +19,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 @pytest.fixture(scope="module")
-def seeds_built(tmp_path_factory):
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip("seed documents not found")
+def seeds_built(tmp_path_factory, seeds_folder):
+    seeds = seeds_folder
     out = tmp_path_factory.mktemp("seeds")
     return sorted(seeds.glob("*.txt")), build([seeds], out=out, maps=False, workers=1)
 

@@ -106,10 +106,8 @@ def _build_in_subprocess(seeds: Path, out: Path, cwd: Path, hashseed: str) -> No
 
 
 @pytest.fixture(scope="module")
-def two_seed_builds(tmp_path_factory):
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip("seed documents not found")
+def two_seed_builds(tmp_path_factory, seeds_folder):
+    seeds = seeds_folder
     root = tmp_path_factory.mktemp("twice")
     _build_in_subprocess(seeds, root / "a" / "maps", root / "cwd-a", "1")
     _build_in_subprocess(seeds, root / "b" / "maps", root / "cwd-b" / "deeper", "4242")
