@@ -187,31 +187,58 @@ def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> l
     ``line_km`` counts every line; ``line_km_estimated`` is the part of it from lines whose
     kilometres are estimates (``km_estimated``), so a reader can leave them out.
     """
-    from collections import Counter, defaultdict
-
     from planmap.reference.gazetteer import default_gazetteer
 
     gaz = gazetteer or default_gazetteer()
-    counts: dict[str, Counter] = defaultdict(Counter)
-    km: dict[str, float] = defaultdict(float)
-    km_est: dict[str, float] = defaultdict(float)
-    for _, row in gdf.iterrows():
-        units = set(row["county_adcodes"])
-        if row.get("city_adcode"):
-            units.add(row["city_adcode"])  # a city-precision project counts in its city's row
+    return sum_regions(region_inputs(gdf, gaz), gaz)
+
+
+#: what one project adds to the region table: the units it counts in (sorted), its category,
+#: (county, km, that county's city) per county it crosses, and whether those km are estimates
+RegionInput = tuple[tuple[str, ...], str, tuple[tuple[str, float, str], ...], bool]
+
+
+def region_inputs(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> list[RegionInput]:
+    """Per project, in frame order, what it adds to :func:`sum_regions`. Small and picklable, so
+    a build caches them per plan and sums the whole run without the frames.
+    """
+    import sys
+
+    rows: list[RegionInput] = []
+    estimated = gdf["km_estimated"] if "km_estimated" in gdf else [False] * len(gdf)
+    for codes, city_code, category, per_county, is_estimate in zip(
+            gdf["county_adcodes"], gdf.get("city_adcode", [""] * len(gdf)), gdf["category"],
+            gdf.get("county_km", [{}] * len(gdf)), estimated, strict=False):
+        units = set(codes)
+        if city_code:
+            units.add(city_code)
         for c in list(units):
             city = gaz.unit(c).city_adcode
             if city:
                 units.add(city)
+        # interned: equal codes are one object, so a cached entry's pickle does not depend on
+        # which of two equal strings a set kept (that follows the hash seed)
+        km = tuple((sys.intern(str(code)), length, sys.intern(gaz.unit(code).city_adcode or ""))
+                   for code, length in (per_county or {}).items())
+        rows.append((tuple(sys.intern(str(u)) for u in sorted(units)), category, km, bool(is_estimate)))
+    return rows
+
+
+def sum_regions(inputs: Iterable[RegionInput], gaz: Gazetteer) -> list[dict]:
+    """The region table (columns of ``regions.csv``) summed from region inputs, in their order."""
+    from collections import Counter, defaultdict
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    km: dict[str, float] = defaultdict(float)
+    km_est: dict[str, float] = defaultdict(float)
+    for units, category, km_rows, is_estimate in inputs:
         for code in units:
-            counts[code][row["category"]] += 1
-        estimated = bool(row.get("km_estimated", False))
-        for code, length in (row.get("county_km") or {}).items():
+            counts[code][category] += 1
+        for code, length, city in km_rows:
             km[code] += length
-            city = gaz.unit(code).city_adcode
             if city:
                 km[city] += length
-            if estimated:
+            if is_estimate:
                 km_est[code] += length
                 if city:
                     km_est[city] += length

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pyarrow as pa
 
+    from planmap.join.regions import RegionInput
     from planmap.models import Plan
     from planmap.reference.gazetteer import Gazetteer
 
@@ -67,7 +67,7 @@ class PlanPieces:
     geom_types: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
     registry: list[tuple] = field(default_factory=list)  # (id, key, province, x, y, name, category, mentions)
-    regions: list[tuple] = field(default_factory=list)  # per row in frame order: (units, category, km rows)
+    regions: list[RegionInput] = field(default_factory=list)  # per row in frame order (join.regions.region_inputs)
     provinces: tuple[str, ...] = ()  # provinces whose counties the plan touches (county layer)
     counts: dict[str, int] = field(default_factory=dict)  # projects by category (index page)
     packed: dict[str, bytes] = field(default_factory=dict)  # see pack()
@@ -102,6 +102,7 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     import pandas as pd
     import shapely
 
+    from planmap.join.regions import region_inputs
     from planmap.join.registry import registry_inputs
 
     pieces = PlanPieces(plan.id, plan_row(plan), provinces=tuple(sorted(set(provinces))))
@@ -218,60 +219,11 @@ def _csv_pieces(pieces: PlanPieces, flat: gpd.GeoDataFrame) -> None:
 # ------------------------------------------------------------------ regions
 
 
-def region_inputs(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> list[tuple]:
-    """Per project, in frame order: the units it counts in, its category, its kilometres per
-    county with that county's city, and whether those kilometres are estimates (what
-    join.regions.region_table adds up).
-    """
-    rows = []
-    estimated = gdf["km_estimated"] if "km_estimated" in gdf else [False] * len(gdf)
-    for codes, city_code, category, per_county, is_estimate in zip(
-            gdf["county_adcodes"], gdf.get("city_adcode", [""] * len(gdf)), gdf["category"],
-            gdf.get("county_km", [{}] * len(gdf)), estimated, strict=False):
-        units = set(codes)
-        if city_code:
-            units.add(city_code)
-        for c in list(units):
-            city = gaz.unit(c).city_adcode
-            if city:
-                units.add(city)
-        # interned: equal codes are one object, so the entry's pickle does not depend on which of
-        # two equal strings a set kept (that follows the hash seed)
-        km = tuple((sys.intern(str(code)), length, sys.intern(gaz.unit(code).city_adcode or ""))
-                   for code, length in (per_county or {}).items())
-        rows.append((tuple(sys.intern(str(u)) for u in sorted(units)), category, km, bool(is_estimate)))
-    return rows
-
-
 def region_rows(pieces: Iterable[PlanPieces], gaz: Gazetteer) -> list[dict]:
     """join.regions.region_table over every plan, from the pieces (same sums, same order)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    km: dict[str, float] = defaultdict(float)
-    km_est: dict[str, float] = defaultdict(float)
-    for p in pieces:
-        for units, category, km_rows, is_estimate in p.regions:
-            for code in units:
-                counts[code][category] += 1
-            for code, length, city in km_rows:
-                km[code] += length
-                if city:
-                    km[city] += length
-                if is_estimate:
-                    km_est[code] += length
-                    if city:
-                        km_est[city] += length
-    rows = []
-    for code in sorted(counts):
-        unit = gaz.unit(code)
-        rows.append({
-            "adcode": code, "name": unit.name, "level": unit.level,
-            "city_adcode": unit.city_adcode if unit.level == "county" else code,
-            "province": gaz.unit(unit.province_adcode).name,
-            "projects": sum(counts[code].values()), "line_km": round(km.get(code, 0.0), 3),
-            "line_km_estimated": round(km_est.get(code, 0.0), 3),
-            "counts": dict(sorted(counts[code].items())),
-        })
-    return rows
+    from planmap.join.regions import sum_regions
+
+    return sum_regions((r for p in pieces for r in p.regions), gaz)
 
 
 def km_by_category(pieces: Iterable[PlanPieces]) -> tuple[dict[str, dict[str, float]], list[str]]:
