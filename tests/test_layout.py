@@ -67,3 +67,19 @@ def test_stages_do_not_import_the_runner() -> None:
     bad = [f"{p.relative_to(SRC)} imports {m}" for stage in STAGES for p in sorted((SRC / stage).rglob("*.py"))
            for m in _imports(p) if m in runner]
     assert bad == [], bad
+
+
+def test_stages_use_only_the_public_names_of_other_stages() -> None:
+    """A stage takes from another stage what that stage offers (no ``_private`` name), so a
+    module's private helpers can change without breaking its neighbours.
+    """
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        own = path.relative_to(SRC).parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("planmap."):
+                other = node.module.split(".")[1]
+                if other in STAGES and other != own:
+                    offenders += [f"{path.relative_to(SRC)}: {node.module}.{a.name}"
+                                  for a in node.names if a.name.startswith("_")]
+    assert offenders == []

@@ -74,7 +74,8 @@ class Rules:
 
 
 @lru_cache(maxsize=1)
-def _raw_rules() -> dict:
+def raw_rules() -> dict:
+    """``data/categories.toml`` as read: the tables later stages also need (its [places] rules)."""
     with open(package_data("categories.toml"), "rb") as fh:
         return tomllib.load(fh)
 
@@ -87,7 +88,7 @@ def _not_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The category and naming rules shipped in ``data/categories.toml``."""
-    raw = _raw_rules()
+    raw = raw_rules()
     types: dict[str, TypeWord] = {}
     for block in raw["types"]:
         for w in block["words"]:
@@ -125,7 +126,7 @@ def load_rules() -> Rules:
 
 def _context() -> dict:
     """Context rules for type words that are also common words (data/categories.toml [context])."""
-    return _raw_rules()["context"]
+    return raw_rules()["context"]
 
 
 _ROAD_NAME = re.compile(
@@ -312,7 +313,7 @@ def _boundaries(sentence: str) -> frozenset[int]:
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
 
 
-def _left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
+def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
     """Where a name ending before ``end`` starts: after the nearest stop word or punctuation.
 
     ``cuts`` are word boundaries of the whole sentence when ``sentence`` is a prefix of it.
@@ -387,7 +388,7 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     """
     if left < 2 or sentence[left - 1] not in "和及与":
         return left
-    start = _left_edge(sentence, left - 1, rules)
+    start = left_edge(sentence, left - 1, rules)
     part = sentence[start:left - 1]
     if not part or len(part) > 8 or not re.fullmatch(rf"[{_CJK}]+", part):
         return left
@@ -413,7 +414,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             # 万泉河 + 河道治理: the river is the name, the rest is its work
             nxt = hits[k + 1]
             qual_end = te
-            left = _left_edge(sentence, ts, rules)
+            left = left_edge(sentence, ts, rules)
             name = _strip_left_noise(sentence[left:te])
             m = Mention(name, abs_start + te - len(name), abs_start + te, tw, clause, sentence, abs_start,
                         work=sentence[nxt[0]:nxt[1]])
@@ -421,10 +422,10 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             consumed_until = nxt[1]
             continue
         qual_end = _qualifiers_end(sentence, name_end)
-        left = _left_edge(sentence, ts, rules)
+        left = left_edge(sentence, ts, rules)
         left = _join_conjoined_modifier(sentence, left, rules)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
-            left = _left_edge(sentence, left - 1, rules)  # 101国道与305省道互通立交: one interchange of two roads
+            left = left_edge(sentence, left - 1, rules)  # 101国道与305省道互通立交: one interchange of two roads
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
         left = qual_end - len(name)
@@ -435,7 +436,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         m.aliases = _bracket_aliases(sentence, name_end, qual_end)
         m.located = _is_located(sentence[:left])
         if _is_route(name):
-            m.endpoints = _route_ends(name)
+            m.endpoints = route_ends(name)
         elif tw.word == "连接线":
             m.endpoints = _link_ends(name)
         out.extend(_expand(m, sentence, left, rules))
@@ -524,7 +525,8 @@ def _is_route(name: str) -> bool:
     return bool(_ROUTE.search(name))
 
 
-def _route_ends(name: str) -> list[str]:
+def route_ends(name: str) -> list[str]:
+    """The two ends a route's name spells (甲村至乙村段, 甲—乙公路), or [] when it spells none."""
     # G202线黑大线李家台村至新城段: the ends are the names around 至 inside the section
     m = re.search(rf"([{_CJK}]{{2,8}}?)(?:至|到)([{_CJK}]{{1,8}}?)(?:段|城际|铁路|高速|公路|快速路)", name)
     if not m:
@@ -608,7 +610,7 @@ def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -
             end -= 1
         elif items:
             break
-        start = _left_edge(text, end, rules, cuts)
+        start = left_edge(text, end, rules, cuts)
         item = text[start:end]
         if not item or len(item) > 30:
             break
@@ -640,7 +642,7 @@ def _shares_class(item: str, head: str, rules: Rules) -> bool:
     """
     return bool(re.fullmatch(rf"[{_CJK}]{{2,6}}", item)) and abs(len(item) - len(head)) <= 2 \
         and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
-        and _left_edge(item, len(item), rules) == 0
+        and left_edge(item, len(item), rules) == 0
 
 
 def _looks_like_place_or_name(item: str) -> bool:
@@ -674,7 +676,7 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
 
     out = []
     for m in re.finditer("项目", sentence):
-        left = _left_edge(sentence, m.start(), rules)
+        left = left_edge(sentence, m.start(), rules)
         name = sentence[left:m.end()]
         place = admin_prefix(name)
         works = name[len(place):-2]
@@ -758,7 +760,7 @@ def _item_start(text: str, a: int, b: int, rules: Rules, first: bool) -> int:
     if item and any(item.endswith(w) for w in _stops_ending(item[-1], rules) if len(w) > 1 and w not in ("项目", "工程")):
         return b
     if first:
-        cut = _left_edge(text[:b], b, rules)
+        cut = left_edge(text[:b], b, rules)
         if a <= cut < b:
             return cut
     i, moved = a, True
@@ -834,8 +836,8 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
     out = []
     for m in _JUNCTION.finditer(sentence):
         a, b = m.group(1), m.group(2)
-        a = a[_left_edge(a, len(a), rules):]
-        b = b[_left_edge(b, len(b), rules):]
+        a = a[left_edge(a, len(a), rules):]
+        b = b[left_edge(b, len(b), rules):]
         if len(a) < 3 or len(b) < 3 or a in _not_names() or b in _not_names():
             continue
         if _is_generic(a, rules.types["路"], rules) or _is_generic(b, rules.types["路"], rules) \

@@ -17,9 +17,9 @@ MAX_KM = 50.0
 
 def _key(name: str) -> str:
     from planmap.extract.projects import coref_key
-    from planmap.place.geocode import _WORK_TAIL
+    from planmap.place.geocode import WORK_TAIL
 
-    return _WORK_TAIL.sub("", coref_key(name)) or coref_key(name)
+    return WORK_TAIL.sub("", coref_key(name)) or coref_key(name)
 
 
 #: what the registry needs of one project: (id, name key, province, x, y, name, category, plan, mentions)

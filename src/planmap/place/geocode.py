@@ -28,14 +28,15 @@ _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "�
 _ROUTE_SPAN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:至|到|—|－|-)[\u4e00-\u9fff]{2,12}")
 # A paragraph's lead: an optional list number, a short phrase, then a colon or comma.
 _PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([^，,。；;：:\s]{2,12})[：:，,]")
-_WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
+#: work words a project name may end in (…改造工程): cut before names are compared or looked up
+WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
 def _place_rules() -> dict:
     """Place-name rules (data/categories.toml [places])."""
-    from planmap.extract.projects import _raw_rules
+    from planmap.extract.projects import raw_rules
 
-    return _raw_rules()["places"]
+    return raw_rules()["places"]
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ class Placement:
 
 
 def _word_aligned(text: str, start: int, end: int) -> bool:
-    from planmap.extract.projects import _boundaries
+    from planmap.reference.words import word_index
 
-    cuts = _boundaries(text)
+    cuts = word_index().boundaries(text)
     return start in cuts and end in cuts
 
 
@@ -299,7 +300,7 @@ class Geocoder:
         from planmap.read.textnorm import to_simplified
 
         name = to_simplified(name)
-        stem = _WORK_TAIL.sub("", name) or name
+        stem = WORK_TAIL.sub("", name) or name
         cands = self.features.named(name) or self.features.named(stem)
         if not cands:
             # a feature name that makes up most of the project name (铁岭莲花湖湿地恢复)
@@ -595,11 +596,11 @@ class Geocoder:
         if "、" in sentence[seg_start:pos]:
             # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
             # modifies every item; one inside the first item (岷江航电犍为枢纽、乐山机场) does not
-            from planmap.extract.projects import _left_edge, load_rules
+            from planmap.extract.projects import left_edge, load_rules
 
             original = project.evidence
             first_end = sentence.index("、", seg_start)
-            left = max(seg_start, min(pos, _left_edge(original, first_end, load_rules())))
+            left = max(seg_start, min(pos, left_edge(original, first_end, load_rules())))
             item = original[left:first_end]
             opening = [e for s0, e, _u in self.units_in(item, prior)
                        if s0 == 0 and any(m.start == 0 and m.kind == "full" for m in self.gaz.scan(item))]
@@ -736,9 +737,9 @@ def locate(text: str, region: str | None = None) -> Placement:
     tw = next((rules.types[w] for w in sorted(rules.types, key=len, reverse=True) if text.endswith(w)), None)
     project = Project(name=text, category=tw.category if tw else "other", geom=tw.geom if tw else "point",
                       plan="", section="", evidence=text, span=(0, len(text)))
-    from planmap.extract.projects import _route_ends
+    from planmap.extract.projects import route_ends
 
-    project.endpoints = _route_ends(text)
+    project.endpoints = route_ends(text)
     plan = None
     if prior is not None:
         plan = Plan(id="", path="", format="", encoding=None, title="", issuer="", date=None, doc_number="",

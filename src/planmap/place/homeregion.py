@@ -100,9 +100,9 @@ def document_parts(text: str, title: str = "") -> tuple[str, str]:
 
 
 def _cuts(text: str) -> frozenset[int]:
-    from planmap.extract.projects import _boundaries
+    from planmap.reference.words import word_index
 
-    return _boundaries(text)
+    return word_index().boundaries(text)
 
 
 @lru_cache(maxsize=1)
