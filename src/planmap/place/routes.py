@@ -642,11 +642,11 @@ def _cheapest_crossing(geo: Geocoder, layers: list[list[_Cand]], adcode: str,
 
     if not layers or math.prod(len(layer) for layer in layers) > max_paths:
         return []
-    paths = []
-    for path in itertools.product(*layers):
-        hops = [_km(a.point, b.point) for a, b in zip(path, path[1:], strict=False)]
+    paths: list[tuple[float, list[_Cand]]] = []
+    for combo in itertools.product(*layers):
+        hops = [_km(a.point, b.point) for a, b in zip(combo, combo[1:], strict=False)]
         if all(MIN_HOP_KM <= h <= MAX_HOP_KM for h in hops):
-            paths.append((_path_cost(list(path)), list(path)))
+            paths.append((_path_cost(list(combo)), list(combo)))
     paths.sort(key=lambda o: o[0])
     for _, path in paths[:max_tests]:
         if _crosses(geo, [c.point for c in path], adcode):
@@ -844,8 +844,11 @@ def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Reg
     """Each end placed; ends the home region does not settle are read jointly, the reading with
     the shortest path winning (三江 next to 万盛 and 南川 is the one in 綦江, not 三江侗族自治县).
     """
-    borders = {i: _BORDER.match(e.strip()) for i, e in enumerate(ends)}
-    borders = {i: m for i, m in borders.items() if m and all(c in province_abbreviations() for c in m.groups())}
+    borders: dict[int, re.Match[str]] = {}
+    for i, e in enumerate(ends):
+        m = _BORDER.match(e.strip())
+        if m and all(c in province_abbreviations() for c in m.groups()):
+            borders[i] = m
     if borders:
         if len(borders) == len(ends):
             return []
