@@ -805,7 +805,9 @@ def _common_word(text: str) -> bool:
     if words.tag(text) in ("f", "n", "s") and words.freq(text) >= 50:
         return True
     # 甲乙新通道: an everyday word inside (通道) makes the name a phrase, not a row of ends
-    return len(text) >= 3 and any(text[i:i + 2] in everyday_words() for i in range(len(text) - 1))
+    # (a numeral such as 三万 inside 三万南 is no such word: the ends may be numbered places)
+    return len(text) >= 3 and any(text[i:i + 2] in everyday_words() and words.tag(text[i:i + 2]) not in ("m", "q", "mq")
+                                  for i in range(len(text) - 1))
 
 
 def _names_a_local_place(geo: Geocoder, text: str, prior: Region | None) -> bool:
