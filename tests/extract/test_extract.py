@@ -394,3 +394,15 @@ def test_common_nouns_and_network_goals_are_not_projects(tmp_path, sentence):
 def test_a_line_named_by_two_abbreviated_ends_is_kept(tmp_path):
     _, projects = _extract(tmp_path, "加快甬杭线改造，完成北仑支线复线建设。")
     assert "甬杭线" in _names(projects)
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("供应商王某得知柳岸湖公园即将改造。", "柳岸湖公园"),
+    ("他担任北湖公园改造工程总指挥。", "北湖公园"),
+    ("彭某开始给东岭大桥供应钢材。", "东岭大桥"),
+    ("货运航班从大连周水子国际机场起飞。", "大连周水子国际机场"),
+])
+def test_clause_words_before_a_name_are_not_part_of_it(tmp_path, sentence, name):
+    """A person (王某), a pronoun and a frequent verb (他担任) end a name on its left; a place does not."""
+    _, projects = _extract(tmp_path, sentence)
+    assert name in _names(projects), _names(projects)

@@ -397,6 +397,48 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     return start
 
 
+# Words that never stand inside a project's name before its type word: a pronoun (他), a time
+# word (年前), an adverb (直接, 最终), a preposition that governs an object (给, 对), a person
+# written X某 in a news report, or a frequent verb of two or more characters (担任, 得知).
+# One-character and rare verbs stay (西气东输管道, 开化寺南街), and a span naming a route's ends
+# or a junction (甲至乙, 甲与乙) is left whole.
+_CLAUSE_TAGS = frozenset({"r", "t"})
+_ADVERB_TAGS = frozenset({"d", "ad"})
+_OBJECT_PREPOSITIONS = frozenset({"给", "对", "向", "靠着", "被", "让", "把", "替"})
+_PERSON = re.compile(rf"^[{_CJK}]某$")
+_FREQUENT_VERB = 2000
+
+
+def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
+    """Move a name's start past the last clause word before its type word (他担任X医院 -> X医院),
+    keeping at least one character of name before the type word.
+    """
+    span = sentence[left:type_start]
+    if len(span) < 2 or re.search(r"至|到|—|－|-|与|和|及|[（(]", span):
+        return left
+    rules = load_rules()
+    from planmap.extract.place_names import current, has_place_name
+    from planmap.reference.words import word_index
+
+    words = word_index()
+    pos = 0
+    cut_at = 0
+    for token in words.cut(span):
+        pos += len(token)
+        tag = words.tag(token)
+        if rules.type_re.search(token) or token.endswith("段") or has_place_name(token) \
+                or current().gaz.units_named(token):
+            continue  # 高速 of 济青高速, 北段 of a road's section, 大连: parts of a name
+        if tag == "t" and not re.search("[年月日前后今昨明]", token):
+            continue  # 现代 is no time of day
+        if tag in _CLAUSE_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) or token in _OBJECT_PREPOSITIONS \
+                or _PERSON.match(token) or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB):
+            cut_at = pos
+    if cut_at and type_start - (left + cut_at) >= 1:
+        return left + cut_at
+    return left
+
+
 def _strip_left_noise(name: str) -> str:
     return name.lstrip("—-·、 ")
 
@@ -423,6 +465,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         qual_end = _qualifiers_end(sentence, name_end)
         left = left_edge(sentence, ts, rules)
+        left = _past_clause_words(sentence, left, ts)
         left = _join_conjoined_modifier(sentence, left, rules)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
             left = left_edge(sentence, left - 1, rules)  # 101国道与305省道互通立交: one interchange of two roads
