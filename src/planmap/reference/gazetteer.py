@@ -366,6 +366,9 @@ class Gazetteer:
         self.admin = AdminLayer(self.folder)
         self.layers: dict[str, Any] = {"admin": self.admin}
         self._polygons: dict[str, Any] = {}
+        # memos of pure look-ups (the layers do not change once loaded)
+        self._county_sets: dict[tuple[str, ...], frozenset[str]] = {}
+        self._unit_polygons: dict[str, Any] = {}
 
     @cached_property
     def towns(self) -> TownLayer:
@@ -565,13 +568,16 @@ class Gazetteer:
                 out.append(Mention(key, end - len(key) + 1, end + 1, cands, "town"))
         return out
 
-    def _county_set(self, county: str | Iterable[str] | None) -> set[str] | None:
+    def _county_set(self, county: str | Iterable[str] | None) -> frozenset[str] | None:
         if county is None:
             return None
-        codes = [county] if isinstance(county, str) else list(county)
-        allowed: set[str] = set()
-        for c in codes:
-            allowed.update(u.adcode for u in self.counties_in(c))
+        codes = (county,) if isinstance(county, str) else tuple(county)
+        allowed = self._county_sets.get(codes)
+        if allowed is None:
+            found: set[str] = set()
+            for c in codes:
+                found.update(u.adcode for u in self.counties_in(c))
+            allowed = self._county_sets[codes] = frozenset(found)
         return allowed
 
     # -- polygons
@@ -600,6 +606,12 @@ class Gazetteer:
     def unit_polygon(self, adcode: str) -> Any:
         """The shapely (Multi)Polygon of a unit, WGS-84; None if the data has none."""
         u = self.unit(adcode)
+        if u.adcode in self._unit_polygons:
+            return self._unit_polygons[u.adcode]
+        self._unit_polygons[u.adcode] = poly = self._unit_polygon(u)
+        return poly
+
+    def _unit_polygon(self, u: AdminUnit) -> Any:
         if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
             gdf = self.county_polygons([u.province_adcode])
         else:

@@ -83,15 +83,24 @@ def osm_place(name: str, openings: tuple[str, ...]) -> str:
     return _strip_openings(core, openings)
 
 
-def plan_plant(name: str) -> tuple[str, str, str] | None:
-    """(place, kind, words) of a plan's plant name that opens with one (白龙核电一期 -> 白龙, nuclear)."""
+@lru_cache(maxsize=1)
+def _plan_plant_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of a plan's plant name and each plant word's kind (the first listed wins)."""
     words = [(w, k) for k, ws in plant_rules()["plan_words"].items() for w in ws]
     alternation = "|".join(re.escape(w) for w, _ in sorted(words, key=lambda t: len(t[0]), reverse=True))
-    m = re.match(rf"([\u4e00-\u9fff]{{2,8}}?)({alternation})", name)
+    kinds: dict[str, str] = {}
+    for w, k in words:
+        kinds.setdefault(w, k)
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alternation})"), kinds
+
+
+def plan_plant(name: str) -> tuple[str, str, str] | None:
+    """(place, kind, words) of a plan's plant name that opens with one (白龙核电一期 -> 白龙, nuclear)."""
+    pattern, kinds = _plan_plant_pattern()
+    m = pattern.match(name)
     if m is None:
         return None
-    kind = next(k for w, k in words if w == m.group(2))
-    return m.group(1), kind, m.group(0)
+    return m.group(1), kinds[m.group(2)], m.group(0)
 
 
 class PlantIndex:
