@@ -76,14 +76,18 @@ def gpkg_date() -> str:
 
 @contextmanager
 def _fixed_gdal_date() -> Iterator[None]:
+    """GDAL stamps the fixed date, and SQLite skips its fsync after each layer: the GeoPackage is
+    written under a temporary name and renamed into place whole (the bytes are the same).
+    """
     import pyogrio
 
-    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": gpkg_date()})
+    options = {"OGR_CURRENT_DATE": gpkg_date(), "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+    before = {k: pyogrio.get_gdal_config_option(k) for k in options}
+    pyogrio.set_gdal_config_options(options)
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+        pyogrio.set_gdal_config_options(before)
 
 
 def _round_geometry(geom):

@@ -193,8 +193,8 @@ class Geocoder:
 
             out: dict[str, list] = {}
             own = zone_town_counties()
-            for town in self.gaz.towns.towns:
-                if town.county_adcode or " " not in town.source_county:
+            for town in self.gaz.towns.by_county.get("", []):  # the towns no county hosts
+                if " " not in town.source_county:
                     continue
                 county = own.get((town.name, town.source_county))
                 if county and self._known_county(county):

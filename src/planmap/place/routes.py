@@ -487,7 +487,8 @@ _TOWN_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
 
 def _units_by_initial(geo: Geocoder) -> dict[str, list]:
     """Cities and counties with a seat, by the first character of their short name, in table order
-    (built once per geocoder: every abbreviation character used to walk all units)."""
+    (built once per geocoder: every abbreviation character used to walk all units).
+    """
     index = geo.indexes.get("units_by_initial")
     if index is None:
         index = {}
@@ -508,14 +509,15 @@ def _town_stems_of(geo: Geocoder, county: str) -> list[tuple[str, Any]]:
     return found
 
 
-def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list]:
-    """Towns with a point whose stem has two or more characters, by (province prefix, first character)."""
+def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list[int]]:
+    """Rows of the towns with a point whose stem has two or more characters, by (province prefix, first character)."""
     index = geo.indexes.get("placed_towns_by_initial")
     if index is None:
         index = {}
-        for town in geo.gaz.towns.towns:
-            if town.lon is not None and len(stem := _TOWN_SUFFIX.sub("", town.name)) >= 2:
-                index.setdefault((town.county_adcode[:2], stem[0]), []).append(town)
+        layer = geo.gaz.towns
+        for i, (name, county, lon, *_rest) in enumerate(layer.rows):  # rows: no Town made for the others
+            if lon is not None and len(stem := _TOWN_SUFFIX.sub("", name)) >= 2:
+                index.setdefault((county[:2], stem[0]), []).append(i)
         geo.indexes["placed_towns_by_initial"] = index
     return index
 
@@ -567,7 +569,8 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     if local and home_city and prior is not None:
         # a county road may cross into the next city of the province (a 平度 town to a 莱阳 one);
         # abbreviated_ends keeps only ends within LOCAL_HOP_KM of the home seat
-        for town in _placed_towns_by_initial(geo).get((home_prov, ch), ()):
+        for i in _placed_towns_by_initial(geo).get((home_prov, ch), ()):
+            town = geo.gaz.towns.town(i)
             if town.county_adcode[:4] != home_city:
                 c = _town_cand(geo, town, prior, local=True)
                 if c is not None:
