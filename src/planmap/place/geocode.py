@@ -93,7 +93,6 @@ class Geocoder:
         self._zone_town_map: dict[str, list] | None = None
         # memos of pure look-ups, per text (a sentence is scanned for every project it holds)
         self._units: dict[tuple[str, Region | None], list] = {}
-        self._cuts: dict[str, frozenset[int]] = {}
         self._place_names: dict[str, bool] = {}
         #: indexes over the gazetteer that helpers (planmap.place.routes) build once per geocoder
         self.indexes: dict[str, Any] = {}
@@ -122,12 +121,10 @@ class Geocoder:
         return Placement.of(self._seat(unit), precision, "admin-centroid", [unit.name], counties, "admin")
 
     def _word_aligned(self, text: str, start: int, end: int) -> bool:
-        cuts = self._cuts.get(text)
-        if cuts is None:
-            from planmap.reference.words import word_index
+        from planmap.reference.words import word_index
 
-            cuts = self._cuts[text] = word_index().boundaries(text)
-        return start in cuts and end in cuts
+        words = word_index()
+        return words.is_boundary(text, start) and words.is_boundary(text, end)
 
     def units_in(self, text: str, prior: Region | None) -> list:
         """Admin units named in ``text``, each resolved with the prior, most specific last."""

@@ -99,10 +99,6 @@ def document_parts(text: str, title: str = "") -> tuple[str, str]:
     return found_title, opening[:400]
 
 
-def _cuts(text: str) -> frozenset[int]:
-    from planmap.reference.words import word_index
-
-    return word_index().boundaries(text)
 
 
 @lru_cache(maxsize=1)
@@ -137,16 +133,18 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
     zone_weight = float(w[where]) if base is None else base
     generic = set(place_rules()["mentions"]["generic_zones"])
     out: list[Mention] = []
-    cuts: frozenset[int] | None = None
+    words = None
     for m in gaz.scan(text):
         if m.text in generic:
             continue
         factor = float(w["full"])
         kind = m.kind
         if m.kind != "full":
-            if cuts is None:
-                cuts = _cuts(text)
-            if m.start not in cuts or m.end not in cuts:
+            if words is None:
+                from planmap.reference.words import word_index
+
+                words = word_index()
+            if not (words.is_boundary(text, m.start) and words.is_boundary(text, m.end)):
                 continue  # 大通 inside 大通道 is no place
             factor = float(w["short"])
             if _modifier_at(text, m.end):
