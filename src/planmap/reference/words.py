@@ -222,7 +222,7 @@ class WordIndex:
         return frozenset(cuts)
 
     def is_boundary(self, text: str, pos: int) -> bool:
-        """``pos in self.boundaries(text)``, cutting only the block of word characters around ``pos``.
+        r"""``pos in self.boundaries(text)``, cutting only the block of word characters around ``pos``.
 
         jieba cuts each maximal run of word characters on its own, and between runs every
         character is a word, but for a ``\r\n`` pair, so a boundary is decided by its own run:
