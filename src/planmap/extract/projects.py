@@ -969,7 +969,8 @@ def _after_last_stop(text: str) -> str:
 
 def _cue_in_tail(cue: str, before: str, tail: str) -> bool:
     """``re.search(re.escape(cue) + "[^，。；]*$", before)``: the cue stands after the last ，。；
-    (``tail`` is that part of ``before``)."""
+    (``tail`` is that part of ``before``).
+    """
     if any(c in cue for c in "，。；"):
         return re.search(re.escape(cue) + r"[^，。；]*$", before) is not None
     return cue in tail
