@@ -719,6 +719,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
     items are projects already (东箭道巷、南仓街、北营巷: lanes of a lane list).
     """
     out: list[Mention] = []
+    if "、" not in sentence:
+        return out  # no list (each segment below needs a 、)
     for seg in _LIST_SEGMENT.finditer(sentence):
         text = seg.group(0)
         if text.count("、") < 1:

@@ -89,6 +89,7 @@ class Geocoder:
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
         self._others: list[str] = []
+        self._plan_names: tuple[tuple[str, ...], list[str]] = ((), [])
         self._stems: dict[tuple[str, ...], object] = {}
         self._zone_town_map: dict[str, list] | None = None
         # memos of pure look-ups, per text (a sentence is scanned for every project it holds)
@@ -418,8 +419,10 @@ class Geocoder:
         (犍为 in 岷江航电犍为枢纽) belongs to it, not to its neighbours in the sentence.
         """
         prior = plan.home_region if plan else None
-        self._others = [o for o in others if o and o != project.name and project.name not in o
-                        and not self._is_place_name(o)]
+        others = tuple(others)
+        if self._plan_names[0] != others:  # the plan's names that are not places, once per plan
+            self._plan_names = (others, [o for o in others if o and not self._is_place_name(o)])
+        self._others = [o for o in self._plan_names[1] if o != project.name and project.name not in o]
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
         generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
