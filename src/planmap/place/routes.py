@@ -482,7 +482,12 @@ def _cheapest(layers: list[list[_Cand]], min_hop: float = MIN_HOP_KM,
 
 # ----------------------------------------------------------------------------- abbreviations
 
-_TOWN_SUFFIX = re.compile(r"(镇|乡|街道|苏木)$")
+def _town_stem(name: str) -> str:
+    """A town's name without its suffix 镇/乡/街道/苏木 (腰堡 of 腰堡镇)."""
+    for suffix in ("镇", "乡", "街道", "苏木"):
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return name
 
 
 def _units_by_initial(geo: Geocoder) -> dict[str, list]:
@@ -505,7 +510,7 @@ def _town_stems_of(geo: Geocoder, county: str) -> list[tuple[str, Any]]:
     found = index.get(county)
     if found is None:
         found = index[county] = [(stem, town) for town in geo.gaz.towns_in_county(county)
-                                 if len(stem := _TOWN_SUFFIX.sub("", town.name)) >= 2]
+                                 if len(stem := _town_stem(town.name)) >= 2]
     return found
 
 
@@ -516,7 +521,7 @@ def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list[int]]:
         index = {}
         layer = geo.gaz.towns
         for i, (name, county, lon, *_rest) in enumerate(layer.rows):  # rows: no Town made for the others
-            if lon is not None and len(stem := _TOWN_SUFFIX.sub("", name)) >= 2:
+            if lon is not None and len(stem := _town_stem(name)) >= 2:
                 index.setdefault((county[:2], stem[0]), []).append(i)
         geo.indexes["placed_towns_by_initial"] = index
     return index
