@@ -396,3 +396,20 @@ def test_heading_whose_title_starts_with_gong(tmp_path):
     assert [h.title for h in plan.headings] == ["重点任务", "交通设施", "公共服务"]
     gym = [p for p in extract_projects(plan) if p.name.endswith("体育馆")]
     assert gym and gym[0].section == "重点任务 > 公共服务"
+
+
+@pytest.mark.parametrize("sentence", [
+    "守好生态保护的海岸线，筑牢安全生产的生命线。",
+    "实现市市通高铁、县县通高速。",
+    "构建省会到各市1小时高铁圈和3小时高速公路圈。",
+    "推进普通公路和新一轮农村公路提档升级。",
+])
+def test_common_nouns_and_network_goals_are_not_projects(tmp_path, sentence):
+    """A coastline, a lifeline, "every city on high-speed rail": words and goals, not lines to draw."""
+    _, projects = _extract(tmp_path, sentence)
+    assert not [p for p in projects if p.category in ("railway", "highway", "road")], _names(projects)
+
+
+def test_a_line_named_by_two_abbreviated_ends_is_kept(tmp_path):
+    _, projects = _extract(tmp_path, "加快甬杭线改造，完成北仑支线复线建设。")
+    assert "甬杭线" in _names(projects)

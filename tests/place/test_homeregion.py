@@ -92,3 +92,22 @@ def test_the_document_number_names_the_issuer():
     assert decide_home_region(text, doc_number="辽政发〔2021〕3号").region.adcode == "210000"
     # an abbreviation several units share (新民市, 新宾县, 新抚区…) says nothing
     assert decide_home_region(text, doc_number="新政发〔2021〕3号").region.adcode == "210000"
+
+
+def test_two_provinces_named_equally_give_no_home():
+    """A news page naming one city of each of two provinces once is nobody's plan."""
+    text = "手机采购规模创新高\n厂商在广州举行发布会，随后又在石家庄签约。\n"
+    decision = decide_home_region(text)
+    assert decision.region is None
+    assert any("no home region" in r for r in decision.reasons)
+
+
+def test_a_province_named_more_than_the_others_is_home():
+    text = "装备采购\n石家庄签约后，保定、唐山相继跟进，广州也表示关注。\n"
+    assert find_home_region(text).adcode[:2] == "13"
+
+
+def test_a_short_name_after_a_determiner_is_a_common_noun():
+    # 大厂 (大厂回族自治县) after 这些 / 等 means big manufacturers
+    text = "三星、联想等大厂纷纷入场，这些大厂的订单增长较快"
+    assert not [m for m in scan_mentions(text, "body") if m.text == "大厂"]

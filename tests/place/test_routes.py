@@ -328,3 +328,71 @@ def test_ends_described_after_the_name_are_its_ends(geocoder):
     p = geocoder.place(project, _plan(geocoder, "370200"))
     assert p.geometry.geom_type == "LineString" and p.method == "route-course"
     assert _crosses(geocoder, p.geometry, "370215") and _crosses(geocoder, p.geometry, "370214")  # 即墨, 城阳
+
+
+# ---------------------------------------------------------------- abbreviations read across China
+
+def test_a_trunk_line_through_the_province_needs_no_end_inside_it(geocoder):
+    """包兰 in a Ningxia plan runs from 包头 to 兰州, both outside Ningxia, through it."""
+    p = _place(geocoder, "包兰铁路", "640000")
+    assert p.geometry.geom_type == "LineString"
+    assert _near(p.geometry, *_seat(geocoder, "150200"), 5) and _near(p.geometry, *_seat(geocoder, "620100"), 5)
+    assert p.geometry.intersects(geocoder.gaz.unit_polygon("640000"))
+
+
+def test_a_line_neither_ending_in_nor_crossing_the_province_is_not_drawn(geocoder):
+    p = _place(geocoder, "包兰铁路", "460000")  # nothing of 包头–兰州 lies in Hainan
+    assert p.geometry.geom_type != "LineString"
+
+
+def test_a_city_own_abbreviation_is_read(geocoder):
+    """甬 is 宁波's 简称 (geodata/city_abbreviations.csv), not the first character of any name."""
+    p = _place(geocoder, "甬金高速", "330000", category="highway")
+    assert _near(p.geometry, *_seat(geocoder, "330200"), 5) and _near(p.geometry, *_seat(geocoder, "330700"), 5)
+
+
+def test_the_home_province_abbreviation_may_stand_for_its_city(geocoder):
+    """苏 inside a Jiangsu plan's 苏嘉 is 苏州, not the province drawn at Nanjing."""
+    p = _place(geocoder, "苏嘉城际铁路", "320000")
+    assert _near(p.geometry, *_seat(geocoder, "320500"), 5)
+    assert not _near(p.geometry, *_seat(geocoder, "320100"), 20)
+
+
+def test_a_high_speed_railway_abbreviation_reads_cities_before_counties(geocoder):
+    p = _place(geocoder, "西渝高铁", "610000")
+    assert _near(p.geometry, *_seat(geocoder, "610100"), 5)  # 西安, not 西乡县
+
+
+def test_a_district_of_the_province_is_a_weaker_reading_in_a_provincial_plan(geocoder):
+    p = _place(geocoder, "集大高铁", "150000")  # 集宁区 of 乌兰察布, then 大同
+    assert p.geometry.geom_type == "LineString"
+    assert _near(p.geometry, *_seat(geocoder, "150902"), 5)
+
+
+@pytest.mark.parametrize("name, home", [("沿江高铁", "340000"), ("沿海高铁", "320000"), ("环岛高速", "460000"),
+                                        ("甲乙新通道高速公路", "620000")])
+def test_a_common_word_is_not_read_as_abbreviated_ends(geocoder, name, home):
+    p = _place(geocoder, name, home, category="highway")
+    assert p.geometry.geom_type != "LineString" or p.method not in ("route", "route-course") or "G" in name
+
+
+def test_a_trailing_port_is_not_hong_kong(geocoder):
+    p = _place(geocoder, "石衡沧港城际铁路", "130000")
+    assert p.geometry.geom_type == "LineString"
+    assert not _near(p.geometry, *_seat(geocoder, "810000"), 300)
+
+
+@pytest.mark.parametrize("name, abbreviation", [("甲乙中线高铁", "甲乙"), ("甲乙扩容高速公路", "甲乙"),
+                                                ("甲乙客专", "甲乙")])
+def test_a_qualifier_between_abbreviation_and_type_word_is_not_an_end(name, abbreviation):
+    assert parse_route_name(name).abbreviation == abbreviation
+
+
+def test_two_provinces_border_as_an_end(geocoder):
+    """岚皋至陕渝界: from 岚皋 to the nearest point of the Shaanxi–Chongqing border."""
+    p = _place(geocoder, "岚皋至陕渝界高速公路", "610000", category="highway")
+    assert p.geometry.geom_type == "LineString"
+    end = Point(p.geometry.coords[-1])
+    chongqing = geocoder.gaz.unit_polygon("500000")
+    assert chongqing.distance(end) < 0.01 and _near(p.geometry, *_seat(geocoder, "610925"), 5)
+    assert haversine_m(*p.geometry.coords[0], *p.geometry.coords[-1]) < 60_000

@@ -910,6 +910,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
     if is_admin_name(name):
         return False
+    if re.search(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高铁|高速|动车)$", name):
+        return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
     for w in rules.not_project:
         if w in name:
             if w in _context()["scope_terms"] and m.type.strength != "weak":
@@ -935,6 +937,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(re.sub(r"（.*", "", name)):
             if not re.search(r"[A-Z]\d{1,4}线", name):
                 return False
+        if _common_line_word(name[len(admin_prefix(name)):]):
+            return False
     if tw.category == "road" and len(name) < 3:
         return False
     before_all = m.sentence[: max(0, m.start - m.sentence_start)]
@@ -976,6 +980,20 @@ def _cue_in_tail(cue: str, before: str, tail: str) -> bool:
     if any(c in cue for c in "，。；"):
         return re.search(re.escape(cue) + r"[^，。；]*$", before) is not None
     return cue in tail
+
+
+def _common_line_word(name: str) -> bool:
+    """True for 甲乙线 where 甲乙 is an everyday word or the whole a common noun (a coastline, a
+    front line, a line of sight): a line named by two abbreviated ends reads as neither.
+    """
+    if not re.fullmatch(rf"[{_CJK}]{{2}}线", name):
+        return False
+    from planmap.reference.gazetteer import everyday_words
+    from planmap.reference.words import word_index
+
+    words = word_index()
+    return name[:2] in everyday_words() or name in everyday_words() or words.tag(name) == "n" \
+        or (words.tag(name[:2]) == "n" and words.freq(name[:2]) >= 100)
 
 
 def _is_network(name: str, tw: TypeWord) -> bool:

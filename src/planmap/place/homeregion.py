@@ -240,6 +240,10 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
     prov_unit = gaz.unit(province)
     total = sum(prov_w.values())
     reasons.append(f"province {prov_unit.name}: {prov_w[province]:.1f} of {total:.1f} place weight")
+    if not any(m.where in ("issuer", "title") for m in mentions) and not doc_number \
+            and prov_w[province] <= float(rules["province_share"]) * total:
+        reasons.append(f"no province holds more than {float(rules['province_share']):.0%} of it: no home region")
+        return HomeDecision(None, reasons)
     inside = []
     for m in mentions:
         cands = tuple(u for u in m.candidates if _province_of(u) == province)

@@ -4,8 +4,10 @@ Plans name routes in several ways, and each is read as data, not as a list of st
 
 - ends written out: 长沙至赣州高铁, 平度南村至胶州李哥庄一级公路, 甲村—乙村线;
 - ends abbreviated to one character each: 成渝, 渝黔, 宜西攀, 绵遂资内, 沈阜. A character is a
-  province's 简称 (``geodata/abbreviations.csv``: 渝 = 重庆, 黔 = 贵州, drawn at its capital) or the
-  first character of a city, a county (or, inside the home city, a town); the reading chosen is the
+  province's 简称 (``geodata/abbreviations.csv``: 渝 = 重庆, 黔 = 贵州, drawn at its capital), a
+  city's own 简称 (``geodata/city_abbreviations.csv``: 甬 = 宁波), or the first character of a city,
+  a county (or, inside the home city, a town); two provinces' border (至甲乙界) is the border point
+  nearest the other end; the reading chosen is the
   shortest path through the candidates, with the home province preferred, so 阜 is 阜新 in a
   Liaoning plan and 阜阳 in an Anhui one;
 - completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
@@ -50,7 +52,10 @@ COST_TOWN_KM = 150.0
 COST_AWAY_KM = 150.0
 BONUS_PROVINCE_KM = 250.0
 COST_VILLAGE_KM = 50.0  # a village read from one character is a weaker reading than a town
-COST_NEXT_CITY_KM = 100.0  # a town of the next city is a weaker reading than one of the home city
+COST_PROVINCE_DISTRICT_KM = 120.0  # a district of the province, read in a provincial plan
+COST_NEXT_CITY_KM = 100.0
+COST_TRUNK_COUNTY_KM = 150.0  # a county read as the end of a high-speed railway (西 of 西渝 is 西安)
+TRUNK_KINDS = ("高铁", "高速铁路", "客专", "客运专线", "客运高速铁路专线", "高速铁路专线")  # a town of the next city is a weaker reading than one of the home city
 LOCAL_MIN_HOP_KM = 0.5  # the ends of a county road are two different points, however close
 HOP_WEIGHT = 0.5  # path length counts half: a plan's own province outweighs a shorter line
 MIN_HOP_KM = 10.0  # two ends of an abbreviated route are distinct places
@@ -62,13 +67,19 @@ _TYPE_WORDS = sorted((
     "客运高速铁路专线", "高速铁路专线", "客运专线", "高速铁路", "城际铁路", "城际轨道", "轨道交通", "高速公路",
     "一级公路", "二级公路", "快速通道", "快速路", "城际", "铁路", "高铁", "动车", "高速", "公路", "国道",
     "省道", "轻轨", "增建二线", "复线", "二线", "新线", "连接线", "支线", "一号线", "二号线", "三号线",
-    "专线", "干线", "客运", "线",
+    "专线", "干线", "客运", "客专", "线",
 ), key=len, reverse=True)
 # a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
 _LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
 _WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
 _SEP = re.compile(r"至|—+|－|–|-|~|～|到")
+# a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
+# between 甲 and 乙, 甲乙扩容高速 the widened road; neither character is a place
+_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线)(?=" + "|".join(
+    map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
+# the border of two provinces as a route end (至甲乙界): written with their 简称
+_BORDER = re.compile(r"^([\u4e00-\u9fff])([\u4e00-\u9fff])界$")
 _CODE = re.compile(r"(?<![A-Za-z0-9])([GS]\d{1,4})(?![0-9])(?:线)?")
 _NUMBERED = re.compile(r"(\d{3})(国道|省道)|(国道|省道)(\d{3})")
 _COMPLETION = re.compile(r"([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,3})[）)]")
@@ -112,6 +123,7 @@ def parse_route_name(name: str) -> RouteName:
     s = _LEAD.sub("", name.strip()) or name.strip()
     for _ in range(3):
         s = _WORK.sub("", s)
+    s = _QUALIFIER.sub("", s)
     # 渝（州）怀（化）: the brackets complete each character to a place name
     run = list(_COMPLETION.finditer(s))
     if len(run) >= 2 and all(a.end() == b.start() for a, b in zip(run, run[1:], strict=False)):
@@ -237,6 +249,21 @@ def province_abbreviations(folder: str | None = None) -> dict[str, str]:
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
         return {r["char"]: r["province_adcode"] for r in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=2)
+def city_abbreviations(folder: str | None = None) -> dict[str, tuple[str, ...]]:
+    """简称 character -> adcodes of the cities it stands for, where it is not the first
+    character of the city's name (甬 -> 宁波); first characters are read by rule.
+    """
+    path = (geodata_dir() if folder is None else Path(folder)) / "city_abbreviations.csv"
+    if not path.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            out.setdefault(r["char"], []).append(r["adcode"])
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # ----------------------------------------------------------------------------- places
@@ -528,7 +555,7 @@ def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list[int]]:
 
 
 def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[str] = frozenset(),
-                local: bool = False) -> list[_Cand]:
+                local: bool = False, trunk: bool = False) -> list[_Cand]:
     """Every place a one-character abbreviation may stand for, with its prior cost.
 
     Below the province, a place of another province is read only when it is a province's 简称
@@ -543,18 +570,35 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     home_prov = prior.adcode[:2] if prior is not None else ""
     prov = province_abbreviations().get(ch)
     if prov:
-        c = _unit_cand(geo, geo.gaz.unit(prov), prior, -BONUS_PROVINCE_KM)
+        # the home province's own 简称 inside a route's name is as likely its city (苏 of a
+        # Jiangsu plan's 通苏嘉甬 is 苏州): no bonus for it there
+        bonus = 0.0 if prior is not None and prov[:2] == prior.adcode[:2] else BONUS_PROVINCE_KM
+        c = _unit_cand(geo, geo.gaz.unit(prov), prior, -bonus)
+        if c is not None:
+            out.append(c)
+    for code in city_abbreviations().get(ch, ()):
+        try:
+            c = _unit_cand(geo, geo.gaz.unit(code), prior)  # a city's own 简称 (甬 for 宁波)
+        except KeyError:
+            continue
         if c is not None:
             out.append(c)
     for unit in _units_by_initial(geo).get(ch, ()):
+        extra = 0.0
         if unit.level == "county" and unit.name.endswith("区"):
-            # a district is an end only in a municipality (渝北, 铜梁) or in the home city
-            if unit.parent not in _MUNICIPALITIES and not (home_city and unit.adcode[:4] == home_city):
+            # a district is an end only in a municipality (渝北, 铜梁), in the home city, or, as a
+            # weaker reading, in the home province of a provincial plan (a former county seat)
+            if prior is not None and prior.level == "province" and unit.adcode[:2] == home_prov \
+                    and unit.parent not in _MUNICIPALITIES:
+                extra = COST_PROVINCE_DISTRICT_KM
+            elif unit.parent not in _MUNICIPALITIES and not (home_city and unit.adcode[:4] == home_city):
                 continue
         if home_prov and unit.adcode[:2] != home_prov and unit.adcode not in named and not (
                 prior is not None and prior.level == "province"):
             continue  # below the province, a place of another province only when the sentence names it
-        c = _unit_cand(geo, unit, prior)
+        if trunk and unit.level == "county":
+            extra += COST_TRUNK_COUNTY_KM
+        c = _unit_cand(geo, unit, prior, extra)
         if c is not None:
             out.append(c)
     town_scope: list[str] = []
@@ -585,20 +629,23 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
 
 
 def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False,
-                     named: frozenset[str] = frozenset()) -> list[Placement]:
+                     named: frozenset[str] = frozenset(), trunk: bool = False) -> list[Placement]:
     """The cheapest reading of a 2-5 character abbreviation as places in order, or [].
 
     ``local``: a county or rural road (黄杨线, 平莱公路): every end lies within LOCAL_HOP_KM of
-    the home region's seat. ``named``: adcodes of the units the sentence names.
+    the home region's seat. ``named``: adcodes of the units the sentence names. ``trunk``: a
+    high-speed railway, whose abbreviated ends are cities far more often than counties.
     """
     chars = list(abbreviation)
+    if len(chars) >= 3 and chars[-1] == "港":
+        chars = chars[:-1]  # 甲乙丙港: the port of the last place, not Hong Kong
     if not 2 <= len(chars) <= 5:
         return []
     provs = province_abbreviations()
     if all(c in provs for c in chars) and len({provs[c] for c in chars}) == len(chars):
         # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital
         return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
-    layers = [_candidates(geo, c, prior, named, local) for c in chars]
+    layers = [_candidates(geo, c, prior, named, local, trunk) for c in chars]
     if local:
         if prior is None or prior.level == "province":
             return []
@@ -608,7 +655,9 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
         layers = [[c for c in layer if _km(c.point, home) <= LOCAL_HOP_KM] for layer in layers]
         return [c.make() for c in _cheapest(layers, min_hop=LOCAL_MIN_HOP_KM)]
     if prior is not None and prior.level == "province":
-        # a province's plan names its own routes: one end at least lies in the province
+        # a province's plan names its own routes: one end at least lies in the province, or the
+        # line between the ends crosses it (a trunk line through the province: 甲乙 from a city
+        # north of it to one south of it)
         home_prov = prior.adcode[:2]
         options = []
         for i in range(len(layers)):
@@ -617,8 +666,41 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
             path = _cheapest(pinned)
             if path:
                 options.append((_path_cost(path), path))
+        if not options:
+            path = _cheapest_crossing(geo, layers, prior.adcode)
+            if path:
+                options.append((_path_cost(path), path))
         return [c.make() for c in min(options, key=lambda o: o[0])[1]] if options else []
     return [c.make() for c in _cheapest(layers)]
+
+
+def _cheapest_crossing(geo: Geocoder, layers: list[list[_Cand]], adcode: str,
+                       max_paths: int = 20000, max_tests: int = 50) -> list[_Cand]:
+    """The cheapest reading whose line runs through the unit ``adcode``, or [] (also when the
+    readings are too many to weigh one by one).
+    """
+    import itertools
+
+    if not layers or math.prod(len(layer) for layer in layers) > max_paths:
+        return []
+    paths: list[tuple[float, list[_Cand]]] = []
+    for combo in itertools.product(*layers):
+        hops = [_km(a.point, b.point) for a, b in zip(combo, combo[1:], strict=False)]
+        if all(MIN_HOP_KM <= h <= MAX_HOP_KM for h in hops):
+            paths.append((_path_cost(list(combo)), list(combo)))
+    paths.sort(key=lambda o: o[0])
+    for _, path in paths[:max_tests]:
+        if _crosses(geo, [c.point for c in path], adcode):
+            return path
+    return []
+
+
+def _crosses(geo: Geocoder, points: list[Any], adcode: str) -> bool:
+    """True when the straight legs through ``points`` run through the unit ``adcode``."""
+    from shapely.geometry import LineString
+
+    poly = geo.gaz.unit_polygon(adcode)
+    return poly is not None and len(points) >= 2 and LineString([(p.x, p.y) for p in points]).intersects(poly)
 
 
 def _path_cost(path: list[_Cand]) -> float:
@@ -661,9 +743,10 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if not placed and parsed.section_abbreviation and not section_is_unit:
         placed = abbreviated_ends(geo, parsed.section_abbreviation, prior, named=named)
     abbreviation = _without_place_prefix(geo, parsed.abbreviation)
-    if not placed and abbreviation and not _names_a_place(geo, abbreviation) \
+    if not placed and abbreviation and not _names_a_place(geo, abbreviation) and not _common_word(abbreviation) \
             and not (local and _names_a_local_place(geo, abbreviation, prior)):
-        placed = abbreviated_ends(geo, abbreviation, prior, local=local, named=named)
+        placed = abbreviated_ends(geo, abbreviation, prior, local=local, named=named,
+                                  trunk=parsed.kind_word in TRUNK_KINDS)
     if len(placed) < 2:
         return None
     line = _line(placed)
@@ -752,6 +835,22 @@ def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
     return abbreviation
 
 
+def _common_word(text: str) -> bool:
+    """True for a common noun or a word of place (沿江, 沿海, 环岛): 沿江高铁 runs along the river,
+    it does not join a 沿… to a 江….
+    """
+    from planmap.reference.gazetteer import everyday_words
+    from planmap.reference.words import word_index
+
+    words = word_index()
+    if words.tag(text) in ("f", "n", "s") and words.freq(text) >= 50:
+        return True
+    # 甲乙新通道: an everyday word inside (通道) makes the name a phrase, not a row of ends
+    # (a numeral such as 三万 inside 三万南 is no such word: the ends may be numbered places)
+    return len(text) >= 3 and any(text[i:i + 2] in everyday_words() and words.tag(text[i:i + 2]) not in ("m", "q", "mq")
+                                  for i in range(len(text) - 1))
+
+
 def _names_a_local_place(geo: Geocoder, text: str, prior: Region | None) -> bool:
     """True when a county road's name is one town or village of the home county (上卢支线 leads
     to 上卢村): one place, not two abbreviated ends.
@@ -774,11 +873,11 @@ def _names_a_place(geo: Geocoder, text: str) -> bool:
 
 
 def _unit_openings(geo: Geocoder) -> frozenset[str]:
-    """The first two characters of every unit name of three or more characters."""
+    """The first two characters of every unit whose short name has three or more characters."""
     cached = getattr(geo, "_route_unit_openings", None)
     if cached is None:
-        cached = frozenset(n[:2] for u in geo.gaz.admin.units.values() for n in (u.name, u.short)
-                           if n and len(n) >= 3)
+        # short forms only: 永清县 is 永清, a two-character name that may as well be two ends
+        cached = frozenset(u.short[:2] for u in geo.gaz.admin.units.values() if u.short and len(u.short) >= 3)
         geo._route_unit_openings = cached  # type: ignore[attr-defined]
     return cached
 
@@ -788,6 +887,30 @@ def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Reg
     """Each end placed; ends the home region does not settle are read jointly, the reading with
     the shortest path winning (三江 next to 万盛 and 南川 is the one in 綦江, not 三江侗族自治县).
     """
+    borders: dict[int, re.Match[str]] = {}
+    for i, e in enumerate(ends):
+        m = _BORDER.match(e.strip())
+        if m and all(c in province_abbreviations() for c in m.groups()):
+            borders[i] = m
+    if borders:
+        if len(borders) == len(ends):
+            return []
+        inner = _resolve_all(geo, [e for i, e in enumerate(ends) if i not in borders], context_units, prior,
+                             depth, local)
+        if not inner:
+            return []
+        placed: list[Placement] = []
+        rest = iter(inner)
+        for i in range(len(ends)):
+            placed.append(next(rest) if i not in borders else None)  # type: ignore[arg-type]
+        for i, m in borders.items():
+            near = placed[i - 1] if i > 0 and placed[i - 1] is not None else next(
+                p for p in placed if p is not None)
+            point = _border_point(geo, m.groups(), near)
+            if point is None:
+                return []
+            placed[i] = point
+        return placed
     layers: list[list[_Cand]] = []
     for e in ends:
         p = place_endpoint(geo, e, context_units, prior, depth, jointly=True)
@@ -799,6 +922,28 @@ def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Reg
             return []
         layers.append(cands)
     return [c.make() for c in _cheapest(layers, min_hop=0.05, max_hop=math.inf)]
+
+
+def _border_point(geo: Geocoder, chars: tuple[str, ...], near: Placement) -> Placement | None:
+    """The point of the border of two provinces (甲乙界) nearest the route's other end: the edge of
+    whichever of the two the other end does not lie in.
+    """
+    from shapely.ops import nearest_points
+
+    from planmap.place.geocode import Placement
+
+    provs = [province_abbreviations()[c] for c in chars]
+    at = _point(near.geometry)
+    inside = [code for code in provs if (poly := geo.gaz.unit_polygon(code)) is not None and poly.contains(at)]
+    other = [code for code in provs if code not in inside]
+    if len(inside) != 1 or len(other) != 1:
+        return None
+    poly = geo.gaz.unit_polygon(other[0])
+    if poly is None:
+        return None
+    edge = nearest_points(poly, at)[0]
+    names = [geo.gaz.unit(c).name for c in provs]
+    return Placement.of(edge, "county", "admin-boundary", ["、".join(names) + "交界"], [], "border")
 
 
 def _line(placed: list[Placement]) -> Any:

@@ -41,6 +41,9 @@ UNIT_CONTEXT = ("境内", "辖区", "地区", "全境", "一带", "片区", "县
 # A short name or alias directly followed by these is a town, village or street named after
 # the unit (西丰镇, 铁岭路), not the unit itself.
 _NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站港湖山河桥园")
+# A short name directly after a determiner or an enumeration's end (这些大厂, 联想等大厂) is a
+# common noun: places are written 这些地方 / 等地, not 这些 + a county's short name.
+_NOT_UNIT_BEFORE = ("这些", "那些", "各大", "一些", "许多", "很多", "多家", "几家", "这家", "那家", "等")
 
 
 @dataclass(frozen=True)
@@ -519,6 +522,8 @@ class Gazetteer:
                     continue
                 if after[:1] in _NOT_UNIT_AFTER:
                     continue
+                if text[max(0, start - 2):start].endswith(_NOT_UNIT_BEFORE):
+                    continue  # 这些大厂, 三星等大厂: a common noun after a determiner, not a place
                 cands = entries
                 kind = "short" if any(k == "short" for _, k in entries) else "alias"
             units = tuple(u for u, _ in sorted(

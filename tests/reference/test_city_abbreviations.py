@@ -1,0 +1,62 @@
+"""The hand-made table of city abbreviations that are not the first character of the name:
+every row names a real unit, cites an allowed site and holds one CJK character."""
+from __future__ import annotations
+
+import csv
+import unicodedata
+
+import pytest
+
+from planmap.paths import geodata_dir
+from planmap.reference.features import source_allowed
+
+COLUMNS = ["char", "adcode", "name", "kind", "source_url", "note"]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    with (geodata_dir() / "city_abbreviations.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == COLUMNS
+        return list(reader)
+
+
+@pytest.fixture(scope="module")
+def units() -> dict[str, str]:
+    with (geodata_dir() / "admin_units.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["adcode"]: r["name"] for r in csv.DictReader(fh)}
+
+
+def test_table_has_the_known_rows(rows):
+    pairs = {(r["char"], r["adcode"]) for r in rows}
+    assert {("甬", "330200"), ("穗", "440100"), ("锡", "320200")} <= pairs
+
+
+def test_every_adcode_is_a_unit_of_that_name(rows, units):
+    bad = [(r["char"], r["adcode"], r["name"]) for r in rows if units.get(r["adcode"]) != r["name"]]
+    assert bad == []
+
+
+def test_every_source_is_on_the_allow_list(rows):
+    bad = [(r["char"], r["source_url"]) for r in rows if not source_allowed(r["source_url"])]
+    assert bad == []
+
+
+def test_chars_are_single_cjk_characters(rows):
+    for r in rows:
+        ch = r["char"]
+        assert len(ch) == 1 and unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH"), r
+
+
+def test_only_abbreviations_the_first_character_rule_misses(rows):
+    assert [r["char"] for r in rows if r["char"] == r["name"][0]] == []
+
+
+def test_kinds_and_notes(rows):
+    assert {r["kind"] for r in rows} <= {"jiancheng", "alias"}
+    assert all(r["note"].strip() for r in rows)
+
+
+def test_no_duplicate_char_and_adcode(rows):
+    pairs = [(r["char"], r["adcode"]) for r in rows]
+    assert len(pairs) == len(set(pairs))
