@@ -218,3 +218,26 @@ def test_build_quiet_prints_one_summary_line(tmp_path, capsys):
     assert main(["build", str(sample_plan()), "--out", str(tmp_path / "out"), "-q", "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "1 plans" in out and "planmap build ->" not in out and "┃" not in out
+
+
+def test_the_command_exits_with_mains_code_and_all_its_output(tmp_path):
+    """``python -m planmap.cli`` ends through run(): exit handlers run, the exit code is main's,
+    and everything written to a pipe arrives."""
+    import os
+    import subprocess
+    import sys
+
+    from planmap.paths import sample_plan
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    ok = subprocess.run([sys.executable, "-m", "planmap.cli", "build", str(sample_plan()), "--out",
+                         str(tmp_path / "out"), "-q", "--workers", "1"], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "1 plans" in ok.stdout and (tmp_path / "out" / "index.html").is_file()
+    code = ("import atexit, sys; atexit.register(lambda: print('handler ran', flush=True)); "
+            "sys.argv = ['planmap', 'build', sys.argv[1], '--out', sys.argv[2]]; from planmap.cli import run; run()")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.bin").write_bytes(b"\0\1")
+    bad = subprocess.run([sys.executable, "-c", code, str(tmp_path / "notes"), str(tmp_path / "o2")],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == main(["build", str(tmp_path / "notes"), "--out", str(tmp_path / "o3")]) != 0
+    assert bad.stdout.endswith("handler ran\n"), bad.stdout

@@ -613,7 +613,6 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     any work; 3: some documents failed (each named on stderr), the others were built.
     """
     from rich.console import Console
-    from rich.table import Table
 
     console = Console(stderr=False)
     try:
@@ -636,6 +635,8 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
         for p in result.skipped:
             print(f"skipped (not a document): {printable(str(p))}", file=sys.stderr)
     if progress and len(result.plans) <= 50:  # -q: the one-line summary only
+        from rich.table import Table
+
         table = Table(title=f"planmap build -> {out}")
         for col in ("plan", "title", "projects", "exact/approx", "town", "county", "city+", "home region"):
             table.add_column(col)

@@ -253,5 +253,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def run() -> None:
+    """The ``planmap`` command's entry point: :func:`main`, then a quick exit.
+
+    Once the command is done, the exit handlers run (temporary folders, logging, Dask) and the
+    process ends without tearing down every module and object one by one, which after a build
+    (gazetteer, automata, frames) took as long as writing the maps. With a thread still running,
+    the ordinary exit waits for it.
+    """
+    code = main()
+    import atexit
+    import threading
+
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

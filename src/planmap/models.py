@@ -179,10 +179,19 @@ class Project:
     id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["span"] = list(self.span)
-        d["mentions"] = [list(m) for m in self.mentions]
-        return d
+        """The fields as plain values (what ``dataclasses.asdict`` gives, spans as lists), built
+        field by field: ``asdict`` deep-copies through every value and costs more than placing.
+        """
+        return {
+            "name": self.name, "category": self.category, "geom": self.geom, "plan": self.plan,
+            "section": self.section, "evidence": self.evidence, "span": list(self.span),
+            "lead_units": list(self.lead_units), "support_units": list(self.support_units),
+            "deadline": self.deadline,
+            "figures": [{"kind": f.kind, "value": f.value, "unit": f.unit, "text": f.text} for f in self.figures],
+            "mentions": [list(m) for m in self.mentions], "aliases": list(self.aliases), "work": self.work,
+            "endpoints": list(self.endpoints), "clause_start": self.clause_start, "clause_end": self.clause_end,
+            "original_name": self.original_name, "id": self.id,
+        }
 
 
 def plan_id(path: str | Path) -> str:

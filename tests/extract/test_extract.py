@@ -301,6 +301,25 @@ def test_to_dict_round_trip(tmp_path):
     assert isinstance(d["mentions"][0], list)
 
 
+def test_to_dict_is_asdict_with_lists():
+    """to_dict is written out field by field: it must give every field, as dataclasses.asdict
+    would, and share no list with the project."""
+    from dataclasses import asdict
+
+    from planmap.models import Figure, Project
+
+    p = Project(name="滨江路", category="road", geom="line", plan="p", section="s", evidence="新建滨江路。",
+                span=(2, 5), lead_units=["市交通局"], figures=[Figure("length", 3.5, "公里", "3.5公里")],
+                mentions=[(2, 5)], aliases=["滨江大道"], endpoints=["甲", "乙"], deadline="2025年")
+    want = asdict(p)
+    want["span"], want["mentions"] = [2, 5], [[2, 5]]
+    d = p.to_dict()
+    assert d == want and list(d) == list(want)
+    d["lead_units"].append("x")
+    d["figures"][0]["value"] = 0
+    assert p.lead_units == ["市交通局"] and p.figures[0].value == 3.5
+
+
 # ---------------------------------------------------------------- hostile text
 
 def test_ten_thousand_character_sentence(tmp_path):

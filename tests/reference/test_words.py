@@ -46,6 +46,19 @@ def test_cut_matches_jieba(sentence, jieba_mod):
     assert index.boundaries(sentence) == frozenset(expected)
 
 
+def test_is_boundary_agrees_with_boundaries():
+    """is_boundary cuts only the run of word characters around a position; it must say what
+    boundaries() of the whole text says, at every position (edges, punctuation, \\r\\n, spaces)."""
+    index = word_index()
+    texts = [*SENTENCES, "\n".join(SENTENCES), "甲\r\n\r\r\n 乙  丙\t丁", "。。铁岭，，", "\r\n"]
+    for text in texts:
+        cuts = index.boundaries(text)
+        assert [index.is_boundary(text, i) for i in range(-1, len(text) + 2)] == \
+            [i in cuts for i in range(-1, len(text) + 2)], text
+    restored = pickle.loads(pickle.dumps(index))  # the memo of cut blocks is not pickled
+    assert "_memo" not in restored.__dict__ and restored.is_boundary(SENTENCES[0], 2) == index.is_boundary(SENTENCES[0], 2)
+
+
 @pytest.mark.parametrize("item", ["破解交通瓶颈", "开发山地型自然观光", "铁岭大数据中心", "建设", "西丰县通用机场",
                                   "黑岙垭片区开发", "G1京哈高速", "（一期）", "提升改造城区道路"])
 def test_starts_with_verb_matches_posseg(item, jieba_mod):

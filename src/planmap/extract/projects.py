@@ -310,7 +310,10 @@ def _boundaries(sentence: str) -> frozenset[int]:
     return word_index().boundaries(sentence)
 
 
-_COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[条个座所处家项片批余]$")
+_COUNT_CLASSIFIERS = "条个座所处家项片批余"
+_COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[{_COUNT_CLASSIFIERS}]$")
+_DATE_BEFORE = re.compile(r"\d{4}\s*年(?:底|内|初)?$")
+_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9—\-·]")  # a character a name may hold
 
 
 def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
@@ -337,16 +340,17 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
         if depth:
             i -= 1
             continue
-        if not re.match(rf"[{_CJK}A-Za-z0-9—\-·]", ch):
+        if not _NAME_CHAR.match(ch):
             break
         stop = next((s for s in _stops_ending(ch, rules)
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
             break
-        if re.search(r"\d{4}\s*年(?:底|内|初)?$", sentence[max(0, i - 7):i]):
+        # (each pattern below ends in one of a few characters: tested first, it spares the search)
+        if ch in "年底内初" and _DATE_BEFORE.search(sentence[max(0, i - 7):i]):
             break  # 到2020年我国铁路: a date ends the name
-        if _COUNT_BEFORE.search(sentence[max(0, i - 6):i]):
+        if ch in _COUNT_CLASSIFIERS and _COUNT_BEFORE.search(sentence[max(0, i - 6):i]):
             break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
     return i
@@ -523,26 +527,38 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
 
 def _qualifiers_end(sentence: str, end: int) -> int:
     """Extend a name over 段/延 qualifiers and a bracketed section: 铁路（调兵山段）, 四环路棋盘山段."""
-    if re.search(r"(国道|省道|县道)$", sentence[:end]):
-        m = re.match(r"\d{1,4}(?:线)?", sentence[end:])
+    # (patterns compiled once and matched at ``end``: none looks behind, so this is matching the rest)
+    if sentence.endswith(("国道", "省道", "县道"), 0, end):
+        m = _Q_ROUTE_NO.match(sentence, end)
         if m:
-            end += m.end()  # 省道394: the route number follows the class
-    m = re.match(r"[（(][^（）()]{1,16}[）)]", sentence[end:])
-    if m and re.search(r"(段|延|期|线)[）)]$", m.group(0)) and not re.search(r"[、，,]", m.group(0)):
-        end += m.end()
-    m = re.match(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段", sentence[end:])
-    if m and not re.search(r"[，、和及与因的在是将为]", m.group(0)):
-        end += m.end()
-    m = re.match(r"[东西南北]延(?:线|伸)?|改线(?!工程)", sentence[end:])
+            end = m.end()  # 省道394: the route number follows the class
+    m = _Q_BRACKET.match(sentence, end)
+    if m and _Q_BRACKET_SECTION.search(m.group(0)) and not _Q_LIST_PUNCT.search(m.group(0)):
+        end = m.end()
+    m = _Q_SECTION.match(sentence, end)
+    if m and not _Q_NOT_IN_SECTION.search(m.group(0)):
+        end = m.end()
+    m = _Q_EXTENSION.match(sentence, end)
     if m:
-        end += m.end()
-    m = re.match(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)", sentence[end:])
+        end = m.end()
+    m = _Q_PHASE.match(sentence, end)
     if m:
-        end += m.end()  # 毗河供水一期, 马影河公园三期: a phase is part of the name
-    m = re.match(r"(?:[东西南北]院区|[东西南北]区|新院区|院区|分院)(?=[、，,。；;和及与]|$|建设|改造)", sentence[end:])
+        end = m.end()  # 毗河供水一期, 马影河公园三期: a phase is part of the name
+    m = _Q_CAMPUS.match(sentence, end)
     if m:
-        end += m.end()  # 医院东区, 医院新院区: one campus of a named facility
+        end = m.end()  # 医院东区, 医院新院区: one campus of a named facility
     return end
+
+
+_Q_ROUTE_NO = re.compile(r"\d{1,4}(?:线)?")
+_Q_BRACKET = re.compile(r"[（(][^（）()]{1,16}[）)]")
+_Q_BRACKET_SECTION = re.compile(r"(段|延|期|线)[）)]$")
+_Q_LIST_PUNCT = re.compile(r"[、，,]")
+_Q_SECTION = re.compile(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段")
+_Q_NOT_IN_SECTION = re.compile(r"[，、和及与因的在是将为]")
+_Q_EXTENSION = re.compile(r"[东西南北]延(?:线|伸)?|改线(?!工程)")
+_Q_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)")
+_Q_CAMPUS = re.compile(r"(?:[东西南北]院区|[东西南北]区|新院区|院区|分院)(?=[、，,。；;和及与]|$|建设|改造)")
 
 
 def _bracket_aliases(sentence: str, name_end: int, qual_end: int) -> list[str]:
@@ -746,6 +762,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
     items are projects already (东箭道巷、南仓街、北营巷: lanes of a lane list).
     """
     out: list[Mention] = []
+    if "、" not in sentence:
+        return out  # no list (each segment below needs a 、)
     for seg in _LIST_SEGMENT.finditer(sentence):
         text = seg.group(0)
         if text.count("、") < 1:
@@ -915,6 +933,10 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
     return bool(rules.generic_re.match(core))
 
 
+_COUNTED = re.compile(rf"{_NUM}+个")
+_CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
+
+
 def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.extract.place_names import has_place_name, is_admin_name
 
@@ -925,7 +947,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
-    if name[0] in "条座个项处批" or re.search(rf"{_NUM}+个", name):
+    if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
@@ -940,7 +962,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
             return False
-    before_seg = re.split(r"[，,。；;：:]", m.sentence[: max(0, m.start - m.sentence_start)])[-1]
+    before_seg = _CLAUSE_PUNCT.split(m.sentence[: max(0, m.start - m.sentence_start)])[-1]
     if any(name.startswith(c) for c in rules.end_cues if len(c) > 1) or any(before_seg.endswith(c) for c in rules.end_cues):
         return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
     if re.search(r"[镇乡村区县市]接", name):
@@ -975,17 +997,32 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if generic and not (m.located or m.sibling_place or name in rules.definite):
         return False
     before = m.sentence[: max(0, m.start - m.sentence_start)]
+    clause_tail = _after_last_stop(before)
     if tw.strength == "weak":
-        if any(re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues):
+        if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues):
             return False
         if before.endswith("的"):
             return False
         specific = has_place_name(name) or any(r in name for r in rules.rank_words) or re.search(r"[（(]", name)
         if not specific:
             return False
-    if any(re.search(re.escape(c) + r"[^，。；]*$", before) for c in rules.role_cues[:3]):
+    if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues[:3]):
         return False
     return True
+
+
+def _after_last_stop(text: str) -> str:
+    """The text after its last ，。；."""
+    return text[max(text.rfind("，"), text.rfind("。"), text.rfind("；")) + 1:]
+
+
+def _cue_in_tail(cue: str, before: str, tail: str) -> bool:
+    """``re.search(re.escape(cue) + "[^，。；]*$", before)``: the cue stands after the last ，。；
+    (``tail`` is that part of ``before``).
+    """
+    if any(c in cue for c in "，。；"):
+        return re.search(re.escape(cue) + r"[^，。；]*$", before) is not None
+    return cue in tail
 
 
 def _common_line_word(name: str) -> bool:
@@ -1042,11 +1079,15 @@ def coref_key(name: str) -> str:
     """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
     leading place (西丰县通用机场 / 西丰通用机场) are one project.
     """
-    key = re.sub(r"[（(][^）)]*[）)]", "", name)
+    key = _BRACKETED.sub("", name)
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
-    key = re.sub(r"[\s、，,·—\-“”\"']", "", key)
+    key = _KEY_PUNCT.sub("", key)
     return key
+
+
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_KEY_PUNCT = re.compile(r"[\s、，,·—\-“”\"']")
 
 
 def _short_place_prefix(name: str) -> str:

@@ -207,10 +207,10 @@ def _csv_pieces(pieces: PlanPieces, flat: gpd.GeoDataFrame) -> None:
     cols = [c for c in flat.columns if c != "geometry"]
     at = cols.index("registry_id")
     pieces.csv_header = line([*cols, "wkt"]).encode("utf-8")
+    values = [flat[c].tolist() for c in cols]  # column by column: iterrows made a Series per row
     rows = []
-    for _, row in flat.iterrows():
-        geom = row.geometry
-        cells = [("" if row[c] is None else safe_cell(row[c])) for c in cols] + \
+    for i, geom in enumerate(flat.geometry.tolist()):
+        cells = [("" if col[i] is None else safe_cell(col[i])) for col in values] + \
                 [geom.wkt if geom is not None and not geom.is_empty else ""]
         rows.append(_utf8((line(cells[:at]).removesuffix("\n") + ",", "," + line(cells[at + 1:]))))
     pieces.csv_rows = rows

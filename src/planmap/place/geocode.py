@@ -68,11 +68,6 @@ class Placement:
         return replace(moved, confidence=confidence(method, moved.precision))
 
 
-def _word_aligned(text: str, start: int, end: int) -> bool:
-    from planmap.reference.words import word_index
-
-    cuts = word_index().boundaries(text)
-    return start in cuts and end in cuts
 
 
 def _opens_project_name(text: str, end: int) -> bool:
@@ -94,8 +89,14 @@ class Geocoder:
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
         self._others: list[str] = []
+        self._plan_names: tuple[tuple[str, ...], list[str]] = ((), [])
         self._stems: dict[tuple[str, ...], object] = {}
         self._zone_town_map: dict[str, list] | None = None
+        # memos of pure look-ups, per text (a sentence is scanned for every project it holds)
+        self._units: dict[tuple[str, Region | None], list] = {}
+        self._place_names: dict[str, bool] = {}
+        #: indexes over the gazetteer that helpers (planmap.place.routes) build once per geocoder
+        self.indexes: dict[str, Any] = {}
 
     # ------------------------------------------------------------ units and towns
 
@@ -120,14 +121,27 @@ class Geocoder:
         counties = [unit.adcode] if unit.level == "county" else []
         return Placement.of(self._seat(unit), precision, "admin-centroid", [unit.name], counties, "admin")
 
+    def _word_aligned(self, text: str, start: int, end: int) -> bool:
+        from planmap.reference.words import word_index
+
+        words = word_index()
+        return words.is_boundary(text, start) and words.is_boundary(text, end)
+
     def units_in(self, text: str, prior: Region | None) -> list:
         """Admin units named in ``text``, each resolved with the prior, most specific last."""
+        key = (text, prior)
+        found = self._units.get(key)
+        if found is None:
+            found = self._units[key] = self._units_in(text, prior)
+        return list(found)
+
+    def _units_in(self, text: str, prior: Region | None) -> list:
         out = []
         for m in self.gaz.scan(text):
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
             if m.kind != "full":
-                if not _word_aligned(text, m.start, m.end):
+                if not self._word_aligned(text, m.start, m.end):
                     continue  # 盘山 inside 棋盘山 is no county
                 if prior is not None:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
@@ -177,8 +191,8 @@ class Geocoder:
 
             out: dict[str, list] = {}
             own = zone_town_counties()
-            for town in self.gaz.towns.towns:
-                if town.county_adcode or " " not in town.source_county:
+            for town in self.gaz.towns.by_county.get("", []):  # the towns no county hosts
+                if " " not in town.source_county:
                     continue
                 county = own.get((town.name, town.source_county))
                 if county and self._known_county(county):
@@ -405,8 +419,10 @@ class Geocoder:
         (犍为 in 岷江航电犍为枢纽) belongs to it, not to its neighbours in the sentence.
         """
         prior = plan.home_region if plan else None
-        self._others = [o for o in others if o and o != project.name and project.name not in o
-                        and not self._is_place_name(o)]
+        others = tuple(others)
+        if self._plan_names[0] != others:  # the plan's names that are not places, once per plan
+            self._plan_names = (others, [o for o in others if o and not self._is_place_name(o)])
+        self._others = [o for o in self._plan_names[1] if o != project.name and project.name not in o]
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
         generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
@@ -565,10 +581,13 @@ class Geocoder:
 
     def _is_place_name(self, name: str) -> bool:
         """A project that is itself a place (东湖高新区, 凡河新区) still places its neighbours."""
-        from planmap.reference.zones import zone_index
+        known = self._place_names.get(name)
+        if known is None:
+            from planmap.reference.zones import zone_index
 
-        hits = zone_index().scan(name)
-        return bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
+            hits = zone_index().scan(name)
+            known = self._place_names[name] = bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
+        return known
 
     def _masked(self, sentence: str) -> str:
         """The sentence with the other projects' names blanked out (same length)."""

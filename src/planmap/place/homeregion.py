@@ -99,18 +99,25 @@ def document_parts(text: str, title: str = "") -> tuple[str, str]:
     return found_title, opening[:400]
 
 
-def _cuts(text: str) -> frozenset[int]:
-    from planmap.reference.words import word_index
-
-    return word_index().boundaries(text)
 
 
 @lru_cache(maxsize=1)
-def _modifier_re() -> re.Pattern[str]:
+def _modifier_words() -> tuple[frozenset[str], tuple[int, ...]]:
+    """Words that make a unit name before them a modifier (铁岭 in 铁岭大道), and their lengths.
+
+    A set probed at each length, not a regex alternation of the ~270 words: compiling that
+    cost more than scanning a document.
+    """
     from planmap.extract.projects import load_rules
 
-    words = set(place_rules()["mentions"]["modifier_heads"]) | set(load_rules().types)
-    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    words = frozenset(place_rules()["mentions"]["modifier_heads"]) | frozenset(load_rules().types)
+    return words, tuple(sorted({len(w) for w in words}))
+
+
+def _modifier_at(text: str, pos: int) -> bool:
+    """True when one of the modifier words starts at ``pos``."""
+    words, lengths = _modifier_words()
+    return any(text[pos:pos + n] in words for n in lengths if pos + n <= len(text))
 
 
 def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) -> list[Mention]:
@@ -126,20 +133,21 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
     zone_weight = float(w[where]) if base is None else base
     generic = set(place_rules()["mentions"]["generic_zones"])
     out: list[Mention] = []
-    cuts: frozenset[int] | None = None
+    words = None
     for m in gaz.scan(text):
         if m.text in generic:
             continue
         factor = float(w["full"])
         kind = m.kind
         if m.kind != "full":
-            if cuts is None:
-                cuts = _cuts(text)
-            if m.start not in cuts or m.end not in cuts:
+            if words is None:
+                from planmap.reference.words import word_index
+
+                words = word_index()
+            if not (words.is_boundary(text, m.start) and words.is_boundary(text, m.end)):
                 continue  # 大通 inside 大通道 is no place
             factor = float(w["short"])
-            mod = _modifier_re().match(text, m.end)
-            if mod is not None:
+            if _modifier_at(text, m.end):
                 factor, kind = float(w["modifier"]), "modifier"
         cands = tuple(m.candidates)
         if m.kind != "full":

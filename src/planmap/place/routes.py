@@ -509,6 +509,51 @@ def _cheapest(layers: list[list[_Cand]], min_hop: float = MIN_HOP_KM,
 
 # ----------------------------------------------------------------------------- abbreviations
 
+def _town_stem(name: str) -> str:
+    """A town's name without its suffix 镇/乡/街道/苏木 (腰堡 of 腰堡镇)."""
+    for suffix in ("镇", "乡", "街道", "苏木"):
+        if name.endswith(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+def _units_by_initial(geo: Geocoder) -> dict[str, list]:
+    """Cities and counties with a seat, by the first character of their short name, in table order
+    (built once per geocoder: every abbreviation character used to walk all units).
+    """
+    index = geo.indexes.get("units_by_initial")
+    if index is None:
+        index = {}
+        for unit in geo.gaz.admin.units.values():
+            if unit.level in ("city", "county") and unit.short and unit.lon is not None:
+                index.setdefault(unit.short[0], []).append(unit)
+        geo.indexes["units_by_initial"] = index
+    return index
+
+
+def _town_stems_of(geo: Geocoder, county: str) -> list[tuple[str, Any]]:
+    """(stem, town) for the towns of one county whose stem (腰堡 of 腰堡镇) has two or more characters."""
+    index = geo.indexes.setdefault("town_stems_of", {})
+    found = index.get(county)
+    if found is None:
+        found = index[county] = [(stem, town) for town in geo.gaz.towns_in_county(county)
+                                 if len(stem := _town_stem(town.name)) >= 2]
+    return found
+
+
+def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list[int]]:
+    """Rows of the towns with a point whose stem has two or more characters, by (province prefix, first character)."""
+    index = geo.indexes.get("placed_towns_by_initial")
+    if index is None:
+        index = {}
+        layer = geo.gaz.towns
+        for i, (name, county, lon, *_rest) in enumerate(layer.rows):  # rows: no Town made for the others
+            if lon is not None and len(stem := _town_stem(name)) >= 2:
+                index.setdefault((county[:2], stem[0]), []).append(i)
+        geo.indexes["placed_towns_by_initial"] = index
+    return index
+
+
 def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[str] = frozenset(),
                 local: bool = False, trunk: bool = False) -> list[_Cand]:
     """Every place a one-character abbreviation may stand for, with its prior cost.
@@ -538,9 +583,7 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
             continue
         if c is not None:
             out.append(c)
-    for unit in geo.gaz.admin.units.values():
-        if unit.level not in ("city", "county") or not unit.short.startswith(ch) or unit.lon is None:
-            continue
+    for unit in _units_by_initial(geo).get(ch, ()):
         extra = 0.0
         if unit.level == "county" and unit.name.endswith("区"):
             # a district is an end only in a municipality (渝北, 铜梁), in the home city, or, as a
@@ -565,9 +608,8 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
         town_scope = [c.adcode for c in geo.gaz.counties_in(home_city + "00")]
     if town_scope:
         for code in town_scope:
-            for town in geo.gaz.towns_in_county(code):
-                stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
-                if len(stem) >= 2 and stem.startswith(ch):
+            for stem, town in _town_stems_of(geo, code):
+                if stem.startswith(ch):
                     c = _town_cand(geo, town, prior, local=True)
                     if c is not None:
                         out.append(c)
@@ -576,14 +618,13 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     if local and home_city and prior is not None:
         # a county road may cross into the next city of the province (a 平度 town to a 莱阳 one);
         # abbreviated_ends keeps only ends within LOCAL_HOP_KM of the home seat
-        for town in geo.gaz.towns.towns:
-            if town.county_adcode[:2] == home_prov and town.county_adcode[:4] != home_city and town.lon is not None:
-                stem = re.sub(r"(镇|乡|街道|苏木)$", "", town.name)
-                if len(stem) >= 2 and stem.startswith(ch):
-                    c = _town_cand(geo, town, prior, local=True)
-                    if c is not None:
-                        c.cost += COST_NEXT_CITY_KM
-                        out.append(c)
+        for i in _placed_towns_by_initial(geo).get((home_prov, ch), ()):
+            town = geo.gaz.towns.town(i)
+            if town.county_adcode[:4] != home_city:
+                c = _town_cand(geo, town, prior, local=True)
+                if c is not None:
+                    c.cost += COST_NEXT_CITY_KM
+                    out.append(c)
     return out
 
 

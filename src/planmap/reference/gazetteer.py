@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -192,6 +192,8 @@ def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool =
 # ----------------------------------------------------------------------------- admin layer
 #: version of the cached admin, town and village layouts (planmap.reference.derived)
 _DERIVED_FORMAT = "gazetteer-2"
+#: the towns entry (rows as tuples, indexes as row numbers)
+_TOWNS_FORMAT = "towns-3"
 
 
 class AdminLayer:
@@ -279,12 +281,37 @@ class AdminLayer:
 
 
 # ----------------------------------------------------------------------------- town layer
+_TOWN_FIELDS = tuple(f.name for f in fields(Town))
+
+
+class _TownIndex(Mapping[str, list[Town]]):
+    """Towns by a key (name or county adcode), made from row numbers when looked up."""
+
+    def __init__(self, layer: TownLayer, rows: dict[str, tuple[int, ...]]) -> None:
+        self._layer = layer
+        self._rows = rows
+
+    def __getitem__(self, key: str) -> list[Town]:
+        return [self._layer.town(i) for i in self._rows[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 class TownLayer:
     """Towns/townships/subdistricts from towns.csv.gz (read on first use).
 
     The parsed rows, their indexes and the name automaton are derived once per towns file and
     kept in the cache folder (planmap.reference.derived): unpickling them is several times
-    faster than parsing 46,000 rows and building the automaton.
+    faster than parsing 46,000 rows and building the automaton. The entry holds each town as a
+    plain tuple and the indexes as row numbers; a :class:`Town` is made when it is first asked
+    for (a build asks for a few hundred), always the same object for the same row.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -295,29 +322,49 @@ class TownLayer:
         from planmap.reference import derived
 
         path = self.folder / "towns.csv.gz"
-        return derived.cached("towns", _DERIVED_FORMAT, [path], self._derive,
-                              lambda v: isinstance(v, dict) and {"towns", "by_name", "by_county", "automaton"} <= set(v))
+        return derived.cached("towns", _TOWNS_FORMAT, [path], self._derive,
+                              lambda v: isinstance(v, dict) and {"rows", "by_name", "by_county", "automaton"} <= set(v))
 
     def _derive(self) -> dict[str, Any]:
         towns = self._read()
-        by_name: dict[str, list[Town]] = {}
-        by_county: dict[str, list[Town]] = {}
-        for t in towns:
-            by_name.setdefault(t.name, []).append(t)
-            by_county.setdefault(t.county_adcode, []).append(t)
-        return {"towns": towns, "by_name": by_name, "by_county": by_county, "automaton": self._automaton(by_name)}
+        by_name: dict[str, list[int]] = {}
+        by_county: dict[str, list[int]] = {}
+        for i, t in enumerate(towns):
+            by_name.setdefault(t.name, []).append(i)
+            by_county.setdefault(t.county_adcode, []).append(i)
+        rows = [tuple(getattr(t, f) for f in _TOWN_FIELDS) for t in towns]
+        automaton = self._automaton({k: [towns[i] for i in v] for k, v in by_name.items()})
+        return {"rows": rows, "by_name": {k: tuple(v) for k, v in by_name.items()},
+                "by_county": {k: tuple(v) for k, v in by_county.items()}, "automaton": automaton}
 
     @property
+    def rows(self) -> list[tuple]:
+        """Every town as a tuple of :class:`Town`'s fields, in file order (no objects made)."""
+        return self._derived["rows"]
+
+    @cached_property
+    def _made(self) -> list[Town | None]:
+        return [None] * len(self.rows)
+
+    def town(self, i: int) -> Town:
+        """The town of row ``i``."""
+        made = self._made
+        t = made[i]
+        if t is None:
+            t = made[i] = Town(*self.rows[i])
+        return t
+
+    @cached_property
     def towns(self) -> list[Town]:
-        return self._derived["towns"]
+        return [self.town(i) for i in range(len(self.rows))]
 
-    @property
-    def by_name(self) -> dict[str, list[Town]]:
-        return self._derived["by_name"]
+    @cached_property
+    def by_name(self) -> _TownIndex:
+        return _TownIndex(self, self._derived["by_name"])
 
-    @property
-    def by_county(self) -> dict[str, list[Town]]:
-        return self._derived["by_county"]
+    @cached_property
+    def by_county(self) -> _TownIndex:
+        return _TownIndex(self, self._derived["by_county"])
 
     @property
     def automaton(self) -> Any:
@@ -369,6 +416,9 @@ class Gazetteer:
         self.admin = AdminLayer(self.folder)
         self.layers: dict[str, Any] = {"admin": self.admin}
         self._polygons: dict[str, Any] = {}
+        # memos of pure look-ups (the layers do not change once loaded)
+        self._county_sets: dict[tuple[str, ...], frozenset[str]] = {}
+        self._unit_polygons: dict[str, Any] = {}
 
     @cached_property
     def towns(self) -> TownLayer:
@@ -570,13 +620,16 @@ class Gazetteer:
                 out.append(Mention(key, end - len(key) + 1, end + 1, cands, "town"))
         return out
 
-    def _county_set(self, county: str | Iterable[str] | None) -> set[str] | None:
+    def _county_set(self, county: str | Iterable[str] | None) -> frozenset[str] | None:
         if county is None:
             return None
-        codes = [county] if isinstance(county, str) else list(county)
-        allowed: set[str] = set()
-        for c in codes:
-            allowed.update(u.adcode for u in self.counties_in(c))
+        codes = (county,) if isinstance(county, str) else tuple(county)
+        allowed = self._county_sets.get(codes)
+        if allowed is None:
+            found: set[str] = set()
+            for c in codes:
+                found.update(u.adcode for u in self.counties_in(c))
+            allowed = self._county_sets[codes] = frozenset(found)
         return allowed
 
     # -- polygons
@@ -605,6 +658,12 @@ class Gazetteer:
     def unit_polygon(self, adcode: str) -> Any:
         """The shapely (Multi)Polygon of a unit, WGS-84; None if the data has none."""
         u = self.unit(adcode)
+        if u.adcode in self._unit_polygons:
+            return self._unit_polygons[u.adcode]
+        self._unit_polygons[u.adcode] = poly = self._unit_polygon(u)
+        return poly
+
+    def _unit_polygon(self, u: AdminUnit) -> Any:
         if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
             gdf = self.county_polygons([u.province_adcode])
         else:

@@ -83,15 +83,24 @@ def osm_place(name: str, openings: tuple[str, ...]) -> str:
     return _strip_openings(core, openings)
 
 
-def plan_plant(name: str) -> tuple[str, str, str] | None:
-    """(place, kind, words) of a plan's plant name that opens with one (白龙核电一期 -> 白龙, nuclear)."""
+@lru_cache(maxsize=1)
+def _plan_plant_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of a plan's plant name and each plant word's kind (the first listed wins)."""
     words = [(w, k) for k, ws in plant_rules()["plan_words"].items() for w in ws]
     alternation = "|".join(re.escape(w) for w, _ in sorted(words, key=lambda t: len(t[0]), reverse=True))
-    m = re.match(rf"([\u4e00-\u9fff]{{2,8}}?)({alternation})", name)
+    kinds: dict[str, str] = {}
+    for w, k in words:
+        kinds.setdefault(w, k)
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?)({alternation})"), kinds
+
+
+def plan_plant(name: str) -> tuple[str, str, str] | None:
+    """(place, kind, words) of a plan's plant name that opens with one (白龙核电一期 -> 白龙, nuclear)."""
+    pattern, kinds = _plan_plant_pattern()
+    m = pattern.match(name)
     if m is None:
         return None
-    kind = next(k for w, k in words if w == m.group(2))
-    return m.group(1), kind, m.group(0)
+    return m.group(1), kinds[m.group(2)], m.group(0)
 
 
 class PlantIndex:
@@ -99,12 +108,26 @@ class PlantIndex:
 
     def __init__(self, folder: str | Path | None = None, openings: tuple[str, ...] | None = None) -> None:
         folder = Path(folder) if folder else geodata_dir()
+        default = openings is None
         if openings is None:
             openings = tuple(sorted({*plant_rules()["operators"], *_province_names()}, key=len, reverse=True))
         self.openings = openings
         self.province_words = _province_words()
-        self.by_place: dict[tuple[str, str], list[Plant]] = {}
         path = folder / "power_plants.csv"
+        if default:
+            # reducing 4,000 OSM names to their places is the cost; with the default openings it
+            # depends on the table, the naming vocabulary and the province names only
+            from planmap.reference import derived
+
+            sources = [path, package_data("places.toml"), geodata_dir() / "admin_units.csv"]
+            self.by_place = derived.cached("plants", "plants-1", sources, lambda: self._read(path, openings),
+                                           lambda v: isinstance(v, dict))
+        else:
+            self.by_place = self._read(path, openings)
+
+    @staticmethod
+    def _read(path: Path, openings: tuple[str, ...]) -> dict[tuple[str, str], list[Plant]]:
+        by_place: dict[tuple[str, str], list[Plant]] = {}
         if path.is_file():
             with path.open(encoding="utf-8", newline="") as fh:
                 for r in csv.DictReader(fh):
@@ -113,7 +136,8 @@ class PlantIndex:
                         continue
                     plant = Plant(r["name"], kind, osm_place(r["name"], openings), float(r["lon"]),
                                   float(r["lat"]), r["county_adcode"])
-                    self.by_place.setdefault((plant.place, kind), []).append(plant)
+                    by_place.setdefault((plant.place, kind), []).append(plant)
+        return by_place
 
     def plant_in(self, name: str, prior: Region | None = None) -> Feature | None:
         """The plant a project name opens with (龙滩水电站通航设施 -> 龙滩水力发电厂), or None.

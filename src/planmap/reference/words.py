@@ -46,6 +46,13 @@ _RE_SKIP = re.compile("(\r\n|\\s)")
 _RE_HAN_HMM = re.compile("([\u4E00-\u9FD5]+)")
 _RE_SKIP_HMM = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")
 _RE_HAN_POS = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_WORD_CHAR = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]")  # one character of _RE_HAN's class
+
+
+def _is_word_char(ch: str) -> bool:
+    return _WORD_CHAR.match(ch) is not None
+
+
 _PREV_STATUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
 _VERB_TAGS = ("v", "vn", "vd")
 
@@ -213,6 +220,42 @@ class WordIndex:
             pos += len(w)
             cuts.add(pos)
         return frozenset(cuts)
+
+    def is_boundary(self, text: str, pos: int) -> bool:
+        r"""``pos in self.boundaries(text)``, cutting only the block of word characters around ``pos``.
+
+        jieba cuts each maximal run of word characters on its own, and between runs every
+        character is a word, but for a ``\r\n`` pair, so a boundary is decided by its own run:
+        a plan's home region asks about a few names in a long text.
+        """
+        n = len(text)
+        if pos <= 0 or pos >= n:
+            return pos == 0 or pos == n
+        if not (_is_word_char(text[pos - 1]) and _is_word_char(text[pos])):
+            return text[pos - 1:pos + 1] != "\r\n"  # a block's edge or between one-character tokens
+        start = pos - 1
+        while start > 0 and _is_word_char(text[start - 1]):
+            start -= 1
+        end = pos + 1
+        while end < n and _is_word_char(text[end]):
+            end += 1
+        return pos - start in self._block_cuts(text[start:end])
+
+    def _block_cuts(self, blk: str) -> frozenset[int]:
+        memo: dict[str, frozenset[int]] = self.__dict__.setdefault("_memo", {})
+        cuts = memo.get(blk)
+        if cuts is None:
+            if len(memo) >= 8192:
+                memo.clear()
+            pos, found = 0, {0}
+            for w in self._cut_dag(blk):
+                pos += len(w)
+                found.add(pos)
+            cuts = memo[blk] = frozenset(found)
+        return cuts
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
     def starts_with_verb(self, text: str) -> bool:
         """True when the first word ``jieba.posseg.cut(text)`` yields has two or more characters
