@@ -269,3 +269,27 @@ def test_zone_town_counties_come_from_the_pinned_nbs_copy():
         assert gaz.unit(r["county_adcode"]).level == "county", r
         assert r["county_adcode"][4] != "7" and r["county_adcode"][:4] == r["source_county"][:4], r
         assert "/blob/" in r["source_url"] and r["source_url"].startswith("https://github.com/modood/"), r
+
+
+def test_an_item_that_is_only_a_unit_does_not_place_its_siblings(geocoder):
+    """曹妃甸区、北方新区: the district is the first item of the list, not a modifier of the next."""
+    sentence = "壮大曹妃甸区、北方新区等重点平台。"
+    p = geocoder.place(_project("北方新区", sentence, category="new_town"), _plan("130000", "河北省", "province"),
+                       others=["北方新区"])
+    assert p.method != "clause" and "130209" not in p.counties
+
+
+def test_a_unit_opening_the_first_item_still_modifies_the_list(geocoder):
+    sentence = "建设开原市五金城、建材城。"
+    p = geocoder.place(_project("建材城", sentence, category="market"), _plan("211200", "铁岭市", "city"),
+                       others=["开原市五金城", "建材城"])
+    assert p.counties == ["211282"]
+
+
+def test_a_paragraph_taken_for_a_heading_lends_no_place(geocoder):
+    """A long "section" listing canals (都江堰灌区、…) is no heading naming 都江堰 for the others."""
+    section = "现代化水网：六条横向输水大动脉，包括都江堰灌区、升钟灌区、亭子口灌区、大桥灌区等6个工程"
+    project = Project(name="升钟灌区", category="water", geom="area", plan="t", section=section,
+                      evidence="升钟灌区加快建设。", span=(0, 4))
+    p = geocoder.place(project, _plan("510000", "四川省", "province"), others=["都江堰灌区", "升钟灌区"])
+    assert p.method != "section" and "510181" not in p.counties

@@ -111,3 +111,9 @@ def test_a_short_name_after_a_determiner_is_a_common_noun():
     # 大厂 (大厂回族自治县) after 这些 / 等 means big manufacturers
     text = "三星、联想等大厂纷纷入场，这些大厂的订单增长较快"
     assert not [m for m in scan_mentions(text, "body") if m.text == "大厂"]
+
+
+def test_a_clear_plurality_is_home_without_a_majority():
+    """A province named four times against four others named once each leads by four times."""
+    text = ("工作报告\n石家庄、保定、唐山、邯郸加快建设，并与广州、南京、杭州、成都加强合作。\n")
+    assert find_home_region(text).adcode[:2] == "13"

@@ -39,6 +39,17 @@ def _place_rules() -> dict:
     return raw_rules()["places"]
 
 
+def _listed_alone(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is a whole item of an enumeration (甲区、乙新区等): a sibling of
+    the other items, not the place they lie in.
+    """
+    before, after = text[start - 1:start], text[end:end + 1]
+    return after == "、" or (before == "、" and after in ("等", "，", ",", "。", "；", ";", ""))
+
+
+MAX_HEADING = 40  # a section title longer than this is a paragraph the outline took for a heading
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where a project is, and why we think so.
@@ -482,7 +493,10 @@ class Geocoder:
         p = self._from_paragraph(project, plan, prior)
         if p is not None:
             return p
-        p = self._inside_home(self.place_text(project.section, prior), prior) if project.section else None
+        # (a heading, not a long paragraph taken for one; the places inside other projects'
+        # names in it, 甲堰灌区 in a list of canals, are those projects')
+        heading = self._masked(project.section) if project.section and len(project.section) <= MAX_HEADING else ""
+        p = self._inside_home(self.place_text(heading, prior), prior) if heading.strip("\u3000") else None
         if p is not None:
             return p.found_by("section")
         # 7. the home region
@@ -621,8 +635,10 @@ class Geocoder:
             first_end = sentence.index("、", seg_start)
             left = max(seg_start, min(pos, left_edge(original, first_end, load_rules())))
             item = original[left:first_end]
+            # (an item that is only a unit, 甲区、乙新区, is a sibling, not a modifier)
             opening = [e for s0, e, _u in self.units_in(item, prior)
-                       if s0 == 0 and any(m.start == 0 and m.kind == "full" for m in self.gaz.scan(item))]
+                       if s0 == 0 and e < len(item) and any(m.start == 0 and m.kind == "full"
+                                                            for m in self.gaz.scan(item))]
             seg_end = left + (opening[0] if opening else 0)
             sentence = sentence[:left] + original[left:seg_end] + sentence[seg_end:]
         segment = sentence[seg_start:seg_end]
@@ -646,8 +662,9 @@ class Geocoder:
             own_end = project.evidence.find(project.name) + len(project.name)
             ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
-            counties = {u.adcode for s0, _e, u in self.units_in(project.evidence, prior)
-                        if u.level == "county" and not any(a <= s0 < b for a, b in ends)}
+            counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
+                        if u.level == "county" and not any(a <= s0 < b for a, b in ends)
+                        and not _listed_alone(project.evidence, s0, e0)}
             if len(counties) == 1:
                 return self._unit_point(self.gaz.unit(counties.pop())).found_by("sentence")
         return None

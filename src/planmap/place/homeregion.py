@@ -240,9 +240,13 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
     prov_unit = gaz.unit(province)
     total = sum(prov_w.values())
     reasons.append(f"province {prov_unit.name}: {prov_w[province]:.1f} of {total:.1f} place weight")
+    runner_up = max((w for p, w in prov_w.items() if p != province), default=0.0)
+    lead = float(rules["province_lead"])
+    share = float(rules["province_share"])
     if not any(m.where in ("issuer", "title") for m in mentions) and not doc_number \
-            and prov_w[province] <= float(rules["province_share"]) * total:
-        reasons.append(f"no province holds more than {float(rules['province_share']):.0%} of it: no home region")
+            and prov_w[province] <= share * total and prov_w[province] < lead * runner_up:
+        reasons.append(f"the next province weighs {runner_up:.1f}: no majority and no lead of {lead:g} times, "
+                       "no home region")
         return HomeDecision(None, reasons)
     inside = []
     for m in mentions:
