@@ -211,3 +211,9 @@ def test_a_generic_zone_alias_is_no_unit():
     assert not [m for m in gaz.scan("苏州高新区重点项目") if m.text == "高新区"]
     assert gaz.units_named("高新区") == []
     assert [u.adcode for u in gaz.units_named("连云港高新技术产业开发区")] == ["320706"]
+
+
+def test_a_unit_word_opening_a_common_word_is_no_full_name(gaz):
+    """西安区域 is 西安 + 区域 (never 辽源's 西安区); 西安区政府 after 辽源市 is the district."""
+    assert "西安区" not in [m.text for m in gaz.scan("建设西安区域科技创新中心")]
+    assert "西安区" in [m.text for m in gaz.scan("辽源市西安区政府")]

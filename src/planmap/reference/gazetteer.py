@@ -131,6 +131,23 @@ def everyday_words() -> frozenset[str]:
         return frozenset(w for w in fh.read().split("\n") if w and not w.startswith("#"))
 
 
+def _glued_to_a_word(text: str, end: int) -> bool:
+    """True when a full unit name ending at ``end`` lends its last character to a common word
+    after it (西安区域 reads 西安 / 区域, not 西安区 / 域; data/places.toml [mentions] glued_words).
+    """
+    return end < len(text) and text[end - 1:end + 1] in _glued_words()
+
+
+@lru_cache(maxsize=1)
+def _glued_words() -> frozenset[str]:
+    import tomllib
+
+    from planmap.paths import package_data
+
+    with open(package_data("places.toml"), "rb") as fh:
+        return frozenset(tomllib.load(fh)["mentions"]["glued_words"])
+
+
 def is_common_word(name: str) -> bool:
     """True when a short unit name is also an everyday word (新城, 通道, 南部): it then counts
     as a unit only with a unit context after it (通道县城, 南部县境内).
@@ -515,6 +532,8 @@ class Gazetteer:
             entries = self.admin.by_name[key]
             full = [u for u, k in entries if k == "full"]
             if full and len(key) > 2:  # 东区, 矿区: two-character full names are as weak as short ones
+                if key[-1] in "区市县" and _glued_to_a_word(text, end + 1):
+                    continue  # 甲乙区域, 甲乙市场: the unit word belongs to the word after it
                 cands, kind = entries, "full"
             else:
                 after = text[end + 1:end + 5]
