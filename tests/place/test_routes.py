@@ -396,3 +396,15 @@ def test_two_provinces_border_as_an_end(geocoder):
     chongqing = geocoder.gaz.unit_polygon("500000")
     assert chongqing.distance(end) < 0.01 and _near(p.geometry, *_seat(geocoder, "610925"), 5)
     assert haversine_m(*p.geometry.coords[0], *p.geometry.coords[-1]) < 60_000
+
+
+def test_an_abbreviated_section_replaces_the_road_ends(geocoder):
+    """沈海高速漳诏段: the 漳州–诏安 stretch, not a line from 沈阳 to 海口."""
+    p = _place(geocoder, "沈海高速漳诏段", "350000", category="highway")
+    assert _near(p.geometry, *_seat(geocoder, "350600"), 5) and _near(p.geometry, *_seat(geocoder, "350624"), 5)
+    assert not _near(p.geometry, *_seat(geocoder, "210100"), 500)
+
+
+def test_a_section_named_after_a_city_is_no_abbreviation(geocoder):
+    p = _place(geocoder, "G98环岛高速大三亚段", "460000", category="highway")
+    assert all(c.startswith("46") for c in p.counties)

@@ -730,6 +730,12 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         ends = described_ends(project.name, project.evidence)
         if ends:
             placed = _resolve_all(geo, ends, context_units, prior, depth, local=local)
+    section_is_unit = bool(parsed.section_unit and geo.gaz.locate_admin(parsed.section_unit, prior))
+    named = frozenset(u.adcode for _, _, u in context_units)
+    if not placed and parsed.section_abbreviation and not section_is_unit \
+            and _reads_as_ends(geo, parsed.section_abbreviation):
+        # 沈海高速漳诏段: the section's own ends (漳州, 诏安) replace the road's (沈阳, 海口)
+        placed = abbreviated_ends(geo, parsed.section_abbreviation, prior, named=named)
     row = None
     if not placed:
         table = route_table()
@@ -738,10 +744,6 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
             source = row.source_url
             controls = len(placed) >= 3
-    section_is_unit = bool(parsed.section_unit and geo.gaz.locate_admin(parsed.section_unit, prior))
-    named = frozenset(u.adcode for _, _, u in context_units)
-    if not placed and parsed.section_abbreviation and not section_is_unit:
-        placed = abbreviated_ends(geo, parsed.section_abbreviation, prior, named=named)
     abbreviation = _without_place_prefix(geo, parsed.abbreviation)
     if not placed and abbreviation and not _names_a_place(geo, abbreviation) and not _common_word(abbreviation) \
             and not (local and _names_a_local_place(geo, abbreviation, prior)):
@@ -833,6 +835,15 @@ def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
                                        for u in geo.gaz.units_named(abbreviation[:k])):
             return rest
     return abbreviation
+
+
+def _reads_as_ends(geo: Geocoder, text: str) -> bool:
+    """True when a section's name may be read as abbreviated ends: no place name inside it
+    (大三亚段 is greater 三亚, 城区段 a part of town) and no common word.
+    """
+    cities = any(u.level in ("province", "city") for i in range(len(text) - 1)
+                 for u in geo.gaz.units_named(text[i:i + 2]))
+    return not cities and not _names_a_place(geo, text) and not _common_word(text)
 
 
 def _common_word(text: str) -> bool:
