@@ -425,3 +425,17 @@ def test_clause_words_before_a_name_are_not_part_of_it(tmp_path, sentence, name)
     """A person (王某), a pronoun and a frequent verb (他担任) end a name on its left; a place does not."""
     _, projects = _extract(tmp_path, sentence)
     assert name in _names(projects), _names(projects)
+
+
+@pytest.mark.parametrize("sentence", ["改善薄弱学校和寄宿制学校办学条件，办好中职学校。",
+                                      "新增国家5A级旅游景区2家，建设国家级零碳园区。"])
+def test_classes_of_facilities_are_not_projects(tmp_path, sentence):
+    """A weak school, a 5A scenic area, a zero-carbon park: classes a plan counts, not sites."""
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []
+
+
+def test_a_verb_of_striving_is_not_part_of_the_name(tmp_path):
+    _, projects = _extract(tmp_path, "青川湖湿地公园争创国家级示范区，19个项目落地东岭临港产业园。")
+    assert "东岭临港产业园" in _names(projects)
+    assert not [n for n in _names(projects) if n.startswith(("争创", "落地"))]
