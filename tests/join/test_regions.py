@@ -51,3 +51,36 @@ def test_popup_length_says_when_it_is_an_estimate(joined):
     assert line_length(stretch) == "约 26 km（估算）"  # a stretch known by its posts: not a course
     assert line_length(joined.iloc[1]).endswith(" km") and "约" not in line_length(joined.iloc[1])
     assert line_length({"county_km": {}}) == ""
+
+
+def _seat(name: str) -> tuple[float, float]:
+    from planmap.reference.gazetteer import default_gazetteer
+
+    u = default_gazetteer().units_named(name)[0]
+    assert u.lon is not None and u.lat is not None
+    return (u.lon, u.lat)
+
+
+def test_a_line_is_filed_under_its_first_named_city_not_the_one_it_crosses_longest():
+    # seat to seat from one city to another, through a third city's county on the way
+    line = LineString([_seat("遂宁市"), _seat("内江市")])
+    gdf = _lines([("甲乙铁路", line, "city", "route-course")])
+    gdf["location_names"] = [["遂宁市", "内江市"]]
+    joined = assign_regions(gdf, provinces=["510000"])
+    crossed = {code[:4] for code in joined.loc[0, "county_km"]}
+    assert {"5109", "5110"} <= crossed and len(crossed) >= 3  # the line does cross a third city
+    assert joined.loc[0, "city"] == "遂宁市" and joined.loc[0, "province"] == "四川省"
+    unnamed = assign_regions(_lines([("甲乙铁路", line, "city", "route-course")]), provinces=["510000"])
+    longest = max(unnamed.loc[0, "county_km"], key=unnamed.loc[0, "county_km"].get)
+    assert unnamed.loc[0, "city_adcode"][:4] == longest[:4]  # no names: where it runs longest
+
+
+def test_a_named_province_section_keeps_the_city_inside_that_province():
+    line = LineString([_seat("西安市"), _seat("兰州市")])
+    gdf = _lines([("甲乙高速公路甘肃段", line, "city", "route-course")])
+    gdf["location_names"] = [["西安市", "兰州市", "甘肃省"]]
+    joined = assign_regions(gdf, provinces=["610000", "620000"])
+    assert joined.loc[0, "city"] == "兰州市" and joined.loc[0, "province"] == "甘肃省"
+    gdf["location_names"] = [["西安市", "甘肃省"]]
+    joined = assign_regions(gdf, provinces=["610000", "620000"])
+    assert joined.loc[0, "city_adcode"].startswith("62")  # no named city there: its longest Gansu city

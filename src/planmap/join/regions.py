@@ -163,13 +163,17 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
                            zip(gdf.geometry, methods, precisions, strict=False)]
     gdf["county_share"] = out_share
     cities, city_codes, provs = [], [], []
-    for codes, seat in zip(out_codes, out_city_only, strict=False):
+    named = gdf["location_names"] if "location_names" in gdf else [()] * len(gdf)
+    for codes, seat, km, names in zip(out_codes, out_city_only, out_km, named, strict=False):
         codes = codes or seat
         unit = gaz.unit(codes[0]) if codes else None
         city_code = (unit.city_adcode or "") if unit else ""
+        if km and names is not None:
+            city_code = _named_city(gaz, list(names), codes) or city_code
         cities.append(gaz.unit(city_code).name if city_code else "")
         city_codes.append(city_code)
-        provs.append(gaz.unit(unit.province_adcode).name if unit else "")
+        province = gaz.unit(city_code).province_adcode if city_code else (unit.province_adcode if unit else "")
+        provs.append(gaz.unit(province).name if province else "")
     gdf["city"] = cities
     gdf["city_adcode"] = city_codes
     gdf["province"] = provs
@@ -179,6 +183,24 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
         zip(gdf.get("placed_counties", [[]] * len(gdf)), out_codes, strict=False)
     ]
     return gdf
+
+
+def _named_city(gaz: Gazetteer, names: list[str], codes: list[str]) -> str:
+    """The city a line is filed under: that of its first named place the line enters (遂宁 for
+    绵遂资内铁路（遂内段） drawn from 遂宁 to 内江), as a planner files a line under the places its
+    name gives, not under the city it happens to cross longest. A named province (…甘肃段) keeps
+    the choice inside it; with no named city there, the city it crosses longest in that province.
+    Empty when the names settle nothing.
+    """
+    units = [u for name in names for u in gaz.units_named(str(name))]
+    provinces = {u.adcode for u in units if u.level == "province"}
+    inside = [c for c in codes if not provinces or gaz.unit(c).province_adcode in provinces]
+    crossed = {gaz.unit(c).city_adcode for c in inside} - {""}
+    for u in units:
+        city = u.adcode if u.level == "city" else u.city_adcode
+        if city and city in crossed:
+            return city
+    return gaz.unit(inside[0]).city_adcode if provinces and inside else ""
 
 
 def region_table(gdf: gpd.GeoDataFrame, gazetteer: Gazetteer | None = None) -> list[dict]:
