@@ -232,6 +232,15 @@ def test_a_reservoir_goes_to_the_county_of_the_one_village_it_is_named_after(geo
     assert geocoder.place(_project("驮英文化广场"), guangxi).method != "name-village"
 
 
+def test_an_interchange_goes_to_the_county_of_the_one_village_it_is_named_after(geocoder):
+    """Interchanges and toll stations are named after the village by the ramp, like reservoirs."""
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("驮英互通立交", category="highway"), guangxi)
+    assert p.counties == ["451422"] and p.method == "name-village"
+    assert geocoder.place(_project("驮英收费站", category="highway"), guangxi).counties == ["451422"]
+    assert geocoder.place(_project("长塘互通", category="highway"), guangxi).precision == "province"
+
+
 def test_a_plant_written_in_traditional_script_is_found(geocoder):
     p = geocoder.place(_project("龍灘水電站擴機工程", category="energy_utility"), _plan("450000", "广西壮族自治区", "province"))
     assert p.counties == ["451222"]
