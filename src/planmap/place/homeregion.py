@@ -248,6 +248,13 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
         reasons.append(f"the next province weighs {runner_up:.1f}: no majority and no lead of {lead:g} times, "
                        "no home region")
         return HomeDecision(None, reasons)
+    # (the body scan sees every occurrence once; the opening and headings repeat some of them)
+    located = [m for m in mentions if m.where == "body" and any(_province_of(u) == province for u in m.candidates)]
+    if not doc_number and not any(m.where in ("issuer", "title") for m in mentions) \
+            and len(located) < int(rules["body_min_mentions"]) and all(m.kind != "full" for m in located):
+        reasons.append(f"only {len(located)} short mention in the text "
+                       f"({'、'.join(m.text for m in located)}): no home region")
+        return HomeDecision(None, reasons)
     inside = []
     for m in mentions:
         cands = tuple(u for u in m.candidates if _province_of(u) == province)
