@@ -420,9 +420,11 @@ def test_a_line_named_by_two_abbreviated_ends_is_kept(tmp_path):
     ("他担任北湖公园改造工程总指挥。", "北湖公园"),
     ("彭某开始给东岭大桥供应钢材。", "东岭大桥"),
     ("货运航班从大连周水子国际机场起飞。", "大连周水子国际机场"),
+    ("专家试用过东岭化学研究院的设备。", "东岭化学研究院"),
 ])
 def test_clause_words_before_a_name_are_not_part_of_it(tmp_path, sentence, name):
-    """A person (王某), a pronoun and a frequent verb (他担任) end a name on its left; a place does not."""
+    """A person (王某), a pronoun, a frequent verb (他担任) and a verb closed by an aspect particle
+    (试用过) end a name on its left; a place does not."""
     _, projects = _extract(tmp_path, sentence)
     assert name in _names(projects), _names(projects)
 

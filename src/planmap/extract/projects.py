@@ -407,6 +407,8 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
 # One-character and rare verbs stay (西气东输管道, 开化寺南街), and a span naming a route's ends
 # or a junction (甲至乙, 甲与乙) is left whole.
 _CLAUSE_TAGS = frozenset({"r", "t"})
+# aspect particles (了, 过, 着) close the verb before them: 试用过X研究院 names X研究院
+_ASPECT_TAGS = frozenset({"ul", "ug", "uz"})
 _ADVERB_TAGS = frozenset({"d", "ad"})
 _OBJECT_PREPOSITIONS = frozenset({"给", "对", "向", "靠着", "被", "让", "把", "替"})
 _PERSON = re.compile(rf"^[{_CJK}]某$")
@@ -435,7 +437,8 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
             continue  # 高速 of 济青高速, 北段 of a road's section, 大连: parts of a name
         if tag == "t" and not re.search("[年月日前后今昨明]", token):
             continue  # 现代 is no time of day
-        if tag in _CLAUSE_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) or token in _OBJECT_PREPOSITIONS \
+        if tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
+                or token in _OBJECT_PREPOSITIONS \
                 or _PERSON.match(token) or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB):
             cut_at = pos
     if cut_at and type_start - (left + cut_at) >= 1:
