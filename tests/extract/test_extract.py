@@ -441,3 +441,18 @@ def test_a_verb_of_striving_is_not_part_of_the_name(tmp_path):
     _, projects = _extract(tmp_path, "青川湖湿地公园争创国家级示范区，19个项目落地东岭临港产业园。")
     assert "东岭临港产业园" in _names(projects)
     assert not [n for n in _names(projects) if n.startswith(("争创", "落地"))]
+
+
+def test_an_untyped_list_item_takes_its_class_from_its_own_words_not_one_sibling(tmp_path):
+    """One railway in a list of a battery plant and a university says nothing of them."""
+    _, projects = _extract(tmp_path, "丙丁新能源动力电池、甲乙高铁、东岭大学三期等项目建成投用。")
+    cats = {p.name: (p.category, p.geom) for p in projects}
+    assert cats["丙丁新能源动力电池"][0] == "industrial_park", cats
+    assert cats["东岭大学三期"][0] == "public_service", cats
+    assert cats["甲乙高铁"] == ("railway", "line")
+
+
+def test_a_list_closed_by_a_class_gives_its_items_that_class(tmp_path):
+    _, projects = _extract(tmp_path, "续建东岭至西河、南湖至北山等3个铁路项目。")
+    cats = {p.name: p.category for p in projects}
+    assert cats.get("东岭至西河") == "railway", cats  # (the last item reads 南湖至北山铁路)

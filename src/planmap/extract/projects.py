@@ -58,6 +58,7 @@ class Rules:
     generic_re: re.Pattern[str]
     not_project: tuple[str, ...]
     rank_words: tuple[str, ...]
+    item_hints: tuple[tuple[str, str], ...]
     role_cues: tuple[str, ...]
     skip_sections: tuple[str, ...]
     work_words: tuple[str, ...]
@@ -107,6 +108,8 @@ def load_rules() -> Rules:
                               + r"|[0-9.\s]+(?:千伏|kV|KV|千瓦|万千瓦|兆瓦|MW|GW|吨级|万吨级|公里|千米|米)?|、|和|及|与)*$"),
         not_project=tuple(names["not_project"]),
         rank_words=tuple(names["rank_words"]),
+        item_hints=tuple(sorted(((w, cat) for cat, ws in raw.get("item_hints", {}).items() for w in ws),
+                                key=lambda h: (-len(h[0]), h[0]))),
         role_cues=tuple(names["role_cues"]),
         skip_sections=tuple(names["skip_sections"]),
         work_words=tuple(sorted(set(names["work_words"]), key=len, reverse=True)),
@@ -772,11 +775,13 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         if text.count("、") < 1:
             continue
         closed = False
+        closer = None
         m = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?", text)
         end = len(text)
         if m:
             end = m.start()
             closed = _closes_project_list(text[m.end(): m.end() + 12], rules)
+            closer = _closing_class(text[m.end(): m.end() + 12], rules) if closed else None
         if any(c in text[:12] for c in rules.reference_cues):
             continue  # 连接沈海、京哈等高速公路: what a project connects to
         items: list[tuple[int, int]] = []
@@ -794,8 +799,13 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         if not closed and not (n_known >= 3 and n_known * 3 >= 2 * len(items)) \
                 and not (opened and n_known >= 2 and n_known * 3 >= len(items)):
             continue
-        cats = [k.type for k in known if k is not None]
-        tw = max(cats, key=lambda t: sum(c.category == t.category for c in cats)) if cats else _OTHER
+        cats = [k.type for k in known if k is not None and k.type.category != _OTHER.category]
+        # an untyped item shares its siblings' class only when two or more, and two thirds of them,
+        # agree on it (lanes of a lane list); one railway beside a battery plant and a university
+        # says nothing of them (等7个铁路项目 names the class itself)
+        top = max(cats, key=lambda t: sum(c.category == t.category for c in cats)) if cats else _OTHER
+        n_top = sum(c.category == top.category for c in cats)
+        tw = closer or (top if n_top >= 2 and 3 * n_top >= 2 * len(cats) else _OTHER)
         for j, ((a, b), k) in enumerate(zip(spans, known, strict=True)):
             item = sentence[a:b].strip()
             if k is not None or _overlaps(found, abs_start + a, abs_start + b):
@@ -812,7 +822,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             if not _is_list_name(item, rules) or (not n_known and _starts_with_verb(item)):
                 continue
             a += sentence[a:b].index(item)
-            out.append(Mention(item, abs_start + a, abs_start + a + len(item), tw, clause, sentence, abs_start))
+            out.append(Mention(item, abs_start + a, abs_start + a + len(item), closer or _item_class(item, tw, rules),
+                               clause, sentence, abs_start))
     return out
 
 
@@ -847,6 +858,31 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
             return not any(w in modifier for w in rules.closer_not_after) \
                 and not any(w in modifier for w in rules.left_stops if len(w) > 1)
     return False
+
+
+def _item_class(item: str, siblings: TypeWord, rules: Rules) -> TypeWord:
+    """The class of an untyped list item: a type word inside it, or a hint word (风电 in
+    300万千瓦风电, categories.toml [item_hints]), else its siblings' class. Geometry and strength follow the
+    siblings' (or the default), so a hint never turns an item into a line.
+    """
+    typed = [w for w in rules.types if len(w) >= 2 and w in item and rules.types[w].category != _OTHER.category]
+    hint = rules.types[max(typed, key=len)].category if typed else \
+        next((cat for w, cat in rules.item_hints if w in item), None)
+    if hint is None or hint == siblings.category:
+        return siblings
+    geom = siblings.geom if siblings.category != _OTHER.category else _OTHER.geom
+    if hint in ("railway", "highway"):
+        geom = "line"
+    elif geom == "line":
+        geom = "point"
+    return TypeWord(siblings.word, hint, geom, siblings.strength)
+
+
+def _closing_class(after: str, rules: Rules) -> TypeWord | None:
+    """The type word of a list's closing class (铁路 in 等7个铁路项目), or None (等12个项目)."""
+    head = after[:8]
+    words = [w for w in rules.types if w in head]
+    return rules.types[max(words, key=len)] if words else None
 
 
 def _starts_with_verb(item: str) -> bool:
