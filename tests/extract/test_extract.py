@@ -456,3 +456,9 @@ def test_a_list_closed_by_a_class_gives_its_items_that_class(tmp_path):
     _, projects = _extract(tmp_path, "续建东岭至西河、南湖至北山等3个铁路项目。")
     cats = {p.name: p.category for p in projects}
     assert cats.get("东岭至西河") == "railway", cats  # (the last item reads 南湖至北山铁路)
+
+
+def test_a_place_name_opening_with_a_conjunction_character_stays_whole(tmp_path):
+    """和 ends a name on its left (甲和乙), except where it opens a place (和林格尔县)."""
+    _, projects = _extract(tmp_path, "加快建设和林格尔数据中心，推进东岭与西河产业园。")
+    assert "和林格尔数据中心" in _names(projects), _names(projects)

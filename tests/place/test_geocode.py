@@ -174,6 +174,10 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
     # a street named after the town is not in it, and a city plan reads towns only in its city
     assert geocoder.place(_project("红格路"), sichuan).method != "name-town"
     assert geocoder.place(_project("红格南钒钛磁铁矿"), _plan("510100", "成都市", "city")).counties != ["510422"]
+    # a stem followed by a place-name ending is a longer place (红格坝 is not 红格), and an
+    # institution is named after a gate or street sooner than after a town
+    assert geocoder.place(_project("红格坝灌区", category="water"), sichuan).method != "name-town"
+    assert geocoder.place(_project("红格医院", category="public_service"), sichuan).method != "name-town"
 
 
 def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):

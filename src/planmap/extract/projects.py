@@ -348,6 +348,8 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
         stop = next((s for s in _stops_ending(ch, rules)
                      if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                      and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
+        if stop and len(stop) == 1 and _unit_opens_at(sentence, i - 1):
+            stop = None  # 和林格尔, 和田: the stop character opens a place name
         if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
             break
         # (each pattern below ends in one of a few characters: tested first, it spares the search)
@@ -357,6 +359,14 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
             break  # 7个铁路项目: a count ends the name (the items before 等 carry it)
         i -= 1
     return i
+
+
+def _unit_opens_at(sentence: str, pos: int) -> bool:
+    """True when a unit name of three or more characters (和林格尔县's 和林格尔) starts at ``pos``."""
+    from planmap.reference.gazetteer import default_gazetteer
+
+    names = default_gazetteer().admin.by_name
+    return any(sentence[pos:pos + n] in names for n in range(3, 7) if pos + n <= len(sentence))
 
 
 @lru_cache(maxsize=1)

@@ -474,7 +474,7 @@ class Geocoder:
         if p is not None:
             return p.found_by("name")
         # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
-        p = None if generic else self._named_after_town(project.name, prior)
+        p = None if generic else self._named_after_town(project.name, prior, project.category)
         if p is not None:
             return p
         # 3c. a reservoir or dam named after the one village of that name in the home region
@@ -502,7 +502,7 @@ class Geocoder:
         # 7. the home region
         return self._home(prior)
 
-    def _named_after_town(self, name: str, prior: Region | None) -> Placement | None:
+    def _named_after_town(self, name: str, prior: Region | None, category: str = "") -> Placement | None:
         """A project whose name opens with the stem of a town that is unique in the home
         province (红格南钒钛磁铁矿 → 红格镇 of 盐边县; 白鹤滩水电站 → 白鹤滩镇). Only for a
         province-level home: below it, towns of the home city are already read from the name.
@@ -512,7 +512,7 @@ class Geocoder:
         from planmap.place.homeregion import place_rules
 
         rules = place_rules()["named_after_town"]
-        if any(w in name for w in rules["area_wide"]):
+        if any(w in name for w in rules["area_wide"]) or category in rules.get("not_categories", ()):
             return None
         counties = tuple(sorted(c.adcode for c in self.gaz.counties_in(prior.adcode)))
         stems = self._town_stems(counties, home_units_only=True)
