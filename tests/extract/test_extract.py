@@ -462,3 +462,10 @@ def test_a_place_name_opening_with_a_conjunction_character_stays_whole(tmp_path)
     """和 ends a name on its left (甲和乙), except where it opens a place (和林格尔县)."""
     _, projects = _extract(tmp_path, "加快建设和林格尔数据中心，推进东岭与西河产业园。")
     assert "和林格尔数据中心" in _names(projects), _names(projects)
+
+
+@pytest.mark.parametrize("sentence", ["结束东岭、西河、南湖三县无高速公路的历史。", "不少产业园已经开工。"])
+def test_a_lack_or_a_vague_quantity_is_not_a_project(tmp_path, sentence):
+    """四县无高速公路 says a line is missing; 不少产业园 names no park."""
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []

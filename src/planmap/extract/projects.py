@@ -456,6 +456,8 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
             cut_at = pos
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
+    if cut_at == len(span) and re.fullmatch(r"[\u4e00-\u9fff]+", span):
+        return type_start  # 不少产业园: nothing names it, the bare type word is left (and dropped)
     return left
 
 
@@ -1004,6 +1006,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if re.search(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高铁|高速|动车)$", name):
         return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
+    if m.type.category in ("railway", "highway") and re.search(r"(?:无|不通|未通|没有)" + re.escape(m.type.word) + "$", name):
+        return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
     for w in rules.not_project:
         if w in name:
             if w in _context()["scope_terms"] and m.type.strength != "weak":
