@@ -469,3 +469,9 @@ def test_a_lack_or_a_vague_quantity_is_not_a_project(tmp_path, sentence):
     """四县无高速公路 says a line is missing; 不少产业园 names no park."""
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == []
+
+
+def test_a_verb_that_ends_a_name_s_modifier_stays_in_the_name(tmp_path):
+    """制造 in 装备制造产业园 is a frequent verb, but there it is what the park makes."""
+    _, projects = _extract(tmp_path, "培育生物制造产业园，建设东岭氢能装备制造产业园。")
+    assert {"生物制造产业园", "东岭氢能装备制造产业园"} <= set(_names(projects)), _names(projects)

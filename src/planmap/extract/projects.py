@@ -441,7 +441,7 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
 
     words = word_index()
     pos = 0
-    cut_at = 0
+    cut_at, cut_tag = 0, ""
     for token in words.cut(span):
         pos += len(token)
         tag = words.tag(token)
@@ -453,10 +453,10 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
         if tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
                 or token in _OBJECT_PREPOSITIONS \
                 or _PERSON.match(token) or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB):
-            cut_at = pos
+            cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
-    if cut_at == len(span) and re.fullmatch(r"[\u4e00-\u9fff]+", span):
+    if cut_at == len(span) and cut_tag in _ADVERB_TAGS | {"r"} and re.fullmatch(r"[\u4e00-\u9fff]+", span):
         return type_start  # 不少产业园: nothing names it, the bare type word is left (and dropped)
     return left
 
