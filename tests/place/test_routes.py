@@ -309,6 +309,16 @@ def test_county_road_abbreviating_its_towns(geocoder):
     assert _inside(geocoder, p.geometry, "330784")
 
 
+def test_a_provincial_plan_s_route_end_may_be_a_rare_village_of_the_province(geocoder):
+    """东王堡 is a village of 甘州区 and of no other Gansu county: a line to 山丹 starts there."""
+    p = _place(geocoder, "东王堡至山丹高速公路", "620000", category="highway")
+    assert p.geometry.geom_type == "LineString" and "东王堡村" in p.names
+    assert _crosses(geocoder, p.geometry, "620702") and _crosses(geocoder, p.geometry, "620725")
+    # a village name found in many counties of the province is no reading of an end
+    common = _place(geocoder, "刘家湾至山丹高速公路", "620000", category="highway")  # 9 counties
+    assert common.geometry.geom_type == "Point"
+
+
 def test_a_county_road_named_after_one_village_is_no_line(geocoder):
     p = _place(geocoder, "上卢支线", "330784", category="highway")  # one village: where it leads is unsaid
     assert p.geometry.geom_type == "Point"

@@ -52,6 +52,7 @@ COST_TOWN_KM = 150.0
 COST_AWAY_KM = 150.0
 BONUS_PROVINCE_KM = 250.0
 COST_VILLAGE_KM = 50.0  # a village read from one character is a weaker reading than a town
+MAX_VILLAGE_COUNTIES = 2  # a route end read as a village anywhere in the home region: a rare name only
 COST_PROVINCE_DISTRICT_KM = 120.0  # a district of the province, read in a provincial plan
 COST_NEXT_CITY_KM = 100.0
 COST_TRUNK_COUNTY_KM = 150.0  # a county read as the end of a high-speed railway (西 of 西渝 is 西安)
@@ -451,6 +452,13 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
         elif local and scope is not None and prior is not None and prior.level == "city":
             counties.extend(scope)
         out = _village_cands(geo, list(dict.fromkeys(counties)), prior, name=name)
+    if not out and prior is not None and prior.level in ("province", "city") and len(name) >= 3:
+        # 徐家磨 in 徐家磨至古浪 (a provincial plan): a village of the home region, when its name is
+        # rare there (at most MAX_VILLAGE_COUNTIES counties have one)
+        home = [c.adcode for c in geo.gaz.counties_in(prior.adcode)]
+        hosts = [c for c in home if villages_in(geo.gaz, c, name=name)]
+        if 0 < len(hosts) <= MAX_VILLAGE_COUNTIES:
+            out = _village_cands(geo, hosts, prior, name=name, cost=COST_TOWN_KM + COST_VILLAGE_KM)
     return out
 
 
