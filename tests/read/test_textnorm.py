@@ -97,3 +97,33 @@ def test_length_changing_phrases_fall_back_per_character() -> None:
     text = to_simplified(original)
     assert len(text) == len(original)
     assert [len(x) for x in text.split("\n")] == [len(x) for x in lines]
+
+
+def test_official_place_names_survive_the_script_conversion():
+    """乾县 is a simplified name; OpenCC's table would turn it into 干县."""
+    from planmap.read.textnorm import to_simplified
+
+    out = to_simplified("开工甲地至乾县高速公路，改善乾燥气候，於潜镇。")
+    assert "至乾县高速" in out and "干燥" in out and "於潜镇" in out
+    assert len(out) == len("开工甲地至乾县高速公路，改善乾燥气候，於潜镇。")
+
+
+def test_kept_place_names_are_the_gazetteer_s():
+    """places.toml [script] kept_place_names lists every unit and town name the conversion changes."""
+    import csv
+    import gzip
+    import tomllib
+
+    import opencc
+
+    from planmap.paths import package_data
+    from planmap.reference.gazetteer import default_gazetteer
+
+    convert = opencc.OpenCC("t2s").convert
+    gaz = default_gazetteer()
+    derived = {n for n in gaz.admin.by_name if convert(n) != n}
+    with gzip.open(gaz.folder / "towns.csv.gz", "rt", encoding="utf-8") as fh:
+        derived |= {r["name"] for r in csv.DictReader(fh) if convert(r["name"]) != r["name"]}
+    with open(package_data("places.toml"), "rb") as fh:
+        shipped = set(tomllib.load(fh)["script"]["kept_place_names"])
+    assert derived and shipped == derived, (sorted(derived - shipped), sorted(shipped - derived))

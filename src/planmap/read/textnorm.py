@@ -226,6 +226,7 @@ def to_simplified(text: str) -> str:
 
     OpenCC's phrase conversion is right more often (乾隆 stays, 乾燥 -> 干燥) but can
     change a line's length; such lines fall back to character-by-character conversion.
+    Official place names that the table would change (乾县, 於潜镇) are kept as written.
     """
     conv = _converter()
     whole = conv.convert(text)
@@ -233,12 +234,41 @@ def to_simplified(text: str) -> str:
         lines_out = whole.split("\n")
         lines_in = text.split("\n")
         if all(len(a) == len(b) for a, b in zip(lines_in, lines_out, strict=False)):
-            return whole
+            return _keep_place_names(text, whole)
     out = []
     for line in text.split("\n"):
         conv_line = conv.convert(line)
         out.append(conv_line if len(conv_line) == len(line) else _per_char(line))
-    return "\n".join(out)
+    return _keep_place_names(text, "\n".join(out))
+
+
+@lru_cache(maxsize=1)
+def _kept_place_names() -> re.Pattern[str] | None:
+    import tomllib
+
+    from planmap.paths import package_data
+
+    with open(package_data("places.toml"), "rb") as fh:
+        names = tomllib.load(fh).get("script", {}).get("kept_place_names", [])
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))) if names else None
+
+
+def _keep_place_names(original: str, converted: str) -> str:
+    """``converted`` with every kept place name of ``original`` restored (same length)."""
+    if original == converted:
+        return converted
+    pattern = _kept_place_names()
+    if pattern is None:
+        return converted
+    spans = [m.span() for m in pattern.finditer(original)]
+    if not spans:
+        return converted
+    parts, last = [], 0
+    for a, b in spans:
+        parts += [converted[last:a], original[a:b]]
+        last = b
+    parts.append(converted[last:])
+    return "".join(parts)
 
 
 def _per_char(line: str) -> str:
