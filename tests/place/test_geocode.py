@@ -306,3 +306,14 @@ def test_a_paragraph_taken_for_a_heading_lends_no_place(geocoder):
                       evidence="升钟灌区加快建设。", span=(0, 4))
     p = geocoder.place(project, _plan("510000", "四川省", "province"), others=["都江堰灌区", "升钟灌区"])
     assert p.method != "section" and "510181" not in p.counties
+
+
+def test_a_place_inside_a_sibling_item_does_not_place_the_others(geocoder):
+    """壮大甲区、乙新区、北戴河丙示范区: 北戴河 belongs to the third item, not to 乙新区."""
+    hebei = _plan("130000", "河北省", "province")
+    evidence = "壮大曹妃甸区、东岭新区、北戴河生命健康产业创新示范区等重点承接平台。"
+    p = geocoder.place(_project("东岭新区", evidence=evidence, category="new_town"), hebei)
+    assert p.counties != ["130304"] and p.precision == "province"
+    # a sentence about one project still lends it the one county it names
+    alone = geocoder.place(_project("东岭新区", evidence="北戴河加快建设东岭新区。", category="new_town"), hebei)
+    assert alone.counties == ["130304"]

@@ -47,6 +47,25 @@ def _listed_alone(text: str, start: int, end: int) -> bool:
     return after == "、" or (before == "、" and after in ("等", "，", ",", "。", "；", ";", ""))
 
 
+def _sibling_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the other items of the enumeration (甲、乙、丙) that text[start:end] stands in:
+    a place inside a sibling (北戴河 in 乙、北戴河丙示范区) is that sibling's, not this item's.
+    """
+    if start < 0:
+        return []
+    seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", text[:start])), default=0)
+    stop = re.search(r"[，,；;：:。]", text[end:])
+    seg_end = end + stop.start() if stop else len(text)
+    if "、" not in text[seg_start:seg_end]:
+        return []
+    items, pos = [], seg_start
+    for part in text[seg_start:seg_end].split("、"):
+        items.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return [(a, b) for a, b in items[1:] if not (a <= start < b) and b <= seg_end] + \
+        [(a, b) for a, b in items[:1] if b <= start]  # (the first item may open with the list's place)
+
+
 MAX_HEADING = 40  # a section title longer than this is a paragraph the outline took for a heading
 
 
@@ -662,9 +681,11 @@ class Geocoder:
             own_end = project.evidence.find(project.name) + len(project.name)
             ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
+            sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)
-                        and not _listed_alone(project.evidence, s0, e0)}
+                        and not _listed_alone(project.evidence, s0, e0)
+                        and not any(a <= s0 < b for a, b in sibling)}
             if len(counties) == 1:
                 return self._unit_point(self.gaz.unit(counties.pop())).found_by("sentence")
         return None
