@@ -421,6 +421,8 @@ def test_a_line_named_by_two_abbreviated_ends_is_kept(tmp_path):
     ("彭某开始给东岭大桥供应钢材。", "东岭大桥"),
     ("货运航班从大连周水子国际机场起飞。", "大连周水子国际机场"),
     ("专家试用过东岭化学研究院的设备。", "东岭化学研究院"),
+    ("稳妥处置东岭区西河幼儿园欠费问题。", "东岭区西河幼儿园"),
+    ("建设获嘉县东岭产业园。", "获嘉县东岭产业园"),
 ])
 def test_clause_words_before_a_name_are_not_part_of_it(tmp_path, sentence, name):
     """A person (王某), a pronoun, a frequent verb (他担任) and a verb closed by an aspect particle
@@ -475,3 +477,10 @@ def test_a_verb_that_ends_a_name_s_modifier_stays_in_the_name(tmp_path):
     """制造 in 装备制造产业园 is a frequent verb, but there it is what the park makes."""
     _, projects = _extract(tmp_path, "培育生物制造产业园，建设东岭氢能装备制造产业园。")
     assert {"生物制造产业园", "东岭氢能装备制造产业园"} <= set(_names(projects)), _names(projects)
+
+
+@pytest.mark.parametrize("sentence", ["东岭市获国际湿地城市称号。", "东岭经开区入选首批国家级零碳园区。"])
+def test_news_of_an_honour_names_no_project(tmp_path, sentence):
+    """获 / 入选 end a name on its left: what follows is the honour (国际湿地城市), not a site."""
+    _, projects = _extract(tmp_path, sentence)
+    assert not [n for n in _names(projects) if "获" in n or "入选" in n], _names(projects)
