@@ -217,3 +217,10 @@ def test_a_unit_word_opening_a_common_word_is_no_full_name(gaz):
     """西安区域 is 西安 + 区域 (never 辽源's 西安区); 西安区政府 after 辽源市 is the district."""
     assert "西安区" not in [m.text for m in gaz.scan("建设西安区域科技创新中心")]
     assert "西安区" in [m.text for m in gaz.scan("辽源市西安区政府")]
+
+
+def test_a_range_or_a_province_byname_is_no_county(gaz):
+    """天山 is the range before it is 天山区; 龙江 the province's byname before it is 龙江县."""
+    assert [m.text for m in gaz.scan("穿越天山的隧道，醉美龙江。")] == []
+    assert {m.text for m in gaz.scan("天山区、龙江县")} == {"天山区", "龙江县"}
+    assert [m.text for m in gaz.scan("龙江境内")] == ["龙江"]  # with a unit context it is the county
