@@ -484,3 +484,9 @@ def test_news_of_an_honour_names_no_project(tmp_path, sentence):
     """获 / 入选 end a name on its left: what follows is the honour (国际湿地城市), not a site."""
     _, projects = _extract(tmp_path, sentence)
     assert not [n for n in _names(projects) if "获" in n or "入选" in n], _names(projects)
+
+
+def test_a_figure_of_speech_is_no_road(tmp_path):
+    """闯出新路 blazes a trail; 落实 before a reservoir is a task about it."""
+    _, projects = _extract(tmp_path, "在改革上闯出新路。落实东岭水库保护责任。")
+    assert _names(projects) == ["东岭水库"], _names(projects)
