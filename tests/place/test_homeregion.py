@@ -121,10 +121,10 @@ def test_a_clear_plurality_is_home_without_a_majority():
 
 def test_one_short_name_in_the_text_alone_is_no_home():
     """各位来宾 greets guests; one short name with no place in the title is too little."""
-    text = "论坛开幕\n主持人说：各位来宾，大家好。会议讨论了发展规划。\n"
+    text = "论坛开幕\n" + "会议讨论了发展规划和改革举措。\n" * 12 + "主持人说：各位来宾，大家好。\n"
     decision = decide_home_region(text)
     assert decision.region is None and "no home region" in decision.reasons[-1]
-    # two mentions, or one full name, or a title naming it, still make a home
+    # two mentions, or one full name, or a title or opening naming it, still make a home
     assert find_home_region("论坛开幕\n来宾发展规划印发，来宾加快建设。\n").adcode == "451300"
     assert find_home_region("论坛开幕\n来宾市加快建设。\n").adcode == "451300"
     assert find_home_region("来宾重点项目\n加快建设。\n").adcode == "451300"

@@ -250,7 +250,7 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
         return HomeDecision(None, reasons)
     # (the body scan sees every occurrence once; the opening and headings repeat some of them)
     located = [m for m in mentions if m.where == "body" and any(_province_of(u) == province for u in m.candidates)]
-    if not doc_number and not any(m.where in ("issuer", "title") for m in mentions) \
+    if not doc_number and not any(m.where in ("issuer", "title", "opening") for m in mentions) \
             and len(located) < int(rules["body_min_mentions"]) and all(m.kind != "full" for m in located):
         reasons.append(f"only {len(located)} short mention in the text "
                        f"({'、'.join(m.text for m in located)}): no home region")
