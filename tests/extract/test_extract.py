@@ -479,14 +479,31 @@ def test_a_verb_that_ends_a_name_s_modifier_stays_in_the_name(tmp_path):
     assert {"生物制造产业园", "东岭氢能装备制造产业园"} <= set(_names(projects)), _names(projects)
 
 
-@pytest.mark.parametrize("sentence", ["东岭市获国际湿地城市称号。", "东岭经开区入选首批国家级零碳园区。"])
+@pytest.mark.parametrize("sentence", ["东岭市获国际湿地城市称号。", "东岭经开区入选首批国家级零碳园区。",
+                                      "东岭遗址入选国家考古遗址公园。", "东岭市获得国际湿地城市称号。"])
 def test_news_of_an_honour_names_no_project(tmp_path, sentence):
-    """获 / 入选 end a name on its left: what follows is the honour (国际湿地城市), not a site."""
+    """获 / 入选 end a name on its left, and what follows them is the honour (国际湿地城市,
+    国家考古遗址公园), not a site."""
     _, projects = _extract(tmp_path, sentence)
-    assert not [n for n in _names(projects) if "获" in n or "入选" in n], _names(projects)
+    names = _names(projects)
+    assert not [n for n in names if "获" in n or "入选" in n or "国际湿地" in n or n.startswith("国家")], names
 
 
 def test_a_figure_of_speech_is_no_road(tmp_path):
     """闯出新路 blazes a trail; 落实 before a reservoir is a task about it."""
     _, projects = _extract(tmp_path, "在改革上闯出新路。落实东岭水库保护责任。")
     assert _names(projects) == ["东岭水库"], _names(projects)
+
+
+def test_a_company_investing_in_its_plant_is_a_project(tmp_path):
+    """A company that opens a sentence about its own investment names the project; its short
+    name in a list and its full name are one project."""
+    body = ("东岭电器、西河科技等5个内资项目开工。\n"
+            "东岭电器（苏州）有限公司是一家家电企业，今年公司总投资6000万元对现有项目进行扩建。\n"
+            "南湖物流有限公司负责运营维护。\n")
+    _, projects = _extract(tmp_path, body)
+    names = _names(projects)
+    assert len([n for n in names if n.startswith("东岭电器")]) == 1, names
+    assert not [n for n in names if "南湖物流" in n], names  # a company that invests in nothing
+    _, alone = _extract(tmp_path, "北山光电科技股份有限公司由某集团控股，计划投资2亿元新建生产线。\n")
+    assert [(p.name, p.category) for p in alone] == [("北山光电科技股份有限公司", "industrial_park")]

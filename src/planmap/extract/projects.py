@@ -511,6 +511,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     out.extend(_route_codes(sentence, abs_start, clause, rules, out))
     out.extend(_named_projects(sentence, abs_start, clause, rules, out))
+    out.extend(_company_projects(sentence, abs_start, clause, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
 
@@ -766,6 +767,28 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
     return out
 
 
+# A company that opens a sentence about its own investment (甲电器有限公司是一家…，今年公司总投资
+# 6000万元对现有项目进行扩建): the company's plant is the project.
+_COMPANY = re.compile(r"^[\s\d一二三四五六七八九十、.．（）()]*"
+                      r"((?:[\u4e00-\u9fffA-Za-z]|[（(][\u4e00-\u9fff]{2,4}[）)]){2,30}?(?:股份有限公司|有限责任公司|有限公司))"
+                      r"(?!分公司|子公司)")
+_COMPANY_INVESTS = re.compile(r"投资[^。；]{0,40}?(?:扩建|新建|建设|项目|投产|开工|技改|生产线)")
+_COMPANY_TYPE = TypeWord("有限公司", "industrial_park", "point", "strong")
+
+
+def _company_projects(sentence: str, abs_start: int, clause: Clause, found: list[Mention]) -> list[Mention]:
+    """A company named as the subject of a sentence that says it invests in building (a plant
+    being extended, a new line): the company's works are a project, named by the company.
+    """
+    m = _COMPANY.match(sentence)
+    if m is None or not _COMPANY_INVESTS.search(sentence, m.end()):
+        return []
+    a, b = m.span(1)
+    if _overlaps(found, abs_start + a, abs_start + b):
+        return []
+    return [Mention(m.group(1), abs_start + a, abs_start + b, _COMPANY_TYPE, clause, sentence, abs_start)]
+
+
 # ---------------------------------------------------------------- project lists
 
 _LIST_SEGMENT = re.compile(r"[^，,。；;：:！？!?\n]+")
@@ -988,6 +1011,10 @@ _COUNTED = re.compile(rf"{_NUM}+个")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
 
 
+# verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
+_HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评为", "获")
+
+
 def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.extract.place_names import has_place_name, is_admin_name
 
@@ -998,6 +1025,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
+    if m.sentence[:max(0, m.start - m.sentence_start)].endswith(_HONOURS):
+        return False  # 入选国家考古遗址公园, 获批世界地质公园: an honour a place received, not a site
     if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
@@ -1183,6 +1212,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         while p in parent:
             p = parent[p]
         groups[p].extend(groups.pop(k))
+    _fold_companies(groups, order)
     _fold_same_core(groups, order)
     projects = []
     for key in order:
@@ -1247,6 +1277,19 @@ def _suffix_re(rules_id: int) -> re.Pattern[str]:
     rules = load_rules()
     words = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+
+
+def _fold_companies(groups: dict[str, list[Mention]], order: list[str]) -> None:
+    """A company's full name (甲乙科技（苏州）有限公司) and the short name a list gives it (甲乙科技)
+    are one project.
+    """
+    for key in order:
+        if key not in groups or groups[key][0].type is not _COMPANY_TYPE:
+            continue
+        short = re.sub(r"[（(][^）)]*[）)]", "", groups[key][0].name)
+        short_key = coref_key(re.sub(r"(?:股份有限公司|有限责任公司|有限公司)$", "", short))
+        if short_key and short_key != key and short_key in groups:
+            groups[short_key].extend(groups.pop(key))
 
 
 def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
