@@ -317,3 +317,12 @@ def test_a_place_inside_a_sibling_item_does_not_place_the_others(geocoder):
     # a sentence about one project still lends it the one county it names
     alone = geocoder.place(_project("东岭新区", evidence="北戴河加快建设东岭新区。", category="new_town"), hebei)
     assert alone.counties == ["130304"]
+
+
+def test_a_bare_class_named_after_a_home_district_with_an_everyday_name(geocoder):
+    """新民 is an everyday word and 新民市 of 沈阳: 新民新城 in a 沈阳 plan is that city's new town."""
+    shenyang = _plan("210100", "沈阳市", "city")
+    assert geocoder.place(_project("新民新城", category="new_town"), shenyang).counties == ["210181"]
+    # outside the home city, or with more than a class after it, the everyday word is no place
+    assert geocoder.place(_project("新民新城", category="new_town"), _plan("211200", "铁岭市", "city")).counties == []
+    assert geocoder.place(_project("新民文化广场建设"), shenyang).counties != ["210181"]
