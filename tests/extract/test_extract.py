@@ -507,3 +507,9 @@ def test_a_company_investing_in_its_plant_is_a_project(tmp_path):
     assert not [n for n in names if "南湖物流" in n], names  # a company that invests in nothing
     _, alone = _extract(tmp_path, "北山光电科技股份有限公司由某集团控股，计划投资2亿元新建生产线。\n")
     assert [(p.name, p.category) for p in alone] == [("北山光电科技股份有限公司", "industrial_park")]
+
+
+def test_an_interchange_of_two_classes_of_road_is_no_project(tmp_path):
+    """城市主干道与干线公路枢纽立交 is a kind of interchange; 东岭路与西河路互通立交 is one."""
+    _, projects = _extract(tmp_path, "加快城市主干道与干线公路枢纽立交建设，提升进出主城区干线公路衔接能力，建设东岭路与西河路互通立交。")
+    assert _names(projects) == ["东岭路与西河路互通立交"], _names(projects)

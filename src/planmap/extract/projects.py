@@ -490,7 +490,14 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         left = _past_clause_words(sentence, left, ts)
         left = _join_conjoined_modifier(sentence, left, rules)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
-            left = left_edge(sentence, left - 1, rules)  # 101国道与305省道互通立交: one interchange of two roads
+            # 101国道与305省道互通立交: one interchange of two roads, unless both are classes
+            # (城市主干道与干线公路枢纽立交: a kind of interchange, not one)
+            first = left_edge(sentence, left - 1, rules)
+            if _is_generic(sentence[first:left - 1], rules.types["路"], rules) \
+                    and _is_generic(sentence[left:ts], rules.types["路"], rules):
+                consumed_until = te
+                continue
+            left = first
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
         left = qual_end - len(name)
