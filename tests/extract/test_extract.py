@@ -513,3 +513,15 @@ def test_an_interchange_of_two_classes_of_road_is_no_project(tmp_path):
     """城市主干道与干线公路枢纽立交 is a kind of interchange; 东岭路与西河路互通立交 is one."""
     _, projects = _extract(tmp_path, "加快城市主干道与干线公路枢纽立交建设，提升进出主城区干线公路衔接能力，建设东岭路与西河路互通立交。")
     assert _names(projects) == ["东岭路与西河路互通立交"], _names(projects)
+
+
+@pytest.mark.parametrize("sentence", ["设区市通高速铁路。", "建成四车道高速公路和双线高铁。", "新建民航机场和分离式立交。",
+                                      "打通特长隧道。"])
+def test_kinds_of_lines_and_network_goals_are_not_projects(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == [], _names(projects)
+
+
+def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
+    _, projects = _extract(tmp_path, "项目东连东岭至西河高速公路。建设如皋市东岭产业园。")
+    assert set(_names(projects)) >= {"东岭至西河高速公路", "如皋市东岭产业园"}, _names(projects)

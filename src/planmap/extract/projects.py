@@ -1040,7 +1040,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
     if is_admin_name(name):
         return False
-    if re.search(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高铁|高速|动车)$", name):
+    if re.search(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$",
+                 name):
         return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
     if m.type.category in ("railway", "highway") and re.search(r"(?:无|不通|未通|没有)" + re.escape(m.type.word) + "$", name):
         return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
