@@ -326,3 +326,15 @@ def test_a_bare_class_named_after_a_home_district_with_an_everyday_name(geocoder
     # outside the home city, or with more than a class after it, the everyday word is no place
     assert geocoder.place(_project("新民新城", category="new_town"), _plan("211200", "铁岭市", "city")).counties == []
     assert geocoder.place(_project("新民文化广场建设"), shenyang).counties != ["210181"]
+
+
+def test_a_provincial_plan_s_sentence_lends_a_county_only_from_the_project_s_clause(geocoder):
+    """In a provincial plan's long sentence, 东岭 in another clause is not the canal's county."""
+    yunnan = _plan("530000", "云南省", "province")
+    evidence = "打造元阳梯田模式，建成东岭大型灌区，全省新增灌溉面积。"
+    assert geocoder.place(_project("东岭大型灌区", evidence=evidence, category="water"), yunnan).counties == []
+    same = "建成元阳东岭大型灌区，全省新增灌溉面积。"
+    assert geocoder.place(_project("东岭大型灌区", evidence=same, category="water"), yunnan).counties == ["532528"]
+    # a city plan's sentence is short and about its own places: any clause counts
+    honghe = _plan("532500", "红河哈尼族彝族自治州", "city")
+    assert geocoder.place(_project("东岭大型灌区", evidence=evidence, category="water"), honghe).counties == ["532528"]

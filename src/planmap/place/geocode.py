@@ -47,6 +47,15 @@ def _listed_alone(text: str, start: int, end: int) -> bool:
     return after == "、" or (before == "、" and after in ("等", "，", ",", "。", "；", ";", ""))
 
 
+def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between commas, semicolons, colons and full stops) holding text[start:end]."""
+    if start < 0:
+        return 0, len(text)
+    lo = max((m.end() for m in re.finditer(r"[，,；;：:。]", text[:start])), default=0)
+    stop = re.search(r"[，,；;：:。]", text[end:])
+    return lo, end + stop.start() if stop else len(text)
+
+
 def _sibling_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the other items of the enumeration (甲、乙、丙) that text[start:end] stands in:
     a place inside a sibling (北戴河 in 乙、北戴河丙示范区) is that sibling's, not this item's.
@@ -706,10 +715,14 @@ class Geocoder:
             ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
             sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
+            # a provincial plan's long sentences run through many places: only the project's own
+            # clause speaks of it (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's)
+            lo, hi = (_clause_span(project.evidence, own_end - len(project.name), own_end)
+                      if prior is not None and prior.level == "province" else (0, len(project.evidence)))
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)
                         and not _listed_alone(project.evidence, s0, e0)
-                        and not any(a <= s0 < b for a, b in sibling)}
+                        and not any(a <= s0 < b for a, b in sibling) and lo <= s0 < hi}
             if len(counties) == 1:
                 return self._unit_point(self.gaz.unit(counties.pop())).found_by("sentence")
         return None
