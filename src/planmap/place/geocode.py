@@ -47,6 +47,9 @@ def _listed_alone(text: str, start: int, end: int) -> bool:
     return after == "、" or (before == "、" and after in ("等", "，", ",", "。", "；", ";", ""))
 
 
+_MUNICIPALITIES = ("110000", "120000", "310000", "500000")  # provinces whose plans read like a city's
+
+
 def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between commas, semicolons, colons and full stops) holding text[start:end]."""
     if start < 0:
@@ -716,9 +719,10 @@ class Geocoder:
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
             sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
             # a provincial plan's long sentences run through many places: only the project's own
-            # clause speaks of it (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's)
+            # clause speaks of it (a municipality's plan reads like a city's) (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's)
+            provincial = prior is not None and prior.level == "province" and prior.adcode not in _MUNICIPALITIES
             lo, hi = (_clause_span(project.evidence, own_end - len(project.name), own_end)
-                      if prior is not None and prior.level == "province" else (0, len(project.evidence)))
+                      if provincial else (0, len(project.evidence)))
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)
                         and not _listed_alone(project.evidence, s0, e0)
