@@ -326,6 +326,11 @@ def test_a_bare_class_named_after_a_home_district_with_an_everyday_name(geocoder
     # outside the home city, or with more than a class after it, the everyday word is no place
     assert geocoder.place(_project("新民新城", category="new_town"), _plan("211200", "铁岭市", "city")).counties == []
     assert geocoder.place(_project("新民文化广场建设"), shenyang).counties != ["210181"]
+    # a figure after a home-province city's everyday name: 北海 is 北海市 in a 广西 plan, not elsewhere
+    guangxi = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("北海20万吨级航道", category="logistics"), guangxi)
+    assert p.precision == "city" and p.names == ["北海市"]
+    assert geocoder.place(_project("北海20万吨级航道"), _plan("370000", "山东省", "province")).names != ["北海市"]
 
 
 def test_a_provincial_plan_s_sentence_lends_a_county_only_from_the_project_s_clause(geocoder):

@@ -194,28 +194,33 @@ class Geocoder:
                         cands = [c for c in cands if c.adcode[:4] == home_city]
             if cands:
                 out.append((m.start, m.end, cands[0]))
-        if not out and prior is not None and prior.level != "province":
+        if not out and prior is not None:
             named = self._common_word_unit(text, prior)
             if named is not None:
                 out.append(named)
         return out
 
     def _common_word_unit(self, text: str, prior: Region) -> tuple[int, int, Any] | None:
-        """A name made of a home-city district's short name that is also an everyday word and a
-        bare class (新民新城 in a 沈阳 plan: 新民 is 新民市): named after that district.
+        """A name opening with a home unit's short name that is also an everyday word: a bare
+        class after a home-city district's name (新民新城 in a 沈阳 plan: 新民 is 新民市), or a
+        figure after a home-province city's name (北海20万吨级航道 in a 广西 plan).
         """
         from planmap.extract.projects import load_rules
         from planmap.reference.gazetteer import COMMON_WORDS, is_common_word
 
         rules = load_rules()
+        province = self.gaz.unit(prior.adcode).province_adcode or prior.adcode
         for n in (3, 2):
             head, rest = text[:n], text[n:]
             if not (head in COMMON_WORDS or is_common_word(head)):
                 continue
-            if rest not in rules.types and rest not in _place_rules()["generic_zones"]:
+            if rest in rules.types or rest in _place_rules()["generic_zones"]:
+                units = [u for u in self.gaz.units_named(head)
+                         if u.level == "county" and u.adcode[:4] == prior.adcode[:4] and prior.level != "province"]
+            elif rest[:1].isdigit():
+                units = [u for u in self.gaz.units_named(head) if u.level == "city" and u.province_adcode == province]
+            else:
                 continue
-            units = [u for u in self.gaz.units_named(head)
-                     if u.level == "county" and u.adcode[:4] == prior.adcode[:4]]
             if len(units) == 1:
                 return (0, n, units[0])
         return None
