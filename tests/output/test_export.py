@@ -327,6 +327,33 @@ def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
     assert one.field("county_adcodes").type.value_type == pa.string()
 
 
+def test_geoparquet_crs_does_not_depend_on_what_the_process_did_before(tmp_path):
+    """PROJ answers ``CRS.from_epsg(4326).to_json_dict()`` differently once a CRS read from
+    PROJJSON has been identified (its database cache): the file must not follow that."""
+    import json
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from planmap.output.export import write_geoparquet
+
+    first = write_geoparquet(_frame(), tmp_path / "a.parquet").read_bytes()
+    # in a fresh process, first make PROJ identify a CRS read from the boundary files' PROJJSON
+    code = ("import sys, geopandas; from planmap.paths import geodata_dir; "
+            "geopandas.read_parquet(geodata_dir() / 'boundaries' / '210000.parquet').crs.to_epsg(); "
+            "import pickle; from planmap.output.export import write_geoparquet; "
+            "write_geoparquet(pickle.loads(sys.stdin.buffer.read()), sys.argv[1])")
+    import pickle
+
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.parquet")], input=pickle.dumps(_frame()),
+                   check=True)
+    assert (tmp_path / "b.parquet").read_bytes() == first
+    crs = json.loads(pq.read_schema(tmp_path / "a.parquet").metadata[b"geo"])["columns"]["geometry"]["crs"]
+    assert crs["id"] == {"authority": "EPSG", "code": 4326}
+    assert gpd.read_parquet(tmp_path / "a.parquet").crs.to_epsg() == 4326
+
+
 # ------------------------------------------------------------------ the build's exports, read back
 
 

@@ -217,3 +217,30 @@ def test_a_unit_word_opening_a_common_word_is_no_full_name(gaz):
     """西安区域 is 西安 + 区域 (never 辽源's 西安区); 西安区政府 after 辽源市 is the district."""
     assert "西安区" not in [m.text for m in gaz.scan("建设西安区域科技创新中心")]
     assert "西安区" in [m.text for m in gaz.scan("辽源市西安区政府")]
+
+
+def test_boundary_files_read_directly_equal_geopandas_reading_them():
+    import geopandas as gpd
+
+    from planmap.paths import geodata_dir
+    from planmap.reference.gazetteer import _read_wgs84_parquet
+
+    for name in ("210000", "provinces", "cities"):
+        path = geodata_dir() / "boundaries" / f"{name}.parquet"
+        fast, slow = _read_wgs84_parquet(path), gpd.read_parquet(path)
+        assert fast is not None
+        assert list(fast.columns) == list(slow.columns) and fast.dtypes.equals(slow.dtypes)
+        assert fast.index.equals(slow.index) and fast.geometry.name == slow.geometry.name
+        assert fast.equals(slow) and fast.crs == slow.crs
+
+
+def test_a_boundary_file_in_another_crs_is_refused(tmp_path):
+    import geopandas as gpd
+
+    from planmap.reference.gazetteer import _read_wgs84_parquet
+
+    gdf = gpd.GeoDataFrame({"adcode": ["210102"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:3857")
+    gdf.to_parquet(tmp_path / "210000.parquet")
+    assert _read_wgs84_parquet(tmp_path / "210000.parquet") is None  # not the fast path: geopandas reads it
+    with pytest.raises(GazetteerError, match="expected EPSG:4326"):
+        Gazetteer._read_parquet(tmp_path / "210000.parquet")

@@ -554,13 +554,31 @@ def parquet_table(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = Non
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields)), geoms
 
 
+#: EPSG:4326 as PROJJSON, written as is: what ``pyproj.CRS.from_epsg(4326).to_json_dict()`` gives
+#: varies with the PROJ release (datum ensemble members come and go) and even with the PROJ
+#: objects a process made before (its database cache), and a file must not depend on either
+_PROJJSON_4326: dict[str, Any] = {
+    "$schema": "https://proj.org/schemas/v0.7/projjson.schema.json",
+    "area": "World.",
+    "bbox": {"east_longitude": 180, "north_latitude": 90, "south_latitude": -90, "west_longitude": -180},
+    "coordinate_system": {"axis": [
+        {"abbreviation": "Lat", "direction": "north", "name": "Geodetic latitude", "unit": "degree"},
+        {"abbreviation": "Lon", "direction": "east", "name": "Geodetic longitude", "unit": "degree"}],
+        "subtype": "ellipsoidal"},
+    "datum": {"ellipsoid": {"inverse_flattening": 298.257223563, "name": "WGS 84", "semi_major_axis": 6378137},
+              "name": "World Geodetic System 1984", "type": "GeodeticReferenceFrame"},
+    "id": {"authority": "EPSG", "code": 4326},
+    "name": "WGS 84",
+    "scope": "Horizontal component of 3D system.",
+    "type": "GeographicCRS",
+}
+
+
 def write_parquet_table(table: Any, geom_types: Any, bbox: Any, path: Path) -> Path:
     """Write GeoParquet rows with their geo metadata: geometry types and bounding box of the rows."""
     import pyarrow.parquet as pq
-    from pyproj import CRS
 
-    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": sorted(set(geom_types)),
-                              "crs": CRS.from_epsg(4326).to_json_dict()}
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": sorted(set(geom_types)), "crs": _PROJJSON_4326}
     if bbox is not None:
         column["bbox"] = [float(v) for v in bbox]
     geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}
