@@ -612,9 +612,6 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     2: a usage error (bad option, unreadable overrides, unusable output folder), found before
     any work; 3: some documents failed (each named on stderr), the others were built.
     """
-    from rich.console import Console
-
-    console = Console(stderr=False)
     try:
         result = build(docs, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
                        boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
@@ -634,7 +631,8 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     if verbose:
         for p in result.skipped:
             print(f"skipped (not a document): {printable(str(p))}", file=sys.stderr)
-    if progress and len(result.plans) <= 50:  # -q: the one-line summary only
+    if progress and len(result.plans) <= 50:  # -q: the one-line summary only (rich is not even imported)
+        from rich.console import Console
         from rich.table import Table
 
         table = Table(title=f"planmap build -> {out}")
@@ -647,11 +645,12 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
                           str(int(prec.get("exact", 0) + prec.get("approx", 0))), str(int(prec.get("town", 0))),
                           str(int(prec.get("county", 0))), str(int(prec.get("city", 0) + prec.get("province", 0))),
                           f"{plan.home_region.name} {plan.home_region.adcode}" if plan.home_region else "?")
-        console.print(table)
-    console.print(f"{len(result.plans)} plans ({result.cached} from the cache), {result.project_count} projects, "
-                  f"{sum(1 for r in result.regions if r['level'] == 'county')} counties, "
-                  f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
-                  f"index: {out / 'index.html'}")
+        Console(stderr=False).print(table)
+    # plain print: one line whatever the width, and a file name's [brackets] are not markup
+    print(f"{len(result.plans)} plans ({result.cached} from the cache), {result.project_count} projects, "
+          f"{sum(1 for r in result.regions if r['level'] == 'county')} counties, "
+          f"{sum(1 for r in result.regions if r['level'] == 'city')} cities; "
+          f"index: {printable(str(out / 'index.html'))}")
     for _path, msg in result.failures:
         print(f"error: {printable(msg)}", file=sys.stderr)
     return 3 if result.failures else 0
