@@ -265,6 +265,37 @@ def test_style_text_is_escaped_and_quoted(monkeypatch):
     assert {p.get("v") for p in root.iter("prop") if p.get("k") == "chr"} >= {"<"}
 
 
+def test_style_text_is_written_as_elementtree_writes_it(monkeypatch):
+    """The QML writer gives ElementTree's bytes, escaping hostile text the same way."""
+    import copy
+    import xml.etree.ElementTree as ET
+
+    from planmap.output import qgisstyle
+
+    st = qgisstyle.load_styles()
+    evil = {**st.categories["road"], "label": '</rule>\r\n\t<x a="1">&\'', "glyph": "<"}
+    fake = qgisstyle.Styles({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
+                            'Font"<', st.fields, st.layers)
+    trees = []
+    written = qgisstyle._to_text
+
+    def keep(root):
+        text = written(root)
+        trees.append(copy.deepcopy(root))
+        return text
+
+    monkeypatch.setattr(qgisstyle, "_to_text", keep)
+    fields = ["id", "name", 'a"b<c>&\n']
+    texts = [qgisstyle.project_qml(k, fields) for k in ("point", "line", "area")]
+    texts.append(qgisstyle.region_qml("city", [*fields, "projects"], [0, 1, 4, 20]))
+    monkeypatch.setattr(qgisstyle, "load_styles", lambda: fake)
+    texts.append(qgisstyle.project_qml("point", fields))
+    assert len(trees) == 5
+    for root, text in zip(trees, texts, strict=True):
+        assert text.endswith(ET.tostring(root, encoding="unicode") + "\n")
+        assert qgisstyle._xml(root) == ET.tostring(root, encoding="unicode")
+
+
 def test_layer_styles_table_has_a_default_style_per_layer(tmp_path, counties):
     import sqlite3
     import xml.etree.ElementTree as ET
