@@ -121,6 +121,26 @@ def test_the_geopackage_stamp_follows_source_date_epoch(tmp_path, counties, monk
     assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # the process setting is restored
 
 
+def test_the_geopackage_bytes_do_not_depend_on_sqlites_journal(tmp_path, counties, monkeypatch):
+    """The journal is kept in memory while writing (faster); the file is the one a journal file gives."""
+    import contextlib
+
+    from planmap.output import export
+
+    quick = write_gpkg(_frame(), counties, tmp_path / "a.gpkg").read_bytes()
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") is None  # the process setting is restored
+    fixed = export._fixed_gdal_date
+
+    @contextlib.contextmanager
+    def with_a_journal_file():
+        with fixed():
+            pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "DELETE"})
+            yield
+
+    monkeypatch.setattr(export, "_fixed_gdal_date", with_a_journal_file)
+    assert write_gpkg(_frame(), counties, tmp_path / "b.gpkg").read_bytes() == quick
+
+
 def test_exports_are_readable_by_others(tmp_path, counties):
     old = os.umask(0o077)  # mkstemp files are 0600 whatever the umask; the export must not be
     try:
