@@ -546,9 +546,8 @@ def _placed_towns_by_initial(geo: Geocoder) -> dict[tuple[str, str], list[int]]:
     index = geo.indexes.get("placed_towns_by_initial")
     if index is None:
         index = {}
-        layer = geo.gaz.towns
-        for i, (name, county, lon, *_rest) in enumerate(layer.rows):  # rows: no Town made for the others
-            if lon is not None and len(stem := _town_stem(name)) >= 2:
+        for i, name, county in geo.gaz.towns.placed_rows():  # no Town made for the others
+            if len(stem := _town_stem(name)) >= 2:
                 index.setdefault((county[:2], stem[0]), []).append(i)
         geo.indexes["placed_towns_by_initial"] = index
     return index
