@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -283,14 +284,20 @@ def _category_columns(regions: list[dict]) -> list[str]:
     return [*cats, *seen]
 
 
-def _line_categories(gdf: gpd.GeoDataFrame | None) -> list[str]:
-    """Categories whose type words make lines (data/categories.toml), then any other with km here."""
+@lru_cache(maxsize=1)
+def _line_type_categories() -> tuple[str, ...]:
+    """Categories whose type words make lines (data/categories.toml), read once per process."""
     import tomllib
 
     from planmap.paths import package_data
 
     types = tomllib.loads(package_data("categories.toml").read_text(encoding="utf-8")).get("types", [])
-    cats = list(dict.fromkeys(t["category"] for t in types if t.get("geom") == "line"))
+    return tuple(dict.fromkeys(t["category"] for t in types if t.get("geom") == "line"))
+
+
+def _line_categories(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    """Categories whose type words make lines (data/categories.toml), then any other with km here."""
+    cats = list(_line_type_categories())
     seen = set()
     if gdf is not None and "county_km" in gdf:
         seen = {str(c) for c, km in zip(gdf["category"], gdf["county_km"], strict=False) if km}
@@ -383,22 +390,32 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
     for col in ("city_adcode", "province_adcode"):
         if col not in c.columns:
             c[col] = [gaz_code(code, col) for code in c["adcode"]]
+    # column by column and grouped in Python: a Series per county (iterrows) and pandas' groupby
+    # cost more than the rest of the layer
+    codes, names = c["adcode"].tolist(), c["name"].tolist()
+    city_codes, province_codes = c["city_adcode"].tolist(), c["province_adcode"].tolist()
+    polygons = c.geometry.tolist()
     rows = []
-    for _, u in c.iterrows():
-        code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
-        rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
+    for code, name, city, prov in zip(codes, names, city_codes, province_codes, strict=True):
+        code, city, prov = str(code), str(city or ""), str(prov or "")
+        rows.append({"adcode": code, "name": name, "city_adcode": city, "city": name_of(city),
                      "province_adcode": prov, "province": name_of(prov),
                      **_region_fields(by_code.get(code), cats, km_unit.get(code, {}), km_cats)})
     county_columns = ["adcode", "name", "city_adcode", "city", "province_adcode", "province",
                       *_region_fields(None, cats, {}, km_cats)]
     county_layer = gpd.GeoDataFrame(rows, columns=county_columns,
-                                    geometry=[_as_multi(_round_geometry(g)) for g in c.geometry], crs="EPSG:4326")
+                                    geometry=[_as_multi(_round_geometry(g)) for g in polygons], crs="EPSG:4326")
+    members: dict[Any, list[int]] = {}  # city code -> its counties' rows, in row order
+    for i, city in enumerate(city_codes):
+        if isinstance(city, str) and city != "":  # a missing or empty code belongs to no city
+            members.setdefault(city, []).append(i)
     city_rows, city_geoms = [], []
-    for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
-        prov = str(group["province_adcode"].iloc[0] or "")
+    for city in sorted(members):
+        group = members[city]
+        prov = str(province_codes[group[0]] or "")
         city_rows.append({"adcode": city, "name": name_of(city), "province_adcode": prov, "province": name_of(prov),
                           "counties": len(group), **_region_fields(by_code.get(city), cats, km_unit.get(city, {}), km_cats)})
-        city_geoms.append(_as_multi(_round_geometry(_union(list(group.geometry)))))
+        city_geoms.append(_as_multi(_round_geometry(_union([polygons[i] for i in group]))))
     columns = ["adcode", "name", "province_adcode", "province", "counties", *_region_fields(None, cats, {}, km_cats)]
     city_layer = gpd.GeoDataFrame(city_rows, columns=columns, geometry=city_geoms, crs="EPSG:4326")
     return county_layer, city_layer
