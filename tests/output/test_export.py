@@ -100,6 +100,24 @@ def _writers(counties):
     }
 
 
+def test_exports_do_not_depend_on_the_row_order(tmp_path, counties):
+    """Rows are written sorted by id whether they come sorted (taken as they are) or not."""
+    frame = _frame()
+    shuffled = frame.iloc[[2, 0, 1]]
+    for name, write in _writers(counties).items():
+        assert write(frame, tmp_path / "a" / name).read_bytes() == write(shuffled, tmp_path / "b" / name).read_bytes()
+
+
+def test_rows_sorted_by_id_are_taken_as_they_are_only_when_ids_are_distinct():
+    from planmap.output.export import _sorted_by_id
+
+    frame = _frame()
+    assert _sorted_by_id(frame) is frame
+    assert list(_sorted_by_id(frame.iloc[[1, 0, 2]])["id"]) == ["p0", "p1", "p2"]
+    twice = frame.assign(id=["p0", "p0", "p1"])
+    assert _sorted_by_id(twice) is not twice  # repeated ids: sorted as before
+
+
 def test_two_exports_of_the_same_frame_are_byte_identical(tmp_path, counties):
     import time
 

@@ -152,12 +152,27 @@ def _label(code_column: str, value: Any) -> str:
             "geom_kind": vocab.geom_kind_label, "shown_as": vocab.shown_as_label}[code_column](value)
 
 
+def _sorted_by_id(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The rows sorted by id; rows already in order of distinct ids are taken as they are
+    (any sort would leave them so), which saves a copy of every column.
+    """
+    ids = gdf["id"]
+    if ids.is_unique and ids.is_monotonic_increasing:
+        return gdf
+    return gdf.sort_values("id")
+
+
+def _has_nested(values: list[Any]) -> bool:
+    """Whether a column holds lists, dicts or tuples (written as JSON text where lists cannot be)."""
+    return any(isinstance(v, (list, dict, tuple)) for v in values)
+
+
 def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
     """GeoJSON features with the property contract (labels beside codes), sorted by id."""
     from shapely.geometry import mapping
 
     labels = {v: k for k, v in LABELS.items()}
-    gdf = gdf.sort_values("id")
+    gdf = _sorted_by_id(gdf)
     present = gdf.columns
     columns = _columns(present)
     # column by column, not row by row (iterrows made a Series per project); _plain gives the
@@ -196,7 +211,7 @@ def _labelled(gdf: gpd.GeoDataFrame) -> Any:
     """The export columns (labels added, missing contract columns empty), rows sorted by id."""
     import pandas as pd
 
-    gdf = gdf.sort_values("id")
+    gdf = _sorted_by_id(gdf)
     geoms = [_round_geometry(g) for g in gdf.geometry]
     out: dict[str, list[Any]] = {}
     for k in _columns(gdf.columns):
@@ -223,7 +238,7 @@ def _flat(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> gp
 
     out, geoms = labelled if labelled is not None else _labelled(gdf)
     for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
+        if _has_nested(out[col].tolist()):
             out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
     out["confidence"] = out["confidence"].astype(float)
     return gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:4326")
