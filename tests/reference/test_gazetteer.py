@@ -244,3 +244,17 @@ def test_a_boundary_file_in_another_crs_is_refused(tmp_path):
     assert _read_wgs84_parquet(tmp_path / "210000.parquet") is None  # not the fast path: geopandas reads it
     with pytest.raises(GazetteerError, match="expected EPSG:4326"):
         Gazetteer._read_parquet(tmp_path / "210000.parquet")
+
+
+def test_unit_polygons_are_the_rows_of_their_boundary_file():
+    import geopandas as gpd
+
+    from planmap.paths import geodata_dir
+
+    gaz = Gazetteer()
+    liaoning = gpd.read_parquet(geodata_dir() / "boundaries" / "210000.parquet")
+    for code in ("211221", "210102", "211282"):
+        assert gaz.unit_polygon(code).equals(liaoning.geometry[liaoning["adcode"] == code].iloc[0])
+    provinces = gpd.read_parquet(geodata_dir() / "boundaries" / "provinces.parquet")
+    assert gaz.unit_polygon("410000").equals(provinces.geometry[provinces["adcode"] == "410000"].iloc[0])
+    assert gaz.unit_polygon("211221") is gaz.unit_polygon("211221")  # read once

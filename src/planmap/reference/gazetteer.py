@@ -480,6 +480,7 @@ class Gazetteer:
         # memos of pure look-ups (the layers do not change once loaded)
         self._county_sets: dict[tuple[str, ...], frozenset[str]] = {}
         self._unit_polygons: dict[str, Any] = {}
+        self._polygon_rows: dict[str, dict[str, Any]] = {}
 
     @cached_property
     def towns(self) -> TownLayer:
@@ -728,14 +729,22 @@ class Gazetteer:
 
     def _unit_polygon(self, u: AdminUnit) -> Any:
         if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
-            gdf = self.county_polygons([u.province_adcode])
+            key = f"county:{u.province_adcode}"
+            if key not in self._polygons:
+                self.county_polygons([u.province_adcode])  # reads the province's file
         else:
-            name = "provinces" if u.level == "province" else "cities"
-            if name not in self._polygons:
-                self._polygons[name] = self._read_parquet(self.folder / "boundaries" / f"{name}.parquet")
-            gdf = self._polygons[name]
-        hit = gdf.geometry[gdf["adcode"] == u.adcode]
-        return hit.iloc[0] if len(hit) else None
+            key = "provinces" if u.level == "province" else "cities"
+            if key not in self._polygons:
+                self._polygons[key] = self._read_parquet(self.folder / "boundaries" / f"{key}.parquet")
+        gdf = self._polygons.get(key)
+        if gdf is None:  # a province without shipped polygons
+            return None
+        by_code = self._polygon_rows.get(key)
+        if by_code is None:  # each file's polygons by adcode, made once (the first row of a code wins)
+            by_code = self._polygon_rows[key] = {}
+            for code, geom in zip(gdf["adcode"].tolist(), gdf.geometry.tolist(), strict=True):
+                by_code.setdefault(code, geom)
+        return by_code.get(u.adcode)
 
     @staticmethod
     def _read_parquet(path: Path) -> geopandas.GeoDataFrame:
