@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import pickle
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,82 +24,12 @@ if TYPE_CHECKING:
 
 #: the cache folder's name inside an output folder
 FOLDER = ".planmap-cache"
-#: the digest memo's file in the cache folder (planmap.paths.cache_dir); a new layout gets a new name
-MEMO_NAME = "file-digests-1.json"
-#: a file modified more recently than this (seconds) is hashed, not remembered
-RECENT = 2.0
-
-
-class DigestMemo:
-    """File digests by absolute path, kept in the cache folder beside each file's size,
-    modification time (ns) and inode, and reused while all three are unchanged, as Python
-    reuses a ``.pyc``: hashing planmap's code and reference data (some 25 MB) for the cache
-    keys cost a cold build some 50 ms. A file changed within the last two seconds is hashed
-    every time (its modification time may not yet tell a second change from the first).
-    Without a writable cache folder every file is hashed. :meth:`save` writes the memo back
-    when it learnt new digests.
-    """
-
-    def __init__(self, memo_path: Path | None) -> None:
-        self._path = memo_path
-        self._entries: dict[str, list] = {}
-        self._changed = False
-        if memo_path is not None:
-            try:
-                loaded = json.loads(memo_path.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict):
-                    self._entries = loaded
-            except (OSError, ValueError):
-                pass  # missing or damaged: every file is hashed once more
-
-    def digest(self, path: Path) -> str:
-        """The hex SHA-256 of the file's bytes (raises OSError like ``open``)."""
-        st = os.stat(path)
-        key = os.fsdecode(os.path.abspath(path))
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        known = self._entries.get(key)
-        if isinstance(known, list) and len(known) == 4 and known[:3] == stamp:
-            return str(known[3])
-        digest = file_digest(path)
-        if time.time() - st.st_mtime_ns / 1e9 > RECENT:
-            self._entries[key] = [*stamp, digest]
-            self._changed = True
-        return digest
-
-    def save(self) -> None:
-        """Write the memo atomically if it changed; an unwritable cache folder is no error."""
-        if not self._changed or self._path is None:
-            return
-        from planmap.atomic import write_text
-
-        live = {k: v for k, v in self._entries.items() if os.path.exists(k)}  # forget removed files
-        try:
-            write_text(self._path, json.dumps(live, sort_keys=True))
-            self._changed = False
-        except OSError:
-            pass
-
-
-def digest_memo() -> DigestMemo:
-    """A memo over the cache folder's remembered digests (``PLANMAP_CACHE`` or ``~/.cache/planmap``)."""
-    from planmap.paths import cache_dir
-
-    try:
-        return DigestMemo(cache_dir() / MEMO_NAME)
-    except OSError:
-        return DigestMemo(None)
-
-
-def file_digests(paths: list[Path]) -> list[str]:
-    """The hex SHA-256 of each file, remembered between runs (see :class:`DigestMemo`)."""
-    m = digest_memo()
-    out = [m.digest(p) for p in paths]
-    m.save()
-    return out
 
 
 def _hash_tree(h: hashlib._Hash, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
-    """Each file's path and digest (remembered between runs: :class:`DigestMemo`)."""
+    """Each file's path and digest (remembered between runs: planmap.reference.derived.DigestMemo)."""
+    from planmap.reference.derived import file_digests
+
     if not root.is_dir():
         return
     files = [p for p in sorted(root.rglob("*"))

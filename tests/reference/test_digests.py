@@ -1,4 +1,4 @@
-"""The cache keys' file digests, remembered by stat: the same answer as hashing, and never stale."""
+"""File digests and derived-data keys remembered by stat: the same answer as hashing, and never stale."""
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from planmap import cache as digests
-from planmap.cache import DigestMemo, file_digests
+from planmap.reference import derived as digests
+from planmap.reference.derived import DigestMemo, file_digests
 
 
 def _old_file(path, data: bytes, age: float = 100.0):
@@ -108,3 +108,26 @@ def test_the_code_and_data_version_follows_a_changed_data_file(tmp_path, monkeyp
         assert cache.code_and_data_version() != before
     finally:
         cache.code_and_data_version.cache_clear()
+
+
+def test_a_remembered_key_is_the_one_made_and_follows_its_files(tmp_path, monkeypatch):
+    """The derived data's source keys keep their values; remembered, they still see an edit."""
+    from planmap.reference import derived
+
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path / "cache"))
+    a = _old_file(tmp_path / "a.csv", b"name\n")
+    b = _old_file(tmp_path / "b.csv", b"code\n")
+
+    def made(kind: str, version: str) -> str:
+        h = hashlib.sha256(f"{kind}\0{version}".encode())
+        for path in (a, b):
+            h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+        return h.hexdigest()[:20]
+
+    first = derived.source_key("towns", "1", [a, b])
+    assert first == made("towns", "1")
+    monkeypatch.setattr(digests, "file_digest", lambda p: pytest.fail("hashed again"))
+    assert derived.source_key("towns", "1", [a, b]) == first  # from the memo
+    assert derived.source_key("towns", "2", [a, b]) == made("towns", "2")  # another purpose
+    _old_file(b, b"codes\n", age=50.0)
+    assert derived.source_key("towns", "1", [a, b]) == made("towns", "1") != first

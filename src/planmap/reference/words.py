@@ -321,9 +321,11 @@ def word_index() -> WordIndex:
     """The index for the installed jieba dictionary: from the cache, or built and cached now."""
     from planmap.atomic import write_bytes
     from planmap.paths import cache_dir
+    from planmap.reference.derived import remembered
 
     dictionary = jieba_dictionary()
-    key = hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20]
+    key = remembered(f"word index key {FORMAT}", [dictionary],  # the hash of 5 MB, remembered while the file is unchanged
+                     lambda: hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20])
     try:
         path: Path | None = cache_dir() / "words" / f"{key}.pickle"
     except OSError:
