@@ -293,3 +293,23 @@ def test_a_paragraph_taken_for_a_heading_lends_no_place(geocoder):
                       evidence="升钟灌区加快建设。", span=(0, 4))
     p = geocoder.place(project, _plan("510000", "四川省", "province"), others=["都江堰灌区", "升钟灌区"])
     assert p.method != "section" and "510181" not in p.counties
+
+
+def test_longest_first_finds_what_the_alternation_pattern_finds():
+    """Town stems are matched by set look-ups exactly as the longest-first pattern matched them."""
+    import random
+    import re
+
+    from planmap.place.geocode import LongestFirst
+
+    rnd = random.Random(7)
+    alphabet = "凡河镇西丰大堡子山铁岭横道"
+    words = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 5))) for _ in range(60)}
+    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    found = LongestFirst(words)
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet + "的和") for _ in range(rnd.randint(0, 30)))
+        assert [m.span() for m in found.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+        assert [m.group(0) for m in found.finditer(text)] == [m.group(0) for m in pattern.finditer(text)]
+        expected, got = pattern.match(text), found.match(text)
+        assert (got.group(0), got.end()) == (expected.group(0), expected.end()) if expected else got is None
