@@ -184,11 +184,11 @@ def test_a_process_forked_during_the_command_collects_garbage():
     import gc
     import os
 
-    from planmap.builder import _collector_paused
+    from planmap.builder import _CollectorPaused
 
     if not hasattr(os, "fork"):
         pytest.skip("no fork here")
-    with _collector_paused():
+    with _CollectorPaused():
         pid = os.fork()
         if pid == 0:  # the child: a local worker forked from the building process
             os._exit(0 if gc.isenabled() else 1)

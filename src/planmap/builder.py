@@ -18,10 +18,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -608,43 +606,41 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
 COLLECT_EVERY = 500
 
 
-@contextmanager
-def _collector_paused() -> Iterator[Callable[[Any], None]]:
-    """The command's build with Python's cyclic garbage collector paused; yields the build's
-    ``on_document``, which collects every COLLECT_EVERY documents.
+class _CollectorPaused:
+    """The command's build with Python's cyclic garbage collector paused; entering gives the
+    build's ``on_document``, which collects every COLLECT_EVERY documents.
 
     A build is a burst of allocation (the reference data, then frames and pages) that leaves
     little cyclic garbage, some tens of objects a document; the collector's passes over the
     growing heap cost a cold build of a few documents a tenth of its time. A process forked
     from this one (a local Dask worker) starts with the collector on.
     """
-    import gc
 
-    was_on = gc.isenabled()
-    _fork_collects()
-    done = 0
+    _fork_hook = False  # registered once per process
 
-    def now_and_then(_result: Any) -> None:
-        nonlocal done
-        done += 1
-        if done % COLLECT_EVERY == 0:
+    def __enter__(self) -> Callable[[Any], None]:
+        import gc
+
+        if not _CollectorPaused._fork_hook and hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=gc.enable)
+            _CollectorPaused._fork_hook = True
+        self._was_on = gc.isenabled()
+        self._done = 0
+        gc.disable()
+        return self._now_and_then
+
+    def _now_and_then(self, _result: Any) -> None:
+        import gc
+
+        self._done += 1
+        if self._done % COLLECT_EVERY == 0:
             gc.collect()
 
-    gc.disable()
-    try:
-        yield now_and_then
-    finally:
-        if was_on:
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        if self._was_on:
             gc.enable()
-
-
-@lru_cache(maxsize=1)
-def _fork_collects() -> None:
-    """Once per process: a forked child turns the collector back on (registered once, kept)."""
-    import gc
-
-    if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=gc.enable)
 
 
 def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offline: bool = False,
@@ -658,7 +654,7 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     any work; 3: some documents failed (each named on stderr), the others were built.
     """
     try:
-        with _collector_paused() as collect_now_and_then:
+        with _CollectorPaused() as collect_now_and_then:
             result = build(docs, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
                            boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
                            include=include, exclude=exclude, on_document=collect_now_and_then)

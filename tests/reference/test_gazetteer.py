@@ -223,12 +223,11 @@ def test_boundary_files_read_directly_equal_geopandas_reading_them():
     import geopandas as gpd
 
     from planmap.paths import geodata_dir
-    from planmap.reference.gazetteer import _read_wgs84_parquet
+    from planmap.reference.gazetteer import _read_geoparquet
 
-    for name in ("210000", "provinces", "cities"):
+    for name in ("210000", "provinces", "cities", "410000"):
         path = geodata_dir() / "boundaries" / f"{name}.parquet"
-        fast, slow = _read_wgs84_parquet(path), gpd.read_parquet(path)
-        assert fast is not None
+        fast, slow = _read_geoparquet(path), gpd.read_parquet(path)
         assert list(fast.columns) == list(slow.columns) and fast.dtypes.equals(slow.dtypes)
         assert fast.index.equals(slow.index) and fast.geometry.name == slow.geometry.name
         assert fast.equals(slow) and fast.crs == slow.crs
@@ -237,11 +236,8 @@ def test_boundary_files_read_directly_equal_geopandas_reading_them():
 def test_a_boundary_file_in_another_crs_is_refused(tmp_path):
     import geopandas as gpd
 
-    from planmap.reference.gazetteer import _read_wgs84_parquet
-
     gdf = gpd.GeoDataFrame({"adcode": ["210102"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:3857")
     gdf.to_parquet(tmp_path / "210000.parquet")
-    assert _read_wgs84_parquet(tmp_path / "210000.parquet") is None  # not the fast path: geopandas reads it
     with pytest.raises(GazetteerError, match="expected EPSG:4326"):
         Gazetteer._read_parquet(tmp_path / "210000.parquet")
 

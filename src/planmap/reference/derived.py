@@ -219,6 +219,7 @@ def cached(kind: str, version: str, sources: Iterable[Path], build: Callable[[],
         if value is not None and check(value):
             return value
     value = build()
+    gc.collect()  # deriving leaves cyclic garbage; the build command runs with the collector paused
     if path is not None:
         store(path, value)
     return value

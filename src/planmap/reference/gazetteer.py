@@ -748,15 +748,10 @@ class Gazetteer:
 
     @staticmethod
     def _read_parquet(path: Path) -> geopandas.GeoDataFrame:
-        import geopandas as gpd
-
         if not path.is_file():
             raise GazetteerError(f"{path}: file not found")
         try:
-            fast = _read_wgs84_parquet(path)
-            if fast is not None:
-                return fast
-            gdf = gpd.read_parquet(path)
+            gdf = _read_geoparquet(path)
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise GazetteerError(f"{path}: unreadable GeoParquet ({exc})") from None
         if gdf.crs is None or gdf.crs.to_epsg() != 4326:
@@ -764,49 +759,38 @@ class Gazetteer:
         return gdf
 
 
-_WGS84_ID = {"authority": "EPSG", "code": 4326}
+#: the CRS objects of the boundary files read so far, by their GeoParquet metadata
+_CRS_OF_METADATA: dict[str, Any] = {}
 
 
-@lru_cache(maxsize=1)
-def wgs84() -> Any:
-    """One pyproj CRS for EPSG:4326, shared by the boundary frames (making one per file costs milliseconds)."""
-    from pyproj import CRS
-
-    return CRS.from_epsg(4326)
-
-
-def _read_wgs84_parquet(path: Path) -> geopandas.GeoDataFrame | None:
-    """A GeoParquet file whose metadata declares WKB geometry in EPSG:4326, read with pyarrow and
-    shapely directly; None for any other file (geopandas reads it then).
-
-    The frame equals ``geopandas.read_parquet``'s (same columns, dtypes, index and geometries);
-    what is skipped is geopandas' path handling and turning the file's PROJJSON into a new CRS,
-    which together cost more than reading a province's counties.
+def _read_geoparquet(path: Path) -> geopandas.GeoDataFrame:
+    """``geopandas.read_parquet`` of a file with one WKB geometry column, the CRS made once for all
+    the files that carry the same CRS metadata: pyproj takes some 15 ms to build a CRS from its
+    JSON, which every one of the 35 boundary files would otherwise pay (half of reading them).
+    The frame is the one ``read_parquet`` gives (columns, dtypes, index, CRS).
     """
     import json
 
     import geopandas as gpd
     import numpy as np
     import pyarrow.parquet as pq
-    import shapely
 
     table = pq.read_table(path)
-    try:
-        geo = json.loads((table.schema.metadata or {})[b"geo"])
-        name = geo["primary_column"]
-        column = geo["columns"][name]
-        crs = column.get("crs")
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-    if len(geo["columns"]) != 1 or column.get("encoding") != "WKB" or not isinstance(crs, dict) \
-            or crs.get("id") != _WGS84_ID or name not in table.column_names:
-        return None
-    frame = table.drop([name]).to_pandas()
-    geoms = shapely.from_wkb(np.array(table[name]))
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=wgs84()), crs=wgs84())
-    if list(gdf.columns) != table.column_names:  # the geometry was not the last column: keep the file's order
-        gdf = gdf[table.column_names]
-    return gdf
+    geo = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    column = geo.get("primary_column", "")
+    meta = geo.get("columns", {}).get(column, {})
+    plain = len(geo.get("columns", {})) == 1 and meta.get("encoding") == "WKB" and column in table.column_names
+    key = json.dumps(meta.get("crs", "OGC:CRS84"), sort_keys=True)
+    crs = _CRS_OF_METADATA.get(key) if plain else None
+    if crs is None:
+        gdf = gpd.read_parquet(path)
+        if plain and gdf.crs is not None:
+            _CRS_OF_METADATA[key] = gdf.crs
+        return gdf
+    names = list(table.slice(0, 0).to_pandas().columns)
+    frame = table.drop([column]).to_pandas()
+    frame.insert(names.index(column), column, gpd.array.from_wkb(np.array(table[column]), crs=crs))
+    return gpd.GeoDataFrame(frame, geometry=column)
 
 
 @lru_cache(maxsize=1)

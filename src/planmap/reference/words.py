@@ -339,6 +339,9 @@ def word_index() -> WordIndex:
         except Exception:  # noqa: BLE001 - a damaged or foreign cache file is rebuilt
             pass
     index = build_index(dictionary)
+    import gc
+
+    gc.collect()  # building leaves cyclic garbage; the build command runs with the collector paused
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
