@@ -9,7 +9,9 @@ beside cpca's, the cold build of the seeds beside the import floor, peak RSS and
   them cleared before each document (``fresh``: text the process has not seen). cpca 0.5.5
   (``cpca.transform`` over the same clean text split on 。；and newlines) runs in the same
   process; the ratio is planmap's rate over cpca's. cpca is not a planmap dependency.
-* import floor: a fresh interpreter that imports geopandas and reads one boundary GeoParquet.
+* import floor: a fresh interpreter that imports geopandas and reads one boundary GeoParquet;
+  one floor run beside each build run (floor, build, floor, build ...), so both meet the same
+  load on a shared machine. Walls and CPU seconds (user + system) are printed, each as a ratio.
 * cold build: a fresh ``python -m planmap.cli build SEEDS --out EMPTY -q`` (defaults: every
   map and export, workers = cores), interpreter start to exit; peak RSS of that process
   (``RUSAGE_CHILDREN``; worker processes, if the build starts any, are not in it).
@@ -122,31 +124,36 @@ def warm_rates(paths: list[Path], repeats: int) -> None:
           "Geocoder for every document (unseen text); reference data stays loaded in both")
 
 
-def _run(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS MB and stdout of a fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _run(cmd: list[str]) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS MB, stdout and CPU seconds (user + system) of a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}...: exit {out.returncode}: {out.stderr[-400:]}")
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(rss, before) / 1024, out.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, max(after.ru_maxrss, before.ru_maxrss) / 1024, out.stdout, cpu
 
 
 def cold_build(paths: list[Path], runs: int) -> None:
     boundary = ROOT / "geodata" / "boundaries" / "210000.parquet"
     py = sys.executable
-    floors = [_run([py, "-c", FLOOR, str(boundary)])[0] for _ in range(runs)]
-    walls, rsss, profiles = [], [], []
+    floors, floor_cpus, walls, cpus, rsss, profiles = [], [], [], [], [], []
     for _ in range(runs):
+        # a floor run beside each build run, so both meet the same load on a shared machine
+        floor_wall, _, _, floor_cpu = _run([py, "-c", FLOOR, str(boundary)])
+        floors.append(floor_wall)
+        floor_cpus.append(floor_cpu)
         with tempfile.TemporaryDirectory() as tmp:
             # the peak of this run alone: a fresh grandchild measures itself
-            wall, _, _ = _run([py, "-m", "planmap.cli", "build", str(SEEDS), "--out", f"{tmp}/maps", "-q"])
+            wall, _, _, cpu = _run([py, "-m", "planmap.cli", "build", str(SEEDS), "--out", f"{tmp}/maps", "-q"])
             walls.append(wall)
+            cpus.append(cpu)
         with tempfile.TemporaryDirectory() as tmp:
             code = CHILD + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-            _, _, out = _run([py, "-c", code, f"{tmp}/maps", *map(str, paths)])
+            _, _, out, _ = _run([py, "-c", code, f"{tmp}/maps", *map(str, paths)])
             lines = out.strip().splitlines()
             profiles.append(json.loads(lines[-2]))
             rsss.append(int(lines[-1]) / 1024)
@@ -155,6 +162,9 @@ def cold_build(paths: list[Path], runs: int) -> None:
     print(f"  import floor   {floor:6.2f} s  (fresh python: import geopandas, read {boundary.name})")
     print(f"  cold build     {wall:6.2f} s  = {wall / floor:.2f} x the import floor  (runs: "
           f"{', '.join(f'{w:.2f}' for w in walls)}; floor runs: {', '.join(f'{f:.2f}' for f in floors)})")
+    floor_cpu, cpu = statistics.median(floor_cpus), statistics.median(cpus)
+    print(f"  CPU (user+sys) {cpu:6.2f} s  = {cpu / floor_cpu:.2f} x the floor's {floor_cpu:.2f} s  (runs: "
+          f"{', '.join(f'{c:.2f}' for c in cpus)}; floor runs: {', '.join(f'{c:.2f}' for c in floor_cpus)})")
     print(f"  peak RSS       {max(rsss):6.0f} MB  (max over runs of the building process's own high-water mark)")
     stages = ["read", "extract", "geocode", "join", "export", "maps"]
     med = {k: statistics.median(p["timings"].get(k, 0.0) for p in profiles) for k in stages}

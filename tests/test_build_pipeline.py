@@ -70,3 +70,25 @@ def test_the_library_never_imports_the_command_line():
         (path,) = (SRC / "planmap").rglob(f"{module}.py")
         text = path.read_text(encoding="utf-8")
         assert "planmap.cli" not in text and "from planmap import cli" not in text, module
+
+
+def test_provinces_touched_are_those_the_geometries_intersect():
+    import geopandas as gpd
+    import shapely
+
+    from planmap.pipeline import provinces_touched
+    from planmap.reference.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    geoms = [
+        shapely.LineString([(123.84, 42.29), (125.32, 43.89)]),  # 铁岭 to 长春: Liaoning into Jilin
+        shapely.Point(113.93, 35.30),  # 新乡
+        shapely.Point(124.5, 36.0),  # the Yellow Sea
+        shapely.box(114.9, 39.2, 115.1, 39.4),  # 涞源 area, in Hebei
+    ]
+    frame = gpd.GeoDataFrame({"name": [str(i) for i in range(len(geoms))]}, geometry=geoms, crs="EPSG:4326")
+    found = provinces_touched(frame, gaz)
+    assert {"210000", "220000", "410000", "130000"} <= found
+    outlines = {c: gaz.unit_polygon(c) for c in found}
+    assert all(any(outlines[c].intersects(g) for g in geoms) for c in found)  # nothing it does not touch
+    assert provinces_touched(frame.iloc[[2]], gaz) == set()

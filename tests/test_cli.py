@@ -220,6 +220,16 @@ def test_build_quiet_prints_one_summary_line(tmp_path, capsys):
     assert "1 plans" in out and "planmap build ->" not in out and "┃" not in out
 
 
+def test_build_summary_is_one_line_naming_the_index_as_it_is(tmp_path, capsys):
+    """However long the path, the summary is one line, and [brackets] in it are not markup."""
+    from planmap.paths import sample_plan
+
+    out_dir = tmp_path / ("[bold]a-rather-long-folder-name-" + "x" * 60) / "out"
+    assert main(["build", str(sample_plan()), "--out", str(out_dir), "-q", "--workers", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].endswith(f"index: {out_dir / 'index.html'}")
+
+
 def test_the_command_exits_with_mains_code_and_all_its_output(tmp_path):
     """``python -m planmap.cli`` ends through run(): exit handlers run, the exit code is main's,
     and everything written to a pipe arrives."""

@@ -27,12 +27,16 @@ FOLDER = ".planmap-cache"
 
 
 def _hash_tree(h: hashlib._Hash, root: Path, suffixes: tuple[str, ...] | None = None) -> None:
+    """Each file's path and digest (remembered between runs: planmap.reference.derived.DigestMemo)."""
+    from planmap.reference.derived import file_digests
+
     if not root.is_dir():
         return
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes):
-            h.update(p.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
-            h.update(p.read_bytes())
+    files = [p for p in sorted(root.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)]
+    for p, digest in zip(files, file_digests(files), strict=True):
+        h.update(p.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+        h.update(digest.encode() + b"\0")
 
 
 @lru_cache(maxsize=1)

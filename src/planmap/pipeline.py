@@ -187,7 +187,7 @@ def provinces_of(plans: Iterable[Plan], frames: Iterable[gpd.GeoDataFrame]) -> s
 
 
 # Province outlines per process (gazetteer folder -> adcodes and an STRtree), for provinces_touched
-_PROVINCES: dict[str, tuple[list[str], Any]] = {}
+_PROVINCES: dict[str, tuple[list[str], Any, Any]] = {}
 
 
 def provinces_touched(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> set[str]:
@@ -197,6 +197,7 @@ def provinces_touched(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> set[str]:
     crosses into a neighbouring province counts its kilometres there whatever other documents
     the run holds: the plan's result depends on the plan alone, and can be cached with it.
     """
+    import numpy as np
     import shapely
 
     geoms = [g for g in (gdf.geometry if len(gdf) else []) if g is not None and not g.is_empty]
@@ -212,10 +213,15 @@ def provinces_touched(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> set[str]:
             if outline is not None and not outline.is_empty:
                 codes.append(code)
                 outlines.append(outline)
-        index = _PROVINCES[str(gaz.folder)] = (codes, shapely.STRtree(outlines))
-    codes, tree = index
-    _, hits = tree.query(geoms, predicate="intersects")
-    return {codes[i] for i in set(hits.tolist())}
+        shapes = np.array(outlines, dtype=object)
+        shapely.prepare(shapes)  # a prepared outline answers point-in-province quickly
+        index = _PROVINCES[str(gaz.folder)] = (codes, shapes, shapely.STRtree(shapes))
+    codes, shapes, tree = index
+    # candidates by bounding box, then the exact test against the prepared outlines: the tree's
+    # own predicate prepares the (small) project geometries instead, and was the slower way
+    at, hits = tree.query(geoms)
+    inside = shapely.intersects(shapes[hits], np.array(geoms, dtype=object)[at])
+    return {codes[i] for i in set(hits[inside].tolist())}
 
 
 def join_plan(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, gaz: Gazetteer) -> gpd.GeoDataFrame:

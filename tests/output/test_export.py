@@ -100,6 +100,24 @@ def _writers(counties):
     }
 
 
+def test_exports_do_not_depend_on_the_row_order(tmp_path, counties):
+    """Rows are written sorted by id whether they come sorted (taken as they are) or not."""
+    frame = _frame()
+    shuffled = frame.iloc[[2, 0, 1]]
+    for name, write in _writers(counties).items():
+        assert write(frame, tmp_path / "a" / name).read_bytes() == write(shuffled, tmp_path / "b" / name).read_bytes()
+
+
+def test_rows_sorted_by_id_are_taken_as_they_are_only_when_ids_are_distinct():
+    from planmap.output.export import _sorted_by_id
+
+    frame = _frame()
+    assert _sorted_by_id(frame) is frame
+    assert list(_sorted_by_id(frame.iloc[[1, 0, 2]])["id"]) == ["p0", "p1", "p2"]
+    twice = frame.assign(id=["p0", "p0", "p1"])
+    assert _sorted_by_id(twice) is not twice  # repeated ids: sorted as before
+
+
 def test_two_exports_of_the_same_frame_are_byte_identical(tmp_path, counties):
     import time
 
@@ -119,6 +137,26 @@ def test_the_geopackage_stamp_follows_source_date_epoch(tmp_path, counties, monk
         stamps = {r[0] for r in db.execute("SELECT last_change FROM gpkg_contents")}
     assert stamps == {"2023-11-14T22:13:20.000Z"}
     assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # the process setting is restored
+
+
+def test_the_geopackage_bytes_do_not_depend_on_sqlites_journal(tmp_path, counties, monkeypatch):
+    """The journal is kept in memory while writing (faster); the file is the one a journal file gives."""
+    import contextlib
+
+    from planmap.output import export
+
+    quick = write_gpkg(_frame(), counties, tmp_path / "a.gpkg").read_bytes()
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_JOURNAL") is None  # the process setting is restored
+    fixed = export._fixed_gdal_date
+
+    @contextlib.contextmanager
+    def with_a_journal_file():
+        with fixed():
+            pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "DELETE"})
+            yield
+
+    monkeypatch.setattr(export, "_fixed_gdal_date", with_a_journal_file)
+    assert write_gpkg(_frame(), counties, tmp_path / "b.gpkg").read_bytes() == quick
 
 
 def test_exports_are_readable_by_others(tmp_path, counties):
@@ -265,6 +303,37 @@ def test_style_text_is_escaped_and_quoted(monkeypatch):
     assert {p.get("v") for p in root.iter("prop") if p.get("k") == "chr"} >= {"<"}
 
 
+def test_style_text_is_written_as_elementtree_writes_it(monkeypatch):
+    """The QML writer gives ElementTree's bytes, escaping hostile text the same way."""
+    import copy
+    import xml.etree.ElementTree as ET
+
+    from planmap.output import qgisstyle
+
+    st = qgisstyle.load_styles()
+    evil = {**st.categories["road"], "label": '</rule>\r\n\t<x a="1">&\'', "glyph": "<"}
+    fake = qgisstyle.Styles({"it's": evil, "other": st.categories["other"]}, st.precision, st.counties,
+                            'Font"<', st.fields, st.layers)
+    trees = []
+    written = qgisstyle._to_text
+
+    def keep(root):
+        text = written(root)
+        trees.append(copy.deepcopy(root))
+        return text
+
+    monkeypatch.setattr(qgisstyle, "_to_text", keep)
+    fields = ["id", "name", 'a"b<c>&\n']
+    texts = [qgisstyle.project_qml(k, fields) for k in ("point", "line", "area")]
+    texts.append(qgisstyle.region_qml("city", [*fields, "projects"], [0, 1, 4, 20]))
+    monkeypatch.setattr(qgisstyle, "load_styles", lambda: fake)
+    texts.append(qgisstyle.project_qml("point", fields))
+    assert len(trees) == 5
+    for root, text in zip(trees, texts, strict=True):
+        assert text.endswith(ET.tostring(root, encoding="unicode") + "\n")
+        assert qgisstyle._xml(root) == ET.tostring(root, encoding="unicode")
+
+
 def test_layer_styles_table_has_a_default_style_per_layer(tmp_path, counties):
     import sqlite3
     import xml.etree.ElementTree as ET
@@ -325,6 +394,33 @@ def test_geoparquet_schema_does_not_depend_on_the_rows(tmp_path):
 
     assert pa.types.is_list(one.field("county_adcodes").type)
     assert one.field("county_adcodes").type.value_type == pa.string()
+
+
+def test_geoparquet_crs_does_not_depend_on_what_the_process_did_before(tmp_path):
+    """PROJ answers ``CRS.from_epsg(4326).to_json_dict()`` differently once a CRS read from
+    PROJJSON has been identified (its database cache): the file must not follow that."""
+    import json
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from planmap.output.export import write_geoparquet
+
+    first = write_geoparquet(_frame(), tmp_path / "a.parquet").read_bytes()
+    # in a fresh process, first make PROJ identify a CRS read from the boundary files' PROJJSON
+    code = ("import sys, geopandas; from planmap.paths import geodata_dir; "
+            "geopandas.read_parquet(geodata_dir() / 'boundaries' / '210000.parquet').crs.to_epsg(); "
+            "import pickle; from planmap.output.export import write_geoparquet; "
+            "write_geoparquet(pickle.loads(sys.stdin.buffer.read()), sys.argv[1])")
+    import pickle
+
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.parquet")], input=pickle.dumps(_frame()),
+                   check=True)
+    assert (tmp_path / "b.parquet").read_bytes() == first
+    crs = json.loads(pq.read_schema(tmp_path / "a.parquet").metadata[b"geo"])["columns"]["geometry"]["crs"]
+    assert crs["id"] == {"authority": "EPSG", "code": 4326}
+    assert gpd.read_parquet(tmp_path / "a.parquet").crs.to_epsg() == 4326
 
 
 # ------------------------------------------------------------------ the build's exports, read back

@@ -343,3 +343,23 @@ def test_a_provincial_plan_s_sentence_lends_a_county_only_from_the_project_s_cla
     # a city plan's sentence is short and about its own places: any clause counts
     honghe = _plan("532500", "红河哈尼族彝族自治州", "city")
     assert geocoder.place(_project("东岭大型灌区", evidence=evidence, category="water"), honghe).counties == ["532528"]
+
+
+def test_longest_first_finds_what_the_alternation_pattern_finds():
+    """Town stems are matched by set look-ups exactly as the longest-first pattern matched them."""
+    import random
+    import re
+
+    from planmap.place.geocode import LongestFirst
+
+    rnd = random.Random(7)
+    alphabet = "凡河镇西丰大堡子山铁岭横道"
+    words = {"".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 5))) for _ in range(60)}
+    pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    found = LongestFirst(words)
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet + "的和") for _ in range(rnd.randint(0, 30)))
+        assert [m.span() for m in found.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+        assert [m.group(0) for m in found.finditer(text)] == [m.group(0) for m in pattern.finditer(text)]
+        expected, got = pattern.match(text), found.match(text)
+        assert (got.group(0), got.end()) == (expected.group(0), expected.end()) if expected else got is None

@@ -418,3 +418,22 @@ def test_an_abbreviated_section_replaces_the_road_ends(geocoder):
 def test_a_section_named_after_a_city_is_no_abbreviation(geocoder):
     p = _place(geocoder, "G98环岛高速大三亚段", "460000", category="highway")
     assert all(c.startswith("46") for c in p.counties)
+
+
+def test_the_towns_by_initial_come_from_the_cache_folder_as_made(tmp_path, monkeypatch):
+    """The abbreviation index over the towns is kept with the derived reference data, keyed by the
+    towns file and the module that makes it, and equals the index made from the towns."""
+    from planmap.place import routes
+    from planmap.reference.gazetteer import Gazetteer
+
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
+    made = Geocoder(gazetteer=Gazetteer())
+    first = routes._placed_towns_by_initial(made)
+    assert len(list((tmp_path / "town-initials").glob("*.pickle"))) == 1
+    assert first == routes._index_placed_towns(made.gaz.towns)
+    again = routes._placed_towns_by_initial(Geocoder(gazetteer=Gazetteer()))  # a new process would read it
+    assert again == first and again is not first
+    for (province, initial), rows in list(first.items())[:50]:
+        for town in (made.gaz.towns.town(i) for i in rows):
+            assert town.lon is not None and town.county_adcode[:2] == province
+            assert routes._town_stem(town.name)[0] == initial

@@ -17,10 +17,34 @@ def test_towns_from_the_cache_equal_a_fresh_parse(tmp_path, monkeypatch):
     fresh = Gazetteer().towns
     fresh.__dict__["_derived"] = fresh._derive()  # parsed now, not read from the entry
     second = Gazetteer().towns
-    assert second.towns == fresh.towns and len(second.towns) == len(second.rows)
+    parsed = fresh._read()  # the file itself, row by row
+    assert second.towns == fresh.towns == parsed and len(second.towns) == len(second.rows)
+    assert all(type(a.lon) is type(b.lon) and a.lon == b.lon and a.lat == b.lat for a, b in zip(second.towns, parsed, strict=True))
     assert dict(second.by_name) == dict(fresh.by_name) and dict(second.by_county) == dict(fresh.by_county)
-    assert second.by_name["凡河镇"][0] is second.town(second._derived["by_name"]["凡河镇"][0])  # one object per row
+    assert list(second.placed_rows()) == [(i, t.name, t.county_adcode) for i, t in enumerate(parsed) if t.lon is not None]
+    rows = second._derived["by_name"]["凡河镇"]
+    assert second.by_name["凡河镇"][0] is second.town(rows if isinstance(rows, int) else rows[0])  # one object per row
     assert [m.text for m in Gazetteer().scan_towns("铁岭县凡河镇和西丰镇")] == ["凡河镇", "西丰镇"]
+
+
+def test_a_town_value_holding_a_line_break_is_refused(tmp_path, monkeypatch):
+    """The towns entry keeps rows as one text: a value that could break it is an error in the file."""
+    import gzip
+    import shutil
+
+    import pytest
+
+    from planmap.errors import GazetteerError
+    from planmap.paths import geodata_dir
+
+    monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path / "cache"))
+    data = tmp_path / "geodata"
+    data.mkdir()
+    shutil.copy2(geodata_dir() / "admin_units.csv", data / "admin_units.csv")
+    with gzip.open(data / "towns.csv.gz", "wt", encoding="utf-8", newline="") as fh:
+        fh.write('name,county_adcode,lon,lat,source\n凡河镇,211221,123.9,42.3,x\n"西丰\n镇",211223,,,y\n')
+    with pytest.raises(GazetteerError, match="a line break"):
+        _ = Gazetteer(data).towns.automaton
 
 
 def test_a_damaged_towns_entry_is_rebuilt(tmp_path, monkeypatch):

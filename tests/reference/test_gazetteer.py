@@ -224,3 +224,40 @@ def test_a_range_or_a_province_byname_is_no_county(gaz):
     assert [m.text for m in gaz.scan("穿越天山的隧道，醉美龙江。")] == []
     assert {m.text for m in gaz.scan("天山区、龙江县")} == {"天山区", "龙江县"}
     assert [m.text for m in gaz.scan("龙江境内")] == ["龙江"]  # with a unit context it is the county
+
+
+def test_boundary_files_read_directly_equal_geopandas_reading_them():
+    import geopandas as gpd
+
+    from planmap.paths import geodata_dir
+    from planmap.reference.gazetteer import _read_geoparquet
+
+    for name in ("210000", "provinces", "cities", "410000"):
+        path = geodata_dir() / "boundaries" / f"{name}.parquet"
+        fast, slow = _read_geoparquet(path), gpd.read_parquet(path)
+        assert list(fast.columns) == list(slow.columns) and fast.dtypes.equals(slow.dtypes)
+        assert fast.index.equals(slow.index) and fast.geometry.name == slow.geometry.name
+        assert fast.equals(slow) and fast.crs == slow.crs
+
+
+def test_a_boundary_file_in_another_crs_is_refused(tmp_path):
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame({"adcode": ["210102"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:3857")
+    gdf.to_parquet(tmp_path / "210000.parquet")
+    with pytest.raises(GazetteerError, match="expected EPSG:4326"):
+        Gazetteer._read_parquet(tmp_path / "210000.parquet")
+
+
+def test_unit_polygons_are_the_rows_of_their_boundary_file():
+    import geopandas as gpd
+
+    from planmap.paths import geodata_dir
+
+    gaz = Gazetteer()
+    liaoning = gpd.read_parquet(geodata_dir() / "boundaries" / "210000.parquet")
+    for code in ("211221", "210102", "211282"):
+        assert gaz.unit_polygon(code).equals(liaoning.geometry[liaoning["adcode"] == code].iloc[0])
+    provinces = gpd.read_parquet(geodata_dir() / "boundaries" / "provinces.parquet")
+    assert gaz.unit_polygon("410000").equals(provinces.geometry[provinces["adcode"] == "410000"].iloc[0])
+    assert gaz.unit_polygon("211221") is gaz.unit_polygon("211221")  # read once

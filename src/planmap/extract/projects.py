@@ -1271,20 +1271,33 @@ def proper_core(name: str) -> str:
     if "段" in key:
         return key
     key = re.sub(r"[一二三四五六七八九十\d]期$", "", key)
-    suffix_re = _suffix_re(id(rules))
+    words, longest = _suffix_words(id(rules))
     while True:
-        m = suffix_re.search(key)
-        if not m or m.start() < 2:
+        start = _suffix_start(key, words, longest)
+        if start is None or start < 2:
             return key
-        key = key[: m.start()]
+        key = key[:start]
 
 
 @lru_cache(maxsize=1)
-def _suffix_re(rules_id: int) -> re.Pattern[str]:
-    """Type words and generic modifiers at the end of a name, longest first."""
+def _suffix_words(rules_id: int) -> tuple[frozenset[str], int]:
+    """Type words and generic modifiers that may end a name, and the length of the longest."""
     rules = load_rules()
-    words = sorted(set(rules.types) | {g for g in rules.generic if len(g) > 1}, key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
+    words = frozenset(w for w in set(rules.types) | {g for g in rules.generic if len(g) > 1} if w)
+    return words, max(map(len, words), default=0)
+
+
+def _suffix_start(key: str, words: frozenset[str], longest: int) -> int | None:
+    """Where the leftmost of ``words`` that ends ``key`` starts: what ``re.search`` finds with the
+    pattern ``(?:word|word…)$`` (``$`` also before a final newline), found by set look-ups
+    instead of compiling that pattern of some thousand words.
+    """
+    n = len(key)
+    ends = (n, n - 1) if key.endswith("\n") else (n,)
+    for i in range(max(0, n - longest - 1), n + 1):
+        if any(key[i:end] in words for end in ends if end >= i):
+            return i
+    return None
 
 
 def _fold_companies(groups: dict[str, list[Mention]], order: list[str]) -> None:

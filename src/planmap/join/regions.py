@@ -117,6 +117,9 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
     sindex = counties.sindex
     geod = Geod(ellps="WGS84")
     albers_counties = None
+    # plain lists, indexed by the tree's hits: a frame's iloc per project cost more than the join
+    county_codes = counties["adcode"].tolist()
+    polygons = counties.geometry.to_numpy()
 
     out_counties, out_codes, out_km, out_share, out_city_only = [], [], [], [], []
     precisions = gdf["precision"] if "precision" in gdf else ["exact"] * len(gdf)
@@ -125,12 +128,12 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
         km: dict[str, float] = {}
         share: dict[str, float] = {}
         if geom is not None and not geom.is_empty:
-            idx = sindex.query(geom, predicate="intersects")
-            hits = counties.iloc[idx]
+            idx = sindex.query(geom, predicate="intersects").tolist()
+            hit_codes = [county_codes[i] for i in idx]
             if geom.geom_type in ("Point", "MultiPoint"):
-                codes = list(hits["adcode"])[:1]
+                codes = hit_codes[:1]
             elif "LineString" in geom.geom_type:
-                for code, poly in zip(hits["adcode"], hits.geometry, strict=False):
+                for code, poly in zip(hit_codes, (polygons[i] for i in idx), strict=False):
                     part = geom.intersection(poly)
                     length = geod.geometry_length(part) / 1000.0 if not part.is_empty else 0.0
                     if length > 0.05:
@@ -140,7 +143,7 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
                 if albers_counties is None:
                     albers_counties = counties.to_crs(CHINA_ALBERS)
                 area = gpd.GeoSeries([geom], crs="EPSG:4326").to_crs(CHINA_ALBERS).iloc[0]
-                for i, code in zip(idx, hits["adcode"], strict=False):
+                for i, code in zip(idx, hit_codes, strict=False):
                     inter = area.intersection(albers_counties.geometry.iloc[i]).area
                     if area.area and inter / area.area > 0.001:
                         share[code] = round(inter / area.area, 4)

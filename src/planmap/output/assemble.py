@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from planmap.columns import REGION_COLUMNS, REGISTRY_COLUMNS
 from planmap.output.export import (
     _flat,
+    _has_nested,
     _labelled,
     _line_categories,
     _plain,
@@ -108,22 +109,21 @@ def plan_pieces(plan: Plan, gdf: gpd.GeoDataFrame, gaz: Gazetteer, provinces: It
     pieces = PlanPieces(plan.id, plan_row(plan), provinces=tuple(sorted(set(provinces))))
     if len(gdf) == 0:
         return pieces
+    gdf = gdf.assign(registry_id=None)
+    ordered = gdf.sort_values("id")  # once: the pieces below take the rows in this order as they are
     for _attempt in range(8):
         mark = "RID" + secrets.token_hex(16)  # a stand-in for the registry id, cut out below
         try:
-            _text_pieces(pieces, gdf.assign(registry_id=mark), mark)
+            _text_pieces(pieces, ordered.assign(registry_id=mark), mark)
             break
         except ValueError:  # the plan's own text holds the stand-in (never in practice): draw again
             continue
     else:
         raise ValueError("no registry id stand-in found")
-    gdf = gdf.assign(registry_id=None)
-    ordered = gdf.sort_values("id")
     pieces.ids = [str(i) for i in ordered["id"]]
-    labelled = _labelled(gdf)
-    table, geoms = parquet_table(gdf, labelled)
-    pieces.dumped = tuple(str(c) for c in labelled[0].columns
-                          if labelled[0][c].map(lambda v: isinstance(v, (list, dict, tuple))).any())
+    labelled = _labelled(ordered)
+    table, geoms = parquet_table(ordered, labelled)
+    pieces.dumped = tuple(str(c) for c in labelled[0].columns if _has_nested(labelled[0][c].tolist()))
     flat = _flat(gdf, labelled)
     _csv_pieces(pieces, flat)
     pieces.flat = {str(c): flat[c].tolist() for c in flat.columns if c != "geometry"}

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +77,14 @@ def gpkg_date() -> str:
 
 @contextmanager
 def _fixed_gdal_date() -> Iterator[None]:
-    """GDAL stamps the fixed date, and SQLite skips its fsync after each layer: the GeoPackage is
-    written under a temporary name and renamed into place whole (the bytes are the same).
+    """GDAL stamps the fixed date, and SQLite skips its fsync after each layer and keeps its
+    rollback journal in memory instead of a file made and removed for each of the seven layers:
+    the GeoPackage is written under a temporary name and renamed into place whole (the bytes
+    are the same).
     """
     import pyogrio
 
-    options = {"OGR_CURRENT_DATE": gpkg_date(), "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+    options = {"OGR_CURRENT_DATE": gpkg_date(), "OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "MEMORY"}
     before = {k: pyogrio.get_gdal_config_option(k) for k in options}
     pyogrio.set_gdal_config_options(options)
     try:
@@ -149,12 +152,27 @@ def _label(code_column: str, value: Any) -> str:
             "geom_kind": vocab.geom_kind_label, "shown_as": vocab.shown_as_label}[code_column](value)
 
 
+def _sorted_by_id(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The rows sorted by id; rows already in order of distinct ids are taken as they are
+    (any sort would leave them so), which saves a copy of every column.
+    """
+    ids = gdf["id"]
+    if ids.is_unique and ids.is_monotonic_increasing:
+        return gdf
+    return gdf.sort_values("id")
+
+
+def _has_nested(values: list[Any]) -> bool:
+    """Whether a column holds lists, dicts or tuples (written as JSON text where lists cannot be)."""
+    return any(isinstance(v, (list, dict, tuple)) for v in values)
+
+
 def feature_dicts(gdf: gpd.GeoDataFrame) -> list[dict]:
     """GeoJSON features with the property contract (labels beside codes), sorted by id."""
     from shapely.geometry import mapping
 
     labels = {v: k for k, v in LABELS.items()}
-    gdf = gdf.sort_values("id")
+    gdf = _sorted_by_id(gdf)
     present = gdf.columns
     columns = _columns(present)
     # column by column, not row by row (iterrows made a Series per project); _plain gives the
@@ -193,7 +211,7 @@ def _labelled(gdf: gpd.GeoDataFrame) -> Any:
     """The export columns (labels added, missing contract columns empty), rows sorted by id."""
     import pandas as pd
 
-    gdf = gdf.sort_values("id")
+    gdf = _sorted_by_id(gdf)
     geoms = [_round_geometry(g) for g in gdf.geometry]
     out: dict[str, list[Any]] = {}
     for k in _columns(gdf.columns):
@@ -220,7 +238,7 @@ def _flat(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = None) -> gp
 
     out, geoms = labelled if labelled is not None else _labelled(gdf)
     for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, dict, tuple))).any():
+        if _has_nested(out[col].tolist()):
             out[col] = out[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False) if v is not None else None)
     out["confidence"] = out["confidence"].astype(float)
     return gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:4326")
@@ -281,14 +299,20 @@ def _category_columns(regions: list[dict]) -> list[str]:
     return [*cats, *seen]
 
 
-def _line_categories(gdf: gpd.GeoDataFrame | None) -> list[str]:
-    """Categories whose type words make lines (data/categories.toml), then any other with km here."""
+@lru_cache(maxsize=1)
+def _line_type_categories() -> tuple[str, ...]:
+    """Categories whose type words make lines (data/categories.toml), read once per process."""
     import tomllib
 
     from planmap.paths import package_data
 
     types = tomllib.loads(package_data("categories.toml").read_text(encoding="utf-8")).get("types", [])
-    cats = list(dict.fromkeys(t["category"] for t in types if t.get("geom") == "line"))
+    return tuple(dict.fromkeys(t["category"] for t in types if t.get("geom") == "line"))
+
+
+def _line_categories(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    """Categories whose type words make lines (data/categories.toml), then any other with km here."""
+    cats = list(_line_type_categories())
     seen = set()
     if gdf is not None and "county_km" in gdf:
         seen = {str(c) for c, km in zip(gdf["category"], gdf["county_km"], strict=False) if km}
@@ -381,22 +405,32 @@ def region_layers(counties: gpd.GeoDataFrame | None, regions: list[dict],
     for col in ("city_adcode", "province_adcode"):
         if col not in c.columns:
             c[col] = [gaz_code(code, col) for code in c["adcode"]]
+    # column by column and grouped in Python: a Series per county (iterrows) and pandas' groupby
+    # cost more than the rest of the layer
+    codes, names = c["adcode"].tolist(), c["name"].tolist()
+    city_codes, province_codes = c["city_adcode"].tolist(), c["province_adcode"].tolist()
+    polygons = c.geometry.tolist()
     rows = []
-    for _, u in c.iterrows():
-        code, city, prov = str(u["adcode"]), str(u.get("city_adcode") or ""), str(u.get("province_adcode") or "")
-        rows.append({"adcode": code, "name": u["name"], "city_adcode": city, "city": name_of(city),
+    for code, name, city, prov in zip(codes, names, city_codes, province_codes, strict=True):
+        code, city, prov = str(code), str(city or ""), str(prov or "")
+        rows.append({"adcode": code, "name": name, "city_adcode": city, "city": name_of(city),
                      "province_adcode": prov, "province": name_of(prov),
                      **_region_fields(by_code.get(code), cats, km_unit.get(code, {}), km_cats)})
     county_columns = ["adcode", "name", "city_adcode", "city", "province_adcode", "province",
                       *_region_fields(None, cats, {}, km_cats)]
     county_layer = gpd.GeoDataFrame(rows, columns=county_columns,
-                                    geometry=[_as_multi(_round_geometry(g)) for g in c.geometry], crs="EPSG:4326")
+                                    geometry=[_as_multi(_round_geometry(g)) for g in polygons], crs="EPSG:4326")
+    members: dict[Any, list[int]] = {}  # city code -> its counties' rows, in row order
+    for i, city in enumerate(city_codes):
+        if isinstance(city, str) and city != "":  # a missing or empty code belongs to no city
+            members.setdefault(city, []).append(i)
     city_rows, city_geoms = [], []
-    for city, group in c[c["city_adcode"].fillna("") != ""].groupby("city_adcode", sort=True):
-        prov = str(group["province_adcode"].iloc[0] or "")
+    for city in sorted(members):
+        group = members[city]
+        prov = str(province_codes[group[0]] or "")
         city_rows.append({"adcode": city, "name": name_of(city), "province_adcode": prov, "province": name_of(prov),
                           "counties": len(group), **_region_fields(by_code.get(city), cats, km_unit.get(city, {}), km_cats)})
-        city_geoms.append(_as_multi(_round_geometry(_union(list(group.geometry)))))
+        city_geoms.append(_as_multi(_round_geometry(_union([polygons[i] for i in group]))))
     columns = ["adcode", "name", "province_adcode", "province", "counties", *_region_fields(None, cats, {}, km_cats)]
     city_layer = gpd.GeoDataFrame(city_rows, columns=columns, geometry=city_geoms, crs="EPSG:4326")
     return county_layer, city_layer
@@ -554,13 +588,31 @@ def parquet_table(gdf: gpd.GeoDataFrame, labelled: tuple[Any, list] | None = Non
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields)), geoms
 
 
+#: EPSG:4326 as PROJJSON, written as is: what ``pyproj.CRS.from_epsg(4326).to_json_dict()`` gives
+#: varies with the PROJ release (datum ensemble members come and go) and even with the PROJ
+#: objects a process made before (its database cache), and a file must not depend on either
+_PROJJSON_4326: dict[str, Any] = {
+    "$schema": "https://proj.org/schemas/v0.7/projjson.schema.json",
+    "area": "World.",
+    "bbox": {"east_longitude": 180, "north_latitude": 90, "south_latitude": -90, "west_longitude": -180},
+    "coordinate_system": {"axis": [
+        {"abbreviation": "Lat", "direction": "north", "name": "Geodetic latitude", "unit": "degree"},
+        {"abbreviation": "Lon", "direction": "east", "name": "Geodetic longitude", "unit": "degree"}],
+        "subtype": "ellipsoidal"},
+    "datum": {"ellipsoid": {"inverse_flattening": 298.257223563, "name": "WGS 84", "semi_major_axis": 6378137},
+              "name": "World Geodetic System 1984", "type": "GeodeticReferenceFrame"},
+    "id": {"authority": "EPSG", "code": 4326},
+    "name": "WGS 84",
+    "scope": "Horizontal component of 3D system.",
+    "type": "GeographicCRS",
+}
+
+
 def write_parquet_table(table: Any, geom_types: Any, bbox: Any, path: Path) -> Path:
     """Write GeoParquet rows with their geo metadata: geometry types and bounding box of the rows."""
     import pyarrow.parquet as pq
-    from pyproj import CRS
 
-    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": sorted(set(geom_types)),
-                              "crs": CRS.from_epsg(4326).to_json_dict()}
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": sorted(set(geom_types)), "crs": _PROJJSON_4326}
     if bbox is not None:
         column["bbox"] = [float(v) for v in bbox]
     geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}

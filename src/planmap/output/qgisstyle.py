@@ -199,7 +199,44 @@ def field_alias(field: str, st: Styles | None = None) -> str:
 
 def _to_text(root: ET.Element) -> str:
     ET.indent(root, space=" ")
-    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + ET.tostring(root, encoding="unicode") + "\n"
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + _xml(root) + "\n"
+
+
+def _xml(root: ET.Element) -> str:
+    """``ET.tostring(root, encoding="unicode")`` for a tree of plain elements (no namespaces,
+    comments or processing instructions), as ElementTree writes it and with its escaping.
+
+    ElementTree first walks the whole tree to collect namespaces, which a QML has none of:
+    that walk cost more than the writing.
+    """
+    escape_attrib = getattr(ET, "_escape_attrib", None)
+    escape_cdata = getattr(ET, "_escape_cdata", None)
+    if escape_attrib is None or escape_cdata is None:  # another ElementTree: its own writer
+        return ET.tostring(root, encoding="unicode")
+    out: list[str] = []
+    write = out.append
+
+    def element(e: ET.Element) -> None:
+        tag = e.tag
+        if not isinstance(tag, str) or tag.startswith("{"):
+            raise ValueError(f"not a plain element: {tag!r}")
+        write("<" + tag)
+        for k, v in e.items():
+            write(f' {k}="{escape_attrib(v)}"')
+        if e.text or len(e):
+            write(">")
+            if e.text:
+                write(escape_cdata(e.text))
+            for child in e:
+                element(child)
+            write("</" + tag + ">")
+        else:
+            write(" />")
+        if e.tail:
+            write(escape_cdata(e.tail))
+
+    element(root)
+    return "".join(out)
 
 
 _GEOMETRY_TYPE = {"point": 0, "line": 1, "area": 2}

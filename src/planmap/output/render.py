@@ -221,7 +221,23 @@ def _pt(p: Any, nd: int) -> list[float]:
 
 
 def _round_geojson(geom: Any, nd: int) -> Any:
-    """A GeoJSON geometry dict with coordinates rounded to ``nd`` decimals."""
+    """A GeoJSON geometry dict with coordinates rounded to ``nd`` decimals.
+
+    Polygons (the county layer) take each ring's coordinates as one array: the same numbers as
+    ``mapping`` gives, without a tuple per vertex.
+    """
+    t = geom.geom_type
+    if t in ("Polygon", "MultiPolygon"):
+        parts = shapely.get_parts(geom)
+        rings = shapely.get_rings(parts)  # each part's exterior, then its holes
+        ends = np.cumsum(shapely.get_num_coordinates(rings)).tolist()
+        xy = np.round(shapely.get_coordinates(rings), nd).tolist()
+        flat = [xy[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        out, at = [], 0
+        for holes in shapely.get_num_interior_rings(parts).tolist():
+            out.append(flat[at:at + 1 + holes])
+            at += 1 + holes
+        return {"type": t, "coordinates": out[0] if t == "Polygon" else out}
     gj = mapping(shapely.transform(geom, lambda xy: np.round(xy, nd)))
     return {"type": gj["type"], "coordinates": gj["coordinates"]}
 

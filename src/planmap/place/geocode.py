@@ -9,7 +9,7 @@ line between its resolved ends, as precise as its weakest end.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +118,65 @@ def _opens_project_name(text: str, end: int) -> bool:
     rules = load_rules()
     m = rules.type_re.match(text, end)
     return m is not None and m.start() == end
+
+
+class LongestFirst:
+    """Literal words found as ``re.compile("|".join(words sorted longest first))`` finds them
+    (``finditer``: leftmost, then the longest word there, without overlaps; ``match``: the longest
+    word the text opens with), by set look-ups: a county's town stems run to hundreds of words,
+    and compiling them as a pattern cost more than all the searches made with it.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(w for w in words if w)
+        self._lengths = sorted({len(w) for w in self._words}, reverse=True)
+        self._first = frozenset(w[0] for w in self._words)
+
+    def _at(self, text: str, i: int) -> int:
+        """The length of the longest word at ``text[i:]``, or 0."""
+        left = len(text) - i
+        if left > 0 and text[i] in self._first:
+            for n in self._lengths:
+                if n <= left and text[i:i + n] in self._words:
+                    return n
+        return 0
+
+    def finditer(self, text: str) -> Iterator[_Found]:
+        i, end = 0, len(text)
+        while i < end:
+            n = self._at(text, i)
+            if n:
+                yield _Found(text, i, i + n)
+                i += n
+            else:
+                i += 1
+
+    def match(self, text: str) -> _Found | None:
+        n = self._at(text, 0)
+        return _Found(text, 0, n) if n else None
+
+
+class _Found:
+    """A word :class:`LongestFirst` found: the ``re.Match`` methods its callers use."""
+
+    __slots__ = ("_text", "_start", "_end")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, index: int = 0) -> str:
+        if index != 0:
+            raise IndexError("no such group")
+        return self._text[self._start:self._end]
 
 
 class Geocoder:
@@ -310,9 +369,7 @@ class Geocoder:
                         and not any(provinces is None or u.adcode[:2] in provinces for u in self.gaz.units_named(stem)):
                     by_stem.setdefault(stem, []).append(town)
         unique = {k: v[0] for k, v in by_stem.items() if len(v) == 1}
-        value = None
-        if unique:
-            value = (re.compile("|".join(map(re.escape, sorted(unique, key=len, reverse=True)))), unique)
+        value = (LongestFirst(unique), unique) if unique else None
         self._stems[key] = value
         return value
 

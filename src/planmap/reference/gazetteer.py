@@ -210,9 +210,9 @@ def _check_code(value: str, path: Path, lineno: int, what: str, empty_ok: bool =
 
 # ----------------------------------------------------------------------------- admin layer
 #: version of the cached admin, town and village layouts (planmap.reference.derived)
-_DERIVED_FORMAT = "gazetteer-2"
-#: the towns entry (rows as tuples, indexes as row numbers)
-_TOWNS_FORMAT = "towns-3"
+_DERIVED_FORMAT = "gazetteer-3"
+#: the towns entry (rows as one text, indexes as row numbers)
+_TOWNS_FORMAT = "towns-4"
 
 
 class AdminLayer:
@@ -224,14 +224,19 @@ class AdminLayer:
         self.folder = folder
         self.units: dict[str, AdminUnit] = {}
         self.remap: dict[str, str] = {}
-        # parsed and checked once per pair of files, then unpickled (planmap.reference.derived)
-        self.units, self.remap = derived.cached(
-            "admin", _DERIVED_FORMAT, [folder / "admin_units.csv", folder / "admin_remap.csv"], self._read,
-            lambda v: isinstance(v, tuple) and len(v) == 2 and all(isinstance(d, dict) for d in v))
+        # parsed and checked once per pair of files, with the name index and its automaton, then
+        # unpickled (planmap.reference.derived); the index also reads places.toml's generic zones
+        from planmap.paths import package_data
 
-    def _read(self) -> tuple[dict[str, AdminUnit], dict[str, str]]:
+        sources = [folder / "admin_units.csv", folder / "admin_remap.csv", package_data("places.toml")]
+        self.units, self.remap, by_name, automaton = derived.cached(
+            "admin", _DERIVED_FORMAT, sources, self._read,
+            lambda v: isinstance(v, tuple) and len(v) == 4 and all(isinstance(d, dict) for d in v[:3]))
+        self.__dict__["by_name"], self.__dict__["automaton"] = by_name, automaton  # the cached properties
+
+    def _read(self) -> tuple[dict[str, AdminUnit], dict[str, str], dict[str, list[tuple[AdminUnit, str]]], Any]:
         self._load()
-        return self.units, self.remap
+        return self.units, self.remap, self.by_name, self.automaton
 
     def _load(self) -> None:
         path = self.folder / "admin_units.csv"
@@ -304,14 +309,17 @@ _TOWN_FIELDS = tuple(f.name for f in fields(Town))
 
 
 class _TownIndex(Mapping[str, list[Town]]):
-    """Towns by a key (name or county adcode), made from row numbers when looked up."""
+    """Towns by a key (name or county adcode), made from row numbers when looked up (a key of
+    one town holds its row number, of several a tuple of them).
+    """
 
-    def __init__(self, layer: TownLayer, rows: dict[str, tuple[int, ...]]) -> None:
+    def __init__(self, layer: TownLayer, rows: dict[str, int | tuple[int, ...]]) -> None:
         self._layer = layer
         self._rows = rows
 
     def __getitem__(self, key: str) -> list[Town]:
-        return [self._layer.town(i) for i in self._rows[key]]
+        rows = self._rows[key]
+        return [self._layer.town(rows)] if isinstance(rows, int) else [self._layer.town(i) for i in rows]
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
@@ -323,14 +331,19 @@ class _TownIndex(Mapping[str, list[Town]]):
         return len(self._rows)
 
 
+#: separators of the towns entry's text: between fields and after each row (never in the data)
+_FIELD, _ROW = "\x1f", "\x1e"
+
+
 class TownLayer:
     """Towns/townships/subdistricts from towns.csv.gz (read on first use).
 
     The parsed rows, their indexes and the name automaton are derived once per towns file and
-    kept in the cache folder (planmap.reference.derived): unpickling them is several times
-    faster than parsing 46,000 rows and building the automaton. The entry holds each town as a
-    plain tuple and the indexes as row numbers; a :class:`Town` is made when it is first asked
-    for (a build asks for a few hundred), always the same object for the same row.
+    kept in the cache folder (planmap.reference.derived). The entry is made to unpickle as few
+    objects as it can, which is what costs: all rows as one text (a :class:`Town` is parsed from
+    its row when first asked for; a build asks for a few hundred, always getting the same object
+    for the same row), the names and county codes as one text each, and the name and county
+    indexes as row numbers.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -341,41 +354,70 @@ class TownLayer:
         from planmap.reference import derived
 
         path = self.folder / "towns.csv.gz"
+        keys = {"text", "starts", "names", "counties", "placed", "by_name", "by_county", "automaton"}
         return derived.cached("towns", _TOWNS_FORMAT, [path], self._derive,
-                              lambda v: isinstance(v, dict) and {"rows", "by_name", "by_county", "automaton"} <= set(v))
+                              lambda v: isinstance(v, dict) and keys <= set(v))
 
     def _derive(self) -> dict[str, Any]:
+        import array
+
         towns = self._read()
         by_name: dict[str, list[int]] = {}
         by_county: dict[str, list[int]] = {}
         for i, t in enumerate(towns):
             by_name.setdefault(t.name, []).append(i)
             by_county.setdefault(t.county_adcode, []).append(i)
-        rows = [tuple(getattr(t, f) for f in _TOWN_FIELDS) for t in towns]
+        starts, parts, at = array.array("L"), [], 0
+        for t in towns:
+            row = _FIELD.join("" if v is None else repr(v) if isinstance(v, float) else v
+                              for v in (getattr(t, f) for f in _TOWN_FIELDS)) + _ROW
+            starts.append(at)
+            parts.append(row)
+            at += len(row)
+        starts.append(at)
         automaton = self._automaton({k: [towns[i] for i in v] for k, v in by_name.items()})
-        return {"rows": rows, "by_name": {k: tuple(v) for k, v in by_name.items()},
+        return {"text": "".join(parts), "starts": starts,
+                "names": "\n".join(t.name for t in towns), "counties": "".join(t.county_adcode.ljust(6) for t in towns),
+                "placed": bytes(t.lon is not None for t in towns),
+                "by_name": {k: v[0] if len(v) == 1 else tuple(v) for k, v in by_name.items()},
                 "by_county": {k: tuple(v) for k, v in by_county.items()}, "automaton": automaton}
 
-    @property
+    def __len__(self) -> int:
+        return len(self._derived["starts"]) - 1
+
+    def _row(self, i: int) -> tuple:
+        d = self._derived
+        name, county, lon, lat, *rest = d["text"][d["starts"][i]:d["starts"][i + 1] - 1].split(_FIELD)
+        return (name, county, float(lon) if lon else None, float(lat) if lat else None, *rest)
+
+    @cached_property
     def rows(self) -> list[tuple]:
         """Every town as a tuple of :class:`Town`'s fields, in file order (no objects made)."""
-        return self._derived["rows"]
+        return [self._row(i) for i in range(len(self))]
+
+    def placed_rows(self) -> Iterator[tuple[int, str, str]]:
+        """(row, name, county adcode) of every town with a point, in file order, without parsing the rows."""
+        d = self._derived
+        counties, placed = d["counties"], d["placed"]
+        for i, name in enumerate(d["names"].split("\n")):
+            if placed[i]:
+                yield i, name, counties[6 * i:6 * i + 6].rstrip()
 
     @cached_property
     def _made(self) -> list[Town | None]:
-        return [None] * len(self.rows)
+        return [None] * len(self)
 
     def town(self, i: int) -> Town:
         """The town of row ``i``."""
         made = self._made
         t = made[i]
         if t is None:
-            t = made[i] = Town(*self.rows[i])
+            t = made[i] = Town(*self._row(i))
         return t
 
     @cached_property
     def towns(self) -> list[Town]:
-        return [self.town(i) for i in range(len(self.rows))]
+        return [self.town(i) for i in range(len(self))]
 
     @cached_property
     def by_name(self) -> _TownIndex:
@@ -400,6 +442,8 @@ class TownLayer:
             lat = _coord(r["lat"], path, lineno, 0.0, 56.0)
             if (lon is None) != (lat is None):
                 raise GazetteerError(f"{path}: row {lineno}: lon and lat must both be set or empty")
+            if any(c in v for v in r.values() if v for c in (_FIELD, _ROW, "\n", "\r")):
+                raise GazetteerError(f"{path}: row {lineno}: a line break or control separator inside a value")
             out.append(Town(
                 name=r["name"],
                 county_adcode=_check_code(r["county_adcode"], path, lineno, "county_adcode", True),
@@ -438,6 +482,7 @@ class Gazetteer:
         # memos of pure look-ups (the layers do not change once loaded)
         self._county_sets: dict[tuple[str, ...], frozenset[str]] = {}
         self._unit_polygons: dict[str, Any] = {}
+        self._polygon_rows: dict[str, dict[str, Any]] = {}
 
     @cached_property
     def towns(self) -> TownLayer:
@@ -686,28 +731,68 @@ class Gazetteer:
 
     def _unit_polygon(self, u: AdminUnit) -> Any:
         if u.level == "county" or (u.level == "city" and not self.admin.children_of.get(u.adcode)):
-            gdf = self.county_polygons([u.province_adcode])
+            key = f"county:{u.province_adcode}"
+            if key not in self._polygons:
+                self.county_polygons([u.province_adcode])  # reads the province's file
         else:
-            name = "provinces" if u.level == "province" else "cities"
-            if name not in self._polygons:
-                self._polygons[name] = self._read_parquet(self.folder / "boundaries" / f"{name}.parquet")
-            gdf = self._polygons[name]
-        hit = gdf.geometry[gdf["adcode"] == u.adcode]
-        return hit.iloc[0] if len(hit) else None
+            key = "provinces" if u.level == "province" else "cities"
+            if key not in self._polygons:
+                self._polygons[key] = self._read_parquet(self.folder / "boundaries" / f"{key}.parquet")
+        gdf = self._polygons.get(key)
+        if gdf is None:  # a province without shipped polygons
+            return None
+        by_code = self._polygon_rows.get(key)
+        if by_code is None:  # each file's polygons by adcode, made once (the first row of a code wins)
+            by_code = self._polygon_rows[key] = {}
+            for code, geom in zip(gdf["adcode"].tolist(), gdf.geometry.tolist(), strict=True):
+                by_code.setdefault(code, geom)
+        return by_code.get(u.adcode)
 
     @staticmethod
     def _read_parquet(path: Path) -> geopandas.GeoDataFrame:
-        import geopandas as gpd
-
         if not path.is_file():
             raise GazetteerError(f"{path}: file not found")
         try:
-            gdf = gpd.read_parquet(path)
+            gdf = _read_geoparquet(path)
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise GazetteerError(f"{path}: unreadable GeoParquet ({exc})") from None
         if gdf.crs is None or gdf.crs.to_epsg() != 4326:
             raise GazetteerError(f"{path}: CRS is {gdf.crs}, expected EPSG:4326")
         return gdf
+
+
+#: the CRS objects of the boundary files read so far, by their GeoParquet metadata
+_CRS_OF_METADATA: dict[str, Any] = {}
+
+
+def _read_geoparquet(path: Path) -> geopandas.GeoDataFrame:
+    """``geopandas.read_parquet`` of a file with one WKB geometry column, the CRS made once for all
+    the files that carry the same CRS metadata: pyproj takes some 15 ms to build a CRS from its
+    JSON, which every one of the 35 boundary files would otherwise pay (half of reading them).
+    The frame is the one ``read_parquet`` gives (columns, dtypes, index, CRS).
+    """
+    import json
+
+    import geopandas as gpd
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    geo = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    column = geo.get("primary_column", "")
+    meta = geo.get("columns", {}).get(column, {})
+    plain = len(geo.get("columns", {})) == 1 and meta.get("encoding") == "WKB" and column in table.column_names
+    key = json.dumps(meta.get("crs", "OGC:CRS84"), sort_keys=True)
+    crs = _CRS_OF_METADATA.get(key) if plain else None
+    if crs is None:
+        gdf = gpd.read_parquet(path)
+        if plain and gdf.crs is not None:
+            _CRS_OF_METADATA[key] = gdf.crs
+        return gdf
+    names = list(table.slice(0, 0).to_pandas().columns)
+    frame = table.drop([column]).to_pandas()
+    frame.insert(names.index(column), column, gpd.array.from_wkb(np.array(table[column]), crs=crs))
+    return gpd.GeoDataFrame(frame, geometry=column)
 
 
 @lru_cache(maxsize=1)

@@ -321,9 +321,11 @@ def word_index() -> WordIndex:
     """The index for the installed jieba dictionary: from the cache, or built and cached now."""
     from planmap.atomic import write_bytes
     from planmap.paths import cache_dir
+    from planmap.reference.derived import remembered
 
     dictionary = jieba_dictionary()
-    key = hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20]
+    key = remembered(f"word index key {FORMAT}", [dictionary],  # the hash of 5 MB, remembered while the file is unchanged
+                     lambda: hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20])
     try:
         path: Path | None = cache_dir() / "words" / f"{key}.pickle"
     except OSError:
@@ -337,6 +339,9 @@ def word_index() -> WordIndex:
         except Exception:  # noqa: BLE001 - a damaged or foreign cache file is rebuilt
             pass
     index = build_index(dictionary)
+    import gc
+
+    gc.collect()  # building leaves cyclic garbage; the build command runs with the collector paused
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
