@@ -183,19 +183,30 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                                                             _frames(entries, lambda: new_cache, maps))
         timings["join"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
-        timings["export"] = time.perf_counter() - t
+        finish_maps = drawing = None
         if maps:
             t = time.perf_counter()
             # Map code is always inlined, so a map opens on a network with no internet; --offline
             # also drops the tiles (county boundaries still give the reader their bearings).
-            more, bad_maps = _write_maps(staging, plans, joined, "none" if offline else tiles, True,
-                                         out if cache and _is_planmap_output(out) else None, boundaries,
-                                         _map_processes(workers, scheduler))
+            # The pages are drawn while this process writes the exports (when processes draw them).
+            drawing, finish_maps = _start_maps(staging, plans, joined, "none" if offline else tiles, True,
+                                      out if cache and _is_planmap_output(out) else None, boundaries,
+                                      _map_processes(workers, scheduler))
+            timings["maps"] = time.perf_counter() - t
+        t = time.perf_counter()
+        try:
+            files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
+        except BaseException:
+            if drawing is not None:
+                drawing.cancel()
+            raise
+        timings["export"] = time.perf_counter() - t
+        if finish_maps is not None:
+            t = time.perf_counter()
+            more, bad_maps = finish_maps()
             files += more
             bad.update(bad_maps)
-            timings["maps"] = time.perf_counter() - t
+            timings["maps"] += time.perf_counter() - t
         failures += [(p.path, bad[p.id]) for p in plans if p.id in bad]
         plans = [p for p in plans if p.id not in bad]
         if not plans:
@@ -546,13 +557,17 @@ def _line(plan: Plan, exc: BaseException, what: str) -> str:
     return f"{plan.path}: {type(exc).__name__}: {text} (while {what})"
 
 
-def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
+def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
                 previous: Path | None = None, boundaries: str | None = None,
-                processes: int = 1) -> tuple[list[Path], dict[str, str]]:
-    """Plan maps, region maps and the index. A page whose inputs (projects, counties, title,
-    tiles, planmap's code and assets) are those of the page in the ``previous`` output set is
-    taken from there instead of being drawn again, so an unchanged rebuild is quick. Pages to
-    draw are shared among ``processes`` forked processes where that is possible (:func:`_draw_pages`).
+                processes: int = 1) -> tuple[_PageDrawing, Callable[[], tuple[list[Path], dict[str, str]]]]:
+    """Start the plan maps, region maps and index: the pages being drawn, and a function that
+    finishes them and gives the files written and the plans whose map failed.
+
+    A page whose inputs (projects, counties, title, tiles, planmap's code and assets) are those
+    of the page in the ``previous`` output set is taken from there instead of being drawn again,
+    so an unchanged rebuild is quick. Pages to draw are shared among ``processes`` forked
+    processes where that is possible (:class:`_PageDrawing`), which start drawing at once, so
+    this process can do other work before calling the function returned.
 
     Every page's rows are found through indexes made once (projects by plan and by region,
     counties by code and city) and keyed by per-row digests made once, so keying thousands of
@@ -562,9 +577,8 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
     from collections import Counter
     from functools import partial
 
-    from planmap.atomic import write_text
     from planmap.cache import FOLDER, map_key, reuse, row_digests
-    from planmap.output.render import RegionIndex, render_index, render_plan_map, render_region_map
+    from planmap.output.render import RegionIndex, render_plan_map, render_region_map
     from planmap.pipeline import touched_codes
 
     keys_file = Path(FOLDER) / "maps.json"
@@ -632,7 +646,20 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         else:
             todo.append(k)
     plain = _plain_strings(gdf) if todo else gdf  # the pages take rows of it thousands of times
-    errors = _draw_pages([partial(pages[k][2], plain) for k in todo], processes)
+    drawing = _PageDrawing([partial(pages[k][2], plain) for k in todo], processes)
+    return drawing, partial(_finish_maps, out, plans, pages, todo, drawing, files, new_keys, plan_pages, plan_rows,
+                   region_rows, keys_file)
+
+
+def _finish_maps(out: Path, plans: list[Plan], pages: list[tuple[str, str, Any]], todo: list[int],
+                 drawing: _PageDrawing, files: list[Path], new_keys: dict[str, str], plan_pages: dict[str, str],
+                 plan_rows: list[dict], region_rows: list[dict], keys_file: Path) -> tuple[list[Path], dict[str, str]]:
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.output.render import render_index
+
+    errors = drawing.result()
     failed: set[str] = set()
     bad: dict[str, str] = {}
     plan_by_rel = {rel: plan for plan in plans for rel in (plan_pages[plan.id],)}
@@ -703,48 +730,74 @@ def _draw_share(chunk: range) -> list[tuple[int, BaseException | None]]:
     return done
 
 
-def _draw_pages(draws: list[Callable[[], Path]], processes: int) -> list[BaseException | None]:
-    """Draw the pages; the error of each (None when drawn). An OSError (the output folder) is raised.
-
-    With ``processes`` > 1 on Linux the pages are shared among that many processes forked from
-    this one, which inherit the projects and counties instead of receiving them; each page
-    is drawn from the same inputs wherever it is drawn, so the pages do not depend on how many
-    processes drew them. Pages whose process died are drawn here.
+class _PageDrawing:
+    """Pages being drawn. With ``processes`` > 1 on Linux they are shared among that many
+    processes forked from this one at once, which inherit the projects and counties instead of
+    receiving them; :meth:`result` waits for them. Otherwise :meth:`result` draws them here.
+    A page is drawn from the same inputs wherever it is drawn, so the pages do not depend on
+    how many processes drew them.
     """
-    from planmap.distributed import fork_available
 
-    errors: list[BaseException | None] = [None] * len(draws)
-    left = set(range(len(draws)))
-    if processes > 1 and len(draws) >= MIN_PAGES_FOR_PROCESSES and fork_available():
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    def __init__(self, draws: list[Callable[[], Path]], processes: int) -> None:
+        from planmap.distributed import fork_available
+
+        self._draws = draws
+        self._pool: Any = None
+        self._futures: list[Any] = []
+        if processes > 1 and len(draws) >= MIN_PAGES_FOR_PROCESSES and fork_available():
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _PAGES
+            _PAGES = draws
+            step = max(1, min(16, len(draws) // (processes * 8)))
+            # fork: the processes start here, from this thread, before the pool's own thread
+            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self._futures = [self._pool.submit(_draw_share, range(a, min(a + step, len(draws))))
+                             for a in range(0, len(draws), step)]
+
+    def cancel(self) -> None:
+        """Stop drawing (the build failed): pages not started are dropped, the processes end."""
+        global _PAGES
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._futures, self._draws = [], []
+        _PAGES = []
+
+    def result(self) -> list[BaseException | None]:
+        """Each page's error (None when drawn). An OSError (the output folder) is raised. Pages
+        whose process died (out of memory?) are drawn here.
+        """
         from concurrent.futures.process import BrokenProcessPool
 
         global _PAGES
-        _PAGES = draws
-        step = max(1, min(16, len(draws) // (processes * 8)))
+        errors: list[BaseException | None] = [None] * len(self._draws)
+        left = set(range(len(self._draws)))
         try:
-            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-                for done in pool.map(_draw_share, [range(a, min(a + step, len(draws)))
-                                                   for a in range(0, len(draws), step)]):
-                    for k, exc in done:
-                        errors[k] = exc
-                        left.discard(k)
-        except BrokenProcessPool:
-            pass  # a process died (out of memory?): what it had not sent back is drawn below
+            for future in self._futures:
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    continue
+                for k, exc in done:
+                    errors[k] = exc
+                    left.discard(k)
         finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
             _PAGES = []
-    for k in sorted(left):
-        try:
-            draws[k]()
-        except OSError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one page must not sink the others
-            errors[k] = exc
-    for error in errors:
-        if isinstance(error, OSError):
-            raise error
-    return errors
+        for k in sorted(left):
+            try:
+                self._draws[k]()
+            except OSError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one page must not sink the others
+                errors[k] = exc
+        for error in errors:
+            if isinstance(error, OSError):
+                raise error
+        return errors
 
 
 # ---------------------------------------------------------------- the command
