@@ -175,3 +175,81 @@ def test_an_unchanged_map_page_is_taken_from_the_previous_set(tmp_path):
     inode = page.stat().st_ino
     build([sample_plan()], out=out, tiles="none", cache=False)
     assert page.stat().st_ino != inode
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_workers_are_forked_holding_the_reference_data_and_give_the_outputs_of_one(tmp_path, monkeypatch):
+    import threading
+
+    import planmap.builder
+    import planmap.distributed
+
+    if not planmap.distributed.fork_available():
+        pytest.skip("workers are forked on Linux only")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b", "c", "d"):
+        (docs / f"{name}.txt").write_text(sample_plan().read_text(encoding="utf-8") + f"\n建设{name}路。\n",
+                                          encoding="utf-8")
+    monkeypatch.setattr(planmap.builder, "MIN_PAGES_FOR_PROCESSES", 2)  # the few pages are drawn by processes too
+    forked: list[int] = []
+    real = planmap.builder._PageDrawing.__init__
+
+    def counting(self, draws, processes):
+        real(self, draws, processes)
+        forked.append(len(self._futures))
+
+    monkeypatch.setattr(planmap.builder._PageDrawing, "__init__", counting)
+    planmap.distributed.last_cluster.clear()
+    if threading.active_count() > 1:  # a thread of an earlier test still runs: the build must not fork
+        two = build([docs], out=tmp_path / "two", workers=2, cache=False)
+        assert planmap.distributed.last_cluster["start"] == "spawn"
+    else:
+        two = build([docs], out=tmp_path / "two", workers=2, cache=False)
+        # loaded before the fork, so each worker held it before its warm-up
+        assert planmap.distributed.last_cluster == {"start": "fork", "preloaded": [True, True]}
+    assert forked and forked[0] > 0  # the map pages were drawn in forked processes
+    one = build([docs], out=tmp_path / "one", workers=1, cache=False)
+    assert two.failures == one.failures == []
+    assert len(two.plans) == 4
+    assert _differences(tmp_path / "one", tmp_path / "two") == []  # maps, exports and index, byte for byte
+
+
+def test_pages_drawn_by_forked_processes_report_each_failure(tmp_path):
+    from functools import partial
+
+    import planmap.builder
+    import planmap.distributed
+
+    def page(i: int) -> Path:
+        if i == 7:
+            raise ValueError("no counties")
+        path = tmp_path / f"{i}.html"
+        path.write_text(f"page {i} drawn by {os.getpid()}", encoding="utf-8")
+        return path
+
+    draws = [partial(page, i) for i in range(40)]
+    errors = planmap.builder._PageDrawing(draws, 2).result()
+    assert [i for i, e in enumerate(errors) if e is not None] == [7]
+    assert isinstance(errors[7], ValueError) and "no counties" in str(errors[7])
+    written = {p.name for p in tmp_path.glob("*.html")}
+    assert written == {f"{i}.html" for i in range(40) if i != 7}
+    drawers = {p.read_text(encoding="utf-8").rsplit(" ", 1)[1] for p in tmp_path.glob("*.html")}
+    if planmap.distributed.fork_available():
+        assert str(os.getpid()) not in drawers  # drawn by the forked processes, not here
+    assert planmap.builder._PAGES == []  # nothing left behind for a later fork
+
+
+def test_a_page_failing_to_write_fails_the_build_output(tmp_path):
+    from functools import partial
+
+    import planmap.builder
+
+    def page(i: int) -> Path:
+        if i == 3:
+            raise PermissionError(13, "Permission denied")
+        return tmp_path / f"{i}.html"
+
+    with pytest.raises(PermissionError):
+        planmap.builder._PageDrawing([partial(page, i) for i in range(20)], 2).result()
