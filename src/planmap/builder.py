@@ -195,7 +195,14 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
             timings["maps"] = time.perf_counter() - t
         t = time.perf_counter()
         try:
-            files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
+            exports_key = _exports_key(entries, boundaries)
+            reused = _reuse_exports(out if cache and _is_planmap_output(out) else None, staging, exports_key)
+            if reused is not None:
+                files, bad = reused, dict[str, str]()
+            else:
+                files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
+            if not bad and exports_key is not None:
+                _record_exports(staging, exports_key, files)
         except BaseException:
             if drawing is not None:
                 drawing.cancel()
@@ -526,6 +533,58 @@ def _write_assembled(out: Path, good: list[DocumentResult], joined: Any, registr
     files = write_exports(out, assemble(pieces, registry_ids), joined.counties, joined.regions, joined.registry,
                           failed)
     return files, bad
+
+
+#: where an output set records what its export files were made from (beside the maps' keys)
+EXPORTS_RECORD = "exports.json"
+
+
+def _exports_key(entries: list[tuple[DocumentResult, str | None]], boundaries: str | None) -> str | None:
+    """What the export files are made from: the plans' cache entries in order (each names the
+    document's bytes, file name, plan id, overrides and boundaries under planmap's code and
+    reference data) and the county boundaries. None when a plan has no entry.
+    """
+    import hashlib
+    import json
+
+    from planmap.cache import code_and_data_version
+
+    if any(key is None for _, key in entries):
+        return None
+    h = hashlib.sha256(code_and_data_version().encode())
+    h.update(json.dumps([boundaries or os.environ.get("PLANMAP_BOUNDARIES", "simplified"),
+                         [[r.plan_id, Path(r.path).name, key] for r, key in entries]]).encode())
+    return h.hexdigest()
+
+
+def _reuse_exports(previous: Path | None, staging: Path, key: str | None) -> list[Path] | None:
+    """The previous output set's export files, linked into the new set, when they were made
+    from what this build's would be (``key``); None when they must be written.
+    """
+    import json
+
+    from planmap.cache import FOLDER, reuse
+
+    if previous is None or key is None:
+        return None
+    try:
+        record = json.loads((previous / FOLDER / EXPORTS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rels = record.get("files") if isinstance(record, dict) and record.get("key") == key else None
+    if not isinstance(rels, list) or not all(isinstance(r, str) and (previous / r).is_file() for r in rels):
+        return None
+    return [reuse(previous / rel, staging / rel) for rel in rels]
+
+
+def _record_exports(staging: Path, key: str, files: list[Path]) -> None:
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.cache import FOLDER
+
+    rels = [f.relative_to(staging).as_posix() for f in files]
+    write_text(staging / FOLDER / EXPORTS_RECORD, json.dumps({"key": key, "files": rels}, indent=0) + "\n")
 
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
