@@ -87,6 +87,40 @@ def test_a_rebuild_redoes_only_new_or_changed_documents(tmp_path):
     assert sorted(redone) == ["a.txt", "b.txt", "d.txt"]  # --no-cache redoes everything
 
 
+def test_a_rebuild_does_its_few_changed_documents_in_a_forked_process(tmp_path, monkeypatch):
+    import threading
+
+    import planmap.distributed
+    import planmap.pipeline
+
+    if not planmap.distributed.fork_available() or threading.active_count() > 1:
+        pytest.skip("a forked process is used on Linux, from a process running no other thread")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(sample_plan(), docs / f"{name}.txt")
+    first = build([docs], out=tmp_path / "out", maps=False)
+    assert first.cached == 0
+    where = tmp_path / "pids"
+    real = planmap.pipeline.process_document
+
+    def recording(*args, **kwargs):
+        with open(where, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planmap.pipeline, "process_document", recording)
+    with open(docs / "b.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n建设铁岭县体育公园。\n")
+    again = build([docs], out=tmp_path / "out", maps=False)
+    assert again.cached == 1 and again.failures == []
+    pids = where.read_text(encoding="utf-8").split()
+    assert len(pids) == 1 and pids[0] != str(os.getpid())  # redone, but not in this process
+    build([docs], out=tmp_path / "fresh", maps=False, cache=False)  # the same documents, all done here
+    assert len(where.read_text(encoding="utf-8").split()) == 3
+    assert _differences(tmp_path / "out" / "data", tmp_path / "fresh" / "data") == []
+
+
 def test_the_cache_can_live_elsewhere(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path / "cache"))
     build([sample_plan()], out=tmp_path / "out1", maps=False)
@@ -253,3 +287,23 @@ def test_a_page_failing_to_write_fails_the_build_output(tmp_path):
 
     with pytest.raises(PermissionError):
         planmap.builder._PageDrawing([partial(page, i) for i in range(20)], 2).result()
+
+
+def test_an_unchanged_rebuild_links_the_previous_exports(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(sample_plan(), docs / f"{name}.txt")
+    out = tmp_path / "out"
+    build([docs], out=out, maps=False)
+    inode = (out / "data" / "projects.gpkg").stat().st_ino
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.gpkg").stat().st_ino == inode  # linked, not written again
+    (docs / "b.txt").rename(docs / "c.txt")  # another file name: the exports name it
+    third = build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.gpkg").stat().st_ino != inode
+    assert sorted(p.name for p in (out / "data" / "plans").iterdir()) == ["a.geojson", "c.geojson"]
+    assert third.failures == []
+    (out / "data" / "projects.csv").unlink()  # a file of the set is gone: the set is written again
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.csv").is_file()

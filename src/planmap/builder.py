@@ -17,8 +17,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,7 +202,7 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                 files, bad = reused, dict[str, str]()
             else:
                 files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
-            if not bad and exports_key is not None:
+            if not bad and exports_key is not None and not env_cache:  # PLANMAP_CACHE: no cache folder in out
                 _record_exports(staging, exports_key, files)
         except BaseException:
             if drawing is not None:
@@ -422,12 +423,43 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
                 return
             except ClusterUnavailable as exc:
                 print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
+        if already:
+            from planmap.distributed import fork_available
+
+            if fork_available() and threading.active_count() == 1:
+                for i, done in _in_a_forked_process(jobs, index, overrides, boundaries):
+                    bar.advance()
+                    yield unpack(i, done)
+                return
         for i, (path, pid) in zip(index, jobs, strict=True):
             done = document_task(path, pid, overrides, boundaries)
             bar.advance()
             yield unpack(i, done)
     finally:
         bar.close()
+
+
+def _in_a_forked_process(jobs: list[tuple[str, str]], index: list[int], overrides: str | None,
+                         boundaries: str | None) -> Iterator[tuple[int, tuple[dict[str, float], bytes]]]:
+    """The per-document stages of a few documents in one process forked from this one, which
+    holds the cached plans of a rebuild: the reference data and extraction rules those documents
+    need are loaded there and freed with it, not loaded beside every cached plan in this process.
+    A document whose process died is done here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from planmap.pipeline import document_task
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(document_task, path, pid, overrides, boundaries) for path, pid in jobs]
+        for i, (path, pid), future in zip(index, jobs, futures, strict=True):
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                done = document_task(path, pid, overrides, boundaries)
+            yield i, done
 
 
 class _Progress:
