@@ -13,9 +13,11 @@ worker processes) every 0.2 s and reports the peak of each worker. Runs, in orde
 * ``cached``   - the ``cold 2w`` output folder rebuilt unchanged (every document from the cache)
 * ``1 changed``- the same, after one document was changed (one document redone)
 
-Figures: wall seconds of the whole build (interpreter start to exit), documents per second over
-the whole build and over the per-document stage alone (read, extract, geocode, county join,
-export pieces; the part the workers share), peak RSS per process, and output sizes. Benchmarks assert nothing.
+Figures: wall and CPU seconds (user+sys of the build and its workers) of the whole build
+(interpreter start to exit), documents per second over the whole build and over the per-document
+stage alone (read, extract, geocode, county join, export pieces; the part the workers share), peak
+RSS and PSS per process (forked workers share the reference data: PSS divides it among them),
+and output sizes. Benchmarks assert nothing.
 """
 from __future__ import annotations
 
