@@ -38,8 +38,9 @@ MARKER = ".planmap-output"
 #: fewer documents than this are read in this process: starting worker processes would cost more
 MIN_DOCS_FOR_CLUSTER = 4
 #: with workers=None (the CLI's default) a cluster of the machine's cores starts only from this
-#: many documents: a worker pays a start-up of several seconds (imports, reference data, warm-up),
-#: the time of some 20-50 documents in this process, and two workers ran 1.4x one on the corpus
+#: many documents: a spawned worker pays a start-up of several seconds (imports, reference data,
+#: warm-up); a forked one (Linux) about 0.2 s after this process loaded the reference data (1-2 s),
+#: and two workers were not faster than one on the shared 2-core machine (README, "Scale:")
 MIN_DOCS_FOR_AUTO_CLUSTER = 50
 
 

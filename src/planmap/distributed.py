@@ -110,10 +110,11 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
         else:
             import dask
 
-            # Fork only before any thread of this process runs (no lock can be held across the
-            # fork): the cluster, its event loop and the client are started just below, so a build
-            # starts one cluster, first thing. A worker the nanny restarts later is forked from
-            # the nanny's event-loop thread, as Dask's own fork method does.
+            # Fork only while no other Python thread of this process runs (none can hold a lock
+            # across the fork; the thread pools of OpenBLAS and Arrow reset themselves in a
+            # forked child): the cluster, its event loop and the client are started just below,
+            # so a build starts one cluster, first thing. A worker the nanny restarts later is
+            # forked from the nanny's event-loop thread, as Dask's own fork method does.
             fork = fork_available() and threading.active_count() == 1
             if fork:
                 preload(overrides, boundaries)
