@@ -29,6 +29,41 @@ def _differences(a: Path, b: Path) -> list[str]:
     return sorted(set(ta) ^ set(tb)) + sorted(k for k in set(ta) & set(tb) if ta[k] != tb[k])
 
 
+def test_a_rebuild_does_its_few_changed_documents_in_a_forked_process(tmp_path, monkeypatch):
+    # first in this module: the Dask tests below leave a thread in this process, and then nothing is forked
+    import threading
+
+    import planmap.distributed
+    import planmap.pipeline
+
+    if not planmap.distributed.fork_available() or threading.active_count() > 1:
+        pytest.skip("a forked process is used on Linux, from a process running no other thread")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(sample_plan(), docs / f"{name}.txt")
+    first = build([docs], out=tmp_path / "out", maps=False)
+    assert first.cached == 0
+    where = tmp_path / "pids"
+    real = planmap.pipeline.process_document
+
+    def recording(*args, **kwargs):
+        with open(where, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planmap.pipeline, "process_document", recording)
+    with open(docs / "b.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n建设铁岭县体育公园。\n")
+    again = build([docs], out=tmp_path / "out", maps=False)
+    assert again.cached == 1 and again.failures == []
+    pids = where.read_text(encoding="utf-8").split()
+    assert len(pids) == 1 and pids[0] != str(os.getpid())  # redone, but not in this process
+    build([docs], out=tmp_path / "fresh", maps=False, cache=False)  # the same documents, all done here
+    assert len(where.read_text(encoding="utf-8").split()) == 3
+    assert _differences(tmp_path / "out" / "data", tmp_path / "fresh" / "data") == []
+
+
 @pytest.mark.slow
 @pytest.mark.seeds
 @pytest.mark.enable_socket
@@ -85,40 +120,6 @@ def test_a_rebuild_redoes_only_new_or_changed_documents(tmp_path):
     redone.clear()
     build([docs], out=out, maps=False, cache=False, on_document=lambda r: redone.append(Path(r.path).name))
     assert sorted(redone) == ["a.txt", "b.txt", "d.txt"]  # --no-cache redoes everything
-
-
-def test_a_rebuild_does_its_few_changed_documents_in_a_forked_process(tmp_path, monkeypatch):
-    import threading
-
-    import planmap.distributed
-    import planmap.pipeline
-
-    if not planmap.distributed.fork_available() or threading.active_count() > 1:
-        pytest.skip("a forked process is used on Linux, from a process running no other thread")
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in ("a", "b"):
-        shutil.copy(sample_plan(), docs / f"{name}.txt")
-    first = build([docs], out=tmp_path / "out", maps=False)
-    assert first.cached == 0
-    where = tmp_path / "pids"
-    real = planmap.pipeline.process_document
-
-    def recording(*args, **kwargs):
-        with open(where, "a", encoding="utf-8") as fh:
-            fh.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(planmap.pipeline, "process_document", recording)
-    with open(docs / "b.txt", "a", encoding="utf-8") as fh:
-        fh.write("\n建设铁岭县体育公园。\n")
-    again = build([docs], out=tmp_path / "out", maps=False)
-    assert again.cached == 1 and again.failures == []
-    pids = where.read_text(encoding="utf-8").split()
-    assert len(pids) == 1 and pids[0] != str(os.getpid())  # redone, but not in this process
-    build([docs], out=tmp_path / "fresh", maps=False, cache=False)  # the same documents, all done here
-    assert len(where.read_text(encoding="utf-8").split()) == 3
-    assert _differences(tmp_path / "out" / "data", tmp_path / "fresh" / "data") == []
 
 
 def test_the_cache_can_live_elsewhere(tmp_path, monkeypatch):
