@@ -308,3 +308,7 @@ def test_an_unchanged_rebuild_links_the_previous_exports(tmp_path):
     (out / "data" / "projects.csv").unlink()  # a file of the set is gone: the set is written again
     build([docs], out=out, maps=False)
     assert (out / "data" / "projects.csv").is_file()
+    written = (out / "data" / "projects.csv").read_bytes()
+    (out / "data" / "projects.csv").write_bytes(b"edited by hand\n")  # changed since: written again
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.csv").read_bytes() == written

@@ -604,10 +604,19 @@ def _reuse_exports(previous: Path | None, staging: Path, key: str | None) -> lis
         record = json.loads((previous / FOLDER / EXPORTS_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    rels = record.get("files") if isinstance(record, dict) and record.get("key") == key else None
-    if not isinstance(rels, list) or not all(isinstance(r, str) and (previous / r).is_file() for r in rels):
+    files = record.get("files") if isinstance(record, dict) and record.get("key") == key else None
+    if not isinstance(files, dict) or any(_stamp(previous / rel) != stamp for rel, stamp in files.items()):
+        return None  # a file of the set is gone or was changed since: the set is written again
+    return [reuse(previous / rel, staging / rel) for rel in files]
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """A file's size and modification time (ns); None when it is not a file."""
+    try:
+        st = path.stat()
+    except OSError:
         return None
-    return [reuse(previous / rel, staging / rel) for rel in rels]
+    return [st.st_size, st.st_mtime_ns] if path.is_file() else None
 
 
 def _record_exports(staging: Path, key: str, files: list[Path]) -> None:
@@ -616,8 +625,8 @@ def _record_exports(staging: Path, key: str, files: list[Path]) -> None:
     from planmap.atomic import write_text
     from planmap.cache import FOLDER
 
-    rels = [f.relative_to(staging).as_posix() for f in files]
-    write_text(staging / FOLDER / EXPORTS_RECORD, json.dumps({"key": key, "files": rels}, indent=0) + "\n")
+    stamps = {f.relative_to(staging).as_posix(): _stamp(f) for f in files}  # in the order written
+    write_text(staging / FOLDER / EXPORTS_RECORD, json.dumps({"key": key, "files": stamps}, indent=0) + "\n")
 
 
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
