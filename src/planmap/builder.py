@@ -610,13 +610,16 @@ def _reuse_exports(previous: Path | None, staging: Path, key: str | None) -> lis
     return [reuse(previous / rel, staging / rel) for rel in files]
 
 
-def _stamp(path: Path) -> list[int] | None:
-    """A file's size and modification time (ns); None when it is not a file."""
+def _stamp(path: Path) -> list[object] | None:
+    """A file's size and SHA-256 (what the record holds: the same for the same outputs, unlike a
+    modification time); None when it is not a file.
+    """
+    from planmap.cache import file_digest
+
     try:
-        st = path.stat()
+        return [path.stat().st_size, file_digest(path)] if path.is_file() else None
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns] if path.is_file() else None
 
 
 def _record_exports(staging: Path, key: str, files: list[Path]) -> None:
