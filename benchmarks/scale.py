@@ -13,9 +13,11 @@ worker processes) every 0.2 s and reports the peak of each worker. Runs, in orde
 * ``cached``   - the ``cold 2w`` output folder rebuilt unchanged (every document from the cache)
 * ``1 changed``- the same, after one document was changed (one document redone)
 
-Figures: wall seconds of the whole build (interpreter start to exit), documents per second over
-the whole build and over the per-document stage alone (read, extract, geocode, county join,
-export pieces; the part the workers share), peak RSS per process, and output sizes. Benchmarks assert nothing.
+Figures: wall and CPU seconds (user+sys of the build and its workers) of the whole build
+(interpreter start to exit), documents per second over the whole build and over the per-document
+stage alone (read, extract, geocode, county join, export pieces; the part the workers share), peak
+RSS and PSS per process (forked workers share the reference data: PSS divides it among them),
+and output sizes. Benchmarks assert nothing.
 """
 from __future__ import annotations
 
@@ -44,11 +46,20 @@ print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures)
 """
 
 
-def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) -> None:
+def _sample(pid: int, peaks: dict[int, tuple[str, int, int]], stop: threading.Event) -> None:
+    """Peak RSS and PSS of the build process and of every process it starts, every 0.2 s.
+
+    Spawned workers run ``multiprocessing.spawn``; forked ones have the build's own command line
+    (the nanny forks them from the build process). Forked workers share the reference data the build
+    loaded before forking: RSS counts those pages in every process that maps them, PSS (proportional
+    set size) divides each shared page among its sharers, so the PSS of all processes adds up to
+    the memory really used. Dask's resource tracker is a helper, not a worker.
+    """
     import psutil
 
     try:
         root = psutil.Process(pid)
+        main_cmd = root.cmdline()
     except psutil.Error:
         return
     while not stop.is_set():
@@ -58,28 +69,39 @@ def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) 
             break
         for p in procs:
             try:
-                rss = p.memory_info().rss
-                cmd = " ".join(p.cmdline())
+                mem = p.memory_full_info()
+                cmdline = p.cmdline()
             except psutil.Error:
                 continue
-            role = "main" if p.pid == pid else ("worker" if "spawn" in cmd or "multiprocessing" in cmd
-                                                  else "helper")
-            if rss > peaks.get(p.pid, ("", 0))[1]:
-                peaks[p.pid] = (role, rss)
+            cmd = " ".join(cmdline)
+            if p.pid == pid:
+                role = "main"
+            elif "resource_tracker" in cmd or "semaphore_tracker" in cmd:
+                role = "helper"
+            elif "spawn" in cmd or "multiprocessing" in cmd or cmdline == main_cmd:
+                role = "worker"
+            else:
+                role = "helper"
+            old = peaks.get(p.pid, ("", 0, 0))
+            peaks[p.pid] = (role, max(old[1], mem.rss), max(old[2], getattr(mem, "pss", mem.rss)))
         stop.wait(0.2)
 
 
 def run_build(docs: Path, out: Path, workers: int, maps: bool) -> dict:
+    import resource
+
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(docs), str(out), str(workers), "1" if maps else "0"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peaks: dict[int, tuple[str, int]] = {}
+    peaks: dict[int, tuple[str, int, int]] = {}
     stop = threading.Event()
     sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop.set()
     sampler.join()
     line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -87,8 +109,12 @@ def run_build(docs: Path, out: Path, workers: int, maps: bool) -> dict:
         raise SystemExit(f"build failed (exit {proc.returncode}):\n{stderr[-3000:]}")
     result = json.loads(line[len("RESULT "):])
     result["wall"] = wall
-    result["peak_main_mb"] = max((rss for role, rss in peaks.values() if role == "main"), default=0) / 2**20
-    result["peak_workers_mb"] = sorted((rss / 2**20 for role, rss in peaks.values() if role == "worker"), reverse=True)
+    # user+sys of the build and every process it waited for (its workers), the sampler excluded
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result["peak_main_mb"] = max((rss for role, rss, _ in peaks.values() if role == "main"), default=0) / 2**20
+    result["peak_main_pss_mb"] = max((pss for role, _, pss in peaks.values() if role == "main"), default=0) / 2**20
+    result["peak_workers_mb"] = sorted(((rss / 2**20, pss / 2**20) for role, rss, pss in peaks.values()
+                                        if role == "worker"), reverse=True)
     return result
 
 
@@ -135,8 +161,8 @@ def main() -> int:
         print(f"planmap scale benchmark: {n} documents from {os.path.relpath(Path(args.corpus).resolve(), ROOT)}"
               f"{f' x{args.copies} copies' if args.copies else ''}; maps {'off' if args.no_maps else 'on'}; "
               f"{os.cpu_count()} CPUs")
-        print(f"{'run':<10} {'wall s':>8} {'docs':>6} {'cached':>6} {'docs/s':>7} {'stage s':>8} {'stage docs/s':>12} "
-              f"{'join s':>7} {'export s':>8} {'maps s':>7} {'main MB':>8}  worker peak MB")
+        print(f"{'run':<10} {'wall s':>8} {'cpu s':>6} {'docs':>6} {'cached':>6} {'docs/s':>7} {'stage s':>8} {'stage docs/s':>12} "
+              f"{'join s':>7} {'export s':>8} {'maps s':>7} {'main MB':>8} {'PSS':>5}  worker peak MB RSS/PSS")
         runs = [r.strip() for r in args.runs.split(",")]
         changed_doc = None
         for name in runs:
@@ -160,18 +186,20 @@ def main() -> int:
             t = r["timings"]
             stage = t.get("documents", 0.0)
             redone = r["plans"] - r["cached"]
-            print(f"{name:<10} {r['wall']:>8.1f} {r['plans']:>6} {r['cached']:>6} {r['plans'] / r['wall']:>7.1f} "
+            print(f"{name:<10} {r['wall']:>8.1f} {r['cpu']:>6.1f} {r['plans']:>6} {r['cached']:>6} {r['plans'] / r['wall']:>7.1f} "
                   f"{stage:>8.1f} {(redone / stage if stage and redone else 0):>12.1f} {t.get('join', 0):>7.1f} "
-                  f"{t.get('export', 0):>8.1f} {t.get('maps', 0):>7.1f} {r['peak_main_mb']:>8.0f}  "
-                  f"{', '.join(f'{m:.0f}' for m in r['peak_workers_mb']) or '-'}"
+                  f"{t.get('export', 0):>8.1f} {t.get('maps', 0):>7.1f} {r['peak_main_mb']:>8.0f} {r['peak_main_pss_mb']:>5.0f}  "
+                  f"{', '.join(f'{m:.0f}/{q:.0f}' for m, q in r['peak_workers_mb']) or '-'}"
                   + (f"  ({r['failures']} failed)" if r["failures"] else ""))
         for label, out in (("cold 1w", work / "out1"), ("cold 2w", work / "out2")):
             if out.is_dir():
                 sizes = folder_sizes(out)
                 print(f"output sizes ({label}): " + ", ".join(f"{k} {v / 2**20:.1f} MB" for k, v in sizes.items())
                       + f"; total {sum(sizes.values()) / 2**20:.1f} MB")
-        print("docs/s = documents / wall; stage = per-document stages (read, extract, geocode, join, pieces) wall, "
-              "stage docs/s over the documents redone; worker peak = max RSS of each Dask worker process")
+        print("cpu s = user+sys seconds of the build and its worker processes; docs/s = documents / wall; stage = per-document stages (read, extract, geocode, join, pieces) wall, "
+              "stage docs/s over the documents redone; main MB = peak RSS of the build's process, PSS its peak proportional set size; worker peak = peak RSS/PSS of "
+              "each Dask worker process (forked workers share the reference data loaded before the fork: RSS counts "
+              "it in each, PSS divides it among them)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -213,10 +213,11 @@ def test_a_full_disk_is_one_error_and_keeps_the_previous_set(tmp_path, monkeypat
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(planmap.output.assemble, "write_all_csv", full)  # the CSV of every plan
+    # without the cache: an unchanged rebuild would link the previous exports instead of writing them
     with pytest.raises(OutputError, match="No space left on device"):
-        build([sample_plan()], out=out, maps=False)
+        build([sample_plan()], out=out, maps=False, cache=False)
     assert (out / "data" / "projects.csv").read_bytes() == before
-    assert main(["build", str(sample_plan()), "--out", str(out), "-q", "--workers", "1"]) == 1
+    assert main(["build", str(sample_plan()), "--out", str(out), "-q", "--workers", "1", "--no-cache"]) == 1
     err = _lines(capsys.readouterr().err)
     assert err == [f"error: {out}: cannot write the outputs (No space left on device); the previous outputs are kept"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -29,6 +29,41 @@ def _differences(a: Path, b: Path) -> list[str]:
     return sorted(set(ta) ^ set(tb)) + sorted(k for k in set(ta) & set(tb) if ta[k] != tb[k])
 
 
+def test_a_rebuild_does_its_few_changed_documents_in_a_forked_process(tmp_path, monkeypatch):
+    # first in this module: the Dask tests below leave a thread in this process, and then nothing is forked
+    import threading
+
+    import planmap.distributed
+    import planmap.pipeline
+
+    if not planmap.distributed.fork_available() or threading.active_count() > 1:
+        pytest.skip("a forked process is used on Linux, from a process running no other thread")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(sample_plan(), docs / f"{name}.txt")
+    first = build([docs], out=tmp_path / "out", maps=False)
+    assert first.cached == 0
+    where = tmp_path / "pids"
+    real = planmap.pipeline.process_document
+
+    def recording(*args, **kwargs):
+        with open(where, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planmap.pipeline, "process_document", recording)
+    with open(docs / "b.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n建设铁岭县体育公园。\n")
+    again = build([docs], out=tmp_path / "out", maps=False)
+    assert again.cached == 1 and again.failures == []
+    pids = where.read_text(encoding="utf-8").split()
+    assert len(pids) == 1 and pids[0] != str(os.getpid())  # redone, but not in this process
+    build([docs], out=tmp_path / "fresh", maps=False, cache=False)  # the same documents, all done here
+    assert len(where.read_text(encoding="utf-8").split()) == 3
+    assert _differences(tmp_path / "out" / "data", tmp_path / "fresh" / "data") == []
+
+
 @pytest.mark.slow
 @pytest.mark.seeds
 @pytest.mark.enable_socket
@@ -175,3 +210,105 @@ def test_an_unchanged_map_page_is_taken_from_the_previous_set(tmp_path):
     inode = page.stat().st_ino
     build([sample_plan()], out=out, tiles="none", cache=False)
     assert page.stat().st_ino != inode
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_workers_are_forked_holding_the_reference_data_and_give_the_outputs_of_one(tmp_path, monkeypatch):
+    import threading
+
+    import planmap.builder
+    import planmap.distributed
+
+    if not planmap.distributed.fork_available():
+        pytest.skip("workers are forked on Linux only")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b", "c", "d"):
+        (docs / f"{name}.txt").write_text(sample_plan().read_text(encoding="utf-8") + f"\n建设{name}路。\n",
+                                          encoding="utf-8")
+    monkeypatch.setattr(planmap.builder, "MIN_PAGES_FOR_PROCESSES", 2)  # the few pages are drawn by processes too
+    forked: list[int] = []
+    real = planmap.builder._PageDrawing.__init__
+
+    def counting(self, draws, processes):
+        real(self, draws, processes)
+        forked.append(len(self._futures))
+
+    monkeypatch.setattr(planmap.builder._PageDrawing, "__init__", counting)
+    planmap.distributed.last_cluster.clear()
+    if threading.active_count() > 1:  # a thread of an earlier test still runs: the build must not fork
+        two = build([docs], out=tmp_path / "two", workers=2, cache=False)
+        assert planmap.distributed.last_cluster["start"] == "spawn"
+    else:
+        two = build([docs], out=tmp_path / "two", workers=2, cache=False)
+        # loaded before the fork, so each worker held it before its warm-up
+        assert planmap.distributed.last_cluster == {"start": "fork", "preloaded": [True, True]}
+    assert forked and forked[0] > 0  # the map pages were drawn in forked processes
+    one = build([docs], out=tmp_path / "one", workers=1, cache=False)
+    assert two.failures == one.failures == []
+    assert len(two.plans) == 4
+    assert _differences(tmp_path / "one", tmp_path / "two") == []  # maps, exports and index, byte for byte
+
+
+def test_pages_drawn_by_forked_processes_report_each_failure(tmp_path):
+    from functools import partial
+
+    import planmap.builder
+    import planmap.distributed
+
+    def page(i: int) -> Path:
+        if i == 7:
+            raise ValueError("no counties")
+        path = tmp_path / f"{i}.html"
+        path.write_text(f"page {i} drawn by {os.getpid()}", encoding="utf-8")
+        return path
+
+    draws = [partial(page, i) for i in range(40)]
+    errors = planmap.builder._PageDrawing(draws, 2).result()
+    assert [i for i, e in enumerate(errors) if e is not None] == [7]
+    assert isinstance(errors[7], ValueError) and "no counties" in str(errors[7])
+    written = {p.name for p in tmp_path.glob("*.html")}
+    assert written == {f"{i}.html" for i in range(40) if i != 7}
+    drawers = {p.read_text(encoding="utf-8").rsplit(" ", 1)[1] for p in tmp_path.glob("*.html")}
+    if planmap.distributed.fork_available():
+        assert str(os.getpid()) not in drawers  # drawn by the forked processes, not here
+    assert planmap.builder._PAGES == []  # nothing left behind for a later fork
+
+
+def test_a_page_failing_to_write_fails_the_build_output(tmp_path):
+    from functools import partial
+
+    import planmap.builder
+
+    def page(i: int) -> Path:
+        if i == 3:
+            raise PermissionError(13, "Permission denied")
+        return tmp_path / f"{i}.html"
+
+    with pytest.raises(PermissionError):
+        planmap.builder._PageDrawing([partial(page, i) for i in range(20)], 2).result()
+
+
+def test_an_unchanged_rebuild_links_the_previous_exports(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(sample_plan(), docs / f"{name}.txt")
+    out = tmp_path / "out"
+    build([docs], out=out, maps=False)
+    inode = (out / "data" / "projects.gpkg").stat().st_ino
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.gpkg").stat().st_ino == inode  # linked, not written again
+    (docs / "b.txt").rename(docs / "c.txt")  # another file name: the exports name it
+    third = build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.gpkg").stat().st_ino != inode
+    assert sorted(p.name for p in (out / "data" / "plans").iterdir()) == ["a.geojson", "c.geojson"]
+    assert third.failures == []
+    (out / "data" / "projects.csv").unlink()  # a file of the set is gone: the set is written again
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.csv").is_file()
+    written = (out / "data" / "projects.csv").read_bytes()
+    (out / "data" / "projects.csv").write_bytes(b"edited by hand\n")  # changed since: written again
+    build([docs], out=out, maps=False)
+    assert (out / "data" / "projects.csv").read_bytes() == written

@@ -17,8 +17,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +38,9 @@ MARKER = ".planmap-output"
 #: fewer documents than this are read in this process: starting worker processes would cost more
 MIN_DOCS_FOR_CLUSTER = 4
 #: with workers=None (the CLI's default) a cluster of the machine's cores starts only from this
-#: many documents: a worker pays a start-up of several seconds (imports, reference data, warm-up),
-#: the time of some 20-50 documents in this process, and two workers ran 1.4x one on the corpus
+#: many documents: a spawned worker pays a start-up of several seconds (imports, reference data,
+#: warm-up); a forked one (Linux) about 0.2 s after this process loaded the reference data (1-2 s),
+#: and two workers were not faster than one on the shared 2-core machine (README, "Scale:")
 MIN_DOCS_FOR_AUTO_CLUSTER = 50
 
 
@@ -183,18 +185,37 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
                                                             _frames(entries, lambda: new_cache, maps))
         timings["join"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
-        timings["export"] = time.perf_counter() - t
+        finish_maps = drawing = None
         if maps:
             t = time.perf_counter()
             # Map code is always inlined, so a map opens on a network with no internet; --offline
             # also drops the tiles (county boundaries still give the reader their bearings).
-            more, bad_maps = _write_maps(staging, plans, joined, "none" if offline else tiles, True,
-                                         out if cache and _is_planmap_output(out) else None, boundaries)
+            # The pages are drawn while this process writes the exports (when processes draw them).
+            drawing, finish_maps = _start_maps(staging, plans, joined, "none" if offline else tiles, True,
+                                      out if cache and _is_planmap_output(out) else None, boundaries,
+                                      _map_processes(workers, scheduler))
+            timings["maps"] = time.perf_counter() - t
+        t = time.perf_counter()
+        try:
+            exports_key = _exports_key(entries, boundaries)
+            reused = _reuse_exports(out if cache and _is_planmap_output(out) else None, staging, exports_key)
+            if reused is not None:
+                files, bad = reused, dict[str, str]()
+            else:
+                files, bad = _write_assembled(staging, good, joined, registry_ids, all_projects)
+            if not bad and exports_key is not None and not env_cache:  # PLANMAP_CACHE: no cache folder in out
+                _record_exports(staging, exports_key, files)
+        except BaseException:
+            if drawing is not None:
+                drawing.cancel()
+            raise
+        timings["export"] = time.perf_counter() - t
+        if finish_maps is not None:
+            t = time.perf_counter()
+            more, bad_maps = finish_maps()
             files += more
             bad.update(bad_maps)
-            timings["maps"] = time.perf_counter() - t
+            timings["maps"] += time.perf_counter() - t
         failures += [(p.path, bad[p.id]) for p in plans if p.id in bad]
         plans = [p for p in plans if p.id not in bad]
         if not plans:
@@ -225,6 +246,15 @@ def build(docs: Iterable[str | Path], out: str | Path = "maps", *, tiles: str = 
     return BuildResult(out, plans, projects, joined.counties, joined.regions, joined.registry, failures, timings,
                        files, found.skipped, sum(1 for r in good if r.cached),
                        sum(r.pieces.n for r in good if r.pieces is not None and r.plan_id in kept))
+
+
+def _map_processes(workers: int | None, scheduler: str | None) -> int:
+    """How many processes draw the map pages: those of ``workers`` (None: the machine's cores);
+    one with a ``scheduler`` (its workers may not see this machine's output folder).
+    """
+    if scheduler is not None:
+        return 1
+    return max(1, workers if workers is not None else (os.cpu_count() or 1))
 
 
 def _nothing_built(failures: list[tuple[str, str]]) -> BuildError:
@@ -394,6 +424,14 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
                 return
             except ClusterUnavailable as exc:
                 print(f"warning: {exc}; reading the documents in this process", file=sys.stderr)
+        if already:
+            from planmap.distributed import fork_available
+
+            if fork_available() and threading.active_count() == 1:
+                for i, done in _in_a_forked_process(jobs, index, overrides, boundaries):
+                    bar.advance()
+                    yield unpack(i, done)
+                return
         for i, (path, pid) in zip(index, jobs, strict=True):
             done = document_task(path, pid, overrides, boundaries)
             bar.advance()
@@ -402,19 +440,46 @@ def _run_documents(jobs: list[tuple[str, str]], index: list[int], overrides: str
         bar.close()
 
 
+def _in_a_forked_process(jobs: list[tuple[str, str]], index: list[int], overrides: str | None,
+                         boundaries: str | None) -> Iterator[tuple[int, tuple[dict[str, float], bytes]]]:
+    """The per-document stages of a few documents in one process forked from this one, which
+    holds the cached plans of a rebuild: the reference data and extraction rules those documents
+    need are loaded there and freed with it, not loaded beside every cached plan in this process.
+    A document whose process died is done here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from planmap.pipeline import document_task
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(document_task, path, pid, overrides, boundaries) for path, pid in jobs]
+        for i, (path, pid), future in zip(index, jobs, futures, strict=True):
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                done = document_task(path, pid, overrides, boundaries)
+            yield i, done
+
+
 class _Progress:
     """Documents done out of all documents, on a terminal; silent otherwise."""
 
     def __init__(self, show: bool, done: int, total: int) -> None:
         self._bar: Any = None
-        if show and sys.stderr.isatty():
+        self._show, self._done, self._total = show and sys.stderr.isatty(), done, total
+
+    def advance(self) -> None:
+        # started at the first finished document: its refresh thread must not exist yet when
+        # the Dask workers are forked (see planmap.distributed)
+        if self._show and self._bar is None:
             from rich.progress import Progress
 
             self._bar = Progress(transient=True)
             self._bar.start()
-            self._task = self._bar.add_task("documents", total=total, completed=done)
-
-    def advance(self) -> None:
+            self._task = self._bar.add_task("documents", total=self._total, completed=self._done)
+            self._show = False
         if self._bar is not None:
             self._bar.advance(self._task)
 
@@ -503,6 +568,70 @@ def _write_assembled(out: Path, good: list[DocumentResult], joined: Any, registr
     return files, bad
 
 
+#: where an output set records what its export files were made from (beside the maps' keys)
+EXPORTS_RECORD = "exports.json"
+
+
+def _exports_key(entries: list[tuple[DocumentResult, str | None]], boundaries: str | None) -> str | None:
+    """What the export files are made from: the plans' cache entries in order (each names the
+    document's bytes, file name, plan id, overrides and boundaries under planmap's code and
+    reference data) and the county boundaries. None when a plan has no entry.
+    """
+    import hashlib
+    import json
+
+    from planmap.cache import code_and_data_version
+
+    if any(key is None for _, key in entries):
+        return None
+    h = hashlib.sha256(code_and_data_version().encode())
+    h.update(json.dumps([boundaries or os.environ.get("PLANMAP_BOUNDARIES", "simplified"),
+                         [[r.plan_id, Path(r.path).name, key] for r, key in entries]]).encode())
+    return h.hexdigest()
+
+
+def _reuse_exports(previous: Path | None, staging: Path, key: str | None) -> list[Path] | None:
+    """The previous output set's export files, linked into the new set, when they were made
+    from what this build's would be (``key``); None when they must be written.
+    """
+    import json
+
+    from planmap.cache import FOLDER, reuse
+
+    if previous is None or key is None:
+        return None
+    try:
+        record = json.loads((previous / FOLDER / EXPORTS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = record.get("files") if isinstance(record, dict) and record.get("key") == key else None
+    if not isinstance(files, dict) or any(_stamp(previous / rel) != stamp for rel, stamp in files.items()):
+        return None  # a file of the set is gone or was changed since: the set is written again
+    return [reuse(previous / rel, staging / rel) for rel in files]
+
+
+def _stamp(path: Path) -> list[object] | None:
+    """A file's size and SHA-256 (what the record holds: the same for the same outputs, unlike a
+    modification time); None when it is not a file.
+    """
+    from planmap.cache import file_digest
+
+    try:
+        return [path.stat().st_size, file_digest(path)] if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _record_exports(staging: Path, key: str, files: list[Path]) -> None:
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.cache import FOLDER
+
+    stamps = {f.relative_to(staging).as_posix(): _stamp(f) for f in files}  # in the order written
+    write_text(staging / FOLDER / EXPORTS_RECORD, json.dumps({"key": key, "files": stamps}, indent=0) + "\n")
+
+
 def _write_exports(out: Path, plans: list[Plan], joined: Any) -> tuple[list[Path], dict[str, str]]:
     from planmap.columns import REGION_COLUMNS, REGISTRY_COLUMNS
     from planmap.output.export import write_csv, write_geojson, write_geoparquet, write_gpkg, write_rows_csv
@@ -532,19 +661,29 @@ def _line(plan: Plan, exc: BaseException, what: str) -> str:
     return f"{plan.path}: {type(exc).__name__}: {text} (while {what})"
 
 
-def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
-                previous: Path | None = None, boundaries: str | None = None) -> tuple[list[Path], dict[str, str]]:
-    """Plan maps, region maps and the index. A page whose inputs (projects, counties, title,
-    tiles, planmap's code and assets) are those of the page in the ``previous`` output set is
-    taken from there instead of being drawn again, so an unchanged rebuild is quick.
+def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: bool,
+                previous: Path | None = None, boundaries: str | None = None,
+                processes: int = 1) -> tuple[_PageDrawing, Callable[[], tuple[list[Path], dict[str, str]]]]:
+    """Start the plan maps, region maps and index: the pages being drawn, and a function that
+    finishes them and gives the files written and the plans whose map failed.
+
+    A page whose inputs (projects, counties, title, tiles, planmap's code and assets) are those
+    of the page in the ``previous`` output set is taken from there instead of being drawn again,
+    so an unchanged rebuild is quick. Pages to draw are shared among ``processes`` forked
+    processes where that is possible (:class:`_PageDrawing`), which start drawing at once, so
+    this process can do other work before calling the function returned.
+
+    Every page's rows are found through indexes made once (projects by plan and by region,
+    counties by code and city) and keyed by per-row digests made once, so keying thousands of
+    pages costs little more than keying one.
     """
     import json
+    from collections import Counter
     from functools import partial
 
-    from planmap.atomic import write_text
-    from planmap.cache import FOLDER, map_key, reuse
-    from planmap.output.render import region_projects, render_index, render_plan_map, render_region_map
-    from planmap.pipeline import touched_counties
+    from planmap.cache import FOLDER, map_key, reuse, row_digests
+    from planmap.output.render import RegionIndex, render_plan_map, render_region_map
+    from planmap.pipeline import touched_codes
 
     keys_file = Path(FOLDER) / "maps.json"
     try:
@@ -553,51 +692,216 @@ def _write_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
         old_keys = {}
     new_keys: dict[str, str] = {}
 
-    def page(rel: str, key: str, draw: Callable[[], Path]) -> Path:
-        new_keys[rel] = key
-        if previous is not None and old_keys.get(rel) == key and (previous / rel).is_file():
-            return reuse(previous / rel, out / rel)
-        return draw()
-
     gdf, counties = joined.projects, joined.counties
-    files: list[Path] = []
-    bad: dict[str, str] = {}
+    digests = row_digests(gdf)
+    n = len(gdf)
+    plan_of = gdf["plan"].astype(str).tolist() if n else []
+    found = gdf["county_adcodes"].tolist() if n and "county_adcodes" in gdf else [None] * n
+    city_of = gdf["city_adcode"].tolist() if n and "city_adcode" in gdf else [None] * n
+    category = gdf["category"].tolist() if n and "category" in gdf else [None] * n
+    rows_of: dict[str, list[int]] = {}
+    for i, plan_id in enumerate(plan_of):
+        rows_of.setdefault(plan_id, []).append(i)
+    county_code = counties["adcode"].astype(str).tolist() if len(counties) else []
+    county_city = counties["city_adcode"].astype(str).tolist() if len(counties) and "city_adcode" in counties \
+        else [""] * len(county_code)
+    by_code: dict[str, list[int]] = {}
+    by_city: dict[str, list[int]] = {}
+    for j, (code, city) in enumerate(zip(county_code, county_city, strict=True)):
+        by_code.setdefault(code, []).append(j)
+        by_city.setdefault(city, []).append(j)
+
+    def shown(codes: Iterable[str], cities: Iterable[str]) -> list[int]:
+        return sorted({j for c in codes for j in by_code.get(c, ())} | {j for c in cities for j in by_city.get(c, ())})
+
+    regions = RegionIndex(gdf)
+    pages: list[tuple[str, str, Callable[[gpd.GeoDataFrame], Path]]] = []  # (rel, key, draw from the projects)
+    plan_pages: dict[str, str] = {}  # plan id -> rel
     plan_rows = []
     for plan in plans:
-        sub = gdf[gdf["plan"] == plan.id] if len(gdf) else gdf
-        shown = touched_counties(sub, counties)
+        rows = rows_of.get(plan.id, [])
+        touched = shown(*touched_codes([found[i] for i in rows], [city_of[i] for i in rows]))
         rel = f"plans/{plan.id}.html"
-        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, Path(str(plan.path)).name, tiles, offline,
-                      boundaries, sorted(shown["adcode"]), frames=(sub,))
-        try:
-            files.append(page(rel, key, partial(render_plan_map, sub, shown, plan.id, plan.title or plan.id,
-                                                out / rel, tiles=tiles, offline=offline, plan=plan)))
-        except OSError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one plan must not sink the others
-            bad[plan.id] = _line(plan, exc, "drawing its map")
-            continue
-        plan_rows.append({"id": plan.id, "title": plan.title or plan.id,
-                          "counts": sub["category"].value_counts().sort_index().to_dict() if len(sub) else {}})
+        key = map_key("plan", rel, plan.title, plan.issuer, plan.date, plan.doc_number, Path(str(plan.path)).name, tiles,
+                      offline, boundaries, sorted(county_code[j] for j in touched), rows=([digests[i] for i in rows],))
+        draw = partial(_draw_plan_map, render_plan_map, counties, rows, touched, plan, out / rel, tiles, offline)
+        pages.append((rel, key, draw))
+        plan_pages[plan.id] = rel
+        counts = Counter(c for c in (category[i] for i in rows) if isinstance(c, str))
+        plan_rows.append({"id": plan.id, "title": plan.title or plan.id, "counts": dict(sorted(counts.items()))})
     region_rows = []
     for r in joined.regions:
-        shown = counties[counties["city_adcode" if r["level"] == "city" else "adcode"] == r["adcode"]]
-        mine = region_projects(gdf, r["adcode"], r["level"])
+        code = str(r["adcode"])
+        mine = regions.positions(code, r["level"])
+        there = sorted(by_city.get(code, [])) if r["level"] == "city" else sorted(by_code.get(code, []))
         rel = f"regions/{r['adcode']}.html"
-        key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries, sorted(shown["adcode"]),
-                      frames=(mine,))
-        try:
-            files.append(page(rel, key, partial(render_region_map, mine, shown, r["adcode"], r["name"], r["level"],
-                                                out / rel, tiles=tiles, offline=offline)))
-        except OSError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a region map must not sink the plans
-            print(f"warning: region map {r['adcode']} {r['name']}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            continue
+        key = map_key("region", rel, r["name"], r["level"], tiles, offline, boundaries,
+                      sorted(county_code[j] for j in there), rows=([digests[i] for i in mine],))
+        draw = partial(_draw_region_map, render_region_map, counties, mine, there, r, out / rel, tiles, offline)
+        pages.append((rel, key, draw))
         region_rows.append({"adcode": r["adcode"], "name": r["name"], "level": r["level"], "counts": r["counts"]})
+
+    files: list[Path] = []
+    todo: list[int] = []
+    for k, (rel, key, _draw) in enumerate(pages):
+        new_keys[rel] = key
+        if previous is not None and old_keys.get(rel) == key and (previous / rel).is_file():
+            files.append(reuse(previous / rel, out / rel))
+        else:
+            todo.append(k)
+    plain = _plain_strings(gdf) if todo else gdf  # the pages take rows of it thousands of times
+    drawing = _PageDrawing([partial(pages[k][2], plain) for k in todo], processes)
+    return drawing, partial(_finish_maps, out, plans, pages, todo, drawing, files, new_keys, plan_pages, plan_rows,
+                   region_rows, keys_file)
+
+
+def _finish_maps(out: Path, plans: list[Plan], pages: list[tuple[str, str, Any]], todo: list[int],
+                 drawing: _PageDrawing, files: list[Path], new_keys: dict[str, str], plan_pages: dict[str, str],
+                 plan_rows: list[dict], region_rows: list[dict], keys_file: Path) -> tuple[list[Path], dict[str, str]]:
+    import json
+
+    from planmap.atomic import write_text
+    from planmap.output.render import render_index
+
+    errors = drawing.result()
+    failed: set[str] = set()
+    bad: dict[str, str] = {}
+    plan_by_rel = {rel: plan for plan in plans for rel in (plan_pages[plan.id],)}
+    for k, exc in zip(todo, errors, strict=True):
+        rel = pages[k][0]
+        if exc is None:
+            files.append(out / rel)
+            continue
+        failed.add(rel)
+        if rel in plan_by_rel:
+            bad[plan_by_rel[rel].id] = _line(plan_by_rel[rel], exc, "drawing its map")
+        else:
+            print(f"warning: region map {rel}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    plan_rows = [row for row in plan_rows if plan_pages[str(row["id"])] not in failed]
+    region_rows = [row for row in region_rows if f"regions/{row['adcode']}.html" not in failed]
     write_text(out / keys_file, json.dumps(dict(sorted(new_keys.items())), indent=0) + "\n")
     files.append(render_index(plan_rows, region_rows, out / "index.html"))
-    return files, bad
+    return sorted(files), bad
+
+
+def _plain_strings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with its Arrow-backed text columns as plain object columns: the same values
+    (missing ones too), but taking a few rows of an object column costs microseconds, of an
+    Arrow column a tenth of a millisecond, and a page takes every column.
+    """
+    import pandas as pd
+
+    text = {c: object for c in gdf.columns if isinstance(gdf[c].dtype, pd.StringDtype)}
+    return gdf.astype(text) if text else gdf
+
+
+def _draw_plan_map(render: Callable[..., Path], counties: gpd.GeoDataFrame, rows: list[int], touched: list[int],
+                   plan: Plan, path: Path, tiles: str, offline: bool, gdf: gpd.GeoDataFrame) -> Path:
+    sub = gdf.take(rows) if len(gdf) else gdf
+    return render(sub, counties.take(touched).reset_index(drop=True), plan.id, plan.title or plan.id, path,
+                  tiles=tiles, offline=offline, plan=plan)
+
+
+def _draw_region_map(render: Callable[..., Path], counties: gpd.GeoDataFrame, rows: list[int], there: list[int],
+                     region: dict, path: Path, tiles: str, offline: bool, gdf: gpd.GeoDataFrame) -> Path:
+    return render(gdf.take(rows), counties.take(there), region["adcode"], region["name"], region["level"], path,
+                  tiles=tiles, offline=offline)
+
+
+#: fewer pages to draw than this are drawn in this process: forking would cost more
+MIN_PAGES_FOR_PROCESSES = 16
+#: the pages a drawing process draws: set just before the processes are forked, so they inherit
+#: them (and every frame they use) without pickling
+_PAGES: list[Callable[[], Path]] = []
+
+
+def _draw_share(chunk: range) -> list[tuple[int, BaseException | None]]:
+    """Draw some of :data:`_PAGES` (in a forked process); each page's error, if any, comes back."""
+    import pickle
+
+    done: list[tuple[int, BaseException | None]] = []
+    for k in chunk:
+        error: BaseException | None = None
+        try:
+            _PAGES[k]()
+        except Exception as exc:  # noqa: BLE001 - one page must not sink the others; OSError included
+            error = exc
+            try:
+                pickle.dumps(exc)
+            except Exception:  # noqa: BLE001 - an exception that cannot travel travels as its text
+                error = RuntimeError(f"{type(exc).__name__}: {exc}")
+        done.append((k, error))
+    return done
+
+
+class _PageDrawing:
+    """Pages being drawn. With ``processes`` > 1 on Linux they are shared among that many
+    processes forked from this one at once, which inherit the projects and counties instead of
+    receiving them; :meth:`result` waits for them. Otherwise :meth:`result` draws them here.
+    A page is drawn from the same inputs wherever it is drawn, so the pages do not depend on
+    how many processes drew them.
+    """
+
+    def __init__(self, draws: list[Callable[[], Path]], processes: int) -> None:
+        from planmap.distributed import fork_available
+
+        self._draws = draws
+        self._pool: Any = None
+        self._futures: list[Any] = []
+        if processes > 1 and len(draws) >= MIN_PAGES_FOR_PROCESSES and fork_available():
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            global _PAGES
+            _PAGES = draws
+            step = max(1, min(16, len(draws) // (processes * 8)))
+            # fork: the processes start here, from this thread, before the pool's own thread
+            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self._futures = [self._pool.submit(_draw_share, range(a, min(a + step, len(draws))))
+                             for a in range(0, len(draws), step)]
+
+    def cancel(self) -> None:
+        """Stop drawing (the build failed): pages not started are dropped, the processes end."""
+        global _PAGES
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._futures, self._draws = [], []
+        _PAGES = []
+
+    def result(self) -> list[BaseException | None]:
+        """Each page's error (None when drawn). An OSError (the output folder) is raised. Pages
+        whose process died (out of memory?) are drawn here.
+        """
+        from concurrent.futures.process import BrokenProcessPool
+
+        global _PAGES
+        errors: list[BaseException | None] = [None] * len(self._draws)
+        left = set(range(len(self._draws)))
+        try:
+            for future in self._futures:
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    continue
+                for k, exc in done:
+                    errors[k] = exc
+                    left.discard(k)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            _PAGES = []
+        for k in sorted(left):
+            try:
+                self._draws[k]()
+            except OSError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one page must not sink the others
+                errors[k] = exc
+        for error in errors:
+            if isinstance(error, OSError):
+                raise error
+        return errors
 
 
 # ---------------------------------------------------------------- the command

@@ -61,8 +61,13 @@ def maps_version() -> str:
     return h.hexdigest()
 
 
-def map_key(*parts: object, frames: tuple = ()) -> str:
-    """The key of one map page: what it shows (its projects and counties as GeoJSON) and how."""
+def map_key(*parts: object, frames: tuple = (), rows: tuple = ()) -> str:
+    """The key of one map page: what it shows (its projects and counties as GeoJSON) and how.
+
+    ``frames``: frames hashed whole; ``rows``: sequences of :func:`row_digests` (digests made
+    once for a frame's rows, so thousands of pages showing subsets of one frame are keyed
+    without hashing the same rows again for each page).
+    """
     import json
 
     h = hashlib.sha256(maps_version().encode())
@@ -78,7 +83,27 @@ def map_key(*parts: object, frames: tuple = ()) -> str:
         h.update(json.dumps([cols, *zip(*(frame[c].tolist() for c in cols), strict=True)], ensure_ascii=False,
                             default=str).encode())
         h.update(b"".join(w or b"-" for w in shapely.to_wkb(frame.geometry.values, hex=False)))
+    for digests in rows:
+        h.update(b"\1")
+        h.update(b"".join(digests))
     return h.hexdigest()
+
+
+def row_digests(frame: object) -> list[bytes]:
+    """One SHA-256 per row of a GeoDataFrame: its column names, values and geometry (WKB)."""
+    import json
+
+    import shapely
+
+    if not len(frame):  # type: ignore[arg-type]
+        return []
+    geometry = frame.geometry.name  # type: ignore[attr-defined]
+    cols = [c for c in frame.columns if c != geometry]  # type: ignore[attr-defined]
+    head = json.dumps(cols, ensure_ascii=False).encode() + b"\0"
+    values = zip(*(frame[c].tolist() for c in cols), strict=True)  # type: ignore[index]
+    wkb = shapely.to_wkb(frame.geometry.values, hex=False)  # type: ignore[attr-defined]
+    return [hashlib.sha256(head + json.dumps(list(v), ensure_ascii=False, default=str).encode() + b"\0"
+                           + (w or b"-")).digest() for v, w in zip(values, wkb, strict=True)]
 
 
 def reuse(old: Path, new: Path) -> Path:

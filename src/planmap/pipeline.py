@@ -247,19 +247,28 @@ def concat_projects(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")
 
 
+def touched_codes(county_adcodes: Iterable[Any], city_adcodes: Iterable[Any]) -> tuple[set[str], set[str]]:
+    """What :func:`touched_counties` selects by, from the projects' ``county_adcodes`` and
+    ``city_adcode`` values: the county codes they lie in, and the city codes of those placed
+    only at their city.
+    """
+    codes: set[str] = set()
+    cities: set[str] = set()
+    for found, city in zip(county_adcodes, city_adcodes, strict=False):
+        found = [str(c) for c in (found if found is not None else [])]
+        codes.update(found)
+        if not found and city:
+            cities.add(str(city))
+    return codes, cities
+
+
 def touched_counties(projects: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The county polygons a set of projects touches: the counties they lie in, and for a
     project placed only at its city, that city's counties. The one definition used by maps,
     ``PlanResult.explore()`` and the GeoPackage.
     """
-    codes: set[str] = set()
-    cities: set[str] = set()
-    if len(projects):
-        for found, city in zip(projects.get("county_adcodes", []), projects.get("city_adcode", []), strict=False):
-            found = [str(c) for c in (found if found is not None else [])]
-            codes.update(found)
-            if not found and city:
-                cities.add(str(city))
+    codes, cities = touched_codes(projects.get("county_adcodes", []), projects.get("city_adcode", [])) \
+        if len(projects) else (set(), set())
     if len(counties) == 0 or not (codes or cities):
         return counties.iloc[:0]
     adcode = counties["adcode"].astype(str)

@@ -180,7 +180,7 @@ def _region_ids(feats: list[dict], region: dict, county_city: dict[str, str]) ->
     """(must, may): the projects a region map has to draw, and those it may draw.
 
     A county map draws exactly the projects whose county_adcodes hold the county. A city map
-    draws at least those whose city_adcode is the city (build._write_maps selects them so)
+    draws at least those whose city_adcode is the city (the build's _start_maps selects them so)
     and at most those plus the ones running through one of its counties (the rows that
     regions.csv counts).
     """

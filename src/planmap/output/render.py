@@ -590,6 +590,37 @@ def _region_mask(projects: gpd.GeoDataFrame, region_adcode: str, level: str) -> 
     return [city == code or any(c[:4] == code[:4] for c in codes) for city, codes in zip(cities, lists, strict=True)]
 
 
+class RegionIndex:
+    """The projects of every region at once: :func:`region_projects`'s selection as row
+    positions, found by looking the region up instead of testing every project for each of
+    thousands of regions.
+    """
+
+    def __init__(self, projects: gpd.GeoDataFrame) -> None:
+        n = len(projects)
+        lists = [_adcodes({"county_adcodes": v}) for v in projects["county_adcodes"]] \
+            if n and "county_adcodes" in projects else [[] for _ in range(n)]
+        cities = projects["city_adcode"].astype(str).tolist() if n and "city_adcode" in projects else [""] * n
+        self._county: dict[str, list[int]] = {}
+        self._city: dict[str, list[int]] = {}  # filed under the city
+        self._prefix: dict[str, list[int]] = {}  # crossing one of the city's counties (first 4 digits)
+        for i, (city, codes) in enumerate(zip(cities, lists, strict=True)):
+            for c in dict.fromkeys(codes):
+                self._county.setdefault(c, []).append(i)
+            for c in dict.fromkeys(c[:4] for c in codes):
+                self._prefix.setdefault(c, []).append(i)
+            self._city.setdefault(city, []).append(i)
+
+    def positions(self, region_adcode: str, level: str) -> list[int]:
+        """Row positions, ascending, of the projects :func:`region_projects` selects."""
+        if level not in ("city", "county"):
+            raise PlanmapError(f"level={level!r}: region maps are drawn for 'city' or 'county'")
+        code = str(region_adcode)
+        if level == "county":
+            return self._county.get(code, [])
+        return sorted(set(self._city.get(code, [])) | set(self._prefix.get(code[:4], [])))
+
+
 def render_region_map(
     projects: gpd.GeoDataFrame,
     counties: gpd.GeoDataFrame,
