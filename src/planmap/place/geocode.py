@@ -781,7 +781,8 @@ class Geocoder:
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
             sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
             # a provincial plan's long sentences run through many places: only the project's own
-            # clause speaks of it (a municipality's plan reads like a city's) (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's)
+            # clause speaks of it (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's); a
+            # municipality's plan reads like a city's
             provincial = prior is not None and prior.level == "province" and prior.adcode not in _MUNICIPALITIES
             lo, hi = (_clause_span(project.evidence, own_end - len(project.name), own_end)
                       if provincial else (0, len(project.evidence)))
