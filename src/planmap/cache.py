@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planmap.atomic import write_bytes
+from planmap.reference.derived import file_digest
 
 if TYPE_CHECKING:
     from planmap.pipeline import DocumentResult
@@ -114,15 +115,6 @@ def reuse(old: Path, new: Path) -> Path:
     except OSError:
         write_bytes(new, old.read_bytes())
     return new
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def entry_key(path: Path, overrides: str | None, plan_id: str = "", boundaries: str | None = None) -> str:
