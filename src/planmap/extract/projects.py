@@ -363,9 +363,9 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
 
 def _unit_opens_at(sentence: str, pos: int) -> bool:
     """True when a unit name of three or more characters (和林格尔县's 和林格尔) starts at ``pos``."""
-    from planmap.reference.gazetteer import default_gazetteer
+    from planmap.extract.place_names import current
 
-    names = default_gazetteer().admin.by_name
+    names = current().gaz.admin.by_name
     return any(sentence[pos:pos + n] in names for n in range(3, 7) if pos + n <= len(sentence))
 
 

@@ -47,9 +47,6 @@ def _listed_alone(text: str, start: int, end: int) -> bool:
     return after == "、" or (before == "、" and after in ("等", "，", ",", "。", "；", ";", ""))
 
 
-_MUNICIPALITIES = ("110000", "120000", "310000", "500000")  # provinces whose plans read like a city's
-
-
 def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between commas, semicolons, colons and full stops) holding text[start:end]."""
     if start < 0:
@@ -65,9 +62,7 @@ def _sibling_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     if start < 0:
         return []
-    seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", text[:start])), default=0)
-    stop = re.search(r"[，,；;：:。]", text[end:])
-    seg_end = end + stop.start() if stop else len(text)
+    seg_start, seg_end = _clause_span(text, start, end)
     if "、" not in text[seg_start:seg_end]:
         return []
     items, pos = [], seg_start
@@ -783,7 +778,8 @@ class Geocoder:
             # a provincial plan's long sentences run through many places: only the project's own
             # clause speaks of it (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's); a
             # municipality's plan reads like a city's
-            provincial = prior is not None and prior.level == "province" and prior.adcode not in _MUNICIPALITIES
+            provincial = prior is not None and prior.level == "province" and not any(
+                c.level == "county" for c in self.gaz.children(prior.adcode))  # (a municipality's are counties)
             lo, hi = (_clause_span(project.evidence, own_end - len(project.name), own_end)
                       if provincial else (0, len(project.evidence)))
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
