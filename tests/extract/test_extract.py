@@ -37,6 +37,8 @@ def _names(projects):
     ("力争通江口特大桥早日合龙通车。", "通江口特大桥", "bridge", "point"),
     ("支持铁岭经济技术开发区扩区调位。", "铁岭经济技术开发区", "industrial_park", "area"),
     ("完善冰砬山国家森林公园游客服务设施。", "冰砬山国家森林公园", "scenic_tourism", "area"),
+    # a ship lock is the project, not the double track its name opens with
+    ("推进临河复线船闸建设。", "临河复线船闸", "logistics", "point"),
 ])
 def test_single_name(tmp_path, sentence, name, category, geom):
     plan, projects = _extract(tmp_path, sentence)
