@@ -497,6 +497,15 @@ def test_a_figure_of_speech_is_no_road(tmp_path):
     assert _names(projects) == ["东岭水库"], _names(projects)
 
 
+def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):
+    """等资金的项目: the items are funds (专债), the projects are those they pay for; a front line
+    (最前线) is where people work, not a line on a map."""
+    _, projects = _extract(tmp_path, "确保使用特别国债、预算内投资、专债等资金的项目发挥效益。骑手奔波在服务的最前线。")
+    assert _names(projects) == [], _names(projects)
+    _, listed = _extract(tmp_path, "实施东岭电器、西河合作区等新的标志性工程。")
+    assert _names(listed) == ["东岭电器", "西河合作区"], _names(listed)
+
+
 def test_a_company_investing_in_its_plant_is_a_project(tmp_path):
     """A company that opens a sentence about its own investment names the project; its short
     name in a list and its full name are one project."""
