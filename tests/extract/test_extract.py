@@ -497,6 +497,17 @@ def test_a_figure_of_speech_is_no_road(tmp_path):
     assert _names(projects) == ["东岭水库"], _names(projects)
 
 
+@pytest.mark.parametrize("sentence,names", [
+    ("药品销售量直接和医院挂钩。", []),
+    ("出席高层圆桌座谈会和东岭新区推介活动。", ["东岭新区"]),
+    ("建设昌图县功能和保健食品产业园。", ["昌图县功能和保健食品产业园"]),
+    ("打造机械制造及新型材料产业园。", ["机械制造及新型材料产业园"]),
+])
+def test_a_name_is_the_last_of_two_things_joined_by_he_unless_the_first_is_its_modifier(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names, _names(projects)
+
+
 def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):
     """等资金的项目: the items are funds (专债), the projects are those they pay for; a front line
     (最前线) is where people work, not a line on a map."""

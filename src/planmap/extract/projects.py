@@ -399,6 +399,9 @@ def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -
     return sentence[token_start:start] in rules.left_stops
 
 
+MAX_CONJOINED_MODIFIER = 4  # 功能和保健食品产业园, 机械制造及新型材料产业园: a modifier is a short word
+
+
 def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     """功能和保健食品产业园 / 机械制造及新型材料产业园: a short modifier joined by 和/及/与 that is
     not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart.
@@ -407,7 +410,10 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
         return left
     start = left_edge(sentence, left - 1, rules)
     part = sentence[start:left - 1]
-    if not part or len(part) > 8 or not re.fullmatch(rf"[{_CJK}]+", part):
+    from planmap.extract.place_names import admin_prefix
+
+    modifier = part[len(admin_prefix(part)):]  # 西丰县功能和保健食品产业园: the place opens the name
+    if not modifier or len(modifier) > MAX_CONJOINED_MODIFIER or not re.fullmatch(rf"[{_CJK}]+", part):
         return left
     if rules.type_re.search(part) or re.search(rf"{_NUM}", part) or part[-1] in "区园城地带站场馆院所库心":
         return left  # the part is a name of its own (…示范区和…产业园)
@@ -424,6 +430,9 @@ _CLAUSE_TAGS = frozenset({"r", "t"})
 _ASPECT_TAGS = frozenset({"ul", "ug", "uz"})
 _ADVERB_TAGS = frozenset({"d", "ad"})
 _OBJECT_PREPOSITIONS = frozenset({"给", "对", "向", "靠着", "被", "让", "把", "替"})
+# 和 and 及 join two things; the name is the last of them (座谈会和两江新区 names 两江新区),
+# unless the first is a short modifier of it (see _join_conjoined_modifier)
+_CONJUNCTIONS = frozenset({"和", "及"})
 _PERSON = re.compile(rf"^[{_CJK}]某$")
 _FREQUENT_VERB = 2000
 
@@ -433,7 +442,7 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
     keeping at least one character of name before the type word.
     """
     span = sentence[left:type_start]
-    if len(span) < 2 or re.search(r"至|到|—|－|-|与|和|及|[（(]", span):
+    if len(span) < 2 or re.search(r"至|到|—|－|-|与|[（(]", span):
         return left
     rules = load_rules()
     from planmap.extract.place_names import current, has_place_name
@@ -451,7 +460,7 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
         if tag == "t" and not re.search("[年月日前后今昨明]", token):
             continue  # 现代 is no time of day
         if tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
-                or token in _OBJECT_PREPOSITIONS \
+                or token in _OBJECT_PREPOSITIONS or (token in _CONJUNCTIONS and tag == "c") \
                 or _PERSON.match(token) or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB):
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
