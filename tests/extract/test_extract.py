@@ -508,6 +508,15 @@ def test_a_name_is_the_last_of_two_things_joined_by_he_unless_the_first_is_its_m
     assert _names(projects) == names, _names(projects)
 
 
+def test_items_of_a_list_of_sectors_are_not_projects(tmp_path):
+    """轨道交通、新能源汽车等领域: fields of activity; a railway or highway is never named by a
+    verb alone (涉及轨道交通), a street may be (建设路)."""
+    _, projects = _extract(tmp_path, "已有涉及轨道交通、信息基础设施、新能源汽车等战略性新兴产业领域的86个项目。事故造成地铁停运。")
+    assert _names(projects) == [], _names(projects)
+    _, streets = _extract(tmp_path, "改造建设路和解放大街。")
+    assert _names(streets) == ["建设路", "解放大街"], _names(streets)
+
+
 def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):
     """等资金的项目: the items are funds (专债), the projects are those they pay for; a front line
     (最前线) is where people work, not a line on a map."""

@@ -433,11 +433,12 @@ _OBJECT_PREPOSITIONS = frozenset({"给", "对", "向", "靠着", "被", "让", "
 # 和 and 及 join two things; the name is the last of them (座谈会和两江新区 names 两江新区),
 # unless the first is a short modifier of it (see _join_conjoined_modifier)
 _CONJUNCTIONS = frozenset({"和", "及"})
+_NEVER_NAMED_BY_A_VERB = frozenset({"railway", "highway"})
 _PERSON = re.compile(rf"^[{_CJK}]某$")
 _FREQUENT_VERB = 2000
 
 
-def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
+def _past_clause_words(sentence: str, left: int, type_start: int, category: str = "") -> int:
     """Move a name's start past the last clause word before its type word (他担任X医院 -> X医院),
     keeping at least one character of name before the type word.
     """
@@ -465,8 +466,11 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
-    if cut_at == len(span) and cut_tag in _ADVERB_TAGS | {"r"} and re.fullmatch(r"[\u4e00-\u9fff]+", span):
-        return type_start  # 不少产业园: nothing names it, the bare type word is left (and dropped)
+    if cut_at == len(span) and re.fullmatch(r"[\u4e00-\u9fff]+", span) and (
+            cut_tag in _ADVERB_TAGS | {"r"} or (cut_tag == "v" and category in _NEVER_NAMED_BY_A_VERB)):
+        # 不少产业园, 涉及轨道交通: nothing names it, the bare type word is left (and dropped);
+        # a street may be named by a verb (建设路, 解放大街), a railway or highway never is
+        return type_start
     return left
 
 
@@ -496,7 +500,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         qual_end = _qualifiers_end(sentence, name_end)
         left = left_edge(sentence, ts, rules)
-        left = _past_clause_words(sentence, left, ts)
+        left = _past_clause_words(sentence, left, ts, tw.category)
         left = _join_conjoined_modifier(sentence, left, rules)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
             # 101国道与305省道互通立交: one interchange of two roads, unless both are classes
@@ -1031,6 +1035,11 @@ _CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
 _HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评为", "获")
 
 
+# the rest of a 、-list after one of its items, closed by a class of sectors (…、新能源汽车等战略性
+# 新兴产业领域): its items are fields of activity
+_SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,。；;：:、！？!?]{0,10}?(?:领域|行业|方面|业态|板块)")
+
+
 def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.extract.place_names import has_place_name, is_admin_name
 
@@ -1043,6 +1052,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 集成电路 / 数据中心 as a sector, not a site
     if m.sentence[:max(0, m.start - m.sentence_start)].endswith(_HONOURS):
         return False  # 入选国家考古遗址公园, 获批世界地质公园: an honour a place received, not a site
+    if _SECTOR_LIST.match(m.sentence, m.end - m.sentence_start):
+        return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
     if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
