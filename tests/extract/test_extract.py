@@ -211,6 +211,7 @@ def test_industry_is_not_a_project_but_a_cluster_is(tmp_path):
     "深入实施“雏鹰计划”，选拔优秀年轻干部。",
     "高水平办好沈阳国际马拉松赛。",
     "持续优化营商环境，提升服务效能。",
+    "培育夜经济、地摊经济、物联网等消费项目。",
 ])
 def test_no_project(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
