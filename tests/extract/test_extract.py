@@ -518,6 +518,11 @@ def test_items_of_a_list_of_sectors_are_not_projects(tmp_path):
     assert _names(streets) == ["建设路", "解放大街"], _names(streets)
 
 
+def test_a_title_listed_beside_a_name_shares_no_type_word(tmp_path):
+    _, projects = _extract(tmp_path, "他曾任党委书记、副院长、东岭新区指挥部指挥长。")
+    assert _names(projects) == ["东岭新区"], _names(projects)
+
+
 def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):
     """等资金的项目: the items are funds (专债), the projects are those they pay for; a front line
     (最前线) is where people work, not a line on a map."""

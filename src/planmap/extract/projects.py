@@ -740,7 +740,7 @@ def _shares_class(item: str, head: str, rules: Rules) -> bool:
     """
     return bool(re.fullmatch(rf"[{_CJK}]{{2,6}}", item)) and abs(len(item) - len(head)) <= 2 \
         and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
-        and left_edge(item, len(item), rules) == 0
+        and left_edge(item, len(item), rules) == 0 and not item.endswith(tuple(_context()["person_title_ends"]))
 
 
 def _looks_like_place_or_name(item: str) -> bool:
