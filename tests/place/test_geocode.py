@@ -363,3 +363,13 @@ def test_longest_first_finds_what_the_alternation_pattern_finds():
         assert [m.group(0) for m in found.finditer(text)] == [m.group(0) for m in pattern.finditer(text)]
         expected, got = pattern.match(text), found.match(text)
         assert (got.group(0), got.end()) == (expected.group(0), expected.end()) if expected else got is None
+
+
+def test_a_county_the_sentence_names_outside_the_home_city_does_not_place_a_project(geocoder):
+    """预留新城区道路发展空间: a new town in general, not 新城区 of another province."""
+    evidence = "研究建设东岭公路枢纽立交，预留新城区道路发展空间。"
+    p = geocoder.place(_project("东岭公路枢纽立交", evidence, category="bridge"), _plan("370200", "青岛市", "city"))
+    assert p.method != "sentence" and all(c.startswith("3702") for c in p.counties), (p.method, p.counties)
+    inside = geocoder.place(_project("东岭公路枢纽立交", "研究建设东岭公路枢纽立交，预留即墨区道路发展空间。", category="bridge"),
+                            _plan("370200", "青岛市", "city"))
+    assert inside.counties == ["370215"], (inside.method, inside.counties)

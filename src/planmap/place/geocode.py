@@ -787,7 +787,10 @@ class Geocoder:
                         and not _listed_alone(project.evidence, s0, e0)
                         and not any(a <= s0 < b for a, b in sibling) and lo <= s0 < hi}
             if len(counties) == 1:
-                return self._unit_point(self.gaz.unit(counties.pop())).found_by("sentence")
+                # (inside the home region only, as every other piece of context: 预留新城区道路发展空间
+                # in a Qingdao plan is no 新城区 of another province)
+                p = self._inside_home(self._unit_point(self.gaz.unit(counties.pop())), prior)
+                return p.found_by("sentence") if p is not None else None
         return None
 
     def _zone_antecedent(self, name: str, before: str, prior: Region | None) -> Placement | None:
