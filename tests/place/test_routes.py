@@ -54,6 +54,8 @@ def _seat(geocoder: Geocoder, adcode: str) -> tuple[float, float]:
     ("岩前—潘川线", "", ["岩前", "潘川"], "", [], ""),
     ("京新高速公路内蒙古境内路段", "", [], "京新", [], "内蒙古"),
     ("甲乙高速公路丙丁路段", "", [], "甲乙", [], "丙丁"),
+    ("周至至乾县高速公路", "", ["周至", "乾县"], "", [], ""),  # 至 also ends a county's name
+    ("乾县至周至高速公路", "", ["乾县", "周至"], "", [], ""),
 ])
 def test_route_names_are_read(name, code, ends, abbreviation, section_ends, section_unit):
     r = parse_route_name(name)

@@ -74,7 +74,8 @@ _TYPE_WORDS = sorted((
 _LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
 _WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
-_SEP = re.compile(r"至|—+|－|–|-|~|～|到")
+# 至 joins two ends, except where it ends a place's name (周至至乾县: 周至 to 乾县; …至周至)
+_SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
 # between 甲 and 乙, 甲乙扩容高速 the widened road; neither character is a place
 _QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线)(?=" + "|".join(
