@@ -373,3 +373,15 @@ def test_a_county_the_sentence_names_outside_the_home_city_does_not_place_a_proj
     inside = geocoder.place(_project("东岭公路枢纽立交", "研究建设东岭公路枢纽立交，预留即墨区道路发展空间。", category="bridge"),
                             _plan("370200", "青岛市", "city"))
     assert inside.counties == ["370215"], (inside.method, inside.counties)
+
+
+def test_a_county_before_the_first_item_of_a_provincial_list_is_that_item_s_alone(geocoder):
+    """A provincial plan's lists run through many places; a list said to be somewhere (在定西市…)
+    is all there."""
+    gansu = _plan("620000", "甘肃省", "province")
+    evidence = "阿克塞生态保护及城乡供水一体化、东岭灌区现代化改造、西河大型灌区等工程开工建设。"
+    p = geocoder.place(_project("东岭灌区", evidence, category="water"), gansu, others=["城乡供水一体化", "西河大型灌区"])
+    assert not any(c.startswith("6209") for c in p.counties), (p.method, p.counties)  # 阿克塞 is in 酒泉
+    said = "在临夏州永靖县建设东岭灌区、西河灌区。"
+    q = geocoder.place(_project("西河灌区", said, category="water"), gansu, others=["东岭灌区"])
+    assert q.counties == ["622923"], (q.method, q.counties)  # 永靖县

@@ -751,6 +751,11 @@ class Geocoder:
             opening = [e for s0, e, _u in self.units_in(item, prior)
                        if s0 == 0 and e < len(item) and any(m.start == 0 and m.kind == "full"
                                                             for m in self.gaz.scan(item))]
+            if pos > first_end and self._provincial(prior) and "在" not in sentence[seg_start:left]:
+                # a provincial plan's lists run through many places: the county written before
+                # the first item (阿克塞生态保护…、景电灌区…) is that item's alone, unless the
+                # list is said to be there (在定西市建设A、B)
+                opening, left = [], seg_start
             seg_end = left + (opening[0] if opening else 0)
             sentence = sentence[:left] + original[left:seg_end] + sentence[seg_end:]
         segment = sentence[seg_start:seg_end]
@@ -778,10 +783,8 @@ class Geocoder:
             # a provincial plan's long sentences run through many places: only the project's own
             # clause speaks of it (打造元阳梯田模式，建成麻栗坝灌区: 元阳 is not the canal's); a
             # municipality's plan reads like a city's
-            provincial = prior is not None and prior.level == "province" and not any(
-                c.level == "county" for c in self.gaz.children(prior.adcode))  # (a municipality's are counties)
             lo, hi = (_clause_span(project.evidence, own_end - len(project.name), own_end)
-                      if provincial else (0, len(project.evidence)))
+                      if self._provincial(prior) else (0, len(project.evidence)))
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)
                         and not _listed_alone(project.evidence, s0, e0)
@@ -792,6 +795,11 @@ class Geocoder:
                 p = self._inside_home(self._unit_point(self.gaz.unit(counties.pop())), prior)
                 return p.found_by("sentence") if p is not None else None
         return None
+
+    def _provincial(self, prior: Region | None) -> bool:
+        """A province's plan, not a municipality's (whose children are counties, read like a city's)."""
+        return prior is not None and prior.level == "province" and not any(
+            c.level == "county" for c in self.gaz.children(prior.adcode))
 
     def _zone_antecedent(self, name: str, before: str, prior: Region | None) -> Placement | None:
         """A name opening with a generic zone word (新区养老中心) means the zone of that kind
