@@ -262,9 +262,41 @@ def test_stakes_are_read_as_a_section_not_as_places():
 
 def test_national_road_table_is_ordered_and_sourced():
     rows = {r.code: r for r in route_table().values() if r.code.startswith("G") and len(r.code) == 4}
-    assert {"G104", "G204", "G312", "G318"} <= set(rows)
+    assert {"G104", "G204", "G312", "G318", "G330"} <= set(rows)
     assert rows["G204"].control_points[0] == "烟台" and rows["G204"].control_points[-1] == "上海"
-    assert all("wikipedia.org" in r.source_url for r in rows.values())
+    # rows follow a Wikipedia article or the national plan's route table on gov.cn
+    assert all("wikipedia.org" in r.source_url or r.source_url.startswith("https://www.gov.cn/")
+               for r in rows.values())
+    g330 = rows["G330"].control_points
+    assert g330[0] == "洞头区" and g330[-1] == "肥西县"
+    assert g330.index("永康市") < g330.index("金华市") < g330.index("兰溪市")
+
+
+def test_every_control_point_resolves_in_order(geocoder):
+    """Each row's control points are placed one by one and, where a row lists the way as well as
+    the ends, each lies near the one before (no point read as a same-named place at the other end
+    of the country), whatever the plan's home region.
+    """
+    from planmap.place.routes import MAX_HOP_KM, _km, _point, _resolve_all
+
+    rows = {r.code: r for r in route_table().values()}
+    for home in (None, geocoder.gaz.unit("440000").region()):
+        for code, row in rows.items():
+            placed = _resolve_all(geocoder, list(row.control_points), [], home, 0)
+            assert len(placed) == len(row.control_points), (code, home)
+            points = [_point(p.geometry) for p in placed]
+            for name, at in zip(row.control_points, points, strict=True):
+                seats = [Point(u.lon, u.lat) for u in geocoder.gaz.units_named(name) if u.lon is not None]
+                assert any(_km(at, s) < 30 for s in seats), (code, name)  # at a unit of that name
+            assert len(points) == 2 or all(_km(a, b) < MAX_HOP_KM for a, b in zip(points, points[1:], strict=False)), code
+
+
+def test_national_road_is_cut_to_a_county_plan(geocoder):
+    # 330国道 in a Yongkang plan: the part of G330 (洞头—合肥) inside 永康市
+    p = _place(geocoder, "330国道改建工程", "330784", category="highway")
+    assert "LineString" in p.geometry.geom_type
+    assert p.geometry.intersects(geocoder.gaz.unit_polygon("330784"))
+    assert not p.geometry.intersects(geocoder.gaz.unit_polygon("340000"))
 
 
 def test_no_national_road_detours_more_than_allowed(geocoder):
