@@ -241,10 +241,22 @@ def test_a_national_road_number_is_drawn_inside_the_home_city(geocoder, name):
     assert "wikipedia.org" in p.source
 
 
-def test_a_national_road_in_a_provincial_plan_keeps_its_course(geocoder):
+def test_a_national_road_in_a_provincial_plan_is_drawn_inside_the_province(geocoder):
+    """G204 runs on to Shanghai; a Shandong plan builds its Shandong stretch."""
     p = _place(geocoder, "G204改造", "370000", category="highway")
-    assert p.geometry.geom_type == "LineString"
+    assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "370000")
     assert _crosses(geocoder, p.geometry, "370682") and _crosses(geocoder, p.geometry, "370281")  # 莱阳, 胶州
+
+
+def test_a_section_whose_ends_cannot_be_placed_is_drawn_inside_the_home_region(geocoder):
+    """区界 (the region's border) is no place: G219 is cut to Tibet, not drawn from the Altai."""
+    p = _place(geocoder, "国道219线区界至日土段", "540000", category="highway")
+    assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "540000")
+
+
+def test_a_link_between_two_numbered_roads_is_not_drawn_as_either(geocoder):
+    p = _place(geocoder, "61省道至329国道", "330281", category="highway")
+    assert p.method != "route" and p.geometry.geom_type == "Point"
 
 
 def test_kilometre_posts_cut_the_road_to_the_home_county(geocoder):

@@ -876,6 +876,9 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
                 continue
             if not _is_list_name(item, rules) or (not n_known and _starts_with_verb(item)):
                 continue
+            own = [h for h in _type_hits(item, rules) if h[1] == len(item)]
+            if own and _is_generic(item, own[-1][2], rules):
+                continue  # 高速公路建设项目, 长隧道: a class of works (kept by _keep only where located)
             a += sentence[a:b].index(item)
             out.append(Mention(item, abs_start + a, abs_start + a + len(item), closer or _item_class(item, tw, rules),
                                clause, sentence, abs_start))

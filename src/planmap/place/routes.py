@@ -91,6 +91,9 @@ _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 _STAKES = re.compile(r"^(?:[Kk]?\d[\dKk+.m米\s]*(?:至|—+|－|–|-|~|～|到)?)+(?:路段|段)?$")
 # national trunk roads (G101-G3xx): a plan below the province builds the part inside its region
 _TRUNK_CODE = re.compile(r"^G[123]\d\d$")
+# a link between two numbered roads (61省道至329国道): neither road's own course
+_ROAD_REF = r"(?:\d{1,4}(?:国道|省道|县道)|(?:国道|省道|县道)\d{1,4}|[GSX]\d{1,4})"
+_ROAD_LINK = re.compile(_ROAD_REF + r"[^至—－–\-]{0,6}(?:至|—|－|–|-)" + _ROAD_REF)
 # a road described right after its name: 平X公路，西起A镇，东至B镇 / ，起于A，经C，止于B
 _DESCRIBED = re.compile(
     r"^[”’」）)]?[，,]\s*(?:[东南西北]起|起于|起自|起点(?:为|位于|在)?)([^，,。；;：:]{2,16}?)[，,]"
@@ -758,7 +761,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         # 沈海高速漳诏段: the section's own ends (漳州, 诏安) replace the road's (沈阳, 海口)
         placed = abbreviated_ends(geo, parsed.section_abbreviation, prior, named=named)
     row = None
-    if not placed:
+    if not placed and not _ROAD_LINK.search(project.name):
         table = route_table()
         row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main)
         if row is not None:
@@ -778,15 +781,16 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if len(placed) >= 3:
         controls = True
     names = [n for p in placed for n in p.names[:1]]
+    cut = None
     if parsed.section_unit and not parsed.section_ends:
         cut = _cut_to_unit(geo, line, parsed.section_unit, prior)
         if cut is not None:
             line, unit = cut
             names.append(unit.name)
-    elif row is not None and prior is not None and not parsed.section_ends \
-            and (parsed.stakes or (_TRUNK_CODE.match(row.code) and prior.level in ("city", "county"))):
-        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan: the
-        # works lie where the road crosses the plan's own region
+    if cut is None and row is not None and prior is not None and (parsed.stakes or _TRUNK_CODE.match(row.code)):
+        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan, G219 in a
+        # provincial one, a section whose ends we cannot place (区界至日土段): the works lie
+        # where the road crosses the plan's own region, not along its thousands of kilometres
         part = _cut_to_region(geo, line, prior.adcode)
         if part is not None:
             line = part
