@@ -523,6 +523,11 @@ def test_a_title_listed_beside_a_name_shares_no_type_word(tmp_path):
     assert _names(projects) == ["东岭新区"], _names(projects)
 
 
+def test_a_class_of_works_listed_among_projects_is_no_project(tmp_path):
+    _, projects = _extract(tmp_path, "推进东岭电厂、零碳园区、西河水库等项目建设。")
+    assert _names(projects) == ["东岭电厂", "西河水库"], _names(projects)
+
+
 def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):
     """等资金的项目: the items are funds (专债), the projects are those they pay for; a front line
     (最前线) is where people work, not a line on a map."""
