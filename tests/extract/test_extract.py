@@ -526,6 +526,9 @@ def test_a_title_listed_beside_a_name_shares_no_type_word(tmp_path):
 def test_a_class_of_works_listed_among_projects_is_no_project(tmp_path):
     _, projects = _extract(tmp_path, "推进东岭电厂、零碳园区、西河水库等项目建设。")
     assert _names(projects) == ["东岭电厂", "西河水库"], _names(projects)
+    # 在…中 around a list says which projects, not where a generic facility goes
+    _, listed = _extract(tmp_path, "在铁岭市东岭路建设项目、高速公路建设项目、轨道交通建设项目中优先采购产品。")
+    assert not [n for n in _names(listed) if n in ("高速公路", "轨道交通")], _names(listed)
 
 
 def test_funds_listed_before_the_projects_they_pay_for_are_not_projects(tmp_path):

@@ -542,8 +542,8 @@ def _is_located(before: str) -> bool:
 
     seg = re.split(r"[，,；;：:]", before)[-1]
     m = re.search(r"在([^，。；]{2,24})", seg)
-    if not m:
-        return False
+    if not m or "、" in m.group(1):
+        return False  # (在甲市A项目、B项目中: a list, not where the facility goes)
     return bool(re.search(r"(辖区|区域|片区|周边|附近|境内)", m.group(1))) or has_place_name(m.group(1))
 
 
