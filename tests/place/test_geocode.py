@@ -243,6 +243,11 @@ def test_an_interchange_goes_to_the_county_of_the_one_village_it_is_named_after(
     assert p.counties == ["451422"] and p.method == "name-village"
     assert geocoder.place(_project("驮英收费站", category="highway"), guangxi).counties == ["451422"]
     assert geocoder.place(_project("长塘互通", category="highway"), guangxi).precision == "province"
+    # tunnels and a highway's detour over a pass too (乌鞘岭 is a village of 天祝 alone in Gansu)
+    assert geocoder.place(_project("驮英隧道", category="highway"), guangxi).counties == ["451422"]
+    gansu = _plan("620000", "甘肃省", "province")
+    detour = geocoder.place(_project("乌鞘岭高速迂回线", category="highway", geom="line"), gansu)
+    assert detour.counties == ["620623"] and detour.method == "name-village"
 
 
 def test_a_plant_written_in_traditional_script_is_found(geocoder):
