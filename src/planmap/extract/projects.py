@@ -1043,6 +1043,11 @@ _HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评�
 _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,。；;：:、！？!?]{0,10}?(?:领域|行业|方面|业态|板块)")
 
 
+# what follows a road that another meets (与…相交处)
+_MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
+_LINE_CATEGORIES = ("road", "highway", "railway")
+
+
 def _keep(m: Mention, rules: Rules) -> bool:
     from planmap.extract.place_names import has_place_name, is_admin_name
 
@@ -1080,6 +1085,10 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
     if re.search(r"[镇乡村区县市]接", name):
         return False  # 大场镇接204国道: the place where a road joins another
+    if m.type.category in _LINE_CATEGORIES and before_seg.endswith("与") \
+            and _MEETS.match(m.sentence, m.end - m.sentence_start) \
+            and not before_seg[:-1].endswith(tuple(w for w, t in rules.types.items() if t.category in _LINE_CATEGORIES)):
+        return False  # 外迁至与威青高速相交处: the road it meets, cited for where (甲路与乙路交叉口 is a junction)
     if any(c in before_seg for c in rules.existing_cues):
         return False  # 与现有的成渝铁路…: existing lines cited for context
     tw = m.type
