@@ -525,7 +525,7 @@ def test_a_title_listed_beside_a_name_shares_no_type_word(tmp_path):
 
 def test_the_road_another_meets_is_cited_for_where_not_built(tmp_path):
     """外迁至与甲高速相交处 says where; 甲路与乙路交叉口 is a junction of two roads."""
-    _, projects = _extract(tmp_path, "将东岭收费站外迁至与西河高速相交处。于县城南与北山高速公路相接。")
+    _, projects = _extract(tmp_path, "将东岭收费站外迁至与西河高速相交处。线路在县城以南8公里处与北山高速公路相接。")
     assert _names(projects) == ["东岭收费站"], _names(projects)
     _, junction = _extract(tmp_path, "打通东岭路与西河路交叉口。")
     assert _names(junction) == ["东岭路与西河路"], _names(junction)
