@@ -531,6 +531,17 @@ def test_the_road_another_meets_is_cited_for_where_not_built(tmp_path):
     assert _names(junction) == ["东岭路与西河路"], _names(junction)
 
 
+@pytest.mark.parametrize("sentence", [
+    "实施改造东岭公路，减轻西河立交桥交通压力。",
+    "缓解北山二级公路南坡路段的拥堵。",
+    "它是甲乙、丙丁铁路间的重要联络线。",
+    "按照东岭大道的标准实施改造。",
+])
+def test_works_a_project_relieves_joins_or_copies_are_cited_not_built(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert not [n for n in _names(projects) if n.startswith(("西河", "北山", "丙丁", "东岭大道"))], _names(projects)
+
+
 def test_a_class_of_works_listed_among_projects_is_no_project(tmp_path):
     _, projects = _extract(tmp_path, "推进东岭电厂、零碳园区、西河水库等项目建设。")
     assert _names(projects) == ["东岭电厂", "西河水库"], _names(projects)

@@ -1046,6 +1046,8 @@ _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
 _LINE_CATEGORIES = ("road", "highway", "railway")
+# what follows existing works a project relieves (减轻流亭立交桥交通压力)
+_RELIEVED = ("交通压力", "通行压力", "的交通压力", "的通行压力", "交通拥堵", "拥堵", "的拥堵")
 
 
 def _keep(m: Mention, rules: Rules) -> bool:
@@ -1091,6 +1093,10 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 外迁至与威青高速相交处: the road it meets, cited for where (甲路与乙路交叉口 is a junction)
     if any(c in before_seg for c in rules.existing_cues):
         return False  # 与现有的成渝铁路…: existing lines cited for context
+    after = m.sentence[m.end - m.sentence_start:]
+    if after.startswith(_RELIEVED) or (m.type.category in _LINE_CATEGORIES and after.startswith(("间", "之间"))) \
+            or (after.startswith(("的标准", "标准")) and any(c in before_seg for c in ("按照", "参照", "比照", "按"))):
+        return False  # 减轻甲立交桥交通压力, 甲、乙铁路间的联络线, 按照甲大道的标准: cited, not built
     tw = m.type
     if tw.category in ("railway", "highway") and _is_network(name, tw):
         return False
