@@ -86,6 +86,13 @@ def test_repeated_mentions_merge(tmp_path):
     assert all(plan.text[a:b] == "柳林路" for a, b in liulin.mentions)
 
 
+def test_a_phase_written_on_one_mention_only_is_the_same_works(tmp_path):
+    _, projects = _extract(tmp_path, "东岭港30万吨级进港航道一期开工。推进东岭港30万吨级航道建设。")
+    assert _names(projects) == ["东岭港30万吨级进港航道一期"], _names(projects)
+    _, phases = _extract(tmp_path, "西河水库一期完工。西河水库二期开工。")
+    assert _names(phases) == ["西河水库一期", "西河水库二期"], _names(phases)
+
+
 # ---------------------------------------------------------------- enumerations
 
 def test_enumeration_sharing_a_type_word(tmp_path):

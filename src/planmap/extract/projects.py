@@ -1382,9 +1382,16 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
 _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
 
 
+_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?:工程)?$")
+
+
 def _diff(a: str, b: str, core: str) -> str:
-    """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北)."""
+    """The characters in which two names' class parts differ (客运东站 / 客运北站 -> 东北). A phase
+    written on one name only (…进港航道一期 / …航道) is the same works; two phases (一期 / 二期) differ.
+    """
     a, b = (re.sub(r"[（(][^）)]*[）)]", "", x) for x in (a, b))
+    if not (_PHASE.search(a) and _PHASE.search(b)):
+        a, b = _PHASE.sub("", a), _PHASE.sub("", b)
     ta, tb = a[a.find(core) + len(core):], b[b.find(core) + len(core):]
     return "".join(set(ta) ^ set(tb))
 
