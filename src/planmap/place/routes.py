@@ -903,7 +903,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
 def _railway_placement(geo: Geocoder, parsed: RouteName, context_units: list, prior: Region | None,
                        depth: int) -> tuple[list[Placement], str] | None:
-    """The control points of a railway of the table (长沙至赣州高铁, 渝昆高铁湖南段) placed in order,
+    """The control points of a railway of the table (南昌至赣州高铁, 杭长高铁江西段) placed in order,
     with the row's source; None when no row is meant or its points cannot be placed. A section named
     by its own ends (渝宜段, 涪陵至怀化段) is drawn between those, not through the whole line.
     """
