@@ -483,3 +483,79 @@ def test_the_towns_by_initial_come_from_the_cache_folder_as_made(tmp_path, monke
         for town in (made.gaz.towns.town(i) for i in rows):
             assert town.lon is not None and town.county_adcode[:2] == province
             assert routes._town_stem(town.name)[0] == initial
+
+
+# ---------------------------------------------------------------- railways of the table
+
+def _rail_table(tmp_path) -> str:
+    (tmp_path / "railways.csv").write_text(
+        "code,name,kind,aliases,control_points,source_url,note\n"
+        ",甲乙高速铁路,railway,甲乙高铁|甲城至乙城高铁,甲城区|丙县|乙城市,https://en.wikipedia.org/wiki/X,\n"
+        ",甲乙城际铁路,railway,甲乙城际,甲城区|丁县|乙城市,https://en.wikipedia.org/wiki/Y,\n", encoding="utf-8")
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("甲乙高铁", "甲乙高速铁路"),  # by abbreviation
+    ("甲乙高速铁路湖南段", "甲乙高速铁路"),  # a section of it
+    ("甲乙客运高速铁路", "甲乙高速铁路"),  # 客运 read as the type word, 高速铁路 after it
+    ("甲城至乙城高铁", "甲乙高速铁路"),  # by its ends written out
+    ("乙城至甲城高速铁路", "甲乙高速铁路"),  # either order
+    ("甲城区至乙城市高铁", "甲乙高速铁路"),  # the ends as its first and last control points
+    ("甲乙城际", "甲乙城际铁路"),  # an intercity line is another line than the high-speed one
+    ("甲乙高速公路", None),  # a road is no railway
+    ("甲乙中线高铁", None),  # the middle line is another line
+    ("甲城至丙县高铁", None),  # ends of part of the line
+])
+def test_a_railway_row_is_found_by_abbreviation_or_ends(tmp_path, name, expected):
+    from planmap.place.routes import railway_row
+
+    row = railway_row(parse_route_name(name), folder=_rail_table(tmp_path))
+    assert (row.name if row else None) == expected
+
+
+def test_a_railway_named_by_its_ends_runs_through_its_stations(geocoder):
+    # 南昌至赣州高铁 (昌赣客专): through its station counties, not end seat to end seat
+    p = _place(geocoder, "南昌至赣州高铁", "360000")
+    assert p.method == "route" and p.precision == "approx"
+    assert "wikipedia.org" in p.source
+    for county in ("360826", "360828", "360732"):  # 泰和, 万安, 兴国 between the ends
+        assert county in p.counties
+        assert _near(p.geometry, *_seat(geocoder, county), 5)
+
+
+def test_a_railway_abbreviation_reads_the_row_of_its_class(geocoder):
+    intercity = _place(geocoder, "渝万城际", "500000")
+    high_speed = _place(geocoder, "渝万高铁", "500000")
+    assert "500231" in intercity.counties and "500231" not in high_speed.counties  # 垫江 only on the intercity
+    assert "500233" in high_speed.counties  # 忠县 on the high-speed line
+
+
+def test_a_named_province_section_of_a_table_railway_is_cut(geocoder):
+    p = _place(geocoder, "杭长高铁江西段", "360000")
+    assert p.method == "route"
+    assert _inside(geocoder, p.geometry, "360000")
+
+
+def test_a_section_named_by_its_own_ends_is_not_the_whole_table_line(geocoder):
+    p = _place(geocoder, "渝万高铁（涪丰段）", "500000")  # 涪陵 to 丰都, not on to 万州
+    assert p.geometry.geom_type == "LineString"
+    assert not _near(p.geometry, *_seat(geocoder, "500101"), 20)
+
+
+def test_railway_table_rows_are_sourced_and_resolve_in_order(geocoder):
+    from planmap.place.routes import MAX_HOP_KM, _km, _point, _resolve_all, railway_table
+
+    rows = railway_table()
+    assert len(rows) >= 5
+    for row in rows:
+        assert row.kind == "railway" and source_allowed(row.source_url), row.name
+        assert len(row.control_points) >= 3, row.name
+        for name in row.control_points:
+            assert len(geocoder.gaz.units_named(name)) >= 1, (row.name, name)
+        placed = _resolve_all(geocoder, list(row.control_points), [], None, 0)
+        assert len(placed) == len(row.control_points), row.name
+        points = [_point(p.geometry) for p in placed]
+        assert all(_km(a, b) < MAX_HOP_KM for a, b in zip(points, points[1:], strict=False)), row.name
+        line = _place(geocoder, row.aliases[0] if row.aliases else row.name, "110000").geometry
+        assert line.geom_type == "LineString" and detour_ratio(line) <= MAX_DETOUR + 1e-9, row.name

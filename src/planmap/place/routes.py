@@ -13,6 +13,9 @@ Plans name routes in several ways, and each is read as data, not as a list of st
 - completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
 - national expressway codes and names (``geodata/routes.csv``, from Wikipedia's NTHS lists):
   G7, G7011, 十天高速;
+- railways with sourced station counties (``geodata/railways.csv``): 南昌至赣州高铁 (ends written out,
+  either order) or 昌赣高铁 (abbreviation) runs through the counties of its stations, not end seat to
+  end seat; the type word's class must agree (渝万城际 is not 渝万高铁);
 - a section: 甘肃段 / 开原段 cut the line to that unit, 涪陵至怀化段 and 渝宜段 replace the ends.
 
 A line whose points are only the seats of its end units is a *course* (``method`` =
@@ -228,6 +231,84 @@ def route_table(folder: str | None = None) -> dict[str, RouteRow]:
                 for key in (row.code, row.name, *row.aliases):
                     out.setdefault(key, row)
     return out
+
+
+RAILWAY_TABLE = "railways.csv"  # high-speed and main railways: name, aliases, station counties in order
+# type words that make a name a railway's (a row of railways.csv is never read for a road)
+RAIL_WORDS = ("客运高速铁路专线", "高速铁路专线", "客运专线", "高速铁路", "城际铁路", "城际", "铁路", "高铁", "客专", "动车")
+
+
+@lru_cache(maxsize=2)
+def railway_table(folder: str | None = None) -> tuple[RouteRow, ...]:
+    """The sourced railway rows of ``geodata/railways.csv``, in file order."""
+    path = (geodata_dir() if folder is None else Path(folder)) / RAILWAY_TABLE
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
+                              tuple(a for a in r["aliases"].split("|") if a),
+                              tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
+                     for r in csv.DictReader(fh))
+
+
+def _short_place(name: str) -> str:
+    """长沙市 -> 长沙, 上栗县 -> 上栗: a control point as a route's name writes its end."""
+    for suffix in ("自治县", "自治州", "市", "县", "区", "州"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[:-len(suffix)]
+    return name
+
+
+def _rail_class(kind_word: str) -> str:
+    """城际, 高铁 or 铁路: 渝万城际 and 渝万高铁 are two lines between the same ends."""
+    if "城际" in kind_word:
+        return "城际"
+    if any(w in kind_word for w in ("高铁", "高速铁路", "客专", "客运专线", "动车")):
+        return "高铁"
+    return "铁路"
+
+
+@lru_cache(maxsize=2)
+def _railway_keys(folder: str | None = None) -> dict[tuple[Any, str], RouteRow]:
+    """Railway rows by (abbreviation, class) (长赣, 高铁) and by (pair of ends, class) (长沙/赣州, 高铁),
+    from each name and alias; the first and last control point count as ends in every class of
+    the row's names.
+    """
+    keys: dict[tuple[Any, str], RouteRow] = {}
+    for row in railway_table(folder):
+        classes = set()
+        for text in (row.name, *row.aliases):
+            parsed = parse_route_name(text)
+            rail_class = _rail_class(parsed.kind_word)
+            classes.add(rail_class)
+            if parsed.abbreviation:
+                keys.setdefault((parsed.abbreviation, rail_class), row)
+            if len(parsed.ends) == 2:
+                keys.setdefault((frozenset(parsed.ends), rail_class), row)
+        ends = frozenset(_short_place(p) for p in (row.control_points[0], row.control_points[-1]))
+        for rail_class in classes:
+            keys.setdefault((ends, rail_class), row)
+    return keys
+
+
+def railway_row(parsed: RouteName, folder: str | None = None) -> RouteRow | None:
+    """The sourced railway a route name means, or None: named by its abbreviation (长赣高铁, 渝昆高速铁路)
+    or by its ends written out (长沙至赣州高铁, 赣州至长沙高铁) that are the row's ends, with a type word
+    of the same class (渝万城际 is not 渝万高铁; 长赣高速公路 is no railway).
+    """
+    # the type words after the name (成渝客运高速铁路: 客运 is read as the type word, 高速铁路 follows)
+    at = parsed.text.find(parsed.main) if parsed.main else -1
+    kind = parsed.text[at + len(parsed.main):] if at >= 0 else parsed.kind_word
+    if not any(w in kind for w in RAIL_WORDS) or _QUALIFIER.search(parsed.text):
+        return None  # 成渝中线高铁 is another line than 成渝高铁
+    keys = _railway_keys(folder)
+    rail_class = _rail_class(kind)
+    if parsed.abbreviation:
+        return keys.get((parsed.abbreviation, rail_class))
+    if len(parsed.ends) == 2:
+        return keys.get((frozenset(parsed.ends), rail_class)) or keys.get(
+            (frozenset(_short_place(e) for e in parsed.ends), rail_class))
+    return None
 
 
 @lru_cache(maxsize=2)
@@ -743,8 +824,11 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     placed: list[Placement] = []
     controls = False
     local = parsed.kind_word in LOCAL_KINDS
+    rail = _railway_placement(geo, parsed, context_units, prior, depth)
+    if rail is not None:
+        placed, source, controls = rail[0], rail[1], len(rail[0]) >= 3
     for ends in (parsed.section_ends, parsed.ends):
-        if len(ends) >= 2:
+        if len(ends) >= 2 and not placed:
             placed = _resolve_all(geo, ends, context_units, prior, depth, local=local or ends is parsed.completed)
             if placed:
                 break
@@ -815,6 +899,21 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
     return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
                      method)
+
+
+def _railway_placement(geo: Geocoder, parsed: RouteName, context_units: list, prior: Region | None,
+                       depth: int) -> tuple[list[Placement], str] | None:
+    """The control points of a railway of the table (南昌至赣州高铁, 杭长高铁江西段) placed in order,
+    with the row's source; None when no row is meant or its points cannot be placed. A section named
+    by its own ends (渝宜段, 涪陵至怀化段) is drawn between those, not through the whole line.
+    """
+    if parsed.section_ends or (parsed.section_abbreviation and not geo.gaz.locate_admin(parsed.section_unit, prior)):
+        return None
+    row = railway_row(parsed)
+    if row is None:
+        return None
+    placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
+    return (placed, row.source_url) if placed else None
 
 
 def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -> Any:
