@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from planmap.models import Plan, Project, Region
@@ -32,11 +33,42 @@ _PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1
 WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
+_CLAUSE_STOP = re.compile(r"[，,；;：:。]")
+_SENTENCE_STOP = re.compile(r"[；;。]")
+# the project's clause, then a clause that says where it lies or runs (…，北起平度城区…)
+_WHERE_AFTER = re.compile(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)")
+
+
 def _place_rules() -> dict:
     """Place-name rules (data/categories.toml [places])."""
     from planmap.extract.projects import raw_rules
 
     return raw_rules()["places"]
+
+
+@lru_cache(maxsize=1)
+def _generic_zones_longest_first() -> tuple[str, ...]:
+    """The generic zone words (新区, 开发区), longest first, sorted once."""
+    return tuple(sorted(_place_rules()["generic_zones"], key=len, reverse=True))
+
+
+def _is_generic_zone(name: str) -> bool:
+    """新区, 高新区的: a name that is a generic zone word with at most one character before it."""
+    zones = _generic_zones_longest_first()
+    return name.endswith(zones) and any(name.endswith(z) and len(name) <= len(z) + 1 for z in zones)
+
+
+@lru_cache(maxsize=16)
+def _named_zone_re(word: str) -> re.Pattern[str]:
+    """A zone of kind ``word`` named by two to eight characters (凡河新区 for 新区)."""
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}")
+
+
+@lru_cache(maxsize=4)
+def _village_work_re(lo: int, hi: int, works: tuple[str, ...]) -> re.Pattern[str]:
+    """A village's stem of ``lo`` to ``hi`` characters, then a water work (驮英水库)."""
+    alternatives = "|".join(map(re.escape, sorted(works, key=len, reverse=True)))
+    return re.compile(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{alternatives})")
 
 
 def _listed_alone(text: str, start: int, end: int) -> bool:
@@ -51,8 +83,8 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between commas, semicolons, colons and full stops) holding text[start:end]."""
     if start < 0:
         return 0, len(text)
-    lo = max((m.end() for m in re.finditer(r"[，,；;：:。]", text[:start])), default=0)
-    stop = re.search(r"[，,；;：:。]", text[end:])
+    lo = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, start)), default=0)
+    stop = _CLAUSE_STOP.search(text[end:])
     return lo, end + stop.start() if stop else len(text)
 
 
@@ -101,8 +133,8 @@ class Placement:
 
     def found_by(self, method: str, **changes: Any) -> Placement:
         """The same placement as found by ``method`` (other fields as given), re-rated by the table."""
-        moved = replace(self, method=method, **changes)
-        return replace(moved, confidence=confidence(method, moved.precision))
+        precision = changes.get("precision", self.precision)
+        return replace(self, method=method, confidence=confidence(method, precision), **changes)
 
 
 
@@ -138,8 +170,9 @@ class LongestFirst:
 
     def finditer(self, text: str) -> Iterator[_Found]:
         i, end = 0, len(text)
+        first = self._first
         while i < end:
-            n = self._at(text, i)
+            n = self._at(text, i) if text[i] in first else 0  # (most characters open no word)
             if n:
                 yield _Found(text, i, i + n)
                 i += n
@@ -184,7 +217,9 @@ class Geocoder:
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
-        self._others: list[str] = []
+        self._project_name = ""  # the project being placed: _others lists the other names for it
+        self._others_list: list[str] | None = None
+        self._masking_order: list[str] | None = None  # the same names, longest first
         self._plan_names: tuple[tuple[str, ...], list[str]] = ((), [])
         self._stems: dict[tuple[str, ...], object] = {}
         self._zone_town_map: dict[str, list] | None = None
@@ -545,10 +580,10 @@ class Geocoder:
         others = tuple(others)
         if self._plan_names[0] != others:  # the plan's names that are not places, once per plan
             self._plan_names = (others, [o for o in others if o and not self._is_place_name(o)])
-        self._others = [o for o in self._plan_names[1] if o != project.name and project.name not in o]
+        self._project_name, self._others_list, self._masking_order = project.name, None, None  # (made when asked)
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
-        generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
+        generic = _is_generic_zone(project.name)
 
         # 0. the user's correction of this very project (an overrides row, e.g. from a map page)
         user = [f for f in self.features.named(project.name) if f.origin == "overrides"]
@@ -560,7 +595,7 @@ class Geocoder:
         # 1. a named feature
         if not generic:
             feat = self.feature_for(project.name, prior) or next(
-                (self.feature_for(a, prior) for a in project.aliases if self.feature_for(a, prior)), None)
+                (f for f in (self.feature_for(a, prior) for a in project.aliases) if f), None)
             if feat is not None:
                 p = self._feature_placement(feat)
                 if p is not None:
@@ -660,8 +695,7 @@ class Geocoder:
 
         rules = place_rules()["named_after_village"]
         lo, hi = rules["stem_chars"]
-        works = "|".join(map(re.escape, sorted(rules["works"], key=len, reverse=True)))
-        m = re.match(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{works})", name)
+        m = _village_work_re(lo, hi, tuple(rules["works"])).match(name)
         if m is None:
             return None
         stem = m.group(1)
@@ -715,9 +749,21 @@ class Geocoder:
             known = self._place_names[name] = bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
         return known
 
+    @property
+    def _others(self) -> list[str]:
+        """The plan's other project names that are no places and do not hold this project's name;
+        made on first use, since most projects are placed by their own name before a step asks.
+        """
+        if self._others_list is None:
+            name = self._project_name
+            self._others_list = [o for o in self._plan_names[1] if o != name and name not in o]
+        return self._others_list
+
     def _masked(self, sentence: str) -> str:
         """The sentence with the other projects' names blanked out (same length)."""
-        for other in sorted(set(self._others), key=len, reverse=True):
+        if self._masking_order is None:  # (the project's evidence and section are both masked)
+            self._masking_order = sorted(set(self._others), key=len, reverse=True)
+        for other in self._masking_order:
             if other in sentence:
                 sentence = sentence.replace(other, "\u3000" * len(other))
         return sentence
@@ -736,7 +782,7 @@ class Geocoder:
         p = self._zone_antecedent(project.name, project.evidence[:max(own, 0)], prior)
         if p is not None:
             return p
-        seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", sentence[:pos])), default=0)
+        seg_start = max((m.end() for m in _CLAUSE_STOP.finditer(sentence, 0, pos)), default=0)
         seg_end = pos
         if "、" in sentence[seg_start:pos]:
             # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
@@ -756,14 +802,13 @@ class Geocoder:
         segment = sentence[seg_start:seg_end]
         p = self._inside_home(self.place_text(segment, prior, nearest=True), prior) if segment.strip() else None
         if p is None and seg_start > 0 and sentence[seg_start - 1] in "：:":
-            lead_start = max((m.end() for m in re.finditer(r"[；;。]", sentence[:seg_start - 1])), default=0)
+            lead_start = max((m.end() for m in _SENTENCE_STOP.finditer(sentence, 0, seg_start - 1)), default=0)
             lead = sentence[lead_start:seg_start - 1]
             p = self._inside_home(self.place_text(lead, prior, nearest=True), prior) if lead.strip() else None
         if p is not None:
             return p.found_by("clause")
         # a clause right after the project that describes where it runs (北起平度城区…)
-        after = re.match(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)",
-                         sentence[pos + len(project.name):])
+        after = _WHERE_AFTER.match(sentence, pos + len(project.name))
         if after:
             p = self._inside_home(self.place_text(after.group(1), prior), prior)
             if p is not None:
@@ -794,11 +839,11 @@ class Geocoder:
         """A name opening with a generic zone word (新区养老中心) means the zone of that kind
         named just before it in the sentence (依托凡河新区…，盘活新区养老中心): place it there.
         """
-        word = next((z for z in sorted(_place_rules()["generic_zones"], key=len, reverse=True)
+        word = next((z for z in _generic_zones_longest_first()
                      if name.startswith(z) and len(name) > len(z)), None)
         if word is None:
             return None
-        named = list(re.finditer(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}", before))
+        named = list(_named_zone_re(word).finditer(before))
         if not named:
             return None
         p = self._inside_home(self.place_text(named[-1].group(0), prior, nearest=True), prior)
