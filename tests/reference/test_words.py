@@ -46,6 +46,16 @@ def test_cut_matches_jieba(sentence, jieba_mod):
     assert index.boundaries(sentence) == frozenset(expected)
 
 
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_cut_with_entries_tags_as_tag_does(sentence):
+    """The entries read from the segmentation's own pass give each word the tag and frequency
+    a look-up of that word gives (unknown runs cut by the HMM, digits, spaces included)."""
+    index = word_index()
+    pairs = index.cut_with_entries(sentence)
+    assert [w for w, _ in pairs] == index.cut(sentence)
+    assert [(index.tag_of(e), index.freq_of(e)) for _, e in pairs] == [(index.tag(w), index.freq(w)) for w, _ in pairs]
+
+
 def test_is_boundary_agrees_with_boundaries():
     """is_boundary cuts only the run of word characters around a position; it must say what
     boundaries() of the whole text says, at every position (edges, punctuation, \\r\\n, spaces)."""
