@@ -13,19 +13,21 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from planmap.extract.figures import find_figures
+from planmap.extract.place_names import admin_prefix, current, has_place_name, is_admin_name, using
 from planmap.models import Clause, Plan, Project
 from planmap.paths import package_data
+from planmap.reference.words import word_index
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from planmap.extract.place_names import PlaceNames
-    from planmap.reference.words import WordIndex
 
 _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
@@ -102,7 +104,7 @@ def load_rules() -> Rules:
     generic = sorted(set(names["generic_modifiers"]), key=len, reverse=True)
     return Rules(
         types=types,
-        type_re=re.compile("|".join(map(re.escape, words))),
+        type_re=re.compile(_trie_regex(words)),
         left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
         generic=frozenset(generic),
         generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(line_words), key=len, reverse=True)))
@@ -126,6 +128,28 @@ def load_rules() -> Rules:
             set(names.get("activity_words", [])) | set(generic), key=len, reverse=True))) + r"|[和及与、\s])+$"),
         closer_not_after=tuple(names.get("list_closer_not_after", [])),
     )
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A pattern that matches what the alternation of ``words`` sorted longest first matches
+    (the longest word at the leftmost place), as a trie (铁路|铁路局 -> 铁路(?:局)?): the regex
+    engine follows one branch per character instead of trying some hundred words at each one.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # (greedy: the longer word first)
+
+    return pattern(trie)
 
 
 def _context() -> dict:
@@ -192,8 +216,6 @@ def extract_projects(plan: Plan, places: PlaceNames | None = None) -> list[Proje
     >>> [p.name for p in extract_projects(read_plan(sample_plan()))][:2]
     ['沈铁城际铁路', 'G102线京抚线开原段']
     """
-    from planmap.extract.place_names import using
-
     with using(places):
         projects = _extract(plan)
         for project in projects:
@@ -337,8 +359,6 @@ def _boundaries(sentence: str) -> frozenset[int]:
     """Word boundaries (jieba's, from the prebuilt word index), so a stop word inside a word
     (服务 in 服务业) is no stop.
     """
-    from planmap.reference.words import word_index
-
     return word_index().boundaries(sentence)
 
 
@@ -402,8 +422,6 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
 
 def _unit_opens_at(sentence: str, pos: int) -> bool:
     """True when a unit name of three or more characters (和林格尔县's 和林格尔) starts at ``pos``."""
-    from planmap.extract.place_names import current
-
     names = current().gaz.admin.by_name
     return any(sentence[pos:pos + n] in names for n in range(3, 7) if pos + n <= len(sentence))
 
@@ -469,7 +487,7 @@ _SPAN_JOINS = re.compile(r"至|到|—|－|-|与|和|及|[（(]")  # a route's e
 _TIME_CHAR = re.compile("[年月日前后今昨明]")
 
 
-def _is_clause_word(token: str, tag: str, words: WordIndex) -> bool:
+def _is_clause_word(token: str, tag: str, freq: int) -> bool:
     """A word that ends the clause before a name (他, 担任, 了, 直接, 给). Asked first: it is a
     cheap look-up, and only for such a word does :func:`_is_name_part` matter.
     """
@@ -477,13 +495,11 @@ def _is_clause_word(token: str, tag: str, words: WordIndex) -> bool:
         return _TIME_CHAR.search(token) is not None  # 现代 is no time of day
     return tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
         or token in _OBJECT_PREPOSITIONS \
-        or _PERSON.match(token) is not None or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB)
+        or _PERSON.match(token) is not None or (tag == "v" and len(token) >= 2 and freq >= _FREQUENT_VERB)
 
 
 def _is_name_part(token: str, rules: Rules) -> bool:
     """高速 of 济青高速, 北段 of a road's section, 大连: a word that belongs to the name."""
-    from planmap.extract.place_names import current, has_place_name
-
     return rules.type_re.search(token) is not None or token.endswith("段") or has_place_name(token) \
         or bool(current().gaz.units_named(token))
 
@@ -496,15 +512,13 @@ def _past_clause_words(sentence: str, left: int, type_start: int) -> int:
     if len(span) < 2 or _SPAN_JOINS.search(span):
         return left
     rules = load_rules()
-    from planmap.reference.words import word_index
-
     words = word_index()
     pos = 0
     cut_at, cut_tag = 0, ""
-    for token in words.cut(span):
+    for token, entry in words.cut_with_entries(span):
         pos += len(token)
-        tag = words.tag(token)
-        if _is_clause_word(token, tag, words) and not _is_name_part(token, rules):
+        tag = words.tag_of(entry)
+        if _is_clause_word(token, tag, words.freq_of(entry)) and not _is_name_part(token, rules):
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
@@ -577,16 +591,13 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
 
 def _is_located(before: str) -> bool:
     """``在振中街道办事处辖区…`` / ``在铁岭县凡河…``: the plan says where a generic facility goes."""
-    from planmap.extract.place_names import has_place_name
-
-    seg = _LOCATED_SPLIT.split(before)[-1]
+    seg = _after_last(before, "，,；;：:")
     m = _LOCATED_AT.search(seg)
     if not m:
         return False
     return bool(_LOCATED_AREA.search(m.group(1))) or has_place_name(m.group(1))
 
 
-_LOCATED_SPLIT = re.compile(r"[，,；;：:]")
 _LOCATED_AT = re.compile(r"在([^，。；]{2,24})")
 _LOCATED_AREA = re.compile(r"(辖区|区域|片区|周边|附近|境内)")
 
@@ -595,8 +606,6 @@ def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> No
     """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
     if len(mentions) < 2:
         return  # (most sentences: no pair to compare)
-    from planmap.extract.place_names import admin_prefix
-
     for prev, cur in reversed(list(zip(mentions, mentions[1:], strict=False))):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap in ("、", "和", "及", "与") and cur.work and not prev.work and prev.type.category == cur.type.category:
@@ -693,8 +702,6 @@ def route_ends(name: str) -> list[str]:
 
 def _link_ends(name: str) -> list[str]:
     """开原沈环高速公路连接线: a link from a place to a road, both ends named."""
-    from planmap.extract.place_names import admin_prefix
-
     place = admin_prefix(name)
     road = name[len(place):-len("连接线")]
     road = re.sub(r"(与|和|至)$", "", road)
@@ -728,8 +735,6 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             out.append(m)
         return out
     # A、B、C + shared type word on the last item
-    from planmap.extract.place_names import admin_prefix
-
     if before.endswith(_ITEM_SEP):
         head, suffix = _split_last(m.name, rules)
         items = _items_before(before, rules, _boundaries(sentence)) if head and suffix else []
@@ -777,8 +782,6 @@ def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -
 
 def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     """Split the last item of an enumeration into its own head and the shared suffix."""
-    from planmap.extract.place_names import admin_prefix
-
     head = admin_prefix(name)
     if head and len(head) < len(name):
         return head, name[len(head):]
@@ -813,7 +816,9 @@ _ROUTE_CODE = re.compile(r"(?<![A-Za-z0-9])([GS])\d{1,4}(?![0-9A-Za-z])")
 
 def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
     """G352 / S101蓬安过境段: a national or provincial route number with its section is one project."""
-    out = []
+    out: list[Mention] = []
+    if "G" not in sentence and "S" not in sentence:
+        return out  # (no route number: spares the pattern, which looks behind at every character)
     for m in _ROUTE_CODE.finditer(sentence):
         if _overlaps(found, abs_start + m.start(), abs_start + m.end()):
             continue
@@ -829,8 +834,6 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
     place and its works, with no type word of its own. The place must open the name, and the
     works must be more than a sector (铁岭市乡村振兴项目 is a programme).
     """
-    from planmap.extract.place_names import admin_prefix
-
     out = []
     for m in _PROJECT_WORD.finditer(sentence):
         left = left_edge(sentence, m.start(), rules)
@@ -862,6 +865,8 @@ def _company_projects(sentence: str, abs_start: int, clause: Clause, found: list
     """A company named as the subject of a sentence that says it invests in building (a plant
     being extended, a new line): the company's works are a project, named by the company.
     """
+    if "有限" not in sentence:
+        return []  # (no company name: spares the pattern, which tries thirty lengths of name)
     m = _COMPANY.match(sentence)
     if m is None or not _COMPANY_INVESTS.search(sentence, m.end()):
         return []
@@ -1030,8 +1035,6 @@ def _closing_class(after: str, rules: Rules) -> TypeWord | None:
 
 def _starts_with_verb(item: str) -> bool:
     """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
-    from planmap.reference.words import word_index
-
     return word_index().starts_with_verb(item)
 
 
@@ -1053,12 +1056,8 @@ _PHASE_ITEM = re.compile(rf"{_NUM}+期(?:工程)?")
 
 
 def _is_list_name(item: str, rules: Rules) -> bool:
-    from planmap.extract.place_names import is_admin_name
-
     if not _LIST_NAME.fullmatch(item) or len(_A_CJK.findall(item)) < 2:
         return False
-    from planmap.extract.place_names import admin_prefix
-
     if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
         return False
     if _PHASE_ITEM.fullmatch(item) or _COUNTED.search(item) or item[0] in "条座个项处批":
@@ -1128,7 +1127,6 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
 
 
 _COUNTED = re.compile(rf"{_NUM}+个")
-_CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
 
 
 # verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
@@ -1168,12 +1166,10 @@ def _reference_res(cues: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 
 def _keep(m: Mention, rules: Rules) -> bool:
-    from planmap.extract.place_names import has_place_name, is_admin_name
-
     name = m.name
     if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
         return False
-    if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
+    if ("等" in name or "”" in name or "“" in name) and m.type.category not in ("market",):
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
@@ -1198,12 +1194,12 @@ def _keep(m: Mention, rules: Rules) -> bool:
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
             return False
-    before_seg = _CLAUSE_PUNCT.split(before)[-1]
+    before_seg = _after_last(before, "，,。；;：:")
     if name.startswith(_longer_than_one(rules.end_cues)) or before_seg.endswith(rules.end_cues):
         return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
     if _PLACE_JOINS.search(name):
         return False  # 大场镇接204国道: the place where a road joins another
-    if any(c in before_seg for c in rules.existing_cues):
+    if _words_re(rules.existing_cues).search(before_seg):
         return False  # 与现有的成渝铁路…: existing lines cited for context
     tw = m.type
     if tw.category in ("railway", "highway") and _is_network(name, tw):
@@ -1211,8 +1207,6 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
     if tw.word == "线":
-        from planmap.extract.place_names import admin_prefix
-
         if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", name)):
             if not _CODED_LINE.search(name):
                 return False
@@ -1244,6 +1238,13 @@ def _keep(m: Mention, rules: Rules) -> bool:
     return True
 
 
+def _after_last(text: str, stops: str) -> str:
+    """The text after the last of the ``stops`` characters in it (all of it without one): the
+    last piece of a split on them, without making the pieces before it.
+    """
+    return text[max(text.rfind(c) for c in stops) + 1:]
+
+
 def _after_last_stop(text: str) -> str:
     """The text after its last ，。；."""
     return text[max(text.rfind("，"), text.rfind("。"), text.rfind("；")) + 1:]
@@ -1253,7 +1254,7 @@ def _cue_in_tail(cue: str, before: str, tail: str) -> bool:
     """``re.search(re.escape(cue) + "[^，。；]*$", before)``: the cue stands after the last ，。；
     (``tail`` is that part of ``before``).
     """
-    if any(c in cue for c in "，。；"):
+    if "，" in cue or "。" in cue or "；" in cue:
         return re.search(re.escape(cue) + r"[^，。；]*$", before) is not None
     return cue in tail
 
@@ -1265,8 +1266,6 @@ def _common_line_word(name: str) -> bool:
     if not re.fullmatch(rf"[{_CJK}]{{2}}线", name):
         return False
     from planmap.reference.gazetteer import everyday_words
-    from planmap.reference.words import word_index
-
     words = word_index()
     return name[:2] in everyday_words() or name in everyday_words() or words.tag(name) == "n" \
         or (words.tag(name[:2]) == "n" and words.freq(name[:2]) >= 100)
@@ -1276,8 +1275,6 @@ def _is_network(name: str, tw: TypeWord) -> bool:
     """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
     (青龙高速公路 names a road: 青龙 is a county).
     """
-    from planmap.extract.place_names import current
-
     if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
         return False
     core = name[: -len(tw.word)]
@@ -1325,8 +1322,6 @@ _KEY_PUNCT = re.compile(r"[\s、，,·—\-“”\"']")
 
 
 def _short_place_prefix(name: str) -> str:
-    from planmap.extract.place_names import admin_prefix, current
-
     prefix = admin_prefix(name)
     if not prefix:
         return name
@@ -1359,15 +1354,13 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         groups[key].append(m)
     # fold a group into a longer one that contains it when both name the same thing
     keys = sorted(order, key=len, reverse=True)
+    ending_in = _keys_by_suffix(keys)
     parent: dict[str, str] = {}
     for k in keys:
-        for longer in keys:
-            if len(longer) <= len(k):
-                break  # (keys run longest first: no longer key follows)
+        for longer in ending_in.get(k, ()):
             if longer in parent:
                 continue
-            if longer.endswith(k) and len(k) >= 3 and groups[longer][0].type.category == groups[k][0].type.category \
-                    and _prefix_is_place(longer[: -len(k)]):
+            if groups[longer][0].type.category == groups[k][0].type.category and _prefix_is_place(longer[: -len(k)]):
                 parent[k] = longer
                 break
     for k, p in parent.items():
@@ -1413,6 +1406,17 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         ))
     projects.sort(key=lambda p: p.span[0])
     return projects
+
+
+def _keys_by_suffix(keys: list[str]) -> dict[str, list[str]]:
+    """For every suffix of three or more characters, the longer keys that end in it, in the
+    order of ``keys``: the keys a shorter key may fold into, without testing every pair.
+    """
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        for n in range(3, len(key)):
+            out.setdefault(key[-n:], []).append(key)
+    return out
 
 
 def proper_core(name: str) -> str:
@@ -1477,8 +1481,6 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
     category and the same proper part. A proper part that is only a place (铁岭市医院 / 铁岭市中医院)
     says nothing about identity and folds nothing.
     """
-    from planmap.extract.place_names import admin_prefix
-
     seen: dict[tuple[str, str], tuple[str, str]] = {}
     for key in order:
         if key not in groups:
@@ -1488,7 +1490,7 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
         if len(core) < 2 or core == first.name:
             continue
         place = admin_prefix(core)
-        rest = re.sub(r"^(?:中国|国家级|国家|省级|市级)", "", core[len(place):])
+        rest = _RANK_OPENING.sub("", core[len(place):])
         if len(rest) < 2 or admin_prefix(rest) == rest:
             continue  # only a place (铁岭市医院 / 铁岭市中医院): says nothing about identity
         slot = (first.type.category, rest)
@@ -1500,6 +1502,7 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
             seen[slot] = (key, place)
 
 
+_RANK_OPENING = re.compile(r"^(?:中国|国家级|国家|省级|市级)")
 _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
 
 
@@ -1526,8 +1529,6 @@ def _as_written(plan: Plan, m: Mention) -> str:
 
 
 def _prefix_is_place(prefix: str) -> bool:
-    from planmap.extract.place_names import has_place_name
-
     return bool(prefix) and has_place_name(prefix) and len(prefix) <= 6
 
 

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from planmap.extract.projects import left_edge, load_rules, raw_rules, route_ends
 from planmap.models import Plan, Project, Region
 from planmap.place.confidence import confidence
+from planmap.place.homeregion import place_rules
+from planmap.read.textnorm import to_simplified
+from planmap.reference import zones  # (its functions looked up on call: tests replace them)
+from planmap.reference.plants import plant_index
+from planmap.reference.transport import transport_index
+from planmap.reference.words import word_index
 from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
@@ -27,6 +34,14 @@ PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
 # "A至B": the span of a route by its ends, whose places belong to that route.
 _ROUTE_SPAN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:至|到|—|－|-)[\u4e00-\u9fff]{2,12}")
+
+
+def _route_spans(text: str) -> Iterator[re.Match[str]]:
+    """The routes' spans by their ends in ``text``; none without a word that joins two ends
+    (the pattern tries a dozen lengths of end at every character before it finds out).
+    """
+    if any(c in text for c in "至到—－-"):
+        yield from _ROUTE_SPAN.finditer(text)
 # A paragraph's lead: an optional list number, a short phrase, then a colon or comma.
 _PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([^，,。；;：:\s]{2,12})[：:，,]")
 #: work words a project name may end in (…改造工程): cut before names are compared or looked up
@@ -41,8 +56,6 @@ _WHERE_AFTER = re.compile(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE
 
 def _place_rules() -> dict:
     """Place-name rules (data/categories.toml [places])."""
-    from planmap.extract.projects import raw_rules
-
     return raw_rules()["places"]
 
 
@@ -54,8 +67,8 @@ def _generic_zones_longest_first() -> tuple[str, ...]:
 
 def _is_generic_zone(name: str) -> bool:
     """新区, 高新区的: a name that is a generic zone word with at most one character before it."""
-    zones = _generic_zones_longest_first()
-    return name.endswith(zones) and any(name.endswith(z) and len(name) <= len(z) + 1 for z in zones)
+    words = _generic_zones_longest_first()
+    return name.endswith(words) and any(name.endswith(z) and len(name) <= len(z) + 1 for z in words)
 
 
 @lru_cache(maxsize=16)
@@ -140,8 +153,6 @@ class Placement:
 
 
 def _opens_project_name(text: str, end: int) -> bool:
-    from planmap.extract.projects import load_rules
-
     rules = load_rules()
     m = rules.type_re.match(text, end)
     return m is not None and m.start() == end
@@ -235,10 +246,10 @@ class Geocoder:
         """The unit's seat, or a point inside its polygon when the seat lies outside it
         (a county governed from its prefecture city), so the county join agrees.
         """
-        from shapely.geometry import Point
-
         cached = self._seats.get(unit.adcode)
         if cached is None:
+            from shapely.geometry import Point
+
             cached = Point(unit.lon, unit.lat) if unit.lon is not None else None
             if unit.level == "county":
                 poly = self.gaz.unit_polygon(unit.adcode)
@@ -253,8 +264,6 @@ class Geocoder:
         return Placement.of(self._seat(unit), precision, "admin-centroid", [unit.name], counties, "admin")
 
     def _word_aligned(self, text: str, start: int, end: int) -> bool:
-        from planmap.reference.words import word_index
-
         words = word_index()
         return words.is_boundary(text, start) and words.is_boundary(text, end)
 
@@ -294,7 +303,6 @@ class Geocoder:
         class after a home-city district's name (新民新城 in a 沈阳 plan: 新民 is 新民市), or a
         figure after a home-province city's name (北海20万吨级航道 in a 广西 plan).
         """
-        from planmap.extract.projects import load_rules
         from planmap.reference.gazetteer import COMMON_WORDS, is_common_word
 
         rules = load_rules()
@@ -322,8 +330,9 @@ class Geocoder:
             return []
         found = [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties)
                  if m.candidates]
+        zone_towns = self._zone_towns()
         for county in counties:  # full names of the towns of the zones these counties host
-            for town in self._zone_towns().get(county, []):
+            for town in zone_towns.get(county, ()):
                 at = text.find(town.name)
                 if at >= 0 and len(town.name) >= 3 and not any(a <= at < b for a, b, _ in found):
                     found.append((at, at + len(town.name), town))
@@ -347,10 +356,8 @@ class Geocoder:
         if self._zone_town_map is None:
             from dataclasses import replace
 
-            from planmap.reference.zones import zone_index, zone_town_counties
-
             out: dict[str, list] = {}
-            own = zone_town_counties()
+            own = zones.zone_town_counties()
             for town in self.gaz.towns.by_county.get("", []):  # the towns no county hosts
                 if " " not in town.source_county:
                     continue
@@ -359,8 +366,8 @@ class Geocoder:
                     # the county an NBS edition lists this very town under
                     out.setdefault(county, []).append(replace(town, county_adcode=county))
                     continue
-                zones = zone_index().named(town.source_county.split(" ", 1)[1])
-                hosts = {z.county_adcodes for z in zones}
+                named = zones.zone_index().named(town.source_county.split(" ", 1)[1])
+                hosts = {z.county_adcodes for z in named}
                 if len(hosts) == 1 and len(next(iter(hosts))) == 1:
                     host = next(iter(hosts))[0]
                     out.setdefault(host, []).append(replace(town, county_adcode=host))
@@ -448,9 +455,7 @@ class Geocoder:
 
     def zone_in(self, text: str, prior: Region | None, nearest: bool = False) -> Placement | None:
         """A development zone named in ``text`` (东湖高新区), placed in its host county."""
-        from planmap.reference.zones import zone_index
-
-        hits = zone_index().scan(text)
+        hits = zones.zone_index().scan(text)
         if prior is not None:
             prov = prior.adcode[:2]
             hits = [h for h in hits if h[2].county_adcodes[0][:2] == prov]
@@ -469,8 +474,6 @@ class Geocoder:
         Names are looked up in simplified script: a plan in traditional script keeps its own
         forms in project names (龍灘水電站), the gazetteer tables are simplified.
         """
-        from planmap.read.textnorm import to_simplified
-
         name = to_simplified(name)
         stem = WORK_TAIL.sub("", name) or name
         cands = self.features.named(name) or self.features.named(stem)
@@ -482,9 +485,6 @@ class Geocoder:
                     break
         if not cands:
             # a railway station, an airport or a power plant from the open-data tables (沈阳北站, 天府国际机场, 龙滩水电站)
-            from planmap.reference.plants import plant_index
-            from planmap.reference.transport import transport_index
-
             index = transport_index()
             return (index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
                     or plant_index().plant_in(name, prior))
@@ -656,8 +656,6 @@ class Geocoder:
         """
         if prior is None or prior.level != "province":
             return None
-        from planmap.place.homeregion import place_rules
-
         rules = place_rules()["named_after_town"]
         if any(w in name for w in rules["area_wide"]) or category in rules.get("not_categories", ()):
             return None
@@ -691,8 +689,6 @@ class Geocoder:
         """
         if prior is None:
             return None
-        from planmap.place.homeregion import place_rules
-
         rules = place_rules()["named_after_village"]
         lo, hi = rules["stem_chars"]
         m = _village_work_re(lo, hi, tuple(rules["works"])).match(name)
@@ -743,9 +739,7 @@ class Geocoder:
         """A project that is itself a place (东湖高新区, 凡河新区) still places its neighbours."""
         known = self._place_names.get(name)
         if known is None:
-            from planmap.reference.zones import zone_index
-
-            hits = zone_index().scan(name)
+            hits = zones.zone_index().scan(name)
             known = self._place_names[name] = bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
         return known
 
@@ -787,8 +781,6 @@ class Geocoder:
         if "、" in sentence[seg_start:pos]:
             # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
             # modifies every item; one inside the first item (岷江航电犍为枢纽、乐山机场) does not
-            from planmap.extract.projects import left_edge, load_rules
-
             original = project.evidence
             first_end = sentence.index("、", seg_start)
             left = max(seg_start, min(pos, left_edge(original, first_end, load_rules())))
@@ -817,7 +809,7 @@ class Geocoder:
         if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
             # the ends of a route named in the sentence (涪陵至怀化段) are that route's, not this project's
             own_end = project.evidence.find(project.name) + len(project.name)
-            ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
+            ends = [(m.start(), m.end()) for m in _route_spans(project.evidence)
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
             sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
             # a provincial plan's long sentences run through many places: only the project's own
@@ -933,14 +925,10 @@ def locate(text: str, region: str | None = None) -> Placement:
     """Place one name offline, e.g. ``locate("铁岭县腰堡镇康养基地", region="211200")``."""
     geocoder = Geocoder()
     prior = geocoder.gaz.unit(region).region() if region else None
-    from planmap.extract.projects import load_rules
-
     rules = load_rules()
     tw = next((rules.types[w] for w in sorted(rules.types, key=len, reverse=True) if text.endswith(w)), None)
     project = Project(name=text, category=tw.category if tw else "other", geom=tw.geom if tw else "point",
                       plan="", section="", evidence=text, span=(0, len(text)))
-    from planmap.extract.projects import route_ends
-
     project.endpoints = route_ends(text)
     plan = None
     if prior is not None:
