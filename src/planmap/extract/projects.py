@@ -107,7 +107,7 @@ def load_rules() -> Rules:
         type_re=re.compile(_trie_regex(words)),
         left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
         generic=frozenset(generic),
-        generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(line_words), key=len, reverse=True)))
+        generic_re=re.compile("^(?:" + _trie_regex(set(generic) | set(line_words))
                               + r"|[0-9.\s]+(?:千伏|kV|KV|千瓦|万千瓦|兆瓦|MW|GW|吨级|万吨级|公里|千米|米)?|、|和|及|与)*$"),
         not_project=tuple(names["not_project"]),
         rank_words=tuple(names["rank_words"]),
@@ -124,8 +124,8 @@ def load_rules() -> Rules:
         existing_cues=tuple(names.get("existing_cues", [])),
         list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
         list_openers=tuple(sorted(names.get("list_openers", []), key=len, reverse=True)),
-        activity_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(
-            set(names.get("activity_words", [])) | set(generic), key=len, reverse=True))) + r"|[和及与、\s])+$"),
+        activity_re=re.compile("^(?:" + _trie_regex(set(names.get("activity_words", [])) | set(generic))
+                               + r"|[和及与、\s])+$"),
         closer_not_after=tuple(names.get("list_closer_not_after", [])),
     )
 
@@ -365,7 +365,9 @@ def _boundaries(sentence: str) -> frozenset[int]:
 _COUNT_CLASSIFIERS = "条个座所处家项片批余"
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[{_COUNT_CLASSIFIERS}]$")
 _DATE_BEFORE = re.compile(r"\d{4}\s*年(?:底|内|初)?$")
-_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9—\-·]")  # a character a name may hold
+# a character a name may hold: a han character (\u4e00-\u9fff) or one of these (a set, not a
+# pattern: left_edge tests one character at a time)
+_NAME_CHARS_NOT_HAN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789—-·")
 _ALL_CJK = re.compile(rf"[{_CJK}]+")  # (fullmatch: only han characters)
 _A_NUM = re.compile(_NUM)
 
@@ -380,7 +382,6 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
     # (looked up once per call: this loop runs for every character of every name)
     stops_by_end = _stops_by_char(id(rules))[0]
     boundary_stops = rules.boundary_stops
-    name_char = _NAME_CHAR.match
     i = end
     depth = 0
     while i > 0:
@@ -398,7 +399,7 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
         if depth:
             i -= 1
             continue
-        if not name_char(ch):
+        if not ("\u4e00" <= ch <= "\u9fff" or ch in _NAME_CHARS_NOT_HAN):
             break
         stops = stops_by_end.get(ch)
         if stops:
@@ -1120,7 +1121,7 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
     core = name
     if core.endswith(tw.word):
         core = core[: -len(tw.word)]
-    core = _BRACKETED.sub("", core)
+    core = _without_brackets(core)
     if not core:
         return True
     return bool(rules.generic_re.match(core))
@@ -1309,7 +1310,7 @@ def coref_key(name: str) -> str:
     """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
     leading place (西丰县通用机场 / 西丰通用机场) are one project.
     """
-    key = _BRACKETED.sub("", name)
+    key = _without_brackets(name)
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
     key = _KEY_PUNCT.sub("", key)
@@ -1317,6 +1318,11 @@ def coref_key(name: str) -> str:
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _without_brackets(text: str) -> str:
+    """``text`` with its bracketed parts removed (most names have none: no pattern search then)."""
+    return _BRACKETED.sub("", text) if "（" in text or "(" in text else text
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]期$")
 _KEY_PUNCT = re.compile(r"[\s、，,·—\-“”\"']")
 
@@ -1425,7 +1431,7 @@ def proper_core(name: str) -> str:
     A section (…段) keeps the whole name: sections of one line are different projects.
     """
     rules = load_rules()
-    key = _BRACKETED.sub("", name)
+    key = _without_brackets(name)
     if "段" in key:
         return key
     key = _PHASE_END.sub("", key)
