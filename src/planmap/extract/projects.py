@@ -1243,7 +1243,7 @@ def _after_last(text: str, stops: str) -> str:
     """The text after the last of the ``stops`` characters in it (all of it without one): the
     last piece of a split on them, without making the pieces before it.
     """
-    return text[max(text.rfind(c) for c in stops) + 1:]
+    return text[max(map(text.rfind, stops)) + 1:]
 
 
 def _after_last_stop(text: str) -> str:

@@ -370,7 +370,7 @@ def word_index() -> WordIndex:
     key = remembered(f"word index key {FORMAT}", [dictionary],  # the hash of 5 MB, remembered while the file is unchanged
                      lambda: hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20])
     try:
-        path: Path | None = cache_dir() / "words" / f"{key}.pickle"
+        path: Path | None = cache_dir() / "words" / f"{FORMAT}-{key}.pickle"
     except OSError:
         path = None  # no writable cache folder: build in memory every run
     if path is not None and path.is_file():
@@ -389,7 +389,9 @@ def word_index() -> WordIndex:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            for old in path.parent.glob("*.pickle"):  # an index of an earlier dictionary or format
+            # an index of an earlier dictionary in this format; one of another format is left: another
+            # planmap version sharing the cache folder would otherwise rebuild its own on every run
+            for old in path.parent.glob(f"{FORMAT}-*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
