@@ -8,6 +8,7 @@ contract from the same place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -52,10 +53,24 @@ def projects_frame(rows: Sequence[dict[str, Any]], geometries: Iterable[Any],
                    columns: Sequence[str] = PROJECT_COLUMNS) -> gpd.GeoDataFrame:
     """A projects GeoDataFrame in EPSG:4326; with no rows, one with every column of ``columns``."""
     import geopandas as gpd
+    import pandas as pd
 
     if not rows:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-    return gpd.GeoDataFrame(list(rows), geometry=list(geometries), crs="EPSG:4326")
+    # the geometry column is put in before the frame becomes a GeoDataFrame, with a CRS made
+    # once: setting it on a frame without one first looks for a CRS there (an error raised and
+    # caught), and parsing "EPSG:4326" again costs about as much as the rest of a small frame
+    frame = pd.DataFrame(list(rows))
+    frame["geometry"] = gpd.GeoSeries(list(geometries), crs=_wgs84())
+    return gpd.GeoDataFrame(frame, geometry="geometry", copy=False)
+
+
+@lru_cache(maxsize=1)
+def _wgs84() -> Any:
+    """EPSG:4326 as a ``pyproj.CRS``, made once (frames share it; it is never changed in place)."""
+    from pyproj import CRS
+
+    return CRS.from_user_input("EPSG:4326")
 
 
 def empty_projects() -> gpd.GeoDataFrame:

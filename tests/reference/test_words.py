@@ -46,6 +46,16 @@ def test_cut_matches_jieba(sentence, jieba_mod):
     assert index.boundaries(sentence) == frozenset(expected)
 
 
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_cut_with_entries_tags_as_tag_does(sentence):
+    """The entries read from the segmentation's own pass give each word the tag and frequency
+    a look-up of that word gives (unknown runs cut by the HMM, digits, spaces included)."""
+    index = word_index()
+    pairs = index.cut_with_entries(sentence)
+    assert [w for w, _ in pairs] == index.cut(sentence)
+    assert [(index.tag_of(e), index.freq_of(e)) for _, e in pairs] == [(index.tag(w), index.freq(w)) for w, _ in pairs]
+
+
 def test_is_boundary_agrees_with_boundaries():
     """is_boundary cuts only the run of word characters around a position; it must say what
     boundaries() of the whole text says, at every position (edges, punctuation, \\r\\n, spaces)."""
@@ -77,13 +87,16 @@ def test_known_words():
 def test_index_is_cached_by_dictionary_hash(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANMAP_CACHE", str(tmp_path))
     (tmp_path / "words").mkdir()
-    stale = tmp_path / "words" / "0000.pickle"
+    stale = tmp_path / "words" / f"{words.FORMAT}-0000.pickle"
     stale.write_bytes(b"an index of another dictionary")
+    other_format = tmp_path / "words" / "0000.pickle"  # another planmap version's, sharing the folder
+    other_format.write_bytes(b"an index in another format")
     word_index.cache_clear()
     try:
         first = word_index()
-        cached = list((tmp_path / "words").glob("*.pickle"))
+        cached = list((tmp_path / "words").glob(f"{words.FORMAT}-*.pickle"))
         assert len(cached) == 1 and cached[0] != stale  # built, stored, the stale one removed
+        assert other_format.is_file()  # left to the version that wrote it
         with open(cached[0], "rb") as fh:
             assert isinstance(pickle.load(fh), WordIndex)
         cached[0].write_bytes(b"damaged")  # a damaged cache file is rebuilt, not trusted

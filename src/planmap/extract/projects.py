@@ -13,13 +13,16 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from planmap.extract.figures import find_figures
+from planmap.extract.place_names import admin_prefix, current, has_place_name, is_admin_name, using
 from planmap.models import Clause, Plan, Project
 from planmap.paths import package_data
+from planmap.reference.words import word_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,10 +104,10 @@ def load_rules() -> Rules:
     generic = sorted(set(names["generic_modifiers"]), key=len, reverse=True)
     return Rules(
         types=types,
-        type_re=re.compile("|".join(map(re.escape, words))),
+        type_re=re.compile(_trie_regex(words)),
         left_stops=tuple(sorted(set(names["left_stops"]), key=len, reverse=True)),
         generic=frozenset(generic),
-        generic_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(set(generic) | set(line_words), key=len, reverse=True)))
+        generic_re=re.compile("^(?:" + _trie_regex(set(generic) | set(line_words))
                               + r"|[0-9.\s]+(?:千伏|kV|KV|千瓦|万千瓦|兆瓦|MW|GW|吨级|万吨级|公里|千米|米)?|、|和|及|与)*$"),
         not_project=tuple(names["not_project"]),
         rank_words=tuple(names["rank_words"]),
@@ -121,15 +124,59 @@ def load_rules() -> Rules:
         existing_cues=tuple(names.get("existing_cues", [])),
         list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
         list_openers=tuple(sorted(names.get("list_openers", []), key=len, reverse=True)),
-        activity_re=re.compile("^(?:" + "|".join(map(re.escape, sorted(
-            set(names.get("activity_words", [])) | set(generic), key=len, reverse=True))) + r"|[和及与、\s])+$"),
+        activity_re=re.compile("^(?:" + _trie_regex(set(names.get("activity_words", [])) | set(generic))
+                               + r"|[和及与、\s])+$"),
         closer_not_after=tuple(names.get("list_closer_not_after", [])),
     )
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A pattern that matches what the alternation of ``words`` sorted longest first matches
+    (the longest word at the leftmost place), as a trie (铁路|铁路局 -> 铁路(?:局)?): the regex
+    engine follows one branch per character instead of trying some hundred words at each one.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # (greedy: the longer word first)
+
+    return pattern(trie)
 
 
 def _context() -> dict:
     """Context rules for type words that are also common words (data/categories.toml [context])."""
     return raw_rules()["context"]
+
+
+class _CountPatterns(NamedTuple):
+    """Patterns of a figure with a count word (12条, 三大…项目), built from the rules' classifiers."""
+
+    opens: re.Pattern[str]  # 12条主干道: the name opens with a figure and a classifier
+    inside: re.Pattern[str]  # 三大…: a figure and a classifier (searched in a name's first characters)
+    etc_end: re.Pattern[str]  # A、B等7个 / 等一批: 等 and an optional count closing the text
+    etc: re.Pattern[str]  # 等 and an optional count, anywhere
+
+
+@lru_cache(maxsize=4)
+def _count_patterns(classifiers: str) -> _CountPatterns:
+    """The count patterns for one classifier set, compiled once (they were formatted and looked up
+    in ``re``'s cache on every call).
+    """
+    return _CountPatterns(
+        opens=re.compile(rf"^{_NUM}+[{classifiers}余]"),
+        inside=re.compile(rf"{_NUM}+[{classifiers}]"),
+        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?(?:一批)?$"),
+        etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
+    )
 
 
 _ROAD_NAME = re.compile(
@@ -169,8 +216,6 @@ def extract_projects(plan: Plan, places: PlaceNames | None = None) -> list[Proje
     >>> [p.name for p in extract_projects(read_plan(sample_plan()))][:2]
     ['沈铁城际铁路', 'G102线京抚线开原段']
     """
-    from planmap.extract.place_names import using
-
     with using(places):
         projects = _extract(plan)
         for project in projects:
@@ -193,8 +238,13 @@ def _extract(plan: Plan) -> list[Project]:
     rules = load_rules()
     mentions: list[Mention] = []
     body_start = _body_start(plan)
+    skipped: dict[tuple[str, ...], bool] = {}  # per section (its clauses share it)
     for clause in sorted([*plan.clauses, *_heading_clauses(plan)], key=lambda c: c.start):
-        if any(word in s for s in clause.section for word in rules.skip_sections):
+        section = tuple(clause.section)
+        skip = skipped.get(section)
+        if skip is None:
+            skip = skipped[section] = any(word in s for s in clause.section for word in rules.skip_sections)
+        if skip:
             continue
         if clause.start < body_start and (not clause.section or clause.kind == "heading"):
             continue  # front matter: number, issuer, covering notice, signature above the title line
@@ -284,6 +334,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
     """Type words in a sentence, longest first at each position, checked against context."""
     hits = []
     pos = 0
+    not_before, not_after = _context()["not_before"], _context()["not_after"]
     while True:
         m = rules.type_re.search(sentence, pos)
         if not m:
@@ -292,7 +343,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         # prefer the longest type word ending at the same place further right (产业园 -> 产业园区)
         right = sentence[m.end(): m.end() + 1]
         left = sentence[m.start() - 1: m.start()] if m.start() else ""
-        if (right and right in _context()["not_before"].get(word, "")) or (left and left in _context()["not_after"].get(word, "")):
+        if (right and right in not_before.get(word, "")) or (left and left in not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
         if len(word) >= 2 and m.end() not in _boundaries(sentence) and right:
@@ -308,15 +359,17 @@ def _boundaries(sentence: str) -> frozenset[int]:
     """Word boundaries (jieba's, from the prebuilt word index), so a stop word inside a word
     (服务 in 服务业) is no stop.
     """
-    from planmap.reference.words import word_index
-
     return word_index().boundaries(sentence)
 
 
 _COUNT_CLASSIFIERS = "条个座所处家项片批余"
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[{_COUNT_CLASSIFIERS}]$")
 _DATE_BEFORE = re.compile(r"\d{4}\s*年(?:底|内|初)?$")
-_NAME_CHAR = re.compile(rf"[{_CJK}A-Za-z0-9—\-·]")  # a character a name may hold
+# a character a name may hold: a han character (\u4e00-\u9fff) or one of these (a set, not a
+# pattern: left_edge tests one character at a time)
+_NAME_CHARS_NOT_HAN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789—-·")
+_ALL_CJK = re.compile(rf"[{_CJK}]+")  # (fullmatch: only han characters)
+_A_NUM = re.compile(_NUM)
 
 
 def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None = None) -> int:
@@ -326,6 +379,9 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
     """
     if cuts is None:
         cuts = _boundaries(sentence)
+    # (looked up once per call: this loop runs for every character of every name)
+    stops_by_end = _stops_by_char(id(rules))[0]
+    boundary_stops = rules.boundary_stops
     i = end
     depth = 0
     while i > 0:
@@ -343,14 +399,18 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
         if depth:
             i -= 1
             continue
-        if not _NAME_CHAR.match(ch):
+        if not ("\u4e00" <= ch <= "\u9fff" or ch in _NAME_CHARS_NOT_HAN):
             break
-        stop = next((s for s in _stops_ending(ch, rules)
-                     if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
-                     and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
-        if stop and len(stop) == 1 and _unit_opens_at(sentence, i - 1):
-            stop = None  # 和林格尔, 和田: the stop character opens a place name
-        if stop or (ch in rules.boundary_stops and i in cuts and i - 1 in cuts):
+        stops = stops_by_end.get(ch)
+        if stops:
+            stop = next((s for s in stops
+                         if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
+                         and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
+            if stop and len(stop) == 1 and _unit_opens_at(sentence, i - 1):
+                stop = None  # 和林格尔, 和田: the stop character opens a place name
+            if stop:
+                break
+        if ch in boundary_stops and i in cuts and i - 1 in cuts:
             break
         # (each pattern below ends in one of a few characters: tested first, it spares the search)
         if ch in "年底内初" and _DATE_BEFORE.search(sentence[max(0, i - 7):i]):
@@ -363,8 +423,6 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
 
 def _unit_opens_at(sentence: str, pos: int) -> bool:
     """True when a unit name of three or more characters (和林格尔县's 和林格尔) starts at ``pos``."""
-    from planmap.extract.place_names import current
-
     names = current().gaz.admin.by_name
     return any(sentence[pos:pos + n] in names for n in range(3, 7) if pos + n <= len(sentence))
 
@@ -410,12 +468,10 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
         return left
     start = left_edge(sentence, left - 1, rules)
     part = sentence[start:left - 1]
-    from planmap.extract.place_names import admin_prefix
-
     modifier = part[len(admin_prefix(part)):]  # 西丰县功能和保健食品产业园: the place opens the name
-    if not modifier or len(modifier) > MAX_CONJOINED_MODIFIER or not re.fullmatch(rf"[{_CJK}]+", part):
+    if not modifier or len(modifier) > MAX_CONJOINED_MODIFIER or not _ALL_CJK.fullmatch(part):
         return left
-    if rules.type_re.search(part) or re.search(rf"{_NUM}", part) or part[-1] in "区园城地带站场馆院所库心":
+    if rules.type_re.search(part) or _A_NUM.search(part) or part[-1] in "区园城地带站场馆院所库心":
         return left  # the part is a name of its own (…示范区和…产业园)
     return start
 
@@ -436,6 +492,25 @@ _CONJUNCTIONS = frozenset({"和", "及"})
 _NEVER_NAMED_BY_A_VERB = frozenset({"railway", "highway"})
 _PERSON = re.compile(rf"^[{_CJK}]某$")
 _FREQUENT_VERB = 2000
+_SPAN_JOINS = re.compile(r"至|到|—|－|-|与|[（(]")  # a route's ends or a junction: left whole
+_TIME_CHAR = re.compile("[年月日前后今昨明]")
+
+
+def _is_clause_word(token: str, tag: str, freq: int) -> bool:
+    """A word that ends the clause before a name (他, 担任, 了, 直接, 给). Asked first: it is a
+    cheap look-up, and only for such a word does :func:`_is_name_part` matter.
+    """
+    if tag == "t":
+        return _TIME_CHAR.search(token) is not None  # 现代 is no time of day
+    return tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
+        or token in _OBJECT_PREPOSITIONS or (token in _CONJUNCTIONS and tag == "c") \
+        or _PERSON.match(token) is not None or (tag == "v" and len(token) >= 2 and freq >= _FREQUENT_VERB)
+
+
+def _is_name_part(token: str, rules: Rules) -> bool:
+    """高速 of 济青高速, 北段 of a road's section, 大连: a word that belongs to the name."""
+    return rules.type_re.search(token) is not None or token.endswith("段") or has_place_name(token) \
+        or bool(current().gaz.units_named(token))
 
 
 def _past_clause_words(sentence: str, left: int, type_start: int, category: str = "") -> int:
@@ -443,30 +518,20 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     keeping at least one character of name before the type word.
     """
     span = sentence[left:type_start]
-    if len(span) < 2 or re.search(r"至|到|—|－|-|与|[（(]", span):
+    if len(span) < 2 or _SPAN_JOINS.search(span):
         return left
     rules = load_rules()
-    from planmap.extract.place_names import current, has_place_name
-    from planmap.reference.words import word_index
-
     words = word_index()
     pos = 0
     cut_at, cut_tag = 0, ""
-    for token in words.cut(span):
+    for token, entry in words.cut_with_entries(span):
         pos += len(token)
-        tag = words.tag(token)
-        if rules.type_re.search(token) or token.endswith("段") or has_place_name(token) \
-                or current().gaz.units_named(token):
-            continue  # 高速 of 济青高速, 北段 of a road's section, 大连: parts of a name
-        if tag == "t" and not re.search("[年月日前后今昨明]", token):
-            continue  # 现代 is no time of day
-        if tag in _CLAUSE_TAGS or tag in _ASPECT_TAGS or (tag in _ADVERB_TAGS and len(token) >= 2) \
-                or token in _OBJECT_PREPOSITIONS or (token in _CONJUNCTIONS and tag == "c") \
-                or _PERSON.match(token) or (tag == "v" and len(token) >= 2 and words.freq(token) >= _FREQUENT_VERB):
+        tag = words.tag_of(entry)
+        if _is_clause_word(token, tag, words.freq_of(entry)) and not _is_name_part(token, rules):
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
-    if cut_at == len(span) and re.fullmatch(r"[\u4e00-\u9fff]+", span) and (
+    if cut_at == len(span) and _ALL_CJK.fullmatch(span) and (
             cut_tag in _ADVERB_TAGS | {"r"} or (cut_tag == "v" and category in _NEVER_NAMED_BY_A_VERB)):
         # 不少产业园, 涉及轨道交通: nothing names it, the bare type word is left (and dropped);
         # a street may be named by a verb (建设路, 解放大街), a railway or highway never is
@@ -538,19 +603,21 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
 
 def _is_located(before: str) -> bool:
     """``在振中街道办事处辖区…`` / ``在铁岭县凡河…``: the plan says where a generic facility goes."""
-    from planmap.extract.place_names import has_place_name
-
-    seg = re.split(r"[，,；;：:]", before)[-1]
-    m = re.search(r"在([^，。；]{2,24})", seg)
+    seg = _after_last(before, "，,；;：:")
+    m = _LOCATED_AT.search(seg)
     if not m or "、" in m.group(1):
         return False  # (在甲市A项目、B项目中: a list, not where the facility goes)
-    return bool(re.search(r"(辖区|区域|片区|周边|附近|境内)", m.group(1))) or has_place_name(m.group(1))
+    return bool(_LOCATED_AREA.search(m.group(1))) or has_place_name(m.group(1))
+
+
+_LOCATED_AT = re.compile(r"在([^，。；]{2,24})")
+_LOCATED_AREA = re.compile(r"(辖区|区域|片区|周边|附近|境内)")
 
 
 def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> None:
     """A bare item after a place-prefixed one (开原市五金城、建材城) shares its place."""
-    from planmap.extract.place_names import admin_prefix
-
+    if len(mentions) < 2:
+        return  # (most sentences: no pair to compare)
     for prev, cur in reversed(list(zip(mentions, mentions[1:], strict=False))):
         gap = sentence[prev.end - abs_start: cur.start - abs_start]
         if gap in ("、", "和", "及", "与") and cur.work and not prev.work and prev.type.category == cur.type.category:
@@ -601,19 +668,28 @@ _Q_CAMPUS = re.compile(r"(?:[东西南北]院区|[东西南北]区|新院区|院
 
 
 def _bracket_aliases(sentence: str, name_end: int, qual_end: int) -> list[str]:
-    tail = sentence[name_end:]
-    m = re.match(r"[（(]([^（）()]{2,24})[）)]", tail)
-    if m and re.search(r"(高速|公路|铁路|线|路)", m.group(1)) and not m.group(1).endswith("段"):
+    m = _ALIAS_BRACKET.match(sentence, name_end)
+    if m and _ALIAS_LINE.search(m.group(1)) and not m.group(1).endswith("段"):
         return [m.group(1)]
     return []
 
 
+_ALIAS_BRACKET = re.compile(r"[（(]([^（）()]{2,24})[）)]")
+_ALIAS_LINE = re.compile(r"(高速|公路|铁路|线|路)")
+
+
 def _work_after(sentence: str, end: int, rules: Rules) -> str:
-    tail = sentence[end:end + 12]
-    for w in rules.work_words:
-        if tail.startswith(w):
-            return w
-    return ""
+    """The work word right after a name (建设, 改造…), the longest when several fit."""
+    m = _work_words_re(rules.work_words).match(sentence, end, end + 12)
+    return m.group(0) if m else ""
+
+
+@lru_cache(maxsize=4)
+def _work_words_re(work_words: tuple[str, ...]) -> re.Pattern[str]:
+    """``work_words`` (longest first) as one alternation: ``match`` tries them in that order,
+    as a loop of ``startswith`` did, in one call.
+    """
+    return re.compile("|".join(map(re.escape, work_words)) or "(?!)")
 
 
 _ROUTE = re.compile(r"^(.{1,12}?)(?:至|到|—|－|-|–)(.{1,12}?)(?:段)?(?:城际铁路|高速铁路|铁路|高速公路|高速|公路|城际|快速路|段)")
@@ -638,8 +714,6 @@ def route_ends(name: str) -> list[str]:
 
 def _link_ends(name: str) -> list[str]:
     """开原沈环高速公路连接线: a link from a place to a road, both ends named."""
-    from planmap.extract.place_names import admin_prefix
-
     place = admin_prefix(name)
     road = name[len(place):-len("连接线")]
     road = re.sub(r"(与|和|至)$", "", road)
@@ -657,7 +731,7 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     """Turn one matched name into the projects it stands for, resolving enumerations."""
     before = sentence[:left]
     # A、B等S: the items share the class noun S
-    mm = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?(?:一批)?$", before)
+    mm = _count_patterns(rules.count_classifiers).etc_end.search(before)
     if mm:
         items = _items_before(before[: mm.start()], rules, _boundaries(sentence))
         generic_tail = _is_generic(m.name, m.type, rules)
@@ -673,8 +747,6 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
             out.append(m)
         return out
     # A、B、C + shared type word on the last item
-    from planmap.extract.place_names import admin_prefix
-
     if before.endswith(_ITEM_SEP):
         head, suffix = _split_last(m.name, rules)
         items = _items_before(before, rules, _boundaries(sentence)) if head and suffix else []
@@ -722,13 +794,11 @@ def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -
 
 def _split_last(name: str, rules: Rules) -> tuple[str, str]:
     """Split the last item of an enumeration into its own head and the shared suffix."""
-    from planmap.extract.place_names import admin_prefix
-
     head = admin_prefix(name)
     if head and len(head) < len(name):
         return head, name[len(head):]
     core = proper_core(name)
-    if 2 <= len(core) <= len(name) - 2 and "段" not in name and not re.search(r"[（(]", name) \
+    if 2 <= len(core) <= len(name) - 2 and "段" not in name and "（" not in name and "(" not in name \
             and not rules.generic_re.match(core):
         return core, name[len(core):]  # 甲岭、乙山高速迂回线: the class part is shared
     return "", ""
@@ -738,13 +808,17 @@ def _shares_class(item: str, head: str, rules: Rules) -> bool:
     """An item like the head it stands beside (乌鞘岭 beside 六盘山): a short proper name of similar
     length with no type word, verb or figure of its own.
     """
-    return bool(re.fullmatch(rf"[{_CJK}]{{2,6}}", item)) and abs(len(item) - len(head)) <= 2 \
+    return bool(_SHORT_CJK.fullmatch(item)) and abs(len(item) - len(head)) <= 2 \
         and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
         and left_edge(item, len(item), rules) == 0 and not item.endswith(tuple(_context()["person_title_ends"]))
 
 
 def _looks_like_place_or_name(item: str) -> bool:
-    return bool(re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·]{{2,20}}", item))
+    return bool(_PLACE_OR_NAME.fullmatch(item))
+
+
+_SHORT_CJK = re.compile(rf"[{_CJK}]{{2,6}}")
+_PLACE_OR_NAME = re.compile(rf"[{_CJK}A-Za-z0-9（）()·]{{2,20}}")
 
 
 # ---------------------------------------------------------------- route codes
@@ -754,7 +828,9 @@ _ROUTE_CODE = re.compile(r"(?<![A-Za-z0-9])([GS])\d{1,4}(?![0-9A-Za-z])")
 
 def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
     """G352 / S101蓬安过境段: a national or provincial route number with its section is one project."""
-    out = []
+    out: list[Mention] = []
+    if "G" not in sentence and "S" not in sentence:
+        return out  # (no route number: spares the pattern, which looks behind at every character)
     for m in _ROUTE_CODE.finditer(sentence):
         if _overlaps(found, abs_start + m.start(), abs_start + m.end()):
             continue
@@ -770,10 +846,8 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
     place and its works, with no type word of its own. The place must open the name, and the
     works must be more than a sector (铁岭市乡村振兴项目 is a programme).
     """
-    from planmap.extract.place_names import admin_prefix
-
     out = []
-    for m in re.finditer("项目", sentence):
+    for m in _PROJECT_WORD.finditer(sentence):
         left = left_edge(sentence, m.start(), rules)
         name = sentence[left:m.end()]
         place = admin_prefix(name)
@@ -785,6 +859,9 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
             continue
         out.append(Mention(name, abs_start + left, abs_start + m.end(), _OTHER, clause, sentence, abs_start))
     return out
+
+
+_PROJECT_WORD = re.compile("项目")
 
 
 # A company that opens a sentence about its own investment (甲电器有限公司是一家…，今年公司总投资
@@ -800,6 +877,8 @@ def _company_projects(sentence: str, abs_start: int, clause: Clause, found: list
     """A company named as the subject of a sentence that says it invests in building (a plant
     being extended, a new line): the company's works are a project, named by the company.
     """
+    if "有限" not in sentence:
+        return []  # (no company name: spares the pattern, which tries thirty lengths of name)
     m = _COMPANY.match(sentence)
     if m is None or not _COMPANY_INVESTS.search(sentence, m.end()):
         return []
@@ -812,6 +891,8 @@ def _company_projects(sentence: str, abs_start: int, clause: Clause, found: list
 # ---------------------------------------------------------------- project lists
 
 _LIST_SEGMENT = re.compile(r"[^，,。；;：:！？!?\n]+")
+_NUMBER_CLASS = re.compile(r"^\d+(国道|省道|县道)$")
+_CLASS_NUMBER = re.compile(r"(国道|省道|县道)\d+$")
 _OTHER = TypeWord("项目", "other", "point", "strong")
 
 
@@ -825,13 +906,14 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
     out: list[Mention] = []
     if "、" not in sentence:
         return out  # no list (each segment below needs a 、)
+    etc = _count_patterns(rules.count_classifiers).etc
     for seg in _LIST_SEGMENT.finditer(sentence):
         text = seg.group(0)
         if text.count("、") < 1:
             continue
         closed = False
         closer = None
-        m = re.search(rf"等(?:{_NUM}+[{rules.count_classifiers}余]*)?", text)
+        m = etc.search(text)
         end = len(text)
         if m:
             end = m.start()
@@ -844,15 +926,17 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         for part in text[:end].split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
+        opened = text.lstrip().startswith(rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
+        base = seg.start()
+        if not closed and not _lists_projects(
+                opened, sum(_item_mention(found, abs_start, base + a, base + b) is not None for a, b in items), len(items)):
+            continue  # not a list of projects even if every item holding a project counted (the items only shrink)
         # an item starts after the verb or cue that opens it (拓宽改建101、305省道)
         items = [(_item_start(text, a, b, rules, k == 0), b) for k, (a, b) in enumerate(items)]
-        opened = any(text.lstrip().startswith(c) for c in rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
-        base = seg.start()
         spans = [(base + a, base + b) for a, b in items]
         known = [_item_mention(found, abs_start, a, b) for a, b in spans]
         n_known = sum(k is not None for k in known)
-        if not closed and not (n_known >= 3 and n_known * 3 >= 2 * len(items)) \
-                and not (opened and n_known >= 2 and n_known * 3 >= len(items)):
+        if not closed and not _lists_projects(opened, n_known, len(items)):
             continue
         cats = [k.type for k in known if k is not None and k.type.category != _OTHER.category]
         # an untyped item shares its siblings' class only when two or more, and two thirds of them,
@@ -867,8 +951,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
                 continue
             if item.isdigit():
                 # 209、218省道 / 省道394、603: a bare route number shares the class of its neighbour
-                nxt = re.match(r"^\d+(国道|省道|县道)$", sentence[slice(*spans[j + 1])]) if j + 1 < len(spans) else None
-                prv = re.search(r"(国道|省道|县道)\d+$", sentence[slice(*spans[j - 1])]) if j else None
+                nxt = _NUMBER_CLASS.match(sentence[slice(*spans[j + 1])]) if j + 1 < len(spans) else None
+                prv = _CLASS_NUMBER.search(sentence[slice(*spans[j - 1])]) if j else None
                 if nxt or prv:
                     name = item + nxt.group(1) if nxt else prv.group(1) + item  # type: ignore[union-attr]
                     cls = nxt.group(1) if nxt else prv.group(1)  # type: ignore[union-attr]
@@ -883,6 +967,13 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             out.append(Mention(item, abs_start + a, abs_start + a + len(item), closer or _item_class(item, tw, rules),
                                clause, sentence, abs_start))
     return out
+
+
+def _lists_projects(opened: bool, n_known: int, n_items: int) -> bool:
+    """An open list (not closed by a project class) lists projects when most of its items are
+    found projects: three and two thirds of them, or two and a third after an opening cue (包括：).
+    """
+    return (n_known >= 3 and n_known * 3 >= 2 * n_items) or (opened and n_known >= 2 and n_known * 3 >= n_items)
 
 
 def _item_start(text: str, a: int, b: int, rules: Rules, first: bool) -> int:
@@ -907,6 +998,20 @@ def _item_start(text: str, a: int, b: int, rules: Rules, first: bool) -> int:
     return i
 
 
+def _holds_long_stop(text: str, rules: Rules) -> bool:
+    """True when a stop word of two or more characters stands in ``text`` (a few characters):
+    its substrings are looked up instead of testing every stop word.
+    """
+    stops = _long_stops(rules.left_stops)
+    n = len(text)
+    return any(text[i:j] in stops for i in range(n) for j in range(i + 2, n + 1))
+
+
+@lru_cache(maxsize=4)
+def _long_stops(left_stops: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for w in left_stops if len(w) > 1)
+
+
 def _closes_project_list(after: str, rules: Rules) -> bool:
     """等7个外资项目 / 等12条线路 / 等新型基础设施: the class after 等 says the items are projects."""
     for c in rules.list_closers:
@@ -914,7 +1019,7 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
         if 0 <= k <= 5:
             modifier = after[:k]  # 外资 in 等7个外资项目; a verb there (等方式提高建成项目) ends the list
             return not any(w in modifier for w in rules.closer_not_after) \
-                and not any(w in modifier for w in rules.left_stops if len(w) > 1)
+                and not _holds_long_stop(modifier, rules)
     return False
 
 
@@ -945,8 +1050,6 @@ def _closing_class(after: str, rules: Rules) -> TypeWord | None:
 
 def _starts_with_verb(item: str) -> bool:
     """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
-    from planmap.reference.words import word_index
-
     return word_index().starts_with_verb(item)
 
 
@@ -962,18 +1065,19 @@ def _overlaps(found: list[Mention], a: int, b: int) -> bool:
     return any(f.start < b and a < f.end for f in found)
 
 
+_LIST_NAME = re.compile(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}")
+_A_CJK = re.compile(rf"[{_CJK}]")
+_PHASE_ITEM = re.compile(rf"{_NUM}+期(?:工程)?")
+
+
 def _is_list_name(item: str, rules: Rules) -> bool:
-    from planmap.extract.place_names import is_admin_name
-
-    if not re.fullmatch(rf"[{_CJK}A-Za-z0-9（）()·—\-+]{{2,30}}", item) or len(re.findall(rf"[{_CJK}]", item)) < 2:
+    if not _LIST_NAME.fullmatch(item) or len(_A_CJK.findall(item)) < 2:
         return False
-    from planmap.extract.place_names import admin_prefix
-
     if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
         return False
-    if re.fullmatch(rf"{_NUM}+期(?:工程)?", item) or re.search(rf"{_NUM}+个", item) or item[0] in "条座个项处批":
+    if _PHASE_ITEM.fullmatch(item) or _COUNTED.search(item) or item[0] in "条座个项处批":
         return False  # 一期: a phase of the item before it
-    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", item) or rules.activity_re.match(item) \
+    if _count_patterns(rules.count_classifiers).opens.match(item) or rules.activity_re.match(item) \
             or rules.generic_re.match(item):
         return False
     return not any(w in item for w in rules.not_project)
@@ -987,9 +1091,13 @@ _JUNCTION = re.compile(
 )
 
 
+_CLASS_END = re.compile(r"(道路|公路|干线)$")
+_JUNCTION_CUE = re.compile(r"(对接|连接|交叉|互通|节点|衔接)")
+
+
 def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
     """沈丹线与银河路、柳堤路与明德路对接: each pair is one junction project."""
-    if not re.search(r"(对接|连接|交叉|互通|节点|衔接)", sentence):
+    if not _JUNCTION_CUE.search(sentence):
         return []
     out = []
     for m in _JUNCTION.finditer(sentence):
@@ -999,7 +1107,7 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
         if len(a) < 3 or len(b) < 3 or a in _not_names() or b in _not_names():
             continue
         if _is_generic(a, rules.types["路"], rules) or _is_generic(b, rules.types["路"], rules) \
-                or re.search(r"(道路|公路|干线)$", a + "|" + b):
+                or _CLASS_END.search(a + "|" + b):
             continue
         tw = rules.types["路"]
         name = f"{a}与{b}"
@@ -1018,24 +1126,58 @@ def _junctions(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
 
 # ---------------------------------------------------------------- filters
 
+_ROUTE_NUMBER = re.compile(r"(?:国道|省道|县道)\d{1,4}|\d{1,4}(?:国道|省道|县道)|[GSXY]\d{1,4}")
+
+
 def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
-    if re.search(r"(?:国道|省道|县道)\d{1,4}|\d{1,4}(?:国道|省道|县道)|[GSXY]\d{1,4}", name):
+    if _ROUTE_NUMBER.search(name):
         return False  # a route number names one road
     core = name
     if core.endswith(tw.word):
         core = core[: -len(tw.word)]
-    core = re.sub(r"[（(][^）)]*[）)]", "", core)
+    core = _without_brackets(core)
     if not core:
         return True
     return bool(rules.generic_re.match(core))
 
 
 _COUNTED = re.compile(rf"{_NUM}+个")
-_CLAUSE_PUNCT = re.compile(r"[，,。；;：:]")
 
 
 # verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
 _HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评为", "获")
+# 县县通高速, 1小时高铁, 实现通高铁: a goal for a network
+_NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$")
+_PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
+_FROM_BRACKET = re.compile(r"（.*")
+_CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
+_RIVER_NAME = re.compile(rf"[{_CJK}]{{1,4}}[河江]")
+_RIVER_CHAR = re.compile(r"[河江]")
+_RIVER_WORKS = re.compile(r"(治理|防洪|整治|除涝|修复|清淤|生态保护|水生态|水环境|堤防|综合整治)")
+
+
+@lru_cache(maxsize=8)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``words`` (a quick test before a loop that asks which one, and where)."""
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+
+@lru_cache(maxsize=8)
+def _longer_than_one(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of two or more characters (for ``str.startswith``, which takes a tuple)."""
+    return tuple(w for w in words if len(w) > 1)
+
+
+@lru_cache(maxsize=64)
+def _lack_of(word: str) -> re.Pattern[str]:
+    """四县无高速公路: the pattern of a line's class said to be missing, one per type word."""
+    return re.compile(r"(?:无|不通|未通|没有)" + re.escape(word) + "$")
+
+
+@lru_cache(maxsize=4)
+def _reference_res(cues: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """连接沈海…: a reference cue shortly before a road's name (not a count, 连接3条…)."""
+    return tuple(re.compile(re.escape(c) + rf"(?!{_NUM}+条)[^，。；（(]{{0,12}}$") for c in cues)
 
 
 # the rest of a 、-list after one of its items, closed by a class of sectors (…、新能源汽车等战略性
@@ -1050,48 +1192,52 @@ _LINE_CATEGORIES = ("road", "highway", "railway")
 _RELIEVED = ("交通压力", "通行压力", "的交通压力", "的通行压力", "交通拥堵", "拥堵", "的拥堵")
 
 
-def _keep(m: Mention, rules: Rules) -> bool:
-    from planmap.extract.place_names import has_place_name, is_admin_name
+def _line_type_words(rules: Rules) -> tuple[str, ...]:
+    """The type words of roads, highways and railways (甲路 in 甲路与乙路交叉口); asked only after 与."""
+    return tuple(w for w, t in rules.types.items() if t.category in _LINE_CATEGORIES)
 
+
+def _keep(m: Mention, rules: Rules) -> bool:
     name = m.name
     if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
         return False
-    if any(w in name for w in ("等", "”", "“")) and m.type.category not in ("market",):
+    if ("等" in name or "”" in name or "“" in name) and m.type.category not in ("market",):
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
-    if m.sentence[:max(0, m.start - m.sentence_start)].endswith(_HONOURS):
+    before = m.sentence[: max(0, m.start - m.sentence_start)]  # the sentence up to the name
+    if before.endswith(_HONOURS):
         return False  # 入选国家考古遗址公园, 获批世界地质公园: an honour a place received, not a site
     if _SECTOR_LIST.match(m.sentence, m.end - m.sentence_start):
         return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
     if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
-    if re.match(rf"^{_NUM}+[{rules.count_classifiers}余]", name) or re.search(rf"{_NUM}+[{rules.count_classifiers}]", name[:4]):
+    counts = _count_patterns(rules.count_classifiers)
+    if counts.opens.match(name) or counts.inside.search(name[:4]):
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
     if is_admin_name(name):
         return False
-    if re.search(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$",
-                 name):
+    if _NETWORK_GOAL.search(name):
         return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
-    if m.type.category in ("railway", "highway") and re.search(r"(?:无|不通|未通|没有)" + re.escape(m.type.word) + "$", name):
+    if m.type.category in ("railway", "highway") and _lack_of(m.type.word).search(name):
         return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
-    for w in rules.not_project:
+    for w in rules.not_project if _words_re(rules.not_project).search(name) else ():
         if w in name:
             if w in _context()["scope_terms"] and m.type.strength != "weak":
                 rest = name[name.index(w) + len(w):]
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
                     continue
             return False
-    before_seg = _CLAUSE_PUNCT.split(m.sentence[: max(0, m.start - m.sentence_start)])[-1]
-    if any(name.startswith(c) for c in rules.end_cues if len(c) > 1) or any(before_seg.endswith(c) for c in rules.end_cues):
+    before_seg = _after_last(before, "，,。；;：:")
+    if name.startswith(_longer_than_one(rules.end_cues)) or before_seg.endswith(rules.end_cues):
         return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
-    if re.search(r"[镇乡村区县市]接", name):
+    if _PLACE_JOINS.search(name):
         return False  # 大场镇接204国道: the place where a road joins another
     if m.type.category in _LINE_CATEGORIES and before_seg.endswith("与") \
             and _MEETS.match(m.sentence, m.end - m.sentence_start) \
-            and not before_seg[:-1].endswith(tuple(w for w, t in rules.types.items() if t.category in _LINE_CATEGORIES)):
+            and not before_seg[:-1].endswith(_line_type_words(rules)):
         return False  # 外迁至与威青高速相交处: the road it meets, cited for where (甲路与乙路交叉口 is a junction)
-    if any(c in before_seg for c in rules.existing_cues):
+    if _words_re(rules.existing_cues).search(before_seg):
         return False  # 与现有的成渝铁路…: existing lines cited for context
     after = m.sentence[m.end - m.sentence_start:]
     if after.startswith(_RELIEVED) or (m.type.category in _LINE_CATEGORIES and after.startswith(("间", "之间"))) \
@@ -1103,40 +1249,42 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
     if tw.word == "线":
-        from planmap.extract.place_names import admin_prefix
-
-        if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(re.sub(r"（.*", "", name)):
-            if not re.search(r"[A-Z]\d{1,4}线", name):
+        if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", name)):
+            if not _CODED_LINE.search(name):
                 return False
         if _common_line_word(name[len(admin_prefix(name)):]):
             return False
     if tw.category == "road" and len(name) < 3:
         return False
-    before_all = m.sentence[: max(0, m.start - m.sentence_start)]
-    if tw.category in ("road", "highway") and any(
-            re.search(re.escape(c) + rf"(?!{_NUM}+条)[^，。；（(]{{0,12}}$", before_all) for c in rules.reference_cues):
+    if tw.category in ("road", "highway") and any(p.search(before) for p in _reference_res(rules.reference_cues)):
         return False
     if tw.strength == "river":
-        if not re.fullmatch(rf"[{_CJK}]{{1,4}}[河江]", name) or re.search(r"[河江]", name[:-1]):
+        if not _RIVER_NAME.fullmatch(name) or _RIVER_CHAR.search(name[:-1]):
             return False
-        if not re.search(r"(治理|防洪|整治|除涝|修复|清淤|生态保护|水生态|水环境|堤防|综合整治)", m.sentence):
+        if not _RIVER_WORKS.search(m.sentence):
             return False
     generic = _is_generic(name, tw, rules)
     if generic and not (m.located or m.sibling_place or name in rules.definite):
         return False
-    before = m.sentence[: max(0, m.start - m.sentence_start)]
     clause_tail = _after_last_stop(before)
     if tw.strength == "weak":
         if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues):
             return False
         if before.endswith("的"):
             return False
-        specific = has_place_name(name) or any(r in name for r in rules.rank_words) or re.search(r"[（(]", name)
+        specific = has_place_name(name) or any(r in name for r in rules.rank_words) or "（" in name or "(" in name
         if not specific:
             return False
     if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues[:3]):
         return False
     return True
+
+
+def _after_last(text: str, stops: str) -> str:
+    """The text after the last of the ``stops`` characters in it (all of it without one): the
+    last piece of a split on them, without making the pieces before it.
+    """
+    return text[max(map(text.rfind, stops)) + 1:]
 
 
 def _after_last_stop(text: str) -> str:
@@ -1148,7 +1296,7 @@ def _cue_in_tail(cue: str, before: str, tail: str) -> bool:
     """``re.search(re.escape(cue) + "[^，。；]*$", before)``: the cue stands after the last ，。；
     (``tail`` is that part of ``before``).
     """
-    if any(c in cue for c in "，。；"):
+    if "，" in cue or "。" in cue or "；" in cue:
         return re.search(re.escape(cue) + r"[^，。；]*$", before) is not None
     return cue in tail
 
@@ -1160,8 +1308,6 @@ def _common_line_word(name: str) -> bool:
     if not re.fullmatch(rf"[{_CJK}]{{2}}线", name):
         return False
     from planmap.reference.gazetteer import everyday_words
-    from planmap.reference.words import word_index
-
     words = word_index()
     return name[:2] in everyday_words() or name in everyday_words() or words.tag(name) == "n" \
         or (words.tag(name[:2]) == "n" and words.freq(name[:2]) >= 100)
@@ -1171,8 +1317,6 @@ def _is_network(name: str, tw: TypeWord) -> bool:
     """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
     (青龙高速公路 names a road: 青龙 is a county).
     """
-    from planmap.extract.place_names import current
-
     if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
         return False
     core = name[: -len(tw.word)]
@@ -1207,7 +1351,7 @@ def coref_key(name: str) -> str:
     """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
     leading place (西丰县通用机场 / 西丰通用机场) are one project.
     """
-    key = _BRACKETED.sub("", name)
+    key = _without_brackets(name)
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
     key = _KEY_PUNCT.sub("", key)
@@ -1215,12 +1359,16 @@ def coref_key(name: str) -> str:
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _without_brackets(text: str) -> str:
+    """``text`` with its bracketed parts removed (most names have none: no pattern search then)."""
+    return _BRACKETED.sub("", text) if "（" in text or "(" in text else text
+_PHASE_END = re.compile(r"[一二三四五六七八九十\d]期$")
 _KEY_PUNCT = re.compile(r"[\s、，,·—\-“”\"']")
 
 
 def _short_place_prefix(name: str) -> str:
-    from planmap.extract.place_names import admin_prefix, current
-
     prefix = admin_prefix(name)
     if not prefix:
         return name
@@ -1235,8 +1383,16 @@ def _short_place_prefix(name: str) -> str:
 def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
     groups: dict[str, list[Mention]] = {}
     order: list[str] = []
+    keys_of: dict[str, str] = {}  # coref_key of each name, made once (names repeat across mentions)
+
+    def key_of(name: str) -> str:
+        key = keys_of.get(name)
+        if key is None:
+            key = keys_of[name] = coref_key(name)
+        return key
+
     for m in mentions:
-        key = coref_key(m.name)
+        key = key_of(m.name)
         if not key:
             continue
         if key not in groups:
@@ -1245,13 +1401,13 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         groups[key].append(m)
     # fold a group into a longer one that contains it when both name the same thing
     keys = sorted(order, key=len, reverse=True)
+    ending_in = _keys_by_suffix(keys)
     parent: dict[str, str] = {}
     for k in keys:
-        for longer in keys:
-            if len(longer) <= len(k) or longer in parent:
+        for longer in ending_in.get(k, ()):
+            if longer in parent:
                 continue
-            if longer.endswith(k) and len(k) >= 3 and groups[longer][0].type.category == groups[k][0].type.category \
-                    and _prefix_is_place(longer[: -len(k)]):
+            if groups[longer][0].type.category == groups[k][0].type.category and _prefix_is_place(longer[: -len(k)]):
                 parent[k] = longer
                 break
     for k, p in parent.items():
@@ -1265,7 +1421,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         if key not in groups:
             continue
         ms = sorted(groups[key], key=lambda x: x.start)
-        best = max(ms, key=lambda x: (len(coref_key(x.name)), len(x.name)))
+        best = max(ms, key=lambda x: (len(key_of(x.name)), len(x.name)))
         clause = best.clause
         names = []
         for x in ms:
@@ -1299,16 +1455,27 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
     return projects
 
 
+def _keys_by_suffix(keys: list[str]) -> dict[str, list[str]]:
+    """For every suffix of three or more characters, the longer keys that end in it, in the
+    order of ``keys``: the keys a shorter key may fold into, without testing every pair.
+    """
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        for n in range(3, len(key)):
+            out.setdefault(key[-n:], []).append(key)
+    return out
+
+
 def proper_core(name: str) -> str:
     """The proper part of a name, class words and generic modifiers taken off its end:
     成渝客运专线 / 成渝客运高速铁路专线 / 成渝高铁 -> 成渝; 渝黔新线 / 渝黔铁路新线 -> 渝黔.
     A section (…段) keeps the whole name: sections of one line are different projects.
     """
     rules = load_rules()
-    key = re.sub(r"[（(][^）)]*[）)]", "", name)
+    key = _without_brackets(name)
     if "段" in key:
         return key
-    key = re.sub(r"[一二三四五六七八九十\d]期$", "", key)
+    key = _PHASE_END.sub("", key)
     words, longest = _suffix_words(id(rules))
     while True:
         start = _suffix_start(key, words, longest)
@@ -1331,7 +1498,12 @@ def _suffix_start(key: str, words: frozenset[str], longest: int) -> int | None:
     instead of compiling that pattern of some thousand words.
     """
     n = len(key)
-    ends = (n, n - 1) if key.endswith("\n") else (n,)
+    if not key.endswith("\n"):  # (the usual case: one end to try)
+        for i in range(max(0, n - longest - 1), n + 1):
+            if key[i:] in words:
+                return i
+        return None
+    ends = (n, n - 1)
     for i in range(max(0, n - longest - 1), n + 1):
         if any(key[i:end] in words for end in ends if end >= i):
             return i
@@ -1356,8 +1528,6 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
     category and the same proper part. A proper part that is only a place (铁岭市医院 / 铁岭市中医院)
     says nothing about identity and folds nothing.
     """
-    from planmap.extract.place_names import admin_prefix
-
     seen: dict[tuple[str, str], tuple[str, str]] = {}
     for key in order:
         if key not in groups:
@@ -1367,7 +1537,7 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
         if len(core) < 2 or core == first.name:
             continue
         place = admin_prefix(core)
-        rest = re.sub(r"^(?:中国|国家级|国家|省级|市级)", "", core[len(place):])
+        rest = _RANK_OPENING.sub("", core[len(place):])
         if len(rest) < 2 or admin_prefix(rest) == rest:
             continue  # only a place (铁岭市医院 / 铁岭市中医院): says nothing about identity
         slot = (first.type.category, rest)
@@ -1379,6 +1549,7 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
             seen[slot] = (key, place)
 
 
+_RANK_OPENING = re.compile(r"^(?:中国|国家级|国家|省级|市级)")
 _DISTINCT = re.compile(r"[东西南北一二三四五六七八九十\d]")
 
 
@@ -1412,8 +1583,6 @@ def _as_written(plan: Plan, m: Mention) -> str:
 
 
 def _prefix_is_place(prefix: str) -> bool:
-    from planmap.extract.place_names import has_place_name
-
     return bool(prefix) and has_place_name(prefix) and len(prefix) <= 6
 
 

@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from planmap.extract.projects import left_edge, load_rules, raw_rules, route_ends
 from planmap.models import Plan, Project, Region
 from planmap.place.confidence import confidence
+from planmap.place.homeregion import place_rules
+from planmap.read.textnorm import to_simplified
+from planmap.reference import zones  # (its functions looked up on call: tests replace them)
+from planmap.reference.plants import plant_index
+from planmap.reference.transport import transport_index
+from planmap.reference.words import word_index
 from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
@@ -26,17 +34,54 @@ PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
 # "A至B": the span of a route by its ends, whose places belong to that route.
 _ROUTE_SPAN = re.compile(r"[\u4e00-\u9fff]{2,12}(?:至|到|—|－|-)[\u4e00-\u9fff]{2,12}")
+
+
+def _route_spans(text: str) -> Iterator[re.Match[str]]:
+    """The routes' spans by their ends in ``text``; none without a word that joins two ends
+    (the pattern tries a dozen lengths of end at every character before it finds out).
+    """
+    if any(c in text for c in "至到—－-"):
+        yield from _ROUTE_SPAN.finditer(text)
 # A paragraph's lead: an optional list number, a short phrase, then a colon or comma.
 _PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([^，,。；;：:\s]{2,12})[：:，,]")
 #: work words a project name may end in (…改造工程): cut before names are compared or looked up
 WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
 
 
+_CLAUSE_STOP = re.compile(r"[，,；;：:。]")
+_SENTENCE_STOP = re.compile(r"[；;。]")
+# the project's clause, then a clause that says where it lies or runs (…，北起平度城区…)
+_WHERE_AFTER = re.compile(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)")
+
+
 def _place_rules() -> dict:
     """Place-name rules (data/categories.toml [places])."""
-    from planmap.extract.projects import raw_rules
-
     return raw_rules()["places"]
+
+
+@lru_cache(maxsize=1)
+def _generic_zones_longest_first() -> tuple[str, ...]:
+    """The generic zone words (新区, 开发区), longest first, sorted once."""
+    return tuple(sorted(_place_rules()["generic_zones"], key=len, reverse=True))
+
+
+def _is_generic_zone(name: str) -> bool:
+    """新区, 高新区的: a name that is a generic zone word with at most one character before it."""
+    words = _generic_zones_longest_first()
+    return name.endswith(words) and any(name.endswith(z) and len(name) <= len(z) + 1 for z in words)
+
+
+@lru_cache(maxsize=16)
+def _named_zone_re(word: str) -> re.Pattern[str]:
+    """A zone of kind ``word`` named by two to eight characters (凡河新区 for 新区)."""
+    return re.compile(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}")
+
+
+@lru_cache(maxsize=4)
+def _village_work_re(lo: int, hi: int, works: tuple[str, ...]) -> re.Pattern[str]:
+    """A village's stem of ``lo`` to ``hi`` characters, then a water work (驮英水库)."""
+    alternatives = "|".join(map(re.escape, sorted(works, key=len, reverse=True)))
+    return re.compile(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{alternatives})")
 
 
 def _listed_alone(text: str, start: int, end: int) -> bool:
@@ -51,8 +96,8 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between commas, semicolons, colons and full stops) holding text[start:end]."""
     if start < 0:
         return 0, len(text)
-    lo = max((m.end() for m in re.finditer(r"[，,；;：:。]", text[:start])), default=0)
-    stop = re.search(r"[，,；;：:。]", text[end:])
+    lo = max((m.end() for m in _CLAUSE_STOP.finditer(text, 0, start)), default=0)
+    stop = _CLAUSE_STOP.search(text[end:])
     return lo, end + stop.start() if stop else len(text)
 
 
@@ -101,15 +146,13 @@ class Placement:
 
     def found_by(self, method: str, **changes: Any) -> Placement:
         """The same placement as found by ``method`` (other fields as given), re-rated by the table."""
-        moved = replace(self, method=method, **changes)
-        return replace(moved, confidence=confidence(method, moved.precision))
+        precision = changes.get("precision", self.precision)
+        return replace(self, method=method, confidence=confidence(method, precision), **changes)
 
 
 
 
 def _opens_project_name(text: str, end: int) -> bool:
-    from planmap.extract.projects import load_rules
-
     rules = load_rules()
     m = rules.type_re.match(text, end)
     return m is not None and m.start() == end
@@ -138,8 +181,9 @@ class LongestFirst:
 
     def finditer(self, text: str) -> Iterator[_Found]:
         i, end = 0, len(text)
+        first = self._first
         while i < end:
-            n = self._at(text, i)
+            n = self._at(text, i) if text[i] in first else 0  # (most characters open no word)
             if n:
                 yield _Found(text, i, i + n)
                 i += n
@@ -184,7 +228,9 @@ class Geocoder:
         self.gaz = gazetteer or default_gazetteer()
         self.features = features or feature_index()
         self._seats: dict[str, object] = {}
-        self._others: list[str] = []
+        self._project_name = ""  # the project being placed: _others lists the other names for it
+        self._others_list: list[str] | None = None
+        self._masking_order: list[str] | None = None  # the same names, longest first
         self._plan_names: tuple[tuple[str, ...], list[str]] = ((), [])
         self._stems: dict[tuple[str, ...], object] = {}
         self._zone_town_map: dict[str, list] | None = None
@@ -200,10 +246,10 @@ class Geocoder:
         """The unit's seat, or a point inside its polygon when the seat lies outside it
         (a county governed from its prefecture city), so the county join agrees.
         """
-        from shapely.geometry import Point
-
         cached = self._seats.get(unit.adcode)
         if cached is None:
+            from shapely.geometry import Point
+
             cached = Point(unit.lon, unit.lat) if unit.lon is not None else None
             if unit.level == "county":
                 poly = self.gaz.unit_polygon(unit.adcode)
@@ -218,8 +264,6 @@ class Geocoder:
         return Placement.of(self._seat(unit), precision, "admin-centroid", [unit.name], counties, "admin")
 
     def _word_aligned(self, text: str, start: int, end: int) -> bool:
-        from planmap.reference.words import word_index
-
         words = word_index()
         return words.is_boundary(text, start) and words.is_boundary(text, end)
 
@@ -259,7 +303,6 @@ class Geocoder:
         class after a home-city district's name (新民新城 in a 沈阳 plan: 新民 is 新民市), or a
         figure after a home-province city's name (北海20万吨级航道 in a 广西 plan).
         """
-        from planmap.extract.projects import load_rules
         from planmap.reference.gazetteer import COMMON_WORDS, is_common_word
 
         rules = load_rules()
@@ -287,8 +330,9 @@ class Geocoder:
             return []
         found = [(m.start, m.end, m.candidates[0]) for m in self.gaz.scan_towns(text, counties=counties)
                  if m.candidates]
+        zone_towns = self._zone_towns()
         for county in counties:  # full names of the towns of the zones these counties host
-            for town in self._zone_towns().get(county, []):
+            for town in zone_towns.get(county, ()):
                 at = text.find(town.name)
                 if at >= 0 and len(town.name) >= 3 and not any(a <= at < b for a, b, _ in found):
                     found.append((at, at + len(town.name), town))
@@ -312,10 +356,8 @@ class Geocoder:
         if self._zone_town_map is None:
             from dataclasses import replace
 
-            from planmap.reference.zones import zone_index, zone_town_counties
-
             out: dict[str, list] = {}
-            own = zone_town_counties()
+            own = zones.zone_town_counties()
             for town in self.gaz.towns.by_county.get("", []):  # the towns no county hosts
                 if " " not in town.source_county:
                     continue
@@ -324,8 +366,8 @@ class Geocoder:
                     # the county an NBS edition lists this very town under
                     out.setdefault(county, []).append(replace(town, county_adcode=county))
                     continue
-                zones = zone_index().named(town.source_county.split(" ", 1)[1])
-                hosts = {z.county_adcodes for z in zones}
+                named = zones.zone_index().named(town.source_county.split(" ", 1)[1])
+                hosts = {z.county_adcodes for z in named}
                 if len(hosts) == 1 and len(next(iter(hosts))) == 1:
                     host = next(iter(hosts))[0]
                     out.setdefault(host, []).append(replace(town, county_adcode=host))
@@ -413,9 +455,7 @@ class Geocoder:
 
     def zone_in(self, text: str, prior: Region | None, nearest: bool = False) -> Placement | None:
         """A development zone named in ``text`` (东湖高新区), placed in its host county."""
-        from planmap.reference.zones import zone_index
-
-        hits = zone_index().scan(text)
+        hits = zones.zone_index().scan(text)
         if prior is not None:
             prov = prior.adcode[:2]
             hits = [h for h in hits if h[2].county_adcodes[0][:2] == prov]
@@ -434,8 +474,6 @@ class Geocoder:
         Names are looked up in simplified script: a plan in traditional script keeps its own
         forms in project names (龍灘水電站), the gazetteer tables are simplified.
         """
-        from planmap.read.textnorm import to_simplified
-
         name = to_simplified(name)
         stem = WORK_TAIL.sub("", name) or name
         cands = self.features.named(name) or self.features.named(stem)
@@ -447,9 +485,6 @@ class Geocoder:
                     break
         if not cands:
             # a railway station, an airport or a power plant from the open-data tables (沈阳北站, 天府国际机场, 龙滩水电站)
-            from planmap.reference.plants import plant_index
-            from planmap.reference.transport import transport_index
-
             index = transport_index()
             return (index.station_in(stem, prior) or index.airport_in(stem, prior, self.gaz)
                     or plant_index().plant_in(name, prior))
@@ -545,10 +580,10 @@ class Geocoder:
         others = tuple(others)
         if self._plan_names[0] != others:  # the plan's names that are not places, once per plan
             self._plan_names = (others, [o for o in others if o and not self._is_place_name(o)])
-        self._others = [o for o in self._plan_names[1] if o != project.name and project.name not in o]
+        self._project_name, self._others_list, self._masking_order = project.name, None, None  # (made when asked)
         sentence = project.evidence
         context_units = self.units_in(sentence, prior)
-        generic = any(project.name.endswith(z) and len(project.name) <= len(z) + 1 for z in _place_rules()["generic_zones"])
+        generic = _is_generic_zone(project.name)
 
         # 0. the user's correction of this very project (an overrides row, e.g. from a map page)
         user = [f for f in self.features.named(project.name) if f.origin == "overrides"]
@@ -560,7 +595,7 @@ class Geocoder:
         # 1. a named feature
         if not generic:
             feat = self.feature_for(project.name, prior) or next(
-                (self.feature_for(a, prior) for a in project.aliases if self.feature_for(a, prior)), None)
+                (f for f in (self.feature_for(a, prior) for a in project.aliases) if f), None)
             if feat is not None:
                 p = self._feature_placement(feat)
                 if p is not None:
@@ -621,8 +656,6 @@ class Geocoder:
         """
         if prior is None or prior.level != "province":
             return None
-        from planmap.place.homeregion import place_rules
-
         rules = place_rules()["named_after_town"]
         if any(w in name for w in rules["area_wide"]) or category in rules.get("not_categories", ()):
             return None
@@ -656,12 +689,9 @@ class Geocoder:
         """
         if prior is None:
             return None
-        from planmap.place.homeregion import place_rules
-
         rules = place_rules()["named_after_village"]
         lo, hi = rules["stem_chars"]
-        works = "|".join(map(re.escape, sorted(rules["works"], key=len, reverse=True)))
-        m = re.match(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{works})", name)
+        m = _village_work_re(lo, hi, tuple(rules["works"])).match(name)
         if m is None:
             return None
         stem = m.group(1)
@@ -709,15 +739,25 @@ class Geocoder:
         """A project that is itself a place (东湖高新区, 凡河新区) still places its neighbours."""
         known = self._place_names.get(name)
         if known is None:
-            from planmap.reference.zones import zone_index
-
-            hits = zone_index().scan(name)
+            hits = zones.zone_index().scan(name)
             known = self._place_names[name] = bool(hits and hits[-1][1] == len(name)) or bool(self.gaz.units_named(name))
         return known
 
+    @property
+    def _others(self) -> list[str]:
+        """The plan's other project names that are no places and do not hold this project's name;
+        made on first use, since most projects are placed by their own name before a step asks.
+        """
+        if self._others_list is None:
+            name = self._project_name
+            self._others_list = [o for o in self._plan_names[1] if o != name and name not in o]
+        return self._others_list
+
     def _masked(self, sentence: str) -> str:
         """The sentence with the other projects' names blanked out (same length)."""
-        for other in sorted(set(self._others), key=len, reverse=True):
+        if self._masking_order is None:  # (the project's evidence and section are both masked)
+            self._masking_order = sorted(set(self._others), key=len, reverse=True)
+        for other in self._masking_order:
             if other in sentence:
                 sentence = sentence.replace(other, "\u3000" * len(other))
         return sentence
@@ -736,13 +776,11 @@ class Geocoder:
         p = self._zone_antecedent(project.name, project.evidence[:max(own, 0)], prior)
         if p is not None:
             return p
-        seg_start = max((m.end() for m in re.finditer(r"[，,；;：:。]", sentence[:pos])), default=0)
+        seg_start = max((m.end() for m in _CLAUSE_STOP.finditer(sentence, 0, pos)), default=0)
         seg_end = pos
         if "、" in sentence[seg_start:pos]:
             # an enumeration: a place before its first item, or opening it (开原市五金城、建材城),
             # modifies every item; one inside the first item (岷江航电犍为枢纽、乐山机场) does not
-            from planmap.extract.projects import left_edge, load_rules
-
             original = project.evidence
             first_end = sentence.index("、", seg_start)
             left = max(seg_start, min(pos, left_edge(original, first_end, load_rules())))
@@ -761,14 +799,13 @@ class Geocoder:
         segment = sentence[seg_start:seg_end]
         p = self._inside_home(self.place_text(segment, prior, nearest=True), prior) if segment.strip() else None
         if p is None and seg_start > 0 and sentence[seg_start - 1] in "：:":
-            lead_start = max((m.end() for m in re.finditer(r"[；;。]", sentence[:seg_start - 1])), default=0)
+            lead_start = max((m.end() for m in _SENTENCE_STOP.finditer(sentence, 0, seg_start - 1)), default=0)
             lead = sentence[lead_start:seg_start - 1]
             p = self._inside_home(self.place_text(lead, prior, nearest=True), prior) if lead.strip() else None
         if p is not None:
             return p.found_by("clause")
         # a clause right after the project that describes where it runs (北起平度城区…)
-        after = re.match(rf"[^，,；;。]*[，,]\s*((?:{'|'.join(_WHERE_CLAUSE)})[^，,；;。]*)",
-                         sentence[pos + len(project.name):])
+        after = _WHERE_AFTER.match(sentence, pos + len(project.name))
         if after:
             p = self._inside_home(self.place_text(after.group(1), prior), prior)
             if p is not None:
@@ -777,7 +814,7 @@ class Geocoder:
         if sentence.strip("\u3000") and not any(o in project.evidence for o in self._others):
             # the ends of a route named in the sentence (涪陵至怀化段) are that route's, not this project's
             own_end = project.evidence.find(project.name) + len(project.name)
-            ends = [(m.start(), m.end()) for m in _ROUTE_SPAN.finditer(project.evidence)
+            ends = [(m.start(), m.end()) for m in _route_spans(project.evidence)
                     if project.name not in m.group(0) and not own_end <= m.start() <= own_end + 1]  # 渝万城际（重庆—万州）
             sibling = _sibling_items(project.evidence, own_end - len(project.name), own_end)
             # a provincial plan's long sentences run through many places: only the project's own
@@ -805,11 +842,11 @@ class Geocoder:
         """A name opening with a generic zone word (新区养老中心) means the zone of that kind
         named just before it in the sentence (依托凡河新区…，盘活新区养老中心): place it there.
         """
-        word = next((z for z in sorted(_place_rules()["generic_zones"], key=len, reverse=True)
+        word = next((z for z in _generic_zones_longest_first()
                      if name.startswith(z) and len(name) > len(z)), None)
         if word is None:
             return None
-        named = list(re.finditer(rf"([\u4e00-\u9fff]{{2,8}}?){re.escape(word)}", before))
+        named = list(_named_zone_re(word).finditer(before))
         if not named:
             return None
         p = self._inside_home(self.place_text(named[-1].group(0), prior, nearest=True), prior)
@@ -899,14 +936,10 @@ def locate(text: str, region: str | None = None) -> Placement:
     """Place one name offline, e.g. ``locate("铁岭县腰堡镇康养基地", region="211200")``."""
     geocoder = Geocoder()
     prior = geocoder.gaz.unit(region).region() if region else None
-    from planmap.extract.projects import load_rules
-
     rules = load_rules()
     tw = next((rules.types[w] for w in sorted(rules.types, key=len, reverse=True) if text.endswith(w)), None)
     project = Project(name=text, category=tw.category if tw else "other", geom=tw.geom if tw else "point",
                       plan="", section="", evidence=text, span=(0, len(text)))
-    from planmap.extract.projects import route_ends
-
     project.endpoints = route_ends(text)
     plan = None
     if prior is not None:

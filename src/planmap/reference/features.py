@@ -47,7 +47,10 @@ class Feature:
 def name_key(name: str) -> str:
     """Compare names without spaces, brackets' shape or punctuation."""
     name = name.replace("（", "(").replace("）", ")")
-    return re.sub(r"[\s·—\-–、，,。“”\"'《》]", "", name)
+    return _KEY_DROPS.sub("", name)
+
+
+_KEY_DROPS = re.compile(r"[\s·—\-–、，,。“”\"'《》]")
 
 
 def load_features(path: str | Path, origin: str = "features", check_counties: bool | None = None) -> list[Feature]:

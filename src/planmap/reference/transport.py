@@ -138,6 +138,8 @@ class TransportIndex:
 
     def airport_in(self, name: str, prior: Region | None = None, gazetteer=None) -> Feature | None:
         """The airport a project name is about (武汉天河国际机场, 天府机场扩建), or None."""
+        if "机场" not in name:
+            return None  # (most names: spares the pattern's search, which tries every start)
         m = _AIRPORT.search(name)
         if m is None or _LINE_AFTER.search(name, m.end()):
             return None

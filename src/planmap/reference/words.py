@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 #: bump when the cached file's layout changes
-FORMAT = "words-3"
+FORMAT = "words-4"
 _MIN_FLOAT = -3.14e100
 # a word's entry in the automaton (31 bits: the automaton stores C ints):
 # word number << _ID_SHIFT | tag index << _TAG_SHIFT | length; frequencies are in a separate array
@@ -88,22 +88,32 @@ class WordIndex:
 
     def tag(self, word: str) -> str:
         """The part-of-speech tag jieba gives a dictionary word ('x' for any other string)."""
-        v = self.automaton.get(word, -1)
-        return self.tags[(v >> _TAG_SHIFT) & _TAG_MASK] if v >= 0 else "x"
+        return self.tag_of(self.automaton.get(word, -1))
+
+    def tag_of(self, entry: int) -> str:
+        """The tag of a word by its automaton entry (-1: no dictionary word, 'x')."""
+        return self.tags[(entry >> _TAG_SHIFT) & _TAG_MASK] if entry >= 0 else "x"
+
+    def freq_of(self, entry: int) -> int:
+        """The frequency of a word by its automaton entry (-1: no dictionary word, 0)."""
+        return self.freqs[entry >> _ID_SHIFT] if entry >= 0 else 0
 
     # -- jieba.Tokenizer.get_DAG / calc / __cut_DAG, over one block of han characters
-    def _route(self, blk: str) -> list[int]:
+    def _route(self, blk: str, found: dict[tuple[int, int], int] | None = None) -> list[int]:
         """For each start, the end of the word jieba's best path takes from there.
 
         jieba's ``calc``: the best path maximises the sum of log(freq) - log(total) over its
         words (log(1) for a character that is no word); ties go to the longer word. The
         per-word terms are precomputed with the same operations, so the sums are the same floats.
+        ``found`` receives every dictionary word of ``blk``, (start, end) -> its automaton entry.
         """
         n = len(blk)
         dag: list[list[tuple[int, float]] | None] = [None] * n
         logps = self.logps
         for end, v in self.automaton.iter(blk):
             start = end - (v & _LEN_MASK) + 1
+            if found is not None:
+                found[start, end + 1] = v
             entry = (end, logps[v >> _ID_SHIFT])
             d = dag[start]
             if d is None:
@@ -127,28 +137,32 @@ class WordIndex:
             nxt[idx] = bx
         return nxt
 
-    def _cut_dag(self, blk: str) -> list[str]:
-        nxt = self._route(blk)
+    def _cut_dag(self, blk: str, found: dict[tuple[int, int], int] | None = None) -> list[str]:
+        """The words of one block, as jieba's ``__cut_DAG`` cuts it; ``found`` as in :meth:`_route`."""
+        found = {} if found is None else found  # (whether a run of one-character words is a word)
+        nxt = self._route(blk, found)
         out: list[str] = []
-        x, buf, n = 0, "", len(blk)
+        x, start, n = 0, 0, len(blk)  # blk[start:x]: the run of one-character words so far
         while x < n:
             y = nxt[x] + 1
-            if y - x == 1:
-                buf += blk[x:y]
-            else:
-                if buf:
-                    out.extend(self._flush(buf))
-                    buf = ""
+            if y - x > 1:
+                if start < x:
+                    out.extend(self._flush(blk, start, x, found))
                 out.append(blk[x:y])
+                start = y
             x = y
-        if buf:
-            out.extend(self._flush(buf))
+        if start < n:
+            out.extend(self._flush(blk, start, n, found))
         return out
 
-    def _flush(self, buf: str) -> list[str]:
+    def _flush(self, blk: str, start: int, end: int, found: dict[tuple[int, int], int]) -> list[str]:
+        """A run of one-character words: kept as characters when the run is itself a word,
+        else cut by the HMM (the route's look-ups answer the first: no search of the automaton).
+        """
+        buf = blk[start:end]
         if len(buf) == 1:
             return [buf]
-        if not self.freq(buf):
+        if not self.freq_of(found.get((start, end), -1)):
             return self._hmm_cut(buf)
         return list(buf)
 
@@ -210,6 +224,31 @@ class WordIndex:
                         out.append(x)
                     else:
                         out.extend(x)
+        return out
+
+    def cut_with_entries(self, sentence: str) -> list[tuple[str, int]]:
+        """:meth:`cut`, each word with its automaton entry (-1: no dictionary word) for
+        :meth:`tag_of` and :meth:`freq_of`. The entries come from the segmentation's own pass:
+        asking :meth:`tag` of each word again searches the automaton's root, which has
+        thousands of branches, once a word.
+        """
+        out: list[tuple[str, int]] = []
+        get = self.automaton.get
+        for blk in _RE_HAN.split(sentence):
+            if not blk:
+                continue
+            if _RE_HAN.match(blk):
+                found: dict[tuple[int, int], int] = {}
+                pos = 0
+                for w in self._cut_dag(blk, found):
+                    out.append((w, found.get((pos, pos + len(w)), -1)))
+                    pos += len(w)
+            else:
+                for x in _RE_SKIP.split(blk):
+                    if _RE_SKIP.match(x):
+                        out.append((x, get(x, -1)))
+                    else:
+                        out.extend((ch, get(ch, -1)) for ch in x)
         return out
 
     def boundaries(self, sentence: str) -> frozenset[int]:
@@ -305,7 +344,11 @@ def build_index(dictionary: Path) -> WordIndex:
     at = {t: i for i, t in enumerate(tags)}
     auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     freqs = array.array("q")
-    for word, f in freq.items():
+    # the most frequent words first: the automaton finds a node's branch by a linear search in
+    # the order the branches were added, and its root has thousands (a rare first character
+    # added early cost every look-up of a common one a long search); the segmentation does not
+    # depend on the order (ties are broken by the word's end)
+    for word, f in sorted(freq.items(), key=lambda item: -item[1]):
         if f > 0:  # jieba's DAG skips zero-frequency entries
             auto.add_word(word, (len(freqs) << _ID_SHIFT) | (at[tag.get(word, "x")] << _TAG_SHIFT) | len(word))
             freqs.append(f)
@@ -327,7 +370,7 @@ def word_index() -> WordIndex:
     key = remembered(f"word index key {FORMAT}", [dictionary],  # the hash of 5 MB, remembered while the file is unchanged
                      lambda: hashlib.sha256(FORMAT.encode() + dictionary.read_bytes()).hexdigest()[:20])
     try:
-        path: Path | None = cache_dir() / "words" / f"{key}.pickle"
+        path: Path | None = cache_dir() / "words" / f"{FORMAT}-{key}.pickle"
     except OSError:
         path = None  # no writable cache folder: build in memory every run
     if path is not None and path.is_file():
@@ -346,7 +389,9 @@ def word_index() -> WordIndex:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            for old in path.parent.glob("*.pickle"):  # an index of an earlier dictionary or format
+            # an index of an earlier dictionary in this format; one of another format is left: another
+            # planmap version sharing the cache folder would otherwise rebuild its own on every run
+            for old in path.parent.glob(f"{FORMAT}-*.pickle"):
                 if old != path:
                     old.unlink(missing_ok=True)
         except OSError:
