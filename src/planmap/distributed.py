@@ -75,7 +75,7 @@ def preload(overrides: str | None, boundaries: str | None = None) -> None:
 def cluster_config(fork: bool) -> dict[str, object]:
     """The Dask settings of a LocalCluster started by a build: workers forked (``fork``) or
     spawned, no worker profiler, and the periodic checks of each process's event loop (every
-    20 to 500 ms by default, each taking the worker's lock on Python from the document it runs)
+    20 to 500 ms by default, each taking the GIL from the document the worker runs)
     made every few seconds: a local build's tasks are documents of a second or less, nothing
     is spilled, and a worker that dies is still noticed by its nanny at once.
     """
