@@ -121,7 +121,7 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
     # plain lists, indexed by the tree's hits: a frame's iloc per project cost more than the join;
     # the codes interned, as region_inputs interns them, so a plan's codes are the same objects
     # in every process and its cached entry pickles to the same bytes whichever process made it
-    county_codes = [sys.intern(str(code)) for code in counties["adcode"].tolist()]
+    county_codes = [sys.intern(c) if isinstance(c, str) else c for c in counties["adcode"].tolist()]
     polygons = counties.geometry.to_numpy()
 
     out_counties, out_codes, out_km, out_share, out_city_only = [], [], [], [], []
