@@ -3,15 +3,21 @@
     python benchmarks/scale.py                      # ../shared/corpus (380 documents)
     python benchmarks/scale.py --copies 27          # the corpus copied under new names (10,260 documents)
     python benchmarks/scale.py --no-maps            # exports only (the maps are written in the main process)
+    python benchmarks/scale.py --pairs 3            # three interleaved cold 1-worker/2-worker pairs and their ratios
 
-Each build runs in a fresh interpreter (``python -c`` calling ``planmap.build``); the benchmark
+Each build runs in a fresh interpreter (``python -c`` calling ``planmap.build`` as the ``planmap
+build`` command does, Python's collector paused in the build's process); the benchmark
 samples the resident memory of that process and of every process it starts (the Dask nanny and
 worker processes) every 0.2 s and reports the peak of each worker. Runs, in order:
 
-* ``cold 1w``  - empty output folder, ``workers=1`` (the documents are read in the main process)
+* ``cold 1w``  - empty output folder, ``workers=1`` (the documents are read and the maps drawn in
+  the main process)
 * ``cold 2w``  - empty output folder, ``workers=2`` (a LocalCluster of two worker processes)
 * ``cached``   - the ``cold 2w`` output folder rebuilt unchanged (every document from the cache)
 * ``1 changed``- the same, after one document was changed (one document redone)
+
+With ``--pairs N``: N pairs of cold runs instead, 1 and 2 workers in turns (1-2, 2-1, ...), each
+in a new output folder, with the load average before each run and each pair's wall ratio.
 
 Figures: wall and CPU seconds (user+sys of the build and its workers) of the whole build
 (interpreter start to exit), documents per second over the whole build and over the per-document
@@ -37,12 +43,16 @@ ROOT = HERE.parent
 CORPUS = Path(os.environ.get("PLANMAP_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 DRIVER = """
-import json, sys, time
+import json, resource, sys, time
 t = time.perf_counter()
-from planmap.builder import build
-r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False)
+from planmap.builder import _CollectorPaused, build
+with _CollectorPaused() as collect:  # as the planmap build command runs it
+    r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False,
+              on_document=collect)
+own = resource.getrusage(resource.RUSAGE_SELF)
 print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
-                             "projects": r.project_count, "timings": r.timings, "in_process_s": time.perf_counter() - t}))
+                             "projects": r.project_count, "timings": r.timings, "in_process_s": time.perf_counter() - t,
+                             "main_cpu": own.ru_utime + own.ru_stime}))
 """
 
 
@@ -140,12 +150,59 @@ def copy_corpus(src: Path, dst: Path, copies: int) -> int:
     return n
 
 
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _pairs(docs: Path, work: Path, pairs: int, maps: bool) -> int:
+    """Interleaved cold builds with 1 and 2 workers; wall and CPU seconds of each, the load
+    average before it, and each pair's wall ratio (1 worker / 2 workers).
+    """
+    import statistics
+
+    print(f"{'pair':<5} {'workers':>7} {'load':>5} {'wall s':>7} {'cpu s':>6} {'main cpu':>8} {'rest cpu':>8} {'stage s':>8} {'maps s':>7}")
+    ratios = []
+    for k in range(pairs):
+        walls = {}
+        for workers in ((1, 2) if k % 2 == 0 else (2, 1)):
+            out = work / f"pair{k}-{workers}w"
+            load = _load()
+            r = run_build(docs, out, workers, maps)
+            walls[workers] = r["wall"]
+            t = r["timings"]
+            print(f"{k + 1:<5} {workers:>7} {load:>5} {r['wall']:>7.1f} {r['cpu']:>6.1f} {r['main_cpu']:>8.1f} "
+                  f"{r['cpu'] - r['main_cpu']:>8.1f} {t.get('documents', 0):>8.1f} {t.get('maps', 0):>7.1f}")
+            if k:
+                shutil.rmtree(out, ignore_errors=True)  # the first pair's folders stay, to be compared
+        ratios.append(walls[1] / walls[2])
+        print(f"      pair {k + 1}: 1 worker / 2 workers = {ratios[-1]:.2f}x")
+    same = filecmp_trees(work / "pair0-1w", work / "pair0-2w")
+    print(f"ratios {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}x; "
+          f"outputs of the first pair's 1 and 2 workers: {'identical' if not same else f'{len(same)} files differ'}")
+    print("cpu s = user+sys seconds of the build and every process it started; main cpu = the build's own process "
+          "until build() returned; rest cpu = its Dask workers and map-drawing processes, and the build process's exit "
+          "(about 1 s: the interpreter frees its objects); load = 1-minute load average before the run")
+    return 0
+
+
+def filecmp_trees(a: Path, b: Path) -> list[str]:
+    """Files that differ or exist in one folder only, cache folder included."""
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    return sorted(str(p) for p in files_a ^ files_b) + sorted(
+        str(p) for p in files_a & files_b if (a / p).read_bytes() != (b / p).read_bytes())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--copies", type=int, default=0, help="build the corpus copied N times under new names")
     ap.add_argument("--no-maps", action="store_true", help="exports only")
     ap.add_argument("--runs", default="cold1,cold2,cached,changed", help="which runs, comma-separated")
+    ap.add_argument("--pairs", type=int, default=0, help="N interleaved cold 1-worker/2-worker pairs instead of --runs")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         print(f"skipped: corpus folder {args.corpus} not found")
@@ -163,13 +220,17 @@ def main() -> int:
               f"{os.cpu_count()} CPUs")
         print(f"{'run':<10} {'wall s':>8} {'cpu s':>6} {'docs':>6} {'cached':>6} {'docs/s':>7} {'stage s':>8} {'stage docs/s':>12} "
               f"{'join s':>7} {'export s':>8} {'maps s':>7} {'main MB':>8} {'PSS':>5}  worker peak MB RSS/PSS")
+        if args.pairs:
+            return _pairs(docs, work, args.pairs, not args.no_maps)
         runs = [r.strip() for r in args.runs.split(",")]
         changed_doc = None
         for name in runs:
             if name == "cold1":
                 out, workers = work / "out1", 1
+                shutil.rmtree(out, ignore_errors=True)
             elif name == "cold2":
                 out, workers = work / "out2", 2
+                shutil.rmtree(out, ignore_errors=True)
             elif name == "cached":
                 out, workers = work / "out2", 2
             elif name == "changed":

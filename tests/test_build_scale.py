@@ -184,6 +184,44 @@ def test_an_existing_dask_cluster_runs_the_same_work(seeds_dir, tmp_path):
             if not d.endswith(".gpkg")] == []
 
 
+def test_documents_go_to_the_workers_in_batches_largest_first():
+    from planmap.distributed import MAX_BATCH, batches
+
+    sizes = [50, 2, 1000, 3, 3, 1, 40, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 7, 600]
+    parts = batches(sizes, 1)
+    flat = [k for part in parts for k in part]
+    assert sorted(flat) == list(range(len(sizes)))  # every document once
+    assert [sizes[k] for k in flat] == sorted(sizes, reverse=True)  # the largest first
+    assert parts[0] == [2] and parts[1] == [19]  # a long document goes alone
+    assert all(len(part) <= MAX_BATCH for part in parts) and len(parts[-1]) > 1  # short ones together
+    assert batches([], 2) == []
+
+
+@pytest.mark.slow
+@pytest.mark.seeds
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_a_lost_batch_is_redone_a_document_at_a_time(seeds_dir, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    import planmap.distributed
+
+    real = planmap.distributed.documents_task
+
+    def loses_batches(jobs, overrides, boundaries):
+        if len(jobs) > 1:
+            raise RuntimeError("the batch's worker died")
+        return real(jobs, overrides, boundaries)
+
+    monkeypatch.setattr(planmap.distributed, "documents_task", loses_batches)
+    monkeypatch.setattr(planmap.distributed, "BATCHES_PER_WORKER", 1)  # the seeds in a few batches
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    assert len(planmap.distributed.batches([1] * len(seeds), 1)) < len(seeds)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        built = build(seeds, out=tmp_path / "out", maps=False, scheduler=cluster.scheduler_address, cache=False)
+    assert built.failures == [] and len(built.plans) == len(seeds)
+
+
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_an_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):

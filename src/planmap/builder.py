@@ -451,10 +451,12 @@ def _in_a_forked_process(jobs: list[tuple[str, str]], index: list[int], override
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from planmap.distributed import frozen_for_fork
     from planmap.pipeline import document_task
 
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(document_task, path, pid, overrides, boundaries) for path, pid in jobs]
+        with frozen_for_fork(True):  # the process is forked at the first submit
+            futures = [pool.submit(document_task, path, pid, overrides, boundaries) for path, pid in jobs]
         for i, (path, pid), future in zip(index, jobs, futures, strict=True):
             try:
                 done = future.result()
@@ -852,13 +854,16 @@ class _PageDrawing:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            from planmap.distributed import frozen_for_fork
+
             global _PAGES
             _PAGES = draws
             step = max(1, min(16, len(draws) // (processes * 8)))
             # fork: the processes start here, from this thread, before the pool's own thread
-            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
-            self._futures = [self._pool.submit(_draw_share, range(a, min(a + step, len(draws))))
-                             for a in range(0, len(draws), step)]
+            with frozen_for_fork(True):
+                self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+                self._futures = [self._pool.submit(_draw_share, range(a, min(a + step, len(draws))))
+                                 for a in range(0, len(draws), step)]
 
     def cancel(self) -> None:
         """Stop drawing (the build failed): pages not started are dropped, the processes end."""

@@ -7,9 +7,12 @@ On Linux a LocalCluster's workers are forked from this process after it has load
 reference data every document needs (gazetteer, place-name index, county polygons), so they share
 them copy-on-write instead of each spending seconds of CPU loading them again; elsewhere they are
 spawned. Either way each then warms up on the bundled sample plan.
-The workers' statistical profiler is off: it costs CPU and nobody reads it.
-Results come back as they finish, so progress counts finished documents. A document's result
-does not depend on the worker that made it, so 1 and N workers give the same outputs.
+The workers' statistical profiler is off, and their event-loop checks (health tick, system and
+memory monitors) run seldom: they cost CPU beside the documents and nobody reads them.
+Documents go to the workers in small batches, the largest first (one Dask task per batch: the
+scheduler's and client's work in the build's process is per task), and come back as batches
+finish, so progress counts finished documents. A document's result does not depend on the
+worker that made it, so 1 and N workers give the same outputs.
 """
 from __future__ import annotations
 
@@ -71,15 +74,82 @@ def preload(overrides: str | None, boundaries: str | None = None) -> None:
 
 def cluster_config(fork: bool) -> dict[str, object]:
     """The Dask settings of a LocalCluster started by a build: workers forked (``fork``) or
-    spawned, and no worker profiler.
+    spawned, no worker profiler, and the periodic checks of each process's event loop (every
+    20 to 500 ms by default, each taking the GIL from the document the worker runs)
+    made every few seconds: a local build's tasks are documents of a second or less, nothing
+    is spilled, and a worker that dies is still noticed by its nanny at once.
     """
     return {"distributed.worker.multiprocessing-method": "fork" if fork else "spawn",
-            "distributed.worker.profile.enabled": False}
+            "distributed.worker.profile.enabled": False,
+            "distributed.admin.tick.interval": "2s",
+            "distributed.admin.system-monitor.interval": "5s",
+            "distributed.admin.system-monitor.gil.enabled": False,
+            "distributed.worker.memory.monitor-interval": "2s",
+            "distributed.scheduler.work-stealing": False}
+
+
+#: the most documents in one Dask task, and the share of all the documents' bytes a batch may
+#: hold beyond its first document: about 16 batches a worker, so they still spread evenly and
+#: progress moves in small steps
+MAX_BATCH = 8
+BATCHES_PER_WORKER = 16
+
+
+def batches(sizes: list[int], workers: int) -> list[list[int]]:
+    """The positions of the documents (``sizes``: their bytes) in batches, in order of size,
+    the largest first, so the last batches are the quickest and the workers finish together.
+    A batch holds up to MAX_BATCH documents and, past its first, no more than its share of
+    the bytes: a long document goes alone, short ones together. Equal sizes keep their order.
+    """
+    order = sorted(range(len(sizes)), key=lambda k: -sizes[k])
+    share = sum(sizes) / (max(1, workers) * BATCHES_PER_WORKER)
+    out: list[list[int]] = []
+    held = 0
+    for k in order:
+        if out and len(out[-1]) < MAX_BATCH and held + sizes[k] <= share:
+            out[-1].append(k)
+            held += sizes[k]
+        else:
+            out.append([k])
+            held = sizes[k]
+    return out
+
+
+def documents_task(jobs: list[tuple[str, str]], overrides: str | None,
+                   boundaries: str | None) -> list[tuple[dict[str, float], bytes]]:
+    """:func:`planmap.pipeline.document_task` for each (path, plan id) of a batch, on a worker."""
+    from planmap.pipeline import document_task
+
+    return [document_task(path, pid, overrides, boundaries) for path, pid in jobs]
 
 
 #: how the last LocalCluster of this process started its workers ("fork" or "spawn") and whether
 #: each worker already held the reference data before its warm-up (forked workers do)
 last_cluster: dict[str, object] = {}
+
+
+class frozen_for_fork:
+    """Python's collector told to leave the objects of this process alone while processes are
+    forked from it (``fork``; nothing otherwise). A forked process runs the collector (see
+    ``planmap.builder._CollectorPaused``); without this its first collections walk every object
+    it inherited (the reference data, the plans: about 0.4 CPU seconds on the corpus) and copy
+    the shared pages they mark. The objects are given back to the collector on leaving.
+    """
+
+    def __init__(self, fork: bool) -> None:
+        self._fork = fork
+
+    def __enter__(self) -> None:
+        import gc
+
+        if self._fork:
+            gc.freeze()
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        if self._fork:
+            gc.unfreeze()
 
 
 def _holds_reference_data() -> bool:
@@ -106,8 +176,6 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
     except ImportError:  # pragma: no cover - a declared dependency
         raise UsageError('--workers/--scheduler need Dask: pip install "dask[distributed]"') from None
 
-    from planmap.pipeline import document_task
-
     for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker",
                  "distributed.core", "distributed.http.proxy"):
         logging.getLogger(name).setLevel(logging.ERROR)  # the run reports its own progress and errors
@@ -127,7 +195,7 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
             fork = fork_available() and threading.active_count() == 1
             if fork:
                 preload(overrides, boundaries)
-            with dask.config.set(cluster_config(fork)):
+            with dask.config.set(cluster_config(fork)), frozen_for_fork(fork):
                 cluster = LocalCluster(n_workers=max(1, min(workers, len(jobs))), threads_per_worker=1,
                                        processes=True, dashboard_address=None, host="127.0.0.1")
                 client = Client(cluster)
@@ -144,26 +212,36 @@ def run_on_dask(jobs: list[tuple[str, str]], index: list[int], overrides: str | 
                                 preloaded=sorted(client.run(_holds_reference_data).values()))
         client.run(_warm, overrides, boundaries)
         run = uuid.uuid4().hex[:12]  # keys unique even when several builds share a scheduler
+        threads = sum(client.nthreads().values()) or workers
         futures = []
         where = {}
-        for i, (path, pid) in zip(index, jobs, strict=True):
+        parts = batches([_size(path) for path, _ in jobs], threads)
+        for b, part in enumerate(parts):
             # the largest documents first, so no worker is left alone with a long one at the end
-            fut = client.submit(document_task, path, pid, overrides, boundaries, key=f"planmap-doc-{run}-{i}",
-                                priority=_size(path))
+            fut = client.submit(documents_task, [jobs[k] for k in part], overrides, boundaries,
+                                key=f"planmap-docs-{run}-{b}", priority=len(parts) - b)
             futures.append(fut)
-            where[fut.key] = (i, path, pid)
+            where[fut.key] = part
         done = as_completed(futures)
-        futures.clear()  # only the iterator holds a document's future, and only until it is done
+        futures.clear()  # only the iterator holds a batch's future, and only until it is done
         for fut in done:
-            i, path, pid = where.pop(fut.key)
-            result: tuple[dict[str, float], bytes] | str
+            part = where.pop(fut.key)
             try:
-                result = fut.result()
+                results: list[tuple[dict[str, float], bytes]] = fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker died or the result did not travel
-                result = f"{path}: {type(exc).__name__}: {exc} (on a Dask worker)"
+                if len(part) > 1:  # each document again on its own, so one bad document sinks only itself
+                    for k in part:
+                        alone = client.submit(documents_task, [jobs[k]], overrides, boundaries,
+                                              key=f"planmap-doc-{run}-{k}", priority=len(parts) + 1)
+                        where[alone.key] = [k]
+                        done.add(alone)
+                else:
+                    yield index[part[0]], f"{jobs[part[0]][0]}: {type(exc).__name__}: {exc} (on a Dask worker)"
+            else:
+                for k, result in zip(part, results, strict=True):
+                    yield index[k], result
             fut.release()
             del fut
-            yield i, result
     finally:
         client.close()
         if cluster is not None:

@@ -8,6 +8,7 @@ provinces a run touches and kept in memory for the rest of the run.
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -117,8 +118,10 @@ def assign_regions(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = No
     sindex = counties.sindex
     geod = Geod(ellps="WGS84")
     albers_counties = None
-    # plain lists, indexed by the tree's hits: a frame's iloc per project cost more than the join
-    county_codes = counties["adcode"].tolist()
+    # plain lists, indexed by the tree's hits: a frame's iloc per project cost more than the join;
+    # the codes interned, as region_inputs interns them, so a plan's codes are the same objects
+    # in every process and its cached entry pickles to the same bytes whichever process made it
+    county_codes = [sys.intern(c) if isinstance(c, str) else c for c in counties["adcode"].tolist()]
     polygons = counties.geometry.to_numpy()
 
     out_counties, out_codes, out_km, out_share, out_city_only = [], [], [], [], []
@@ -227,8 +230,6 @@ def region_inputs(gdf: gpd.GeoDataFrame, gaz: Gazetteer) -> list[RegionInput]:
     """Per project, in frame order, what it adds to :func:`sum_regions`. Small and picklable, so
     a build caches them per plan and sums the whole run without the frames.
     """
-    import sys
-
     rows: list[RegionInput] = []
     estimated = gdf["km_estimated"] if "km_estimated" in gdf else [False] * len(gdf)
     for codes, city_code, category, per_county, is_estimate in zip(
