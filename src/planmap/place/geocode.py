@@ -79,7 +79,7 @@ def _named_zone_re(word: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4)
 def _village_work_re(lo: int, hi: int, works: tuple[str, ...]) -> re.Pattern[str]:
-    """A village's stem of ``lo`` to ``hi`` characters, then a water work (驮英水库)."""
+    """A village's stem of ``lo`` to ``hi`` characters, then a work named after it (驮英水库, 驮英隧道)."""
     alternatives = "|".join(map(re.escape, sorted(works, key=len, reverse=True)))
     return re.compile(rf"([\u4e00-\u9fff]{{{lo},{hi}}}?)(?:{alternatives})")
 
