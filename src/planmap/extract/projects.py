@@ -1239,9 +1239,9 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 外迁至与威青高速相交处: the road it meets, cited for where (甲路与乙路交叉口 is a junction)
     if _words_re(rules.existing_cues).search(before_seg):
         return False  # 与现有的成渝铁路…: existing lines cited for context
-    after = m.sentence[m.end - m.sentence_start:]
-    if after.startswith(_RELIEVED) or (m.type.category in _LINE_CATEGORIES and after.startswith(("间", "之间"))) \
-            or (after.startswith(("的标准", "标准")) and any(c in before_seg for c in ("按照", "参照", "比照", "按"))):
+    end, sentence = m.end - m.sentence_start, m.sentence  # (startswith at an offset: no copy of the rest)
+    if sentence.startswith(_RELIEVED, end) or (m.type.category in _LINE_CATEGORIES and sentence.startswith(("间", "之间"), end)) \
+            or (sentence.startswith(("的标准", "标准"), end) and any(c in before_seg for c in ("按", "参照", "比照"))):
         return False  # 减轻甲立交桥交通压力, 甲、乙铁路间的联络线, 按照甲大道的标准: cited, not built
     tw = m.type
     if tw.category in ("railway", "highway") and _is_network(name, tw):
