@@ -220,17 +220,22 @@ def route_table(folder: str | None = None) -> dict[str, RouteRow]:
     """Routes by code and by each name and alias, from every table of ``ROUTE_TABLES``."""
     out: dict[str, RouteRow] = {}
     for table in ROUTE_TABLES:
-        path = (geodata_dir() if folder is None else Path(folder)) / table
-        if not path.is_file():
-            continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            for r in csv.DictReader(fh):
-                row = RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
-                               tuple(a for a in r["aliases"].split("|") if a),
-                               tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
-                for key in (row.code, row.name, *row.aliases):
-                    out.setdefault(key, row)
+        for row in _table_rows(folder, table):
+            for key in (row.code, row.name, *row.aliases):
+                out.setdefault(key, row)
     return out
+
+
+def _table_rows(folder: str | None, table: str) -> tuple[RouteRow, ...]:
+    """The rows of one route table of ``geodata/`` (or ``folder``), in file order; none without the file."""
+    path = (geodata_dir() if folder is None else Path(folder)) / table
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
+                              tuple(a for a in r["aliases"].split("|") if a),
+                              tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
+                     for r in csv.DictReader(fh))
 
 
 RAILWAY_TABLE = "railways.csv"  # high-speed and main railways: name, aliases, station counties in order
@@ -241,14 +246,7 @@ RAIL_WORDS = ("客运高速铁路专线", "高速铁路专线", "客运专线", 
 @lru_cache(maxsize=2)
 def railway_table(folder: str | None = None) -> tuple[RouteRow, ...]:
     """The sourced railway rows of ``geodata/railways.csv``, in file order."""
-    path = (geodata_dir() if folder is None else Path(folder)) / RAILWAY_TABLE
-    if not path.is_file():
-        return ()
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
-                              tuple(a for a in r["aliases"].split("|") if a),
-                              tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
-                     for r in csv.DictReader(fh))
+    return _table_rows(folder, RAILWAY_TABLE)
 
 
 def _short_place(name: str) -> str:
