@@ -97,7 +97,12 @@ def _sample(pid: int, peaks: dict[int, tuple[str, int, int]], stop: threading.Ev
         stop.wait(0.2)
 
 
-def run_build(docs: Path, out: Path, workers: int, maps: bool) -> dict:
+def run_build(docs: Path, out: Path, workers: int, maps: bool, sample: bool = True) -> dict:
+    """One build in a fresh interpreter: its result line, wall and CPU seconds and, with ``sample``,
+    the peak memory of its processes. Sampling reads every process's memory map five times a
+    second, which costs CPU on the same two cores the build uses (more with more processes), so
+    the timed pairs run without it.
+    """
     import resource
 
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -108,12 +113,14 @@ def run_build(docs: Path, out: Path, workers: int, maps: bool) -> dict:
     peaks: dict[int, tuple[str, int, int]] = {}
     stop = threading.Event()
     sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
-    sampler.start()
+    if sample:
+        sampler.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
     if proc.returncode != 0 or line is None:
         raise SystemExit(f"build failed (exit {proc.returncode}):\n{stderr[-3000:]}")
@@ -170,7 +177,7 @@ def _pairs(docs: Path, work: Path, pairs: int, maps: bool) -> int:
         for workers in ((1, 2) if k % 2 == 0 else (2, 1)):
             out = work / f"pair{k}-{workers}w"
             load = _load()
-            r = run_build(docs, out, workers, maps)
+            r = run_build(docs, out, workers, maps, sample=False)
             walls[workers] = r["wall"]
             t = r["timings"]
             print(f"{k + 1:<5} {workers:>7} {load:>5} {r['wall']:>7.1f} {r['cpu']:>6.1f} {r['main_cpu']:>8.1f} "
