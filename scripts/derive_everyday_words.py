@@ -8,7 +8,9 @@ is read off jieba's dictionary by one rule, kept here so the list can be rebuilt
     direction, conjunction, preposition, numeral, classifier, pronoun, time word or particle
     (v vn vd a ad an d f s c p m q r t u) and that has a frequency of 100 or more (通道 v 2130
     is in, 增城 v 9 is not), or that it tags as a common noun (n) with a frequency of 500 or
-    more (城区 n 1517).
+    more (城区 n 1517); but not the short name of a prefecture-level city in the shipped
+    admin_units.csv: jieba tags some as verbs or adverbs (包头 v, 遵义 v, 大连 d), yet plans
+    name those cities far more often than they use the other sense.
 
 Running it needs jieba (a planmap dependency); planmap itself then reads the list and never
 loads jieba's part-of-speech table for this question.
@@ -22,6 +24,15 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "planmap" / "data" / "everyday_words.txt"
 NOT_NAME_TAGS = frozenset("v vn vd a ad an d f s c p m q r t u".split())
+ADMIN_UNITS = Path(__file__).resolve().parents[1] / "geodata" / "admin_units.csv"
+
+
+def city_short_names() -> frozenset[str]:
+    """Short names of the prefecture-level cities (包头 of 包头市) in the shipped admin units."""
+    import csv
+
+    with open(ADMIN_UNITS, encoding="utf-8", newline="") as fh:
+        return frozenset(row["short"] for row in csv.DictReader(fh) if row["level"] == "city" and row["short"])
 
 
 def derive() -> str:
@@ -38,7 +49,8 @@ def derive() -> str:
                 freq[parts[0]] = int(parts[1])
             if len(parts) == 3:
                 tag[parts[0]] = parts[2]
-    words = sorted(w for w, t in tag.items() if len(w) >= 2 and (
+    cities = city_short_names()
+    words = sorted(w for w, t in tag.items() if len(w) >= 2 and w not in cities and (
         (t in NOT_NAME_TAGS and freq.get(w, 0) >= 100) or (t == "n" and freq.get(w, 0) >= 500)))
     head = (f"# everyday words: derived by scripts/derive_everyday_words.py from jieba {jieba.__version__}'s "
             f"dictionary (the rule is in that script); one word a line\n")

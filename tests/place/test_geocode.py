@@ -338,6 +338,13 @@ def test_a_bare_class_named_after_a_home_district_with_an_everyday_name(geocoder
     assert geocoder.place(_project("北海20万吨级航道"), _plan("370000", "山东省", "province")).names != ["北海市"]
 
 
+def test_a_city_whose_name_jieba_tags_as_a_verb_is_still_that_city(geocoder):
+    """包头 is a verb in jieba's dictionary and 包头市 in an 内蒙古 plan."""
+    neimenggu = _plan("150000", "内蒙古自治区", "province")
+    p = geocoder.place(_project("包头氢能装备制造产业园", category="industrial_park"), neimenggu)
+    assert p.precision == "city" and p.names == ["包头市"]
+
+
 def test_a_provincial_plan_s_sentence_lends_a_county_only_from_the_project_s_clause(geocoder):
     """In a provincial plan's long sentence, 东岭 in another clause is not the canal's county."""
     yunnan = _plan("530000", "云南省", "province")

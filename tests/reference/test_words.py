@@ -2,9 +2,11 @@
 everyday-word list follows its documented rule."""
 from __future__ import annotations
 
+import csv
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,8 +135,14 @@ def test_everyday_words_follow_the_rule(jieba_mod):
     for w in ["通道", "南部", "城区", "合作"]:
         assert w in listed and is_common_word(w)
     assert "增城" not in listed and not is_common_word("增城")  # a verb in jieba, but rare
+    # a prefecture-level city's short name is a place first, whatever jieba tags it (包头 v, 大连 d)
+    for w in ["包头", "大连", "遵义"]:
+        assert w in tag and w not in listed and not is_common_word(w)
+    with open(Path(__file__).resolve().parents[2] / "geodata" / "admin_units.csv", encoding="utf-8") as fh:
+        cities = {row["short"] for row in csv.DictReader(fh) if row["level"] == "city" and row["short"]}
+    assert len(cities) > 300 and "包头" in cities
     for w, t in list(tag.items())[::97]:  # a sample of the dictionary, against the rule itself
-        rule = len(w) >= 2 and ((t in {"v", "vn", "vd", "a", "ad", "an", "d", "f", "s", "c", "p", "m", "q", "r",
+        rule = w not in cities and len(w) >= 2 and ((t in {"v", "vn", "vd", "a", "ad", "an", "d", "f", "s", "c", "p", "m", "q", "r",
                                        "t", "u"} and (freq.get(w) or 0) >= 100) or (t == "n" and (freq.get(w) or 0) >= 500))
         assert (w in listed) is rule, w
 
