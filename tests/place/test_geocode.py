@@ -354,7 +354,10 @@ def test_a_provincial_plan_s_sentence_lends_a_county_only_from_the_project_s_cla
     assert geocoder.place(_project("东岭大型灌区", evidence=same, category="water"), yunnan).counties == ["532528"]
     # a city plan's sentence is short and about its own places: any clause counts
     honghe = _plan("532500", "红河哈尼族彝族自治州", "city")
-    assert geocoder.place(_project("东岭大型灌区", evidence=evidence, category="water"), honghe).counties == ["532528"]
+    there = "在元阳打造梯田模式，建成东岭大型灌区，全省新增灌溉面积。"
+    assert geocoder.place(_project("东岭大型灌区", evidence=there, category="water"), honghe).counties == ["532528"]
+    # (元阳梯田 is a thing of its own: its county is the terraces', not the canal's)
+    assert geocoder.place(_project("东岭大型灌区", evidence=evidence, category="water"), honghe).counties == []
 
 
 def test_longest_first_finds_what_the_alternation_pattern_finds():
@@ -397,3 +400,15 @@ def test_a_county_before_the_first_item_of_a_provincial_list_is_that_item_s_alon
     said = "在临夏州永靖县建设东岭灌区、西河灌区。"
     q = geocoder.place(_project("西河灌区", said, category="water"), gansu, others=["东岭灌区"])
     assert q.counties == ["622923"], (q.method, q.counties)  # 永靖县
+
+
+def test_a_district_before_another_things_noun_is_that_things_place(geocoder):
+    """In 肿瘤医院顺义院区投入使用，推进胸科医院迁建 顺义 is the campus's district, not the
+    other hospital's; a district that the sentence says the project is in still places it."""
+    beijing = _plan("110000", "北京市", "province")
+    other = geocoder.place(_project("胸科医院", evidence="肿瘤医院顺义院区投入使用，推进胸科医院迁建。",
+                                    category="public_service"), beijing)
+    assert other.counties == [] and other.method == "home-region"
+    own = geocoder.place(_project("胸科医院", evidence="推进胸科医院迁建，新址位于顺义区。",
+                                  category="public_service"), beijing)
+    assert own.counties == ["110113"]

@@ -152,6 +152,20 @@ class Placement:
 
 
 
+def _before_a_noun(text: str, end: int) -> bool:
+    """A unit's short name right before a common noun (通州院区, a hospital's campus; 大足石刻)
+    names a thing of its own, which the sentence names beside the project: its place is that
+    thing's; a full name before a noun (即墨区道路) speaks of the area itself.
+    """
+    from planmap.reference.gazetteer import UNIT_CONTEXT
+
+    rest = text[end:end + 8]
+    if not rest or rest.startswith(UNIT_CONTEXT) or rest[0] == "城" or rest[1:2] == "委":  # 县城, 境内, 市委: the unit itself
+        return False
+    words = word_index()
+    return words.tag(words.cut(rest)[0]) == "n"
+
+
 def _opens_project_name(text: str, end: int) -> bool:
     rules = load_rules()
     m = rules.type_re.match(text, end)
@@ -825,7 +839,8 @@ class Geocoder:
             counties = {u.adcode for s0, e0, u in self.units_in(project.evidence, prior)
                         if u.level == "county" and not any(a <= s0 < b for a, b in ends)
                         and not _listed_alone(project.evidence, s0, e0)
-                        and not any(a <= s0 < b for a, b in sibling) and lo <= s0 < hi}
+                        and not any(a <= s0 < b for a, b in sibling) and lo <= s0 < hi
+                        and not (project.evidence[s0:e0] != u.name and _before_a_noun(project.evidence, e0))}
             if len(counties) == 1:
                 # (inside the home region only, as every other piece of context: 预留新城区道路发展空间
                 # in a Qingdao plan is no 新城区 of another province)
