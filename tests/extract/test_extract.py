@@ -39,6 +39,9 @@ def _names(projects):
     ("完善冰砬山国家森林公园游客服务设施。", "冰砬山国家森林公园", "scenic_tourism", "area"),
     # a ship lock is the project, not the double track its name opens with
     ("推进临河复线船闸建设。", "临河复线船闸", "logistics", "point"),
+    # a branch is of its line's kind: a railway's branch is a railway, a road's a road
+    ("建成东岭高铁甲城至乙城支线。", "东岭高铁甲城至乙城支线", "railway", "line"),
+    ("建成东岭公路甲城至乙城支线。", "东岭公路甲城至乙城支线", "highway", "line"),
 ])
 def test_single_name(tmp_path, sentence, name, category, geom):
     plan, projects = _extract(tmp_path, sentence)

@@ -559,3 +559,10 @@ def test_railway_table_rows_are_sourced_and_resolve_in_order(geocoder):
         assert all(_km(a, b) < MAX_HOP_KM for a, b in zip(points, points[1:], strict=False)), row.name
         line = _place(geocoder, row.aliases[0] if row.aliases else row.name, "110000").geometry
         assert line.geom_type == "LineString" and detour_ratio(line) <= MAX_DETOUR + 1e-9, row.name
+
+
+def test_an_end_that_is_a_whole_town_name_is_that_town_not_a_county_it_starts_with(geocoder):
+    """巴彦浩特 (巴彦浩特镇, the seat of 阿拉善左旗) is not 巴彦县 of 黑龙江 with 浩特 left over."""
+    prior = _plan(geocoder, "150000").home_region
+    p = geocoder.place_endpoint("巴彦浩特", [], prior)
+    assert p is not None and p.counties == ["152921"] and "巴彦浩特镇" in p.names

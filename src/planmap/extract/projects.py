@@ -539,6 +539,17 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     return left
 
 
+def _branch_of(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
+    """A branch (支线) of the line named before it is of that line's kind: the longest railway
+    or highway type word in ``head`` says which (包银高铁…支线 is a railway).
+    """
+    lines = [w for w in rules.types if w in head and rules.types[w].category in ("railway", "highway")]
+    if not lines:
+        return tw
+    kind = rules.types[max(lines, key=len)]
+    return TypeWord(tw.word, kind.category, kind.geom, tw.strength)
+
+
 def _strip_left_noise(name: str) -> str:
     return name.lstrip("—-·、 ")
 
@@ -581,6 +592,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         left = qual_end - len(name)
         if not name:
             continue
+        if tw.word in _context()["branch_words"]:
+            tw = _branch_of(sentence[left:ts], tw, rules)
         m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
         m.work = _work_after(sentence, qual_end, rules)
         m.aliases = _bracket_aliases(sentence, name_end, qual_end)

@@ -513,12 +513,20 @@ def _end_candidates(geo: Geocoder, name: str, context_units: list, prior: Region
             c = _unit_cand(geo, u, prior)
             if c is not None:
                 out.append(c)
+    scope = _home_scope(geo, prior, local)
+    stems = (name, name + "镇", name + "乡", name + "街道")
+    if not out and not local and len(name) >= 3:
+        # 巴彦浩特 is the town of that whole name (巴彦浩特镇), not 巴彦县 with 浩特 unexplained
+        for t in [t for n in stems for t in geo.gaz.towns_named(n, county=scope)][:60]:
+            c = _town_cand(geo, t, prior)
+            if c is not None:
+                out.append(c)
+        if out:
+            return out
     if not out:
         out = _unit_and_town(geo, name, prior)
     if out and not local:
         return out  # 海口 in 兰州至海口 is the city, not a subdistrict of that name
-    scope = _home_scope(geo, prior, local)
-    stems = (name, name + "镇", name + "乡", name + "街道")
     towns = [t for n in stems for t in geo.gaz.towns_named(n, county=scope)]
     if not towns and local and prior is not None and prior.level == "county":
         city = geo.gaz.unit(prior.adcode).city_adcode  # a county road may end in the next county
