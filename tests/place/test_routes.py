@@ -566,3 +566,13 @@ def test_an_end_that_is_a_whole_town_name_is_that_town_not_a_county_it_starts_wi
     prior = _plan(geocoder, "150000").home_region
     p = geocoder.place_endpoint("巴彦浩特", [], prior)
     assert p is not None and p.counties == ["152921"] and "巴彦浩特镇" in p.names
+
+
+def test_a_citys_own_jiancheng_beats_a_province_and_a_first_character(geocoder):
+    """宁 is 宁夏's 简称, names 南京 in national route names (宁洛), and opens 宁波: 沪宁 runs 上海
+    to 南京, from a 江苏 plan as from a 上海 one."""
+    for home in ("320000", "310000"):
+        p = _place(geocoder, "沪宁高速", home, category="highway")
+        assert p.geometry.geom_type == "LineString" and "南京市" in p.names, (home, p.names)
+    # two provinces' 简称 with no city reading are still drawn capital to capital
+    assert _place(geocoder, "川青铁路", "510000").names == ["四川省", "青海省"]

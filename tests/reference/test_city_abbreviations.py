@@ -53,10 +53,20 @@ def test_only_abbreviations_the_first_character_rule_misses(rows):
 
 
 def test_kinds_and_notes(rows):
-    assert {r["kind"] for r in rows} <= {"jiancheng", "alias"}
+    assert {r["kind"] for r in rows} <= {"jiancheng", "alias", "route-name"}
     assert all(r["note"].strip() for r in rows)
 
 
 def test_no_duplicate_char_and_adcode(rows):
     pairs = [(r["char"], r["adcode"]) for r in rows]
     assert len(pairs) == len(set(pairs))
+
+
+def test_a_route_name_row_is_read_off_a_route_of_the_route_table(rows):
+    """kind route-name: a national route the table holds is named with the character and ends
+    at the city (宁洛 runs 南京 to 洛阳)."""
+    with (geodata_dir() / "routes.csv").open(encoding="utf-8", newline="") as fh:
+        routes = list(csv.DictReader(fh))
+    for r in (r for r in rows if r["kind"] == "route-name"):
+        city = r["name"].removesuffix("市")
+        assert any(r["char"] in route["name"] and city in route["control_points"].split("|") for route in routes), r

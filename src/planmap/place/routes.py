@@ -54,6 +54,7 @@ COST_COUNTY_KM = 40.0
 COST_TOWN_KM = 150.0
 COST_AWAY_KM = 150.0
 BONUS_PROVINCE_KM = 250.0
+BONUS_CITY_ABBREVIATION_KM = 100.0  # a city's own 简称 (宁 of 南京) is a surer reading than a first character (宁波)
 COST_VILLAGE_KM = 50.0  # a village read from one character is a weaker reading than a town
 MAX_VILLAGE_COUNTIES = 2  # a route end read as a village anywhere in the home region: a rare name only
 COST_PROVINCE_DISTRICT_KM = 120.0  # a district of the province, read in a provincial plan
@@ -689,7 +690,7 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
             out.append(c)
     for code in city_abbreviations().get(ch, ()):
         try:
-            c = _unit_cand(geo, geo.gaz.unit(code), prior)  # a city's own 简称 (甬 for 宁波)
+            c = _unit_cand(geo, geo.gaz.unit(code), prior, -BONUS_CITY_ABBREVIATION_KM)  # a city's own 简称 (甬 for 宁波)
         except KeyError:
             continue
         if c is not None:
@@ -753,8 +754,9 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
     if not 2 <= len(chars) <= 5:
         return []
     provs = province_abbreviations()
-    if all(c in provs for c in chars) and len({provs[c] for c in chars}) == len(chars):
-        # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital
+    if all(c in provs and c not in city_abbreviations() for c in chars) and len({provs[c] for c in chars}) == len(chars):
+        # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital (沪宁 is weighed below:
+        # 宁 is 南京's 简称 too)
         return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
     layers = [_candidates(geo, c, prior, named, local, trunk) for c in chars]
     if local:
