@@ -412,3 +412,25 @@ def test_a_district_before_another_things_noun_is_that_things_place(geocoder):
     own = geocoder.place(_project("胸科医院", evidence="推进胸科医院迁建，新址位于顺义区。",
                                   category="public_service"), beijing)
     assert own.counties == ["110113"]
+
+
+def test_a_name_opening_with_another_province_is_placed_there(geocoder):
+    """天津滨海… in a 北京 plan is in 天津; a home place named beside it wins (…甘肃医院 in a 甘肃
+    plan), and 台湾/香港 in a name are partners, not places."""
+    beijing = _plan("110000", "北京市", "province")
+    p = geocoder.place(_project("天津东岭科技园", category="industrial_park"), beijing)
+    assert p.method == "name" and p.names == ["天津市"]
+    gansu = _plan("620000", "甘肃省", "province")
+    p = geocoder.place(_project("上海东岭医院甘肃分院", category="public_service"), gansu)
+    assert "上海市" not in p.names and p.names == ["甘肃省"]
+    fujian = _plan("350000", "福建省", "province")
+    assert geocoder.place(_project("台湾青年东岭创业园", category="industrial_park"), fujian).method != "name"
+    # a province's name inside a description (华家山西麓: 山西) is no place
+    zhejiang = _plan("330000", "浙江省", "province")
+    assert geocoder.place(_project("东岭山西麓隧道", category="highway"), zhejiang).names != ["山西省"]
+
+
+def test_a_state_level_new_area_is_placed_from_any_province(geocoder):
+    """雄安新区 (河北) named in a 北京 plan: its host counties, not 北京."""
+    p = geocoder.place(_project("雄安新区东岭科技园", category="industrial_park"), _plan("110000", "北京市", "province"))
+    assert p.counties and all(c.startswith("1306") for c in p.counties)

@@ -152,6 +152,10 @@ class Placement:
 
 
 
+# Taiwan, Hong Kong and Macao: named in a mainland plan's project names as partners
+_PARTNER_REGIONS = ("71", "81", "82")
+
+
 def _before_a_noun(text: str, end: int) -> bool:
     """A unit's short name right before a common noun (通州院区, a hospital's campus; 大足石刻)
     names a thing of its own, which the sentence names beside the project: its place is that
@@ -291,6 +295,7 @@ class Geocoder:
 
     def _units_in(self, text: str, prior: Region | None) -> list:
         out = []
+        other_provinces = []  # short names of other provinces, kept when no home place is named
         for m in self.gaz.scan(text):
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
@@ -300,12 +305,23 @@ class Geocoder:
                 if prior is not None:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
                     # that opens a project name (白塔公园) must be in the home city itself
-                    cands = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
+                    home = [c for c in cands if c.province_adcode == prior.adcode[:2] + "0000"]
                     if _opens_project_name(text, m.end) and prior.level != "province":
                         home_city = prior.adcode[:4]
-                        cands = [c for c in cands if c.adcode[:4] == home_city]
+                        home = [c for c in home if c.adcode[:4] == home_city]
+                    if not home and m.start == 0:
+                        # a name opening with another province's own short name (天津滨海…科技园 in
+                        # a 北京 plan), not with a county's name it lists as an alias, nor with
+                        # 台湾/香港/澳门, which in a plan's names are partners (台湾农民创业园)
+                        other_provinces += [(m.start, m.end, c) for c in cands[:1]
+                                            if c.level == "province" and c.short == m.text
+                                            and c.adcode[:2] not in _PARTNER_REGIONS]
+                    cands = home
             if cands:
                 out.append((m.start, m.end, cands[0]))
+        if other_provinces and not any(u.province_adcode == prior.adcode[:2] + "0000"  # type: ignore[union-attr]
+                                       for _, _, u in out):
+            out = sorted(out + other_provinces, key=lambda t: t[0])
         if not out and prior is not None:
             named = self._common_word_unit(text, prior)
             if named is not None:
@@ -471,8 +487,11 @@ class Geocoder:
         """A development zone named in ``text`` (东湖高新区), placed in its host county."""
         hits = zones.zone_index().scan(text)
         if prior is not None:
+            # a development zone is read in the home province only (a plan names its own zones,
+            # and their spellings repeat across provinces); a state-level new area is one of a
+            # few the whole country knows by name (雄安新区 in a 北京 plan is in 河北)
             prov = prior.adcode[:2]
-            hits = [h for h in hits if h[2].county_adcodes[0][:2] == prov]
+            hits = [h for h in hits if h[2].county_adcodes[0][:2] == prov or h[2].kind == "newarea"]
         if not hits:
             return None
         zone = hits[-1 if nearest else 0][2]
