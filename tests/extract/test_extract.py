@@ -599,3 +599,21 @@ def test_kinds_of_lines_and_network_goals_are_not_projects(tmp_path, sentence):
 def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
     _, projects = _extract(tmp_path, "项目东连东岭至西河高速公路。建设如皋市东岭产业园。")
     assert set(_names(projects)) >= {"东岭至西河高速公路", "如皋市东岭产业园"}, _names(projects)
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    # a class: generic modifiers and everyday words, no word that names one site
+    ("建设国家数据标注基地。", []),
+    ("打造省级场景实验室。", []),
+    ("推进国家大学科技园建设。", []),
+    # a site: everyday words alone may name one, and so does the province's or city's own one
+    ("建设科技文化中心。", ["科技文化中心"]),
+    ("扩建省人民医院。", ["省人民医院"]),
+    # single characters in a row abbreviate a name (中新: China and Singapore)
+    ("建设中新绿色科技研究院。", ["中新绿色科技研究院"]),
+    # streets and parks are named by everyday words (人民路, 世纪公园): not weighed so
+    ("建设国家数据标注公园。", ["国家数据标注公园"]),
+])
+def test_a_class_named_by_generic_and_everyday_words_is_no_site(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept

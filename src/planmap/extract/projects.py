@@ -1154,6 +1154,43 @@ def _is_generic(name: str, tw: TypeWord, rules: Rules) -> bool:
     return bool(rules.generic_re.match(core))
 
 
+#: categories whose names are proper only with a proper word: a school, hospital, lab, park of
+#: industry, airport or market named by common words alone (职业学校, 国家数据标注基地, 民用运输机场)
+#: is a class; streets, parks, rivers and lines are often named by common words (人民路, 世纪公园)
+_CLASS_NAMED_CATEGORIES = ("public_service", "industrial_park", "airport", "logistics", "market",
+                           "urban_renewal", "energy_utility")
+_FUNCTION_TAGS = ("a", "m", "q", "c", "p", "u", "d", "b", "f")
+_OWN_UNIT = "省市县区州"  # 省人民医院: the plan's own province's
+_NAME_MODIFIERS = ("中国", "中华")  # generic before a class, but national institutions are named so (中国考古博物馆)
+
+
+def _only_common_words(name: str, tw: TypeWord, rules: Rules) -> bool:
+    """A name of a class-named category whose words before the type word are all everyday words,
+    generic modifiers, or function words (高, 新, 与), one at least a generic modifier (国家数据
+    标注基地, 省级场景实验室): a class, with no proper word to name one site; everyday words
+    alone may still name one (花园小学, 科技文化中心).
+    """
+    if tw.category not in _CLASS_NAMED_CATEGORIES or _ROUTE_NUMBER.search(name) or "（" in name or "(" in name:
+        return False
+    core = name[: -len(tw.word)] if name.endswith(tw.word) else name
+    if not core or has_place_name(core) or (core[0] in _OWN_UNIT and core[1:2] != "级"):
+        return False  # 省人民医院, 市口腔医院: the province's or city's own one, not a class
+    from planmap.reference.gazetteer import everyday_words
+
+    words = word_index()
+    everyday = everyday_words()
+    modifier = False
+    cut = words.cut(core)
+    for k, w in enumerate(cut):
+        if w in rules.generic:
+            modifier = modifier or w not in _NAME_MODIFIERS
+        elif len(w) == 1 and k and len(cut[k - 1]) == 1:
+            return False  # 中新, 中德: single characters in a row abbreviate names
+        elif not (w in everyday or (len(w) == 1 and words.tag(w) in _FUNCTION_TAGS)):
+            return False
+    return modifier
+
+
 _COUNTED = re.compile(rf"{_NUM}+个")
 
 
@@ -1276,7 +1313,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
             return False
         if not _RIVER_WORKS.search(m.sentence):
             return False
-    generic = _is_generic(name, tw, rules)
+    generic = _is_generic(name, tw, rules) or _only_common_words(name, tw, rules)
     if generic and not (m.located or m.sibling_place or name in rules.definite):
         return False
     clause_tail = _after_last_stop(before)
