@@ -617,3 +617,12 @@ def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
 def test_a_class_named_by_generic_and_everyday_words_is_no_site(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("管好东岭大桥，用好西岭公园。", ["东岭大桥", "西岭公园"]),
+    ("筹集城中村改造资金，推行中小学课后服务。", []),
+])
+def test_a_clause_verb_is_no_part_of_the_name_after_it(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept
