@@ -626,3 +626,9 @@ def test_a_class_named_by_generic_and_everyday_words_is_no_site(tmp_path, senten
 def test_a_clause_verb_is_no_part_of_the_name_after_it(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept
+
+
+def test_a_region_named_after_a_route_number_is_not_the_road(tmp_path):
+    """G60科创走廊 is a corridor of cities along the expressway; G102线 is the road."""
+    _, projects = _extract(tmp_path, "深化G60科创走廊建设，改造G102线。")
+    assert _names(projects) == ["G102线"]

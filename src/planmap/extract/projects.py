@@ -847,6 +847,8 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
     for m in _ROUTE_CODE.finditer(sentence):
         if _overlaps(found, abs_start + m.start(), abs_start + m.end()):
             continue
+        if sentence.startswith(tuple(_context()["not_a_road_after_code"]), m.end()):
+            continue  # G60科创走廊: a region named after the road, not the road
         end = _qualifiers_end(sentence, m.end())
         tw = rules.types["国道" if m.group(1) == "G" else "省道"]
         out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start))
