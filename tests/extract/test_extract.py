@@ -632,3 +632,10 @@ def test_a_region_named_after_a_route_number_is_not_the_road(tmp_path):
     """G60科创走廊 is a corridor of cities along the expressway; G102线 is the road."""
     _, projects = _extract(tmp_path, "深化G60科创走廊建设，改造G102线。")
     assert _names(projects) == ["G102线"]
+
+
+@pytest.mark.parametrize("sentence", ["建设高速率光网。", "东岭铁路安徽段全线贯通。"])
+def test_words_that_only_look_like_lines_are_none(tmp_path, sentence):
+    """高速率 (a high rate) is no expressway; 全线 (the whole line) names none."""
+    _, projects = _extract(tmp_path, sentence)
+    assert not [p for p in projects if p.name.endswith(("光网", "全线"))]

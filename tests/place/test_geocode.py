@@ -434,3 +434,9 @@ def test_a_state_level_new_area_is_placed_from_any_province(geocoder):
     """雄安新区 (河北) named in a 北京 plan: its host counties, not 北京."""
     p = geocoder.place(_project("雄安新区东岭科技园", category="industrial_park"), _plan("110000", "北京市", "province"))
     assert p.counties and all(c.startswith("1306") for c in p.counties)
+
+
+def test_a_port_named_after_a_city_is_in_that_city(geocoder):
+    """青岛港…码头 in a 山东 plan: 青岛's port (the word 青岛港 holds the city's name)."""
+    p = geocoder.place(_project("青岛港东岭港区集装箱码头", category="logistics"), _plan("370000", "山东省", "province"))
+    assert p.precision == "city" and p.names == ["青岛市"]

@@ -300,8 +300,8 @@ class Geocoder:
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
             if m.kind != "full":
-                if not self._word_aligned(text, m.start, m.end):
-                    continue  # 盘山 inside 棋盘山 is no county
+                if not self._word_aligned(text, m.start, m.end) and not text.startswith("港", m.end):
+                    continue  # 盘山 inside 棋盘山 is no county (青岛 of the word 青岛港 is: its port)
                 if prior is not None:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
                     # that opens a project name (白塔公园) must be in the home city itself

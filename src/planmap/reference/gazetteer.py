@@ -41,8 +41,8 @@ COMMON_WORDS = frozenset(
 UNIT_CONTEXT = ("境内", "辖区", "地区", "全境", "一带", "片区", "县城", "市区", "城区", "党委",
                 "政府", "人民政府", "境", "段", "方向")
 # A short name or alias directly followed by these is a town, village or street named after
-# the unit (西丰镇, 铁岭路), not the unit itself.
-_NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站港湖山河桥园")
+# the unit (西丰镇, 铁岭路), not the unit itself. (A port, 日照港, is the unit's own: it counts.)
+_NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站湖山河桥园")
 # A short name directly after a determiner or an enumeration's end (这些大厂, 联想等大厂) is a
 # common noun: places are written 这些地方 / 等地, not 这些 + a county's short name.
 _NOT_UNIT_BEFORE = ("这些", "那些", "各大", "一些", "许多", "很多", "多家", "几家", "这家", "那家", "等")
