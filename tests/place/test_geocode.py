@@ -440,3 +440,12 @@ def test_a_port_named_after_a_city_is_in_that_city(geocoder):
     """青岛港…码头 in a 山东 plan: 青岛's port (the word 青岛港 holds the city's name)."""
     p = geocoder.place(_project("青岛港东岭港区集装箱码头", category="logistics"), _plan("370000", "山东省", "province"))
     assert p.precision == "city" and p.names == ["青岛市"]
+
+
+@pytest.mark.parametrize("name, home, names", [
+    ("苏州工业园区", ("320000", "江苏省"), ["苏州市"]),  # one dictionary word: 苏州 + 工业园区
+    ("丹江口水库", ("420000", "湖北省"), ["丹江口市"]),
+])
+def test_a_unit_opening_a_dictionary_word_with_a_type_word_places_it(geocoder, name, home, names):
+    p = geocoder.place(_project(name, category="water"), _plan(home[0], home[1], "province"))
+    assert p.method == "name" and p.names == names

@@ -285,6 +285,19 @@ class Geocoder:
         words = word_index()
         return words.is_boundary(text, start) and words.is_boundary(text, end)
 
+    def _opens_a_typed_word(self, text: str, start: int, end: int) -> bool:
+        """A unit's short name opening a dictionary word that is the name and a type word or a
+        port (苏州工业园区, 青岛港): the unit's own site, though the name is no word of its own.
+        """
+        words = word_index()
+        if not words.is_boundary(text, start):
+            return False
+        stop = next((k for k in range(end + 1, min(len(text), end + 8) + 1) if words.is_boundary(text, k)), None)
+        if stop is None:
+            return False
+        rest = text[end:stop]
+        return rest == "港" or rest in load_rules().types or rest in _place_rules()["generic_zones"]
+
     def units_in(self, text: str, prior: Region | None) -> list:
         """Admin units named in ``text``, each resolved with the prior, most specific last."""
         key = (text, prior)
@@ -300,8 +313,8 @@ class Geocoder:
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
             if m.kind != "full":
-                if not self._word_aligned(text, m.start, m.end) and not text.startswith("港", m.end):
-                    continue  # 盘山 inside 棋盘山 is no county (青岛 of the word 青岛港 is: its port)
+                if not self._word_aligned(text, m.start, m.end) and not self._opens_a_typed_word(text, m.start, m.end):
+                    continue  # 盘山 inside 棋盘山 is no county
                 if prior is not None:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
                     # that opens a project name (白塔公园) must be in the home city itself
