@@ -639,3 +639,14 @@ def test_words_that_only_look_like_lines_are_none(tmp_path, sentence):
     """高速率 (a high rate) is no expressway; 全线 (the whole line) names none."""
     _, projects = _extract(tmp_path, sentence)
     assert not [p for p in projects if p.name.endswith(("光网", "全线"))]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("建成世界最长高速公路隧道——东岭胜利隧道。", ["东岭胜利隧道"]),  # a description, a dash, the name
+    ("建成亚洲最大专业货运机场东岭国际机场。", ["东岭国际机场"]),  # the description ends in a type word
+    ("打造全国最大天然气生产基地。", []),  # a description alone names nothing
+    ("建设最高法数据中心。", ["最高法数据中心"]),  # 最高法: the supreme court, no superlative
+])
+def test_a_superlative_describes_a_project_it_does_not_name_it(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept

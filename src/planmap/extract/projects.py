@@ -401,6 +401,9 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
             continue
         if not ("\u4e00" <= ch <= "\u9fff" or ch in _NAME_CHARS_NOT_HAN):
             break
+        if ch == "—" and i >= 2 and sentence[i - 2] == "—" and any(
+                sentence[max(0, i - 2 - k):i - 2] in rules.types for k in range(1, 7)):
+            break  # 世界最长隧道——甲乙隧道: a description, then (after the dash) the name
         stops = stops_by_end.get(ch)
         if stops:
             stop = next((s for s in stops
@@ -539,6 +542,28 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     return left
 
 
+def _described(name: str) -> int:
+    """Where a superlative describing the project starts in ``name`` (世界最长…), or -1."""
+    if "最" not in name:
+        return -1
+    context = _context()
+    if any(w in name for w in context["not_superlatives"]):
+        return -1
+    return min((name.find(w) for w in context["superlatives"] if w in name), default=-1)
+
+
+def _after_description(name: str, tw: TypeWord, rules: Rules) -> int:
+    """Where the proper name starts after a description that ends in a type word of its own
+    (亚洲最大专业货运机场花湖国际机场 -> 花湖国际机场), or 0.
+    """
+    at = _described(name)
+    if at < 0:
+        return 0
+    last = len(name) - len(tw.word) if name.endswith(tw.word) else len(name)
+    ends = [m.end() for m in rules.type_re.finditer(name, at, last)]
+    return ends[-1] if ends and ends[-1] < last else 0
+
+
 def _branch_of(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     """A branch (支线) of the line named before it is of that line's kind: the longest railway
     or highway type word in ``head`` says which (包银高铁…支线 is a railway).
@@ -594,6 +619,9 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         if tw.word in _context()["branch_words"]:
             tw = _branch_of(sentence[left:ts], tw, rules)
+        cut = _after_description(name, tw, rules)
+        if cut:
+            name, left = name[cut:], left + cut
         m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
         m.work = _work_after(sentence, qual_end, rules)
         m.aliases = _bracket_aliases(sentence, name_end, qual_end)
@@ -1257,6 +1285,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
+    if _described(name) >= 0:
+        return False  # 世界最长高速公路隧道: a description of a project, not its name
     before = m.sentence[: max(0, m.start - m.sentence_start)]  # the sentence up to the name
     if before.endswith(_HONOURS):
         return False  # 入选国家考古遗址公园, 获批世界地质公园: an honour a place received, not a site
