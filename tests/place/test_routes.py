@@ -576,3 +576,10 @@ def test_a_citys_own_jiancheng_beats_a_province_and_a_first_character(geocoder):
         assert p.geometry.geom_type == "LineString" and "南京市" in p.names, (home, p.names)
     # two provinces' 简称 with no city reading are still drawn capital to capital
     assert _place(geocoder, "川青铁路", "510000").names == ["四川省", "青海省"]
+
+
+def test_two_province_abbreviations_one_of_which_opens_a_home_place(geocoder):
+    """黔吉 in a 湖南 plan runs 贵州 to 吉首 (湖南), not to 吉林; 川青 stays 四川 to 青海."""
+    p = _place(geocoder, "黔吉高铁", "430000")
+    assert "吉首市" in p.names and "吉林省" not in p.names
+    assert _place(geocoder, "川青铁路", "520000").names == ["四川省", "青海省"]

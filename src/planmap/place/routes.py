@@ -756,8 +756,12 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
     provs = province_abbreviations()
     if all(c in provs and c not in city_abbreviations() for c in chars) and len({provs[c] for c in chars}) == len(chars):
         # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital (沪宁 is weighed below:
-        # 宁 is 南京's 简称 too)
-        return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
+        # 宁 is 南京's 简称 too); where a character also opens a place of the plan's own
+        # province, that reading is weighed below too (黔吉 in a 湖南 plan: 贵州 to 吉首)
+        home = prior.adcode[:2] if prior is not None else ""
+        if not home or any(provs[c][:2] == home for c in chars) or not any(
+                u.adcode[:2] == home for c in chars for u in _units_by_initial(geo).get(c, ())):
+            return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
     layers = [_candidates(geo, c, prior, named, local, trunk) for c in chars]
     if local:
         if prior is None or prior.level == "province":
