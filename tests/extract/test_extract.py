@@ -650,3 +650,12 @@ def test_words_that_only_look_like_lines_are_none(tmp_path, sentence):
 def test_a_superlative_describes_a_project_it_does_not_name_it(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("沿线途经东岭经济开发区。", ["东岭经济开发区"]),
+    ("守底线，建设西岭公路。", ["西岭公路"]),
+])
+def test_news_verbs_and_figures_of_speech_are_no_names(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept
