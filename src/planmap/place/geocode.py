@@ -720,6 +720,9 @@ class Geocoder:
         town = stems[1][stem]
         if town.kind not in rules["town_kinds"]:
             return None
+        if any(t is not town and t.province_adcode == town.province_adcode and not t.county_adcode
+               for n in (stem + "镇", stem + "乡", stem + "街道") for t in self.gaz.towns_named(n)):
+            return None  # a namesake filed under a development zone, not a county (中川镇 of 兰州新区)
         county = self.gaz.unit(town.county_adcode)
         if town.lon is not None:
             from shapely.geometry import Point
