@@ -42,6 +42,7 @@ def _names(projects):
     # a branch is of its line's kind: a railway's branch is a railway, a road's a road
     ("建成东岭高铁甲城至乙城支线。", "东岭高铁甲城至乙城支线", "railway", "line"),
     ("建成东岭公路甲城至乙城支线。", "东岭公路甲城至乙城支线", "highway", "line"),
+    ("建设东岭地铁15号线。", "东岭地铁15号线", "railway", "line"),
 ])
 def test_single_name(tmp_path, sentence, name, category, geom):
     plan, projects = _extract(tmp_path, sentence)
