@@ -1227,7 +1227,8 @@ _COUNTED = re.compile(rf"{_NUM}+个")
 # verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
 _HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评为", "获")
 # 县县通高速, 1小时高铁, 实现通高铁: a goal for a network
-_NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$")
+_NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$"
+                           rf"|{_NUM}+个?[县市区旗](?:市区)?(?:高速公路|高速|铁路|高铁)$")  # 甲、乙4县高速: each county's link
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
