@@ -770,6 +770,8 @@ _ITEM_SEP = "、"
 
 def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]:
     """Turn one matched name into the projects it stands for, resolving enumerations."""
+    if _NETWORK_GOAL.search(m.name):
+        return [m]  # 甲、乙、丙3县高速: a goal for the listed counties, shared by none as a name
     before = sentence[:left]
     # A、B等S: the items share the class noun S
     mm = _count_patterns(rules.count_classifiers).etc_end.search(before)
