@@ -118,3 +118,16 @@ def test_city_airport_without_its_name_is_only_a_served_airport():
     assert wuhan is not None and wuhan.id == "ourairports:ZHHH"
     # Leshan's only field in the data is a small airfield in 夹江: 乐山机场 (the new one) is not it
     assert index.airport_in("乐山机场") is None
+
+
+def test_airport_named_after_the_district_next_to_it():
+    """重庆江北国际机场 lies in 渝北区, next to 江北区: a 重庆 plan's 江北国际机场 is it; a
+    district of another province (宁波's 江北区, 广州's 天河区) does not claim a name."""
+    from planmap.models import Region
+
+    chongqing = Region("500000", "重庆市", "province")
+    feat = transport_index().airport_in("江北国际机场T3B航站楼", chongqing)
+    assert feat is not None and feat.id == "ourairports:ZUCK"
+    hubei = Region("420000", "湖北省", "province")
+    feat = transport_index().airport_in("天河国际机场", hubei)
+    assert feat is not None and feat.id == "ourairports:ZHHH"

@@ -152,8 +152,11 @@ class TransportIndex:
         # the place the airport is named after comes first: leftmost, then longest (重庆 before 江北)
         for start in range(0, len(head) - 1):
             for k in range(min(len(head) - start, 8), 1, -1):
+                # (a district's name is read in the home province only: 江北 of 江北国际机场 in a
+                # 湖北 plan is neither 重庆's nor 宁波's 江北区)
                 units = [u for u in gazetteer.locate_admin(head[start:start + k], prior)
-                         if u.level in ("city", "county") or u.adcode in _MUNICIPALITIES]
+                         if (u.level in ("city", "county") or u.adcode in _MUNICIPALITIES)
+                         and not (prior is not None and u.level == "county" and u.adcode[:2] != prior.adcode[:2])]
                 if units:
                     place, rest = units[0], head[start + k:]
                     break
@@ -167,7 +170,10 @@ class TransportIndex:
             city_keys = _pinyin(place.short or place.name)
             code = {"county": place.adcode, "city": place.adcode[:4]}.get(place.level, place.adcode[:2])
             cands = [a for a in cands if a.county_adcode.startswith(code)
-                     or any(a.key.startswith(k) or a.municipality_key == k for k in city_keys)]
+                     or any(a.key.startswith(k) or a.municipality_key == k for k in city_keys)
+                     # named after the district it lies next to (重庆江北国际机场 in 渝北区)
+                     or (place.level == "county" and place.lon is not None and any(k in a.key for k in city_keys)
+                         and _km(a.lon, a.lat, place.lon, place.lat) <= NEAR_CITY_KM)]
             if rest_keys:
                 named = [a for a in cands if any(k in a.key for k in rest_keys)]
                 if not named and place.lon is not None:
