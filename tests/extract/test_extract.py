@@ -669,3 +669,12 @@ def test_activities_and_funds_listed_before_a_class_of_works_are_no_sites(tmp_pa
     _, projects = _extract(tmp_path, "成果应用于月壤采样、火星探测、载人深潜等国家重大工程。加强特别国债、专项债等项目申报。"
                                      "推进东岭通道、月面采样等重大工程。")
     assert _names(projects) == ["东岭通道"]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("建设东岭至西岭高速公路互通立交桥。", "东岭至西岭高速公路互通立交桥"),
+    ("改造东岭高速西岭收费站。", "东岭高速西岭收费站"),
+])
+def test_works_at_one_place_of_a_route_are_points(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    assert [(p.name, p.geom) for p in projects] == [(name, "point")]

@@ -1238,6 +1238,8 @@ def _only_common_words(name: str, tw: TypeWord, rules: Rules) -> bool:
 
 
 _COUNTED = re.compile(rf"{_NUM}+个")
+# works at one place of a route, whatever ends its name gives (甲至乙高速公路互通立交桥, 甲高速乙收费站)
+_POINTS_ON_A_ROUTE = ("立交", "立交桥", "收费站", "互通", "服务区")
 
 
 # verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
@@ -1533,7 +1535,8 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         projects.append(Project(
             name=best.name,
             category=best.type.category,
-            geom=best.type.geom if not endpoints or best.type.geom == "line" or best.work == "对接" else "line",
+            geom=best.type.geom if not endpoints or best.type.geom == "line" or best.work == "对接"
+            or best.type.word.endswith(_POINTS_ON_A_ROUTE) else "line",
             plan=plan.id,
             section=" > ".join(clause.section),
             evidence=best.sentence.strip(),
