@@ -418,6 +418,7 @@ def test_heading_whose_title_starts_with_gong(tmp_path):
     "构建省会到各市1小时高铁圈和3小时高速公路圈。",
     "推进普通公路和新一轮农村公路提档升级。",
     "东岭、西岭、南岭3县高速项目全部开工。",
+    "甲乙省际铁路、高速公路、水路通道达到28条。",
 ])
 def test_common_nouns_and_network_goals_are_not_projects(tmp_path, sentence):
     """A coastline, a lifeline, "every city on high-speed rail": words and goals, not lines to draw."""

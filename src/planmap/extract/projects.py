@@ -1284,6 +1284,8 @@ def _reference_res(cues: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,。；;：:、！？!?]{0,10}?(?:领域|行业|方面|业态|板块)")
 
 
+# the rest of a 、-list after one of its items, then a count of what the list names (…、水路通道达到28条)
+_COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增至|增加到|突破)(?:了)?{_NUM}+条")
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
 _LINE_CATEGORIES = ("road", "highway", "railway")
@@ -1311,6 +1313,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 入选国家考古遗址公园, 获批世界地质公园: an honour a place received, not a site
     if _SECTOR_LIST.match(m.sentence, m.end - m.sentence_start):
         return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
+    if _COUNTED_LIST.match(m.sentence, m.end - m.sentence_start):
+        return False  # 甲乙省际铁路、高速公路通道达到28条: classes of lines counted, not one line
     if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     counts = _count_patterns(rules.count_classifiers)
