@@ -679,3 +679,13 @@ def test_activities_and_funds_listed_before_a_class_of_works_are_no_sites(tmp_pa
 def test_works_at_one_place_of_a_route_are_points(tmp_path, sentence, name):
     _, projects = _extract(tmp_path, sentence)
     assert [(p.name, p.geom) for p in projects] == [(name, "point")]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("请看榜单(排名不分先后) 铁岭高铁站计划于8月份开工。", "铁岭高铁站"),  # an aside, then the name with its place
+    ("排名不分先后) 东岭县高铁站计划开工。", "东岭县高铁站"),  # a bracket the name never opened
+    ("建设长三角（东岭）康养基地。", "长三角（东岭）康养基地"),  # a bracket that qualifies the name
+])
+def test_an_aside_in_brackets_before_a_name_is_not_part_of_it(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == [name]

@@ -542,6 +542,25 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     return left
 
 
+def _after_unmatched_close(name: str) -> int:
+    """Where a name starts after an aside in brackets: one it never opened (…高矮胖瘦）阜阳高铁站),
+    or one a place name follows (榜单（排名不分先后）阜阳高铁站: a name opens with its place, a
+    bracket inside a name qualifies what precedes it, 长三角（广德）康养基地); else 0.
+    """
+    depth, cut = 0, 0
+    for i, ch in enumerate(name):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            if depth:
+                depth -= 1
+                if not depth and admin_prefix(name[i + 1:]):
+                    cut = i + 1
+            else:
+                cut = i + 1
+    return cut if cut < len(name) else 0
+
+
 def _described(name: str) -> int:
     """Where a superlative describing the project starts in ``name`` (世界最长…), or -1."""
     if "最" not in name:
@@ -619,7 +638,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         if tw.word in _context()["branch_words"]:
             tw = _branch_of(sentence[left:ts], tw, rules)
-        cut = _after_description(name, tw, rules)
+        cut = _after_description(name, tw, rules) or _after_unmatched_close(name)
         if cut:
             name, left = name[cut:], left + cut
         m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
