@@ -718,6 +718,7 @@ def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
 
     regions = RegionIndex(gdf)
     pages: list[tuple[str, str, Callable[[gpd.GeoDataFrame], Path]]] = []  # (rel, key, draw from the projects)
+    weights: list[int] = []  # rows and counties a page shows: what drawing it costs
     plan_pages: dict[str, str] = {}  # plan id -> rel
     plan_rows = []
     for plan in plans:
@@ -728,6 +729,7 @@ def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
                       offline, boundaries, sorted(county_code[j] for j in touched), rows=([digests[i] for i in rows],))
         draw = partial(_draw_plan_map, render_plan_map, counties, rows, touched, plan, out / rel, tiles, offline)
         pages.append((rel, key, draw))
+        weights.append(len(rows) + len(touched))
         plan_pages[plan.id] = rel
         counts = Counter(c for c in (category[i] for i in rows) if isinstance(c, str))
         plan_rows.append({"id": plan.id, "title": plan.title or plan.id, "counts": dict(sorted(counts.items()))})
@@ -741,6 +743,7 @@ def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
                       sorted(county_code[j] for j in there), rows=([digests[i] for i in mine],))
         draw = partial(_draw_region_map, render_region_map, counties, mine, there, r, out / rel, tiles, offline)
         pages.append((rel, key, draw))
+        weights.append(len(mine) + len(there))
         region_rows.append({"adcode": r["adcode"], "name": r["name"], "level": r["level"], "counts": r["counts"]})
 
     files: list[Path] = []
@@ -751,6 +754,9 @@ def _start_maps(out: Path, plans: list[Plan], joined: Any, tiles: str, offline: 
             files.append(reuse(previous / rel, out / rel))
         else:
             todo.append(k)
+    # the largest pages first, so the drawing processes end together (each page is written to
+    # its own file: the order changes no output)
+    todo.sort(key=lambda k: -weights[k])
     plain = _plain_strings(gdf) if todo else gdf  # the pages take rows of it thousands of times
     drawing = _PageDrawing([partial(pages[k][2], plain) for k in todo], processes)
     return drawing, partial(_finish_maps, out, plans, pages, todo, drawing, files, new_keys, plan_pages, plan_rows,
