@@ -689,3 +689,12 @@ def test_works_at_one_place_of_a_route_are_points(tmp_path, sentence, name):
 def test_an_aside_in_brackets_before_a_name_is_not_part_of_it(tmp_path, sentence, name):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == [name]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("支持之江实验室建设。", ["之江实验室"]),  # 之 inside a name's word is no stop
+    ("打造生态之城，走好发展之路。", []),  # 之 of its own ends a name; …之路 is a figure of speech
+])
+def test_zhi_ends_a_name_only_as_a_word_of_its_own(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept
