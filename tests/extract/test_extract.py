@@ -698,3 +698,10 @@ def test_an_aside_in_brackets_before_a_name_is_not_part_of_it(tmp_path, sentence
 def test_zhi_ends_a_name_only_as_a_word_of_its_own(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept
+
+
+def test_offices_events_and_rules_in_a_list_are_no_sites(tmp_path):
+    """发改委、财政等部门应对工程类…: offices; 甲代办制、乙服务制等一系列重大项目…: rules; 上海世博会: an event."""
+    _, projects = _extract(tmp_path, "发改委、财政、住建等部门应对工程类项目统筹规划。建立重大项目代办制、公安挂牌服务制等一系列重大项目服务机制。"
+                                     "借助上海世博会、东岭体育馆等项目带动。")
+    assert _names(projects) == ["东岭体育馆"]

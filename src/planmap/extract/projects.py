@@ -1024,8 +1024,9 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
                 continue
             if not _is_list_name(item, rules) or (not n_known and _starts_with_verb(item)):
                 continue
-            if _is_activity_item(item, rules):
-                continue  # 月壤采样、火星探测等重大工程, 特别国债、专项债等项目: what is done or paid, not a site
+            if _is_activity_item(item, rules) or _words_re(rules.not_project).search(item):
+                continue  # 月壤采样、火星探测等重大工程, 特别国债、专项债等项目: what is done or paid, not a site;
+                # 上海世博会 (an event), 发改委 (an office): what _keep turns down among typed names
             own = [h for h in _type_hits(item, rules) if h[1] == len(item)]
             if own and _is_generic(item, own[-1][2], rules):
                 continue  # 高速公路建设项目, 长隧道: a class of works (kept by _keep only where located)
@@ -1039,7 +1040,7 @@ def _is_activity_item(item: str, rules: Rules) -> bool:
     """An untyped list item that names an activity (火星探测: it ends in a verb, with no works
     word such as 引水 to say what is built, and no place) or a means of paying (专项债).
     """
-    if item.endswith(tuple(_context()["funding_ends"])):
+    if item.endswith(tuple(_context()["not_site_ends"])):
         return True
     words = word_index()
     last = words.cut(item)[-1]
