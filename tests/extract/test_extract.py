@@ -705,3 +705,9 @@ def test_offices_events_and_rules_in_a_list_are_no_sites(tmp_path):
     _, projects = _extract(tmp_path, "发改委、财政、住建等部门应对工程类项目统筹规划。建立重大项目代办制、公安挂牌服务制等一系列重大项目服务机制。"
                                      "借助上海世博会、东岭体育馆等项目带动。")
     assert _names(projects) == ["东岭体育馆"]
+
+
+def test_along_the_river_is_no_river_name(tmp_path):
+    """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
+    _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")
+    assert ("北沿江高铁", "railway") in [(p.name, p.category) for p in projects]
