@@ -711,3 +711,14 @@ def test_along_the_river_is_no_river_name(tmp_path):
     """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
     _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")
     assert ("北沿江高铁", "railway") in [(p.name, p.category) for p in projects]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("这涉及东岭研究院的改革。", ["东岭研究院"]),  # 及 of 涉及 ends a verb, it joins nothing
+    ("据地铁公司介绍。", []),  # a preposition before a bare type word names nothing
+    ("据东岭钢铁研究中心统计。", ["东岭钢铁研究中心"]),
+    ("推进呼和浩特东岭草原景区建设。", ["呼和浩特东岭草原景区"]),  # 和 inside a word is no stop
+])
+def test_function_words_inside_words_do_not_cut_names(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept

@@ -467,8 +467,8 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     """功能和保健食品产业园 / 机械制造及新型材料产业园: a short modifier joined by 和/及/与 that is
     not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart.
     """
-    if left < 2 or sentence[left - 1] not in "和及与":
-        return left
+    if left < 2 or sentence[left - 1] not in "和及与" or not word_index().is_boundary(sentence, left - 1):
+        return left  # (及 of 涉及, 与 of 参与: the end of a verb, no conjunction)
     start = left_edge(sentence, left - 1, rules)
     part = sentence[start:left - 1]
     modifier = part[len(admin_prefix(part)):]  # 西丰县功能和保健食品产业园: the place opens the name
@@ -484,7 +484,7 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
 # written X某 in a news report, or a frequent verb of two or more characters (担任, 得知).
 # One-character and rare verbs stay (西气东输管道, 开化寺南街), and a span naming a route's ends
 # or a junction (甲至乙, 甲与乙) is left whole.
-_CLAUSE_TAGS = frozenset({"r", "t"})
+_CLAUSE_TAGS = frozenset({"r", "t", "p"})  # (a preposition: 据, 按)
 # aspect particles (了, 过, 着) close the verb before them: 试用过X研究院 names X研究院
 _ASPECT_TAGS = frozenset({"ul", "ug", "uz"})
 _ADVERB_TAGS = frozenset({"d", "ad"})
@@ -521,10 +521,12 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     keeping at least one character of name before the type word.
     """
     span = sentence[left:type_start]
+    words = word_index()
+    if len(span) == 1 and words.tag(span) == "p":
+        return type_start  # 据地铁: a preposition before a bare type word names nothing
     if len(span) < 2 or _SPAN_JOINS.search(span):
         return left
     rules = load_rules()
-    words = word_index()
     pos = 0
     cut_at, cut_tag = 0, ""
     for token, entry in words.cut_with_entries(span):
@@ -535,7 +537,7 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     if cut_at and type_start - (left + cut_at) >= 1:
         return left + cut_at
     if cut_at == len(span) and _ALL_CJK.fullmatch(span) and (
-            cut_tag in _ADVERB_TAGS | {"r"} or (cut_tag == "v" and category in _NEVER_NAMED_BY_A_VERB)):
+            cut_tag in _ADVERB_TAGS | {"r", "p"} or (cut_tag == "v" and category in _NEVER_NAMED_BY_A_VERB)):
         # 不少产业园, 涉及轨道交通: nothing names it, the bare type word is left (and dropped);
         # a street may be named by a verb (建设路, 解放大街), a railway or highway never is
         return type_start
