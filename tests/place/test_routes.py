@@ -524,6 +524,16 @@ def test_a_railway_named_by_its_ends_runs_through_its_stations(geocoder):
         assert _near(p.geometry, *_seat(geocoder, county), 5)
 
 
+def test_a_classic_trunk_railway_abbreviation_runs_through_its_station_counties(geocoder):
+    # 京广铁路 from a 河南 plan: 涿州 to 广州 through 驻马店, not two ends read off its abbreviation
+    p = _place(geocoder, "京广铁路", "410000")
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "130681" and p.counties[-1] == "440104"  # 涿州市 ... 越秀区
+    for county in ("130681", "411702", "440104"):  # 涿州, 驻马店 驿城区, 广州 越秀区
+        assert _near(p.geometry, *_seat(geocoder, county), 5)
+    assert not any(c.startswith("61") for c in p.counties)  # nowhere near 陕西
+
+
 def test_a_railway_abbreviation_reads_the_row_of_its_class(geocoder):
     intercity = _place(geocoder, "渝万城际", "500000")
     high_speed = _place(geocoder, "渝万高铁", "500000")
