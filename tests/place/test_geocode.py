@@ -456,3 +456,9 @@ def test_a_town_stem_shared_with_a_town_of_a_development_zone_is_ambiguous(geoco
     plan's 中川… (the airport's rail loop) is not placed in 会宁县 by the town's name."""
     p = geocoder.place(_project("中川东岭环线铁路", category="railway", geom="line"), _plan("620000", "甘肃省", "province"))
     assert "620422" not in p.counties
+
+
+@pytest.mark.parametrize("text, adcode", [("兰州市城关区", "620102"), ("拉萨市城关区", "540102"), ("西安市新城区", "610102")])
+def test_a_shared_district_name_is_the_one_inside_the_city_written_before_it(geocoder, text, adcode):
+    for prior in (None, Region("620000", "甘肃省", "province")):
+        assert geocoder.units_in(text, prior)[-1][2].adcode == adcode

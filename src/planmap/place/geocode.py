@@ -152,6 +152,8 @@ class Placement:
 
 
 
+# adcode digits a unit of each level shares with the units inside it
+_PREFIX = {"province": 2, "city": 4}
 # Taiwan, Hong Kong and Macao: named in a mainland plan's project names as partners
 _PARTNER_REGIONS = ("71", "81", "82")
 
@@ -307,8 +309,8 @@ class Geocoder:
         return list(found)
 
     def _units_in(self, text: str, prior: Region | None) -> list:
-        out = []
-        other_provinces = []  # short names of other provinces, kept when no home place is named
+        out: list[tuple[int, int, Any]] = []  # (start, end, AdminUnit)
+        other_provinces: list[tuple[int, int, Any]] = []  # short names of other provinces, kept when no home place is named
         for m in self.gaz.scan(text):
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
@@ -330,6 +332,10 @@ class Geocoder:
                                             if c.level == "province" and c.short == m.text
                                             and c.adcode[:2] not in _PARTNER_REGIONS]
                     cands = home
+            if len(cands) > 1 and out and out[-1][1] == m.start and out[-1][2].level in ("province", "city"):
+                # 兰州市城关区, 西安市新城区: the unit written just before holds the one meant
+                inside = [c for c in cands if c.adcode[:_PREFIX[out[-1][2].level]] == out[-1][2].adcode[:_PREFIX[out[-1][2].level]]]
+                cands = inside or cands
             if cands:
                 out.append((m.start, m.end, cands[0]))
         if other_provinces and not any(u.province_adcode == prior.adcode[:2] + "0000"  # type: ignore[union-attr]
