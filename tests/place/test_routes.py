@@ -543,6 +543,14 @@ def test_a_trunk_railway_through_a_shared_district_name_keeps_the_city_of_its_st
     assert _near(p.geometry, *_seat(geocoder, "220302"), 5)
 
 
+def test_a_trunk_railway_into_a_neighbouring_province_runs_through_its_middle_station_county(geocoder):
+    # 渝怀铁路 from a 湖南 plan: 重庆 to 怀化 through 黔江, not straight from 重庆 to 怀化
+    p = _place(geocoder, "渝怀铁路", "430000")
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "500103" and p.counties[-1] == "431202"  # 渝中区 ... 怀化 鹤城区
+    assert "500114" in p.counties and _near(p.geometry, *_seat(geocoder, "500114"), 5)  # 黔江区
+
+
 def test_a_railway_abbreviation_reads_the_row_of_its_class(geocoder):
     intercity = _place(geocoder, "渝万城际", "500000")
     high_speed = _place(geocoder, "渝万高铁", "500000")
