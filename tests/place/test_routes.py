@@ -579,10 +579,12 @@ def test_railway_table_rows_are_sourced_and_resolve_in_order(geocoder):
         assert row.kind == "railway" and source_allowed(row.source_url), row.name
         assert len(row.control_points) >= 3, row.name
         for name in row.control_points:
-            # a county's own name, or a shared district's name after its city's (四平市铁西区)
+            # a county's own name, or a shared district's name after its city's or municipality's
+            # (四平市铁西区, 重庆市江北区)
             units = [u for _, _, u in geocoder.units_in(name, None)]
-            city_and_district = (len(units) == 2 and units[0].level == "city" and units[1].level == "county"
-                                 and units[1].adcode[:4] == units[0].adcode[:4]
+            width = {"city": 4, "province": 2}.get(units[0].level, 6) if units else 6
+            city_and_district = (len(units) == 2 and units[1].level == "county"
+                                 and units[1].adcode[:width] == units[0].adcode[:width]
                                  and units[0].name + units[1].name == name)
             assert geocoder.gaz.units_named(name) or city_and_district, (row.name, name)
         placed = _resolve_all(geocoder, list(row.control_points), [], None, 0)
