@@ -1040,7 +1040,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
 
 def _is_activity_item(item: str, rules: Rules) -> bool:
     """An untyped list item that names an activity (火星探测: it ends in a verb, with no works
-    word such as 引水 to say what is built, and no place) or a means of paying (专项债).
+    word such as 引水 to say what is built, and no place), a means of paying (专项债) or a rule
+    or paper (代办制, 许可证): categories.toml [context] not_site_ends.
     """
     if item.endswith(tuple(_context()["not_site_ends"])):
         return True
