@@ -105,6 +105,14 @@ def test_expressway_code_resolves_through_the_table(geocoder):
     assert "wikipedia.org" in p.source
 
 
+def test_auxiliary_expressway_is_drawn_through_its_cities(geocoder):
+    """G4211 宁芜高速 runs 南京, 马鞍山, 芜湖: named by code and 简称 from Anhui, a line through all three."""
+    p = _place(geocoder, "G4211宁芜高速", "340000", category="highway")
+    assert p.geometry.geom_type == "LineString" and p.method == "route"
+    for adcode in ("320100", "340500", "340200"):
+        assert _near(p.geometry, *_seat(geocoder, adcode), 5), adcode
+
+
 def test_named_section_is_cut_to_its_unit(geocoder):
     p = _place(geocoder, "兰州至海口高速公路甘肃段", "620000", category="highway")
     gansu = geocoder.gaz.unit_polygon("620000")
