@@ -658,6 +658,7 @@ def test_a_superlative_describes_a_project_it_does_not_name_it(tmp_path, sentenc
 @pytest.mark.parametrize("sentence, kept", [
     ("沿线途经东岭经济开发区。", ["东岭经济开发区"]),
     ("守底线，建设西岭公路。", ["西岭公路"]),
+    ("北斗导航走不迷路，走好发展之路，建设西岭公路。", ["西岭公路"]),
 ])
 def test_news_verbs_and_figures_of_speech_are_no_names(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)

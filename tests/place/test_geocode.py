@@ -462,3 +462,9 @@ def test_a_town_stem_shared_with_a_town_of_a_development_zone_is_ambiguous(geoco
 def test_a_shared_district_name_is_the_one_inside_the_city_written_before_it(geocoder, text, adcode):
     for prior in (None, Region("620000", "甘肃省", "province")):
         assert geocoder.units_in(text, prior)[-1][2].adcode == adcode
+
+
+def test_tongzhou_is_beijings_district_in_a_beijing_plan(geocoder):
+    """通州 is no everyday word: 通州东岭公园 in a 北京 plan is in 通州区 (南通 has a 通州区 too)."""
+    p = geocoder.place(_project("通州东岭公园", category="park_green"), _plan("110000", "北京市", "province"))
+    assert p.counties == ["110112"]
