@@ -112,14 +112,14 @@ def run_build(docs: Path, out: Path, workers: int, maps: bool, sample: bool = Tr
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, tuple[str, int, int]] = {}
     stop = threading.Event()
-    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
-    if sample:
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True) if sample else None
+    if sampler is not None:
         sampler.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     stop.set()
-    if sample:
+    if sampler is not None:
         sampler.join()
     line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
     if proc.returncode != 0 or line is None:

@@ -589,7 +589,8 @@ def _branch_of(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     """A branch (支线) of the line named before it is of that line's kind: the longest railway
     or highway type word in ``head`` says which (包银高铁…支线 is a railway).
     """
-    lines = [w for w in rules.types if w in head and rules.types[w].category in ("railway", "highway")]
+    lines = [m.group(0) for m in rules.type_re.finditer(head)
+             if rules.types[m.group(0)].category in ("railway", "highway")]
     if not lines:
         return tw
     kind = rules.types[max(lines, key=len)]

@@ -334,12 +334,13 @@ class Geocoder:
                     cands = home
             if len(cands) > 1 and out and out[-1][1] == m.start and out[-1][2].level in ("province", "city"):
                 # 兰州市城关区, 西安市新城区: the unit written just before holds the one meant
-                inside = [c for c in cands if c.adcode[:_PREFIX[out[-1][2].level]] == out[-1][2].adcode[:_PREFIX[out[-1][2].level]]]
-                cands = inside or cands
+                before = out[-1][2]
+                width = _PREFIX[before.level]
+                cands = [c for c in cands if c.adcode[:width] == before.adcode[:width]] or cands
             if cands:
                 out.append((m.start, m.end, cands[0]))
-        if other_provinces and not any(u.province_adcode == prior.adcode[:2] + "0000"  # type: ignore[union-attr]
-                                       for _, _, u in out):
+        if other_provinces and prior is not None and not any(u.province_adcode == prior.adcode[:2] + "0000"
+                                                             for _, _, u in out):
             out = sorted(out + other_provinces, key=lambda t: t[0])
         if not out and prior is not None:
             named = self._common_word_unit(text, prior)
