@@ -656,6 +656,15 @@ def test_a_superlative_describes_a_project_it_does_not_name_it(tmp_path, sentenc
 
 
 @pytest.mark.parametrize("sentence, kept", [
+    ("全区首座4F级东岭国际机场通过验收。", ["东岭国际机场"]),  # the grade describes it
+    ("推动西岭大峡谷5A级景区创建。", ["西岭大峡谷5A级景区"]),  # a grade after the name stays
+])
+def test_a_grade_before_a_name_describes_it(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept
+
+
+@pytest.mark.parametrize("sentence, kept", [
     ("沿线途经东岭经济开发区。", ["东岭经济开发区"]),
     ("守底线，建设西岭公路。", ["西岭公路"]),
     ("北斗导航走不迷路，走好发展之路，建设西岭公路。", ["西岭公路"]),

@@ -184,6 +184,20 @@ def test_county_road_is_read_near_home_only(geocoder):
     assert far.geometry.geom_type == "Point"
 
 
+@pytest.mark.parametrize("name, home, ends", [
+    ("深中通道", "440000", ["440300", "442000"]),  # a crossing named by the cities it joins
+    ("甘川新通道高速公路", "620000", ["620000", "510000"]),  # 新通道: a new corridor, not 新疆
+])
+def test_a_corridor_named_by_its_ends_is_a_line(geocoder, name, home, ends):
+    p = _place(geocoder, name, home, category="highway")
+    assert p.geometry.geom_type == "LineString"
+    assert all(_near(p.geometry, *_seat(geocoder, code), 5) for code in ends)
+
+
+def test_a_corridor_named_by_a_water_is_no_line(geocoder):
+    assert _place(geocoder, "狮子洋通道", "440000", category="highway").geometry.geom_type == "Point"
+
+
 def test_end_named_with_its_county_and_town(geocoder):
     p = _place(geocoder, "平度南村至胶州李哥庄一级公路", "370200", category="highway")
     (x0, y0), (x1, y1) = p.geometry.coords

@@ -585,6 +585,20 @@ def _after_description(name: str, tw: TypeWord, rules: Rules) -> int:
     return ends[-1] if ends and ends[-1] < last else 0
 
 
+#: a grade of a class of facilities (4F级 airports, 5A级 scenic areas) written before a name
+_GRADE = re.compile(r"[1-5][A-Fa-f]级")
+
+
+def _after_grade(name: str, tw: TypeWord) -> int:
+    """Where the proper name starts after a grade that describes it (首座4F级盛乐国际机场 ->
+    盛乐国际机场), or 0: only when at least two characters of name are left before the type word
+    (国家5A级景区 stays whole, and is judged generic as it is).
+    """
+    last = len(name) - len(tw.word) if name.endswith(tw.word) else len(name)
+    ends = [m.end() for m in _GRADE.finditer(name, 0, last)]
+    return ends[-1] if ends and last - ends[-1] >= 2 else 0
+
+
 def _branch_of(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     """A branch (支线) of the line named before it is of that line's kind: the longest railway
     or highway type word in ``head`` says which (包银高铁…支线 is a railway).
@@ -641,7 +655,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         if tw.word in _context()["branch_words"]:
             tw = _branch_of(sentence[left:ts], tw, rules)
-        cut = _after_description(name, tw, rules) or _after_unmatched_close(name)
+        cut = _after_description(name, tw, rules) or _after_unmatched_close(name) or _after_grade(name, tw)
         if cut:
             name, left = name[cut:], left + cut
         m = Mention(name, abs_start + left, abs_start + qual_end, tw, clause, sentence, abs_start)
