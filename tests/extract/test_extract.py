@@ -645,6 +645,32 @@ def test_words_that_only_look_like_lines_are_none(tmp_path, sentence):
 
 
 @pytest.mark.parametrize("sentence, kept", [
+    ("东岭师范高等专科学校成功升本。", ["东岭师范高等专科学校"]),  # 等 of 高等 ends no name
+    ("推进东岭湖、西岭湖等景区建设。", ["东岭湖景区", "西岭湖景区"]),  # 等 closes the list
+    ("据东岭高等级公路建设开发有限公司介绍，西岭高速公路开工。", ["西岭高速公路"]),  # a company
+])
+def test_etc_inside_a_word_is_no_list(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("这给搭乘地铁带来不便，数万公路建设者奋战，建设西岭高铁。", ["西岭高铁"]),
+    ("新一轮东岭高速公路扩能改造开工。", ["东岭高速公路"]),
+    ("大保、弥蒙等新线投入运营，推进成达万高铁建设。", ["成达万高铁"]),  # abbreviations jieba tags as verbs
+])
+def test_an_action_before_a_bare_line_word_names_no_line(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert [n for n in _names(projects) if n in kept or n.endswith(("地铁", "公路", "高铁"))] == kept
+
+
+def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
+    """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
+    _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")
+    assert [p.category for p in projects if p.name == "高速率光网"] in ([], ["other"])
+
+
+@pytest.mark.parametrize("sentence, kept", [
     ("建成世界最长高速公路隧道——东岭胜利隧道。", ["东岭胜利隧道"]),  # a description, a dash, the name
     ("建成亚洲最大专业货运机场东岭国际机场。", ["东岭国际机场"]),  # the description ends in a type word
     ("打造全国最大天然气生产基地。", []),  # a description alone names nothing

@@ -411,6 +411,8 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
                          and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
             if stop and len(stop) == 1 and _unit_opens_at(sentence, i - 1):
                 stop = None  # 和林格尔, 和田: the stop character opens a place name
+            if stop == "等" and not _etc_is_a_word(sentence, i - 1):
+                stop = None  # 高等专科学校: 等 of 高等 ends no name
             if stop:
                 break
         if ch in boundary_stops and i in cuts and i - 1 in cuts:
@@ -811,6 +813,8 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     before = sentence[:left]
     # A、B等S: the items share the class noun S
     mm = _count_patterns(rules.count_classifiers).etc_end.search(before)
+    if mm and not _etc_is_a_word(sentence, mm.start()):
+        mm = None  # 等 inside a word (内蒙古高等级公路: 高等级, high-grade) closes no list
     if mm:
         items = _items_before(before[: mm.start()], rules, _boundaries(sentence))
         generic_tail = _is_generic(m.name, m.type, rules)
@@ -848,6 +852,23 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                     other.work = other.work or m.work
             return out
     return [m]
+
+
+def _holds_etc(text: str) -> bool:
+    """Whether ``text`` holds a 等 meaning "and so on" (甲、乙等: a list, not one name)."""
+    return any(ch == "等" and _etc_is_a_word(text, k) for k, ch in enumerate(text))
+
+
+def _etc_is_a_word(sentence: str, at: int) -> bool:
+    """Whether the 等 at ``at`` means "and so on" (甲、乙等高速公路), not a character of a word
+    that holds it (高等级, 平等: categories.toml words_holding_etc). The word index cannot say:
+    it joins 等 to the character before it (多伦湖等景区 is cut 湖等/景区).
+    """
+    for w in raw_rules()["names"]["words_holding_etc"]:
+        k = w.index("等")
+        if sentence.startswith(w, at - k):
+            return False
+    return True
 
 
 def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -> list[tuple[int, str]]:
@@ -936,7 +957,7 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
         if not place or len(works) < 4 or _overlaps(found, abs_start + left, abs_start + m.end()):
             continue
         if rules.activity_re.match(works) or rules.generic_re.match(works) or any(w in name for w in rules.not_project) \
-                or "等" in name or "的" in name:
+                or _holds_etc(name) or "的" in name:
             continue
         out.append(Mention(name, abs_start + left, abs_start + m.end(), _OTHER, clause, sentence, abs_start))
     return out
@@ -1120,14 +1141,28 @@ def _closes_project_list(after: str, rules: Rules) -> bool:
     return False
 
 
+def _holds_word(item: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``item`` as that word, not inside a common word the context
+    rules name (高速 of 高速率 is no expressway: categories.toml not_before/not_after).
+    """
+    not_before, not_after = _context()["not_before"].get(word, ""), _context()["not_after"].get(word, "")
+    at = item.find(word)
+    while at >= 0:
+        right, left = item[at + len(word): at + len(word) + 1], item[at - 1: at] if at else ""
+        if not (right and right in not_before) and not (left and left in not_after):
+            return True
+        at = item.find(word, at + 1)
+    return False
+
+
 def _item_class(item: str, siblings: TypeWord, rules: Rules) -> TypeWord:
     """The class of an untyped list item: a type word inside it, or a hint word (风电 in
     300万千瓦风电, categories.toml [item_hints]), else its siblings' class. Geometry and strength follow the
     siblings' (or the default), so a hint never turns an item into a line.
     """
-    typed = [w for w in rules.types if len(w) >= 2 and w in item and rules.types[w].category != _OTHER.category]
+    typed = [w for w in rules.types if len(w) >= 2 and _holds_word(item, w) and rules.types[w].category != _OTHER.category]
     hint = rules.types[max(typed, key=len)].category if typed else \
-        next((cat for w, cat in rules.item_hints if w in item), None)
+        next((cat for w, cat in rules.item_hints if _holds_word(item, w)), None)
     if hint is None or hint == siblings.category:
         return siblings
     geom = siblings.geom if siblings.category != _OTHER.category else _OTHER.geom
@@ -1170,7 +1205,7 @@ _PHASE_ITEM = re.compile(rf"{_NUM}+期(?:工程)?")
 def _is_list_name(item: str, rules: Rules) -> bool:
     if not _LIST_NAME.fullmatch(item) or len(_A_CJK.findall(item)) < 2:
         return False
-    if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or "等" in item:
+    if item in _not_names() or is_admin_name(item) or admin_prefix(item) == item or "的" in item or _holds_etc(item):
         return False
     if _PHASE_ITEM.fullmatch(item) or _COUNTED.search(item) or item[0] in "条座个项处批":
         return False  # 一期: a phase of the item before it
@@ -1275,6 +1310,33 @@ def _only_common_words(name: str, tw: TypeWord, rules: Rules) -> bool:
     return modifier
 
 
+#: jieba's tags of verbs, adverbs, pronouns, numerals and function words: a line's name made only
+#: of these names no line (搭乘地铁, 评估地铁, 数万公路, 更快高速)
+_ACTION_TAGS = frozenset({"v", "vn", "vd", "d", "r", "m", "u", "p", "c", "a", "ad"})
+_FUNCTION_WORD_TAGS = frozenset({"d", "r", "u", "p", "c"})
+
+
+def _action_before_a_class(name: str, tw: TypeWord) -> bool:
+    """Whether every word before a line's type word is a verb, adverb, pronoun, numeral or
+    function word: no place, abbreviation, number or noun names the line. A numbered one
+    (一号旅游公路) and a code (G102) name one.
+    """
+    core = name[: -len(tw.word)] if name.endswith(tw.word) else ""
+    if not core or _ROUTE_NUMBER.search(name) or has_place_name(core):
+        return False
+    from planmap.reference.gazetteer import everyday_words
+
+    words = word_index()
+    everyday = everyday_words()
+    cut = words.cut(core)
+    # a single character is an action word only as a function word (更); a verb or numeral of
+    # one character, or a word that is no everyday word, is a place's abbreviation (成达 and 万
+    # of 成达万高铁, 弥蒙)
+    return all((words.tag(w) in _FUNCTION_WORD_TAGS) if len(w) == 1 else
+               (words.tag(w) in _ACTION_TAGS and w in everyday and not w.endswith(("号", "期", "线")))
+               for w in cut)
+
+
 _COUNTED = re.compile(rf"{_NUM}+个")
 # works at one place of a route, whatever ends its name gives (甲至乙高速公路互通立交桥, 甲高速乙收费站)
 _POINTS_ON_A_ROUTE = ("立交", "立交桥", "收费站", "互通", "服务区")
@@ -1323,6 +1385,9 @@ _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,
 
 
 # the rest of a 、-list after one of its items, then a count of what the list names (…、水路通道达到28条)
+#: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
+#: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
+_COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
 _COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增至|增加到|突破)(?:了)?{_NUM}+条")
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
@@ -1340,7 +1405,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     name = m.name
     if len(name) < 2 or len(name) > _context()["max_name_length"] or name in _not_names():
         return False
-    if ("等" in name or "”" in name or "“" in name) and m.type.category not in ("market",):
+    if (_holds_etc(name) or "”" in name or "“" in name) and m.type.category not in ("market",):
         return False
     if rules.activity_re.match(name):
         return False  # 集成电路 / 数据中心 as a sector, not a site
@@ -1353,6 +1418,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
     if _COUNTED_LIST.match(m.sentence, m.end - m.sentence_start):
         return False  # 甲乙省际铁路、高速公路通道达到28条: classes of lines counted, not one line
+    if _COMPANY_AFTER.match(m.sentence, m.end - m.sentence_start) and m.type.category != "energy_utility":
+        return False  # 甲高速公路建设开发有限公司: a company named after what it builds, not a site
     if name[0] in "条座个项处批" or _COUNTED.search(name):
         return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
     counts = _count_patterns(rules.count_classifiers)
@@ -1362,6 +1429,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if _NETWORK_GOAL.search(name):
         return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
+    if m.type.category in ("railway", "highway") and _action_before_a_class(name, m.type):
+        return False  # 搭乘地铁, 产量高速扩张, 数万公路建设者: an action or amount before a bare class word
     if m.type.category in ("railway", "highway") and _lack_of(m.type.word).search(name):
         return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
     for w in rules.not_project if _words_re(rules.not_project).search(name) else ():
