@@ -468,3 +468,9 @@ def test_tongzhou_is_beijings_district_in_a_beijing_plan(geocoder):
     """通州 is no everyday word: 通州东岭公园 in a 北京 plan is in 通州区 (南通 has a 通州区 too)."""
     p = geocoder.place(_project("通州东岭公园", category="park_green"), _plan("110000", "北京市", "province"))
     assert p.counties == ["110112"]
+
+
+def test_a_city_written_before_one_of_its_towns_places_the_project_there(geocoder):
+    """吴忠金积工业园 in a 宁夏 plan: 金积镇 of 吴忠 (the word index glues the two into one word)."""
+    p = geocoder.place(_project("吴忠金积工业园", category="industrial_park"), _plan("640000", "宁夏回族自治区", "province"))
+    assert p.precision == "county" and p.counties == ["640302"]

@@ -315,7 +315,8 @@ class Geocoder:
             cands = self.gaz.locate_admin(text[m.start:m.end], prior) if prior else list(m.candidates)
             cands = [c for c in cands if c in m.candidates] or list(m.candidates)
             if m.kind != "full":
-                if not self._word_aligned(text, m.start, m.end) and not self._opens_a_typed_word(text, m.start, m.end):
+                if not self._word_aligned(text, m.start, m.end) and not self._opens_a_typed_word(text, m.start, m.end) \
+                        and not self._town_follows(text, m.start, m.end, cands):
                     continue  # 盘山 inside 棋盘山 is no county
                 if prior is not None:
                     # a short name (朝阳, 铁岭) means a unit of the home province, or nothing; one
@@ -347,6 +348,20 @@ class Geocoder:
             if named is not None:
                 out.append(named)
         return out
+
+    def _town_follows(self, text: str, start: int, end: int, cands: list) -> bool:
+        """A unit's short name written just before one of its own towns (吴忠金积工业园: 金积镇 of
+        吴忠), which the word index glues into one unknown word: the unit, and its town, are named.
+        """
+        if not word_index().is_boundary(text, start):
+            return False
+        for unit in cands:
+            counties = tuple(c.adcode for c in self.gaz.children(unit.adcode)) if unit.level == "city" else \
+                (unit.adcode,) if unit.level == "county" else ()
+            stems = self._town_stems(counties) if counties else None
+            if stems is not None and stems[0].match(text[end:]) is not None:
+                return True
+        return False
 
     def _common_word_unit(self, text: str, prior: Region) -> tuple[int, int, Any] | None:
         """A name opening with a home unit's short name that is also an everyday word: a bare
