@@ -652,3 +652,20 @@ def test_a_first_character_reading_near_home_still_beats_a_citys_abbreviation(ge
     p = _place(geocoder, name, home, category=category)
     assert end in p.names and not {"南通市", "安康市"} & set(p.names), p.names
 
+
+@pytest.mark.parametrize("name, home", [("长赣高铁", "430000"), ("长赣高铁", "360000"), ("赣深高铁", "440000"),
+                                        ("赣龙铁路", "350000")])
+def test_gan_beside_a_citys_character_is_ganzhou(geocoder, name, home):
+    """赣 is 江西's 简称 and 赣州's: beside a city's character (长赣, 赣深) route names mean the city."""
+    p = _place(geocoder, name, home)
+    assert "赣州市" in p.names and "江西省" not in p.names, p.names
+
+
+@pytest.mark.parametrize("name, home, category, ends", [
+    ("湘赣高铁", "360000", "railway", ["湖南省", "江西省"]),
+    ("湘赣高铁", "430000", "railway", ["湖南省", "江西省"]),
+    ("赣粤高速", "440000", "highway", ["江西省", "广东省"]),
+    ("赣粤高速", "360000", "highway", ["江西省", "广东省"]),
+])
+def test_gan_between_provinces_abbreviations_is_still_the_province(geocoder, name, home, category, ends):
+    assert _place(geocoder, name, home, category=category).names == ends
