@@ -639,3 +639,47 @@ def test_two_province_abbreviations_one_of_which_opens_a_home_place(geocoder):
     p = _place(geocoder, "黔吉高铁", "430000")
     assert "吉首市" in p.names and "吉林省" not in p.names
     assert _place(geocoder, "川青铁路", "520000").names == ["四川省", "青海省"]
+
+
+@pytest.mark.parametrize("name, home, category, city", [
+    ("沪通铁路", "310000", "railway", "南通市"),  # not 通山县 of 湖北
+    ("盐通高铁", "320000", "railway", "南通市"),
+    ("西康高铁", "610000", "railway", "安康市"),  # not 康县 of 甘肃
+    ("康渝高铁", "500000", "railway", "安康市"),
+    ("长株潭城际铁路", "430000", "railway", "湘潭市"),
+    ("郑汴高速", "410000", "highway", "开封市"),
+    ("京并高铁", "110000", "railway", "太原市"),
+])
+def test_a_citys_own_abbreviation_that_is_not_its_first_character_is_read(geocoder, name, home, category, city):
+    """通 of 沪通 is 南通, 康 of 西康 安康, 潭 湘潭, 汴 开封, 并 太原 (geodata/city_abbreviations.csv)."""
+    p = _place(geocoder, name, home, category=category)
+    assert p.geometry.geom_type == "LineString" and city in p.names, p.names
+
+
+@pytest.mark.parametrize("name, home, category, end", [
+    ("京通高速", "110000", "highway", "通州区"),  # 通 beside 京 in a 北京 plan is 北京's 通州区
+    ("通平高速", "420000", "highway", "通城县"),  # 通城 to 平江, not 南通
+    ("集通铁路", "150000", "railway", "通辽市"),
+    ("雅康高速", "510000", "highway", "康定市"),  # 雅安 to 康定, not 安康
+])
+def test_a_first_character_reading_near_home_still_beats_a_citys_abbreviation(geocoder, name, home, category, end):
+    p = _place(geocoder, name, home, category=category)
+    assert end in p.names and not {"南通市", "安康市"} & set(p.names), p.names
+
+
+@pytest.mark.parametrize("name, home", [("长赣高铁", "430000"), ("长赣高铁", "360000"), ("赣深高铁", "440000"),
+                                        ("赣龙铁路", "350000")])
+def test_gan_beside_a_citys_character_is_ganzhou(geocoder, name, home):
+    """赣 is 江西's 简称 and 赣州's: beside a city's character (长赣, 赣深) route names mean the city."""
+    p = _place(geocoder, name, home)
+    assert "赣州市" in p.names and "江西省" not in p.names, p.names
+
+
+@pytest.mark.parametrize("name, home, category, ends", [
+    ("湘赣高铁", "360000", "railway", ["湖南省", "江西省"]),
+    ("湘赣高铁", "430000", "railway", ["湖南省", "江西省"]),
+    ("赣粤高速", "440000", "highway", ["江西省", "广东省"]),
+    ("赣粤高速", "360000", "highway", ["江西省", "广东省"]),
+])
+def test_gan_between_provinces_abbreviations_is_still_the_province(geocoder, name, home, category, ends):
+    assert _place(geocoder, name, home, category=category).names == ends

@@ -3,6 +3,7 @@ every row names a real unit, cites an allowed site and holds one CJK character."
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 
 import pytest
@@ -49,7 +50,12 @@ def test_chars_are_single_cjk_characters(rows):
 
 
 def test_only_abbreviations_the_first_character_rule_misses(rows):
-    assert [r["char"] for r in rows if r["char"] == r["name"][0]] == []
+    """A first character needs a row only where it is also its province's 简称 (赣 of 赣州 in 江西),
+    which would otherwise outweigh the city."""
+    with (geodata_dir() / "abbreviations.csv").open(encoding="utf-8", newline="") as fh:
+        provinces = {r["char"]: r["province_adcode"] for r in csv.DictReader(fh)}
+    assert [r["char"] for r in rows if r["char"] == r["name"][0]
+            and provinces.get(r["char"], "")[:2] != r["adcode"][:2]] == []
 
 
 def test_kinds_and_notes(rows):
@@ -62,11 +68,23 @@ def test_no_duplicate_char_and_adcode(rows):
     assert len(pairs) == len(set(pairs))
 
 
-def test_a_route_name_row_is_read_off_a_route_of_the_route_table(rows):
+def test_a_route_name_row_is_read_off_a_route_of_the_route_table_or_its_own_article(rows):
     """kind route-name: a national route the table holds is named with the character and ends
-    at the city (宁洛 runs 南京 to 洛阳)."""
+    at the city (宁洛 runs 南京 to 洛阳), or the row cites the Wikipedia article of a railway or
+    expressway and its note gives the route's Chinese name holding the character (沪苏通铁路)."""
     with (geodata_dir() / "routes.csv").open(encoding="utf-8", newline="") as fh:
         routes = list(csv.DictReader(fh))
     for r in (r for r in rows if r["kind"] == "route-name"):
         city = r["name"].removesuffix("市")
-        assert any(r["char"] in route["name"] and city in route["control_points"].split("|") for route in routes), r
+        in_table = any(r["char"] in route["name"] and city in route["control_points"].split("|") for route in routes)
+        url = r["source_url"].lower()
+        in_article = "wikipedia.org/wiki/" in url and any(w in url for w in ("railway", "expressway")) and bool(
+            re.search(f"[\u4e00-\u9fff]*{r['char']}[\u4e00-\u9fff]*(铁路|城际|高速)", r["note"]))
+        assert in_table or in_article, r
+
+
+def test_the_rows_route_names_need(rows):
+    """沪通, 西康, 长株潭, 郑汴, 京并 and 长赣 name 南通, 安康, 湘潭, 开封, 太原 and 赣州."""
+    pairs = {(r["char"], r["adcode"]) for r in rows}
+    assert {("通", "320600"), ("康", "610900"), ("潭", "430300"), ("汴", "410200"), ("并", "140100"),
+            ("赣", "360700")} <= pairs

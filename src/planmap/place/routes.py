@@ -339,7 +339,8 @@ def province_abbreviations(folder: str | None = None) -> dict[str, str]:
 @lru_cache(maxsize=2)
 def city_abbreviations(folder: str | None = None) -> dict[str, tuple[str, ...]]:
     """简称 character -> adcodes of the cities it stands for, where it is not the first
-    character of the city's name (甬 -> 宁波); first characters are read by rule.
+    character of the city's name (甬 -> 宁波); first characters are read by rule, except a
+    province's 简称 that route names give one of its cities (赣 -> 赣州 in 昌赣, 赣深).
     """
     path = (geodata_dir() if folder is None else Path(folder)) / "city_abbreviations.csv"
     if not path.is_file():
@@ -349,6 +350,23 @@ def city_abbreviations(folder: str | None = None) -> dict[str, tuple[str, ...]]:
         for r in csv.DictReader(fh):
             out.setdefault(r["char"], []).append(r["adcode"])
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _city_inside_its_province(ch: str) -> bool:
+    """True when ``ch`` is a province's 简称 that the city table also gives a city of that very
+    province (赣: 江西 and 赣州): between provinces' 简称 it names the province (湘赣, 赣粤),
+    beside a city's character the city (长赣, 赣深).
+    """
+    prov = province_abbreviations().get(ch)
+    return prov is not None and any(code[:2] == prov[:2] for code in city_abbreviations().get(ch, ()))
+
+
+def _city_outside_its_province(ch: str) -> bool:
+    """True when the city table gives the character a city outside the province it abbreviates
+    (宁: 宁夏, and 南京 in 江苏): 沪宁 is weighed, not drawn between provinces.
+    """
+    prov = province_abbreviations().get(ch, "")
+    return any(code[:2] != prov[:2] for code in city_abbreviations().get(ch, ()))
 
 
 # ----------------------------------------------------------------------------- places
@@ -667,7 +685,7 @@ def _index_placed_towns(towns: Any) -> dict[tuple[str, str], list[int]]:
 
 
 def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[str] = frozenset(),
-                local: bool = False, trunk: bool = False) -> list[_Cand]:
+                local: bool = False, trunk: bool = False, beside_city: bool = False) -> list[_Cand]:
     """Every place a one-character abbreviation may stand for, with its prior cost.
 
     Below the province, a place of another province is read only when it is a province's 简称
@@ -675,7 +693,9 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
     Sichuan, nor 营口 of Liaoning. A provincial plan may reach next door (沈阜 in Anhui is 沈丘
     to 阜阳), but keeps one end at home (see :func:`abbreviated_ends`). In a county plan,
     a county road (``local``) may abbreviate the villages at its ends (芝前线: a 芝… village to
-    a 杨… village), each drawn at its town's point.
+    a 杨… village), each drawn at its town's point. ``beside_city``: another character of the
+    name is no province's 简称, so a province's 简称 that also names one of its own cities reads
+    as that city (赣 of 长赣 is 赣州, not 江西).
     """
     out: list[_Cand] = []
     home_city = prior.adcode[:4] if prior is not None and prior.level in ("city", "county") else ""
@@ -685,6 +705,8 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
         # the home province's own 简称 inside a route's name is as likely its city (苏 of a
         # Jiangsu plan's 通苏嘉甬 is 苏州): no bonus for it there
         bonus = 0.0 if prior is not None and prov[:2] == prior.adcode[:2] else BONUS_PROVINCE_KM
+        if beside_city and _city_inside_its_province(ch):
+            bonus = 0.0
         c = _unit_cand(geo, geo.gaz.unit(prov), prior, -bonus)
         if c is not None:
             out.append(c)
@@ -754,15 +776,16 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
     if not 2 <= len(chars) <= 5:
         return []
     provs = province_abbreviations()
-    if all(c in provs and c not in city_abbreviations() for c in chars) and len({provs[c] for c in chars}) == len(chars):
-        # 川青, 渝黔, 黔桂: between provinces, drawn capital to capital (沪宁 is weighed below:
+    if all(c in provs and not _city_outside_its_province(c) for c in chars) and len({provs[c] for c in chars}) == len(chars):
+        # 川青, 渝黔, 黔桂, 湘赣: between provinces, drawn capital to capital (沪宁 is weighed below:
         # 宁 is 南京's 简称 too); where a character also opens a place of the plan's own
         # province, that reading is weighed below too (黔吉 in a 湖南 plan: 贵州 to 吉首)
         home = prior.adcode[:2] if prior is not None else ""
         if not home or any(provs[c][:2] == home for c in chars) or not any(
                 u.adcode[:2] == home for c in chars for u in _units_by_initial(geo).get(c, ())):
             return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
-    layers = [_candidates(geo, c, prior, named, local, trunk) for c in chars]
+    beside_city = any(c not in provs for c in chars)
+    layers = [_candidates(geo, c, prior, named, local, trunk, beside_city) for c in chars]
     if local:
         if prior is None or prior.level == "province":
             return []
