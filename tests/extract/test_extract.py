@@ -664,6 +664,12 @@ def test_an_action_before_a_bare_line_word_names_no_line(tmp_path, sentence, kep
     assert [n for n in _names(projects) if n in kept or n.endswith(("地铁", "公路", "高铁"))] == kept
 
 
+def test_towns_and_subdistricts_are_no_street_and_news_verbs_end_names(tmp_path):
+    """镇街 (a town and its subdistricts) is no street; 路过 and 建议每… end a name."""
+    _, projects = _extract(tmp_path, "东岭镇街开展整治，路过西岭果蔬批发市场，建议每所学校配备校医。")
+    assert _names(projects) == ["西岭果蔬批发市场"]
+
+
 def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
     """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
     _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")
