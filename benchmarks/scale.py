@@ -53,6 +53,8 @@ own = resource.getrusage(resource.RUSAGE_SELF)
 print("RESULT " + json.dumps({"plans": len(r.plans), "failures": len(r.failures), "cached": r.cached,
                              "projects": r.project_count, "timings": r.timings, "in_process_s": time.perf_counter() - t,
                              "main_cpu": own.ru_utime + own.ru_stime}))
+from planmap.cli import quick_exit
+quick_exit(0)  # and ends as the planmap command does: no teardown of every object
 """
 
 
@@ -191,7 +193,7 @@ def _pairs(docs: Path, work: Path, pairs: int, maps: bool) -> int:
           f"outputs of the first pair's 1 and 2 workers: {'identical' if not same else f'{len(same)} files differ'}")
     print("cpu s = user+sys seconds of the build and every process it started; main cpu = the build's own process "
           "until build() returned; rest cpu = its Dask workers and map-drawing processes, and the build process's exit "
-          "(about 1 s: the interpreter frees its objects); load = 1-minute load average before the run")
+          "(ended as the planmap command ends, without freeing every object); load = 1-minute load average before the run")
     return 0
 
 

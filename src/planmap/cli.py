@@ -261,7 +261,13 @@ def run() -> None:
     (gazetteer, automata, frames) took as long as writing the maps. With a thread still running,
     the ordinary exit waits for it.
     """
-    code = main()
+    quick_exit(main())
+
+
+def quick_exit(code: int) -> None:
+    """End the process with ``code`` the way the command does (:func:`run`): output flushed,
+    exit handlers run, no teardown of every object; the ordinary exit while a thread runs.
+    """
     import atexit
     import threading
 
