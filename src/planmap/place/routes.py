@@ -11,8 +11,9 @@ Plans name routes in several ways, and each is read as data, not as a list of st
   shortest path through the candidates, with the home province preferred, so 阜 is 阜新 in a
   Liaoning plan and 阜阳 in an Anhui one;
 - completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
-- national expressway codes and names (``geodata/routes.csv``, from Wikipedia's NTHS lists):
-  G7, G7011, 十天高速;
+- national expressway codes and names (``geodata/routes.csv``, the 2022 network plan's route
+  table with its control points; 简称 from Wikipedia's NTHS lists): G7, G7011, 十天高速, and the
+  rings (G98环岛高速), drawn closed;
 - railways with sourced station counties (``geodata/railways.csv``): 南昌至赣州高铁 (ends written out,
   either order) or 昌赣高铁 (abbreviation) runs through the counties of its stations, not end seat to
   end seat; the type word's class must agree (渝万城际 is not 渝万高铁);
@@ -894,7 +895,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
                                   trunk=parsed.kind_word in TRUNK_KINDS)
     if len(placed) < 2:
         return None
-    line = _line(placed)
+    line = _line(placed, ring=row is not None and row.control_points[0] == row.control_points[-1])
     if line is None:
         return None
     if len(placed) >= 3:
@@ -1116,10 +1117,11 @@ def _border_point(geo: Geocoder, chars: tuple[str, ...], near: Placement) -> Pla
     return Placement.of(edge, "county", "admin-boundary", ["、".join(names) + "交界"], [], "border")
 
 
-def _line(placed: list[Placement]) -> Any:
+def _line(placed: list[Placement], ring: bool = False) -> Any:
     """A LineString through the placed points; a road end joins at its nearest point; None when
-    the ends coincide. Intermediate points that make the line detour more than MAX_DETOUR are
-    dropped.
+    the ends coincide, unless ``ring`` (a table row that ends where it starts: 海口 琼海 三亚 东方
+    海口), drawn closed through three or more places. Intermediate points that make a line detour
+    more than MAX_DETOUR are dropped (a ring has no such measure).
     """
     from shapely.geometry import LineString
     from shapely.ops import nearest_points
@@ -1136,6 +1138,8 @@ def _line(placed: list[Placement]) -> Any:
             dedup.append(p)
     if len(dedup) < 2:
         return None
+    if ring and len(dedup) >= 4 and _km(dedup[0], dedup[-1]) <= 0.05:
+        return LineString([(p.x, p.y) for p in dedup[:-1]] + [(dedup[0].x, dedup[0].y)])  # a ring, closed
     straight = _km(dedup[0], dedup[-1])
     path = sum(_km(a, b) for a, b in zip(dedup, dedup[1:], strict=False))
     if straight < 0.05:
