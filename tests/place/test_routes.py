@@ -184,9 +184,15 @@ def test_a_trunk_expressway_runs_through_its_control_points_not_between_its_ends
     """京哈 (G1) in a 唐山 plan crosses 唐山 via 宝坻, as the network plan lists it; a section is cut to its unit."""
     whole = _place(geocoder, "京哈高速", "130200", category="highway")
     assert _crosses(geocoder, whole.geometry, "130200") and _near(whole.geometry, *_seat(geocoder, "120115"), 5)
+    assert whole.precision == "city"  # 北京, a municipality, is as sure a control point as a city's seat
     part = _place(geocoder, "京哈高速唐山段", "130200", category="highway")
     assert "LineString" in part.geometry.geom_type and _inside(geocoder, part.geometry, "130200")
     assert not _near(part.geometry, *_seat(geocoder, "110000"), 50)
+
+
+def test_a_greater_city_section_is_cut_to_that_city(geocoder):
+    p = _place(geocoder, "G98环岛高速大三亚段", "460000", category="highway")  # greater 三亚: the part in 三亚
+    assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "460200")
 
 
 def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):

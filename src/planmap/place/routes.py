@@ -920,8 +920,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             names = [n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]
     from planmap.place.geocode import Placement
 
-    weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
-    precision = weakest.precision
+    weakest = max(placed, key=lambda p: PRECISION_ORDER.index(_point_precision(geo, p)))
+    precision = _point_precision(geo, weakest)
     if controls and PRECISION_ORDER.index(precision) > PRECISION_ORDER.index("approx"):
         precision = "approx" if all(p.precision in ("exact", "approx", "town", "county") for p in placed) \
             else precision
@@ -935,6 +935,19 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
     return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
                      method)
+
+
+def _point_precision(geo: Geocoder, placed: Placement) -> str:
+    """How sure one point of a line is: a municipality's seat (北京, 重庆) is as sure as a city's,
+    though the unit is a province.
+    """
+    if placed.precision == "province" and placed.names and placed.names[0] in _municipality_names(geo):
+        return "city"
+    return placed.precision
+
+
+def _municipality_names(geo: Geocoder) -> frozenset[str]:
+    return frozenset(geo.gaz.unit(code).name for code in _MUNICIPALITIES)
 
 
 def _railway_placement(geo: Geocoder, parsed: RouteName, context_units: list, prior: Region | None,
@@ -1150,8 +1163,12 @@ def _line(placed: list[Placement], ring: bool = False) -> Any:
 
 
 def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> tuple[Any, Any] | None:
-    """The part of ``line`` inside the unit a section names (甘肃段, 开原段), or None."""
+    """The part of ``line`` inside the unit a section names (甘肃段, 开原段; 大三亚段, greater 三亚:
+    the part inside 三亚), or None.
+    """
     units = geo.gaz.locate_admin(text, prior)
+    if not units and text.startswith("大") and len(text) >= 3:
+        units = geo.gaz.locate_admin(text[1:], prior)
     if not units:
         return None
     unit = units[0]
