@@ -214,6 +214,14 @@ def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):
             assert row["source_url"].startswith("https://www.gov.cn/"), row["code"]
 
 
+def test_an_abbreviation_opening_the_ends_of_one_expressway_is_that_expressway(geocoder):
+    """乌玛 is in no row, but 乌海 and 玛沁 open and close G1816 alone: 乌玛高速 runs through 银川 to
+    玛沁, not to 玛曲; a plan of a province the row never enters does not read it so."""
+    p = _place(geocoder, "乌玛高速", "640000", category="highway")
+    assert p.method == "route" and p.names[0] == "乌海市" and p.names[-1] == "玛沁县" and "银川市" in p.names
+    assert "玛沁县" not in _place(geocoder, "乌玛高速", "370000", category="highway").names
+
+
 def test_abbreviation_table_is_sourced():
     with (geodata_dir() / "abbreviations.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

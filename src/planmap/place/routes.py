@@ -13,7 +13,8 @@ Plans name routes in several ways, and each is read as data, not as a list of st
 - completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
 - national expressway codes and names (``geodata/routes.csv``, the 2022 network plan's route
   table with its control points; 简称 from Wikipedia's NTHS lists): G7, G7011, 十天高速, and the
-  rings (G98环岛高速), drawn closed;
+  rings (G98环岛高速), drawn closed; an abbreviation the table lacks whose characters open the
+  first and last control points of exactly one expressway is that one (乌玛高速: 乌海—玛沁);
 - railways with sourced station counties (``geodata/railways.csv``): 南昌至赣州高铁 (ends written out,
   either order) or 昌赣高铁 (abbreviation) runs through the counties of its stations, not end seat to
   end seat; the type word's class must agree (渝万城际 is not 渝万高铁);
@@ -238,6 +239,40 @@ def _table_rows(folder: str | None, table: str) -> tuple[RouteRow, ...]:
                               tuple(a for a in r["aliases"].split("|") if a),
                               tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
                      for r in csv.DictReader(fh))
+
+
+EXPRESSWAY_WORDS = ("高速公路", "高速")  # type words of a road the expressway table may name
+
+
+@lru_cache(maxsize=2)
+def _expressways_by_end_initials(folder: str | None = None) -> dict[frozenset[str], tuple[RouteRow, ...]]:
+    """The expressway rows of ``routes.csv`` that are no ring, by the first characters of their
+    first and last control points ({乌, 玛} for G1816 乌海市—玛沁县).
+    """
+    index: dict[frozenset[str], tuple[RouteRow, ...]] = {}
+    for row in _table_rows(folder, ROUTE_TABLES[0]):
+        first, last = row.control_points[0], row.control_points[-1]
+        if first != last and first[0] != last[0]:
+            key = frozenset((first[0], last[0]))
+            index[key] = (*index.get(key, ()), row)
+    return index
+
+
+def expressway_by_ends(geo: Geocoder, abbreviation: str, prior: Region | None) -> RouteRow | None:
+    """The one expressway whose first and last control points open with the two characters of an
+    abbreviation the table does not hold (乌玛高速 is G1816 乌海—玛沁, 厦沙高速 G2517 沙县—厦门),
+    or None when no row or several do, or when the row has no control point in the plan's province.
+    """
+    if len(abbreviation) != 2 or abbreviation[0] == abbreviation[1]:
+        return None
+    rows = _expressways_by_end_initials().get(frozenset(abbreviation), ())
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    if prior is not None and not any(u.adcode[:2] == prior.adcode[:2] for name in row.control_points
+                                     for u in geo.gaz.units_named(name)[:1]):
+        return None
+    return row
 
 
 RAILWAY_TABLE = "railways.csv"  # high-speed and main railways: name, aliases, station counties in order
@@ -884,6 +919,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if not placed and not _ROAD_LINK.search(project.name):
         table = route_table()
         row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main)
+        if row is None and parsed.kind_word in EXPRESSWAY_WORDS:
+            row = expressway_by_ends(geo, parsed.abbreviation, prior)
         if row is not None:
             placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
             source = row.source_url
