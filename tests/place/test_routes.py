@@ -102,7 +102,9 @@ def test_expressway_code_resolves_through_the_table(geocoder):
     p = _place(geocoder, "G7011十天高速公路", "620000", category="highway")
     assert p.geometry.geom_type == "LineString"
     assert _near(p.geometry, *_seat(geocoder, "420300"), 5) and _near(p.geometry, *_seat(geocoder, "620500"), 5)
-    assert "wikipedia.org" in p.source
+    # through the control points of the national network plan's route table (安康, 汉中), on gov.cn
+    assert _near(p.geometry, *_seat(geocoder, "610900"), 5) and _near(p.geometry, *_seat(geocoder, "610700"), 5)
+    assert p.source.startswith("https://www.gov.cn/")
 
 
 def test_auxiliary_expressway_is_drawn_through_its_cities(geocoder):
@@ -160,6 +162,64 @@ def test_route_table_rows_are_sourced_and_resolve(geocoder):
         assert len(row.control_points) >= 2
         for name in row.control_points:
             assert geocoder.gaz.units_named(name), (row.code, name)
+
+
+def test_a_ring_expressway_is_drawn_closed_around_its_island(geocoder):
+    """G98 海南地区环线 runs 海口 琼海 三亚 东方 and back to 海口: a closed line inside 海南."""
+    p = _place(geocoder, "G98环岛高速", "460000", category="highway")
+    assert p.geometry.geom_type == "LineString" and p.geometry.is_ring and p.method == "route"
+    assert _inside(geocoder, p.geometry, "460000")
+    for adcode in ("460200", "469002", "469007"):  # 三亚, 琼海, 东方
+        assert _near(p.geometry, *_seat(geocoder, adcode), 5), adcode
+
+
+def test_an_auxiliary_expressway_named_by_its_code_alone_is_a_line(geocoder):
+    p = _place(geocoder, "G9812高速", "460000", category="highway")
+    assert p.geometry.geom_type == "LineString" and p.method == "route"
+    for adcode in ("460100", "469005", "469002"):  # 海口, 文昌, 琼海
+        assert _near(p.geometry, *_seat(geocoder, adcode), 5), adcode
+
+
+def test_a_trunk_expressway_runs_through_its_control_points_not_between_its_ends(geocoder):
+    """京哈 (G1) in a 唐山 plan crosses 唐山 via 宝坻, as the network plan lists it; a section is cut to its unit."""
+    whole = _place(geocoder, "京哈高速", "130200", category="highway")
+    assert _crosses(geocoder, whole.geometry, "130200") and _near(whole.geometry, *_seat(geocoder, "120115"), 5)
+    assert whole.precision == "city"  # 北京, a municipality, is as sure a control point as a city's seat
+    part = _place(geocoder, "京哈高速唐山段", "130200", category="highway")
+    assert "LineString" in part.geometry.geom_type and _inside(geocoder, part.geometry, "130200")
+    assert not _near(part.geometry, *_seat(geocoder, "110000"), 50)
+
+
+def test_a_greater_city_section_is_cut_to_that_city(geocoder):
+    p = _place(geocoder, "G98环岛高速大三亚段", "460000", category="highway")  # greater 三亚: the part in 三亚
+    assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "460200")
+
+
+def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):
+    """Each row of routes.csv named by its code is one line through every control point in order,
+    a ring closed, no other line detouring more than MAX_DETOUR; 附件1 rows cite the plan on gov.cn.
+    """
+    with (geodata_dir() / "routes.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 200
+    for row in rows:
+        points = row["control_points"].split("|")
+        p = _place(geocoder, row["code"] + "高速", "110000", category="highway")
+        assert p.geometry.geom_type == "LineString" and len(p.geometry.coords) == len(points), row["code"]
+        if points[0] == points[-1]:
+            assert p.geometry.is_ring, row["code"]
+        else:
+            assert detour_ratio(p.geometry) <= MAX_DETOUR + 1e-9, row["code"]
+        if "附件1" in row["note"]:
+            assert row["source_url"].startswith("https://www.gov.cn/"), row["code"]
+
+
+def test_an_abbreviation_opening_the_ends_of_one_expressway_is_that_expressway(geocoder):
+    """乌玛 is in no row, but 乌海 and 玛沁 open and close G1816 alone: 乌玛高速 runs through 银川 to
+    玛沁, not to 玛曲; a plan of a province the row never enters does not read it so."""
+    p = _place(geocoder, "乌玛高速", "640000", category="highway")
+    assert p.method == "route" and p.names[0] == "乌海市" and p.names[-1] == "玛沁县" and "银川市" in p.names
+    assert "玛沁县" not in _place(geocoder, "乌玛高速", "370000", category="highway").names
 
 
 def test_abbreviation_table_is_sourced():

@@ -75,8 +75,9 @@ def test_a_route_name_row_is_read_off_a_route_of_the_route_table_or_its_own_arti
     with (geodata_dir() / "routes.csv").open(encoding="utf-8", newline="") as fh:
         routes = list(csv.DictReader(fh))
     for r in (r for r in rows if r["kind"] == "route-name"):
-        city = r["name"].removesuffix("市")
-        in_table = any(r["char"] in route["name"] and city in route["control_points"].split("|") for route in routes)
+        city = r["name"].removesuffix("市")  # a control point is written 南京市 or 南京
+        in_table = any(r["char"] in route["name"] and {city, r["name"]} & set(route["control_points"].split("|"))
+                       for route in routes)
         url = r["source_url"].lower()
         in_article = "wikipedia.org/wiki/" in url and any(w in url for w in ("railway", "expressway")) and bool(
             re.search(f"[\u4e00-\u9fff]*{r['char']}[\u4e00-\u9fff]*(铁路|城际|高速)", r["note"]))

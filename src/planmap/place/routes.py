@@ -11,8 +11,10 @@ Plans name routes in several ways, and each is read as data, not as a list of st
   shortest path through the candidates, with the home province preferred, so 阜 is 阜新 in a
   Liaoning plan and 阜阳 in an Anhui one;
 - completions in brackets: 渝（州）怀（化）铁路 -> 渝州, 怀化;
-- national expressway codes and names (``geodata/routes.csv``, from Wikipedia's NTHS lists):
-  G7, G7011, 十天高速;
+- national expressway codes and names (``geodata/routes.csv``, the 2022 network plan's route
+  table with its control points; 简称 from Wikipedia's NTHS lists): G7, G7011, 十天高速, and the
+  rings (G98环岛高速), drawn closed; an abbreviation the table lacks whose characters open the
+  first and last control points of exactly one expressway is that one (乌玛高速: 乌海—玛沁);
 - railways with sourced station counties (``geodata/railways.csv``): 南昌至赣州高铁 (ends written out,
   either order) or 昌赣高铁 (abbreviation) runs through the counties of its stations, not end seat to
   end seat; the type word's class must agree (渝万城际 is not 渝万高铁);
@@ -237,6 +239,40 @@ def _table_rows(folder: str | None, table: str) -> tuple[RouteRow, ...]:
                               tuple(a for a in r["aliases"].split("|") if a),
                               tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
                      for r in csv.DictReader(fh))
+
+
+EXPRESSWAY_WORDS = ("高速公路", "高速")  # type words of a road the expressway table may name
+
+
+@lru_cache(maxsize=2)
+def _expressways_by_end_initials(folder: str | None = None) -> dict[frozenset[str], tuple[RouteRow, ...]]:
+    """The expressway rows of ``routes.csv`` that are no ring, by the first characters of their
+    first and last control points ({乌, 玛} for G1816 乌海市—玛沁县).
+    """
+    index: dict[frozenset[str], tuple[RouteRow, ...]] = {}
+    for row in _table_rows(folder, ROUTE_TABLES[0]):
+        first, last = row.control_points[0], row.control_points[-1]
+        if first != last and first[0] != last[0]:
+            key = frozenset((first[0], last[0]))
+            index[key] = (*index.get(key, ()), row)
+    return index
+
+
+def expressway_by_ends(geo: Geocoder, abbreviation: str, prior: Region | None) -> RouteRow | None:
+    """The one expressway whose first and last control points open with the two characters of an
+    abbreviation the table does not hold (乌玛高速 is G1816 乌海—玛沁, 厦沙高速 G2517 沙县—厦门),
+    or None when no row or several do, or when the row has no control point in the plan's province.
+    """
+    if len(abbreviation) != 2 or abbreviation[0] == abbreviation[1]:
+        return None
+    rows = _expressways_by_end_initials().get(frozenset(abbreviation), ())
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    if prior is not None and not any(u.adcode[:2] == prior.adcode[:2] for name in row.control_points
+                                     for u in geo.gaz.units_named(name)[:1]):
+        return None
+    return row
 
 
 RAILWAY_TABLE = "railways.csv"  # high-speed and main railways: name, aliases, station counties in order
@@ -883,6 +919,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if not placed and not _ROAD_LINK.search(project.name):
         table = route_table()
         row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main)
+        if row is None and parsed.kind_word in EXPRESSWAY_WORDS:
+            row = expressway_by_ends(geo, parsed.abbreviation, prior)
         if row is not None:
             placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
             source = row.source_url
@@ -894,7 +932,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
                                   trunk=parsed.kind_word in TRUNK_KINDS)
     if len(placed) < 2:
         return None
-    line = _line(placed)
+    line = _line(placed, ring=row is not None and row.control_points[0] == row.control_points[-1])
     if line is None:
         return None
     if len(placed) >= 3:
@@ -919,8 +957,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             names = [n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]
     from planmap.place.geocode import Placement
 
-    weakest = max(placed, key=lambda p: PRECISION_ORDER.index(p.precision))
-    precision = weakest.precision
+    weakest = max(placed, key=lambda p: PRECISION_ORDER.index(_point_precision(geo, p)))
+    precision = _point_precision(geo, weakest)
     if controls and PRECISION_ORDER.index(precision) > PRECISION_ORDER.index("approx"):
         precision = "approx" if all(p.precision in ("exact", "approx", "town", "county") for p in placed) \
             else precision
@@ -934,6 +972,19 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
     return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
                      method)
+
+
+def _point_precision(geo: Geocoder, placed: Placement) -> str:
+    """How sure one point of a line is: a municipality's seat (北京, 重庆) is as sure as a city's,
+    though the unit is a province.
+    """
+    if placed.precision == "province" and placed.names and placed.names[0] in _municipality_names(geo):
+        return "city"
+    return placed.precision
+
+
+def _municipality_names(geo: Geocoder) -> frozenset[str]:
+    return frozenset(geo.gaz.unit(code).name for code in _MUNICIPALITIES)
 
 
 def _railway_placement(geo: Geocoder, parsed: RouteName, context_units: list, prior: Region | None,
@@ -1116,10 +1167,11 @@ def _border_point(geo: Geocoder, chars: tuple[str, ...], near: Placement) -> Pla
     return Placement.of(edge, "county", "admin-boundary", ["、".join(names) + "交界"], [], "border")
 
 
-def _line(placed: list[Placement]) -> Any:
+def _line(placed: list[Placement], ring: bool = False) -> Any:
     """A LineString through the placed points; a road end joins at its nearest point; None when
-    the ends coincide. Intermediate points that make the line detour more than MAX_DETOUR are
-    dropped.
+    the ends coincide, unless ``ring`` (a table row that ends where it starts: 海口 琼海 三亚 东方
+    海口), drawn closed through three or more places. Intermediate points that make a line detour
+    more than MAX_DETOUR are dropped (a ring has no such measure).
     """
     from shapely.geometry import LineString
     from shapely.ops import nearest_points
@@ -1136,6 +1188,8 @@ def _line(placed: list[Placement]) -> Any:
             dedup.append(p)
     if len(dedup) < 2:
         return None
+    if ring and len(dedup) >= 4 and _km(dedup[0], dedup[-1]) <= 0.05:
+        return LineString([(p.x, p.y) for p in dedup[:-1]] + [(dedup[0].x, dedup[0].y)])  # a ring, closed
     straight = _km(dedup[0], dedup[-1])
     path = sum(_km(a, b) for a, b in zip(dedup, dedup[1:], strict=False))
     if straight < 0.05:
@@ -1146,8 +1200,12 @@ def _line(placed: list[Placement]) -> Any:
 
 
 def _cut_to_unit(geo: Geocoder, line: Any, text: str, prior: Region | None) -> tuple[Any, Any] | None:
-    """The part of ``line`` inside the unit a section names (甘肃段, 开原段), or None."""
+    """The part of ``line`` inside the unit a section names (甘肃段, 开原段; 大三亚段, greater 三亚:
+    the part inside 三亚), or None.
+    """
     units = geo.gaz.locate_admin(text, prior)
+    if not units and text.startswith("大") and len(text) >= 3:
+        units = geo.gaz.locate_admin(text[1:], prior)
     if not units:
         return None
     unit = units[0]
