@@ -670,6 +670,12 @@ def test_towns_and_subdistricts_are_no_street_and_news_verbs_end_names(tmp_path)
     assert _names(projects) == ["西岭果蔬批发市场"]
 
 
+def test_a_code_in_brackets_after_a_name_is_its_short_name(tmp_path):
+    """论坛(G30): the forum's short name, no expressway; G102线 is the road."""
+    _, projects = _extract(tmp_path, "由东岭流通三十人论坛(G30)组织活动，改造G102线。")
+    assert _names(projects) == ["G102线"]
+
+
 def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
     """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
     _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")

@@ -19,12 +19,13 @@ def geocoder() -> Geocoder:
     return Geocoder()
 
 
-def _plan(geocoder: Geocoder, adcode: str) -> Plan:
+def _plan(geocoder: Geocoder, adcode: str | None) -> Plan:
+    """A plan of the unit ``adcode``; None: a plan with no home region (a national one)."""
     return Plan(id="t", path="t.txt", format="txt", encoding="utf-8", title="", issuer="", date=None, doc_number="",
-                home_region=geocoder.gaz.unit(adcode).region(), text="", original_text="")
+                home_region=geocoder.gaz.unit(adcode).region() if adcode else None, text="", original_text="")
 
 
-def _place(geocoder: Geocoder, name: str, home: str, category: str = "railway"):
+def _place(geocoder: Geocoder, name: str, home: str | None, category: str = "railway"):
     project = Project(name=name, category=category, geom="line", plan="t", section="", evidence=name,
                       span=(0, len(name)))
     return geocoder.place(project, _plan(geocoder, home))
@@ -99,20 +100,28 @@ def test_bracketed_completions_name_the_stations(geocoder):
 # ---------------------------------------------------------------- codes, sections, limits
 
 def test_expressway_code_resolves_through_the_table(geocoder):
-    p = _place(geocoder, "G7011十天高速公路", "620000", category="highway")
-    assert p.geometry.geom_type == "LineString"
-    assert _near(p.geometry, *_seat(geocoder, "420300"), 5) and _near(p.geometry, *_seat(geocoder, "620500"), 5)
-    # through the control points of the national network plan's route table (安康, 汉中), on gov.cn
+    """G7011 (十堰—天水) through the control points of the national network plan's route table
+    (安康, 汉中, on gov.cn); a plan builds the stretch inside its own province.
+    """
+    p = _place(geocoder, "G7011十天高速公路", "610000", category="highway")
+    assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "610000")
     assert _near(p.geometry, *_seat(geocoder, "610900"), 5) and _near(p.geometry, *_seat(geocoder, "610700"), 5)
     assert p.source.startswith("https://www.gov.cn/")
+    p = _place(geocoder, "G7011十天高速公路", "620000", category="highway")
+    assert _near(p.geometry, *_seat(geocoder, "620500"), 5) and _inside(geocoder, p.geometry, "620000")
+    assert not _near(p.geometry, *_seat(geocoder, "420300"), 50)
 
 
 def test_auxiliary_expressway_is_drawn_through_its_cities(geocoder):
-    """G4211 宁芜高速 runs 南京, 马鞍山, 芜湖: named by code and 简称 from Anhui, a line through all three."""
-    p = _place(geocoder, "G4211宁芜高速", "340000", category="highway")
+    """G4211 宁芜高速 runs 南京, 马鞍山, 芜湖: named by code and 简称, a line through all three; an
+    Anhui plan builds the stretch in Anhui (马鞍山, 芜湖), not the one in 南京.
+    """
+    p = _place(geocoder, "G4211宁芜高速", None, category="highway")
     assert p.geometry.geom_type == "LineString" and p.method == "route"
     for adcode in ("320100", "340500", "340200"):
         assert _near(p.geometry, *_seat(geocoder, adcode), 5), adcode
+    p = _place(geocoder, "G4211宁芜高速", "340000", category="highway")
+    assert _inside(geocoder, p.geometry, "340000") and p.names[:2] == ["马鞍山市", "芜湖市"]
 
 
 def test_named_section_is_cut_to_its_unit(geocoder):
@@ -181,10 +190,13 @@ def test_an_auxiliary_expressway_named_by_its_code_alone_is_a_line(geocoder):
 
 
 def test_a_trunk_expressway_runs_through_its_control_points_not_between_its_ends(geocoder):
-    """京哈 (G1) in a 唐山 plan crosses 唐山 via 宝坻, as the network plan lists it; a section is cut to its unit."""
-    whole = _place(geocoder, "京哈高速", "130200", category="highway")
+    """京哈 (G1) crosses 唐山 via 宝坻, as the network plan lists it; a 唐山 plan builds the part in
+    唐山, and a section is cut to its unit."""
+    whole = _place(geocoder, "京哈高速", None, category="highway")
     assert _crosses(geocoder, whole.geometry, "130200") and _near(whole.geometry, *_seat(geocoder, "120115"), 5)
     assert whole.precision == "city"  # 北京, a municipality, is as sure a control point as a city's seat
+    home = _place(geocoder, "京哈高速", "130200", category="highway")
+    assert _inside(geocoder, home.geometry, "130200") and _crosses(geocoder, home.geometry, "130200")
     part = _place(geocoder, "京哈高速唐山段", "130200", category="highway")
     assert "LineString" in part.geometry.geom_type and _inside(geocoder, part.geometry, "130200")
     assert not _near(part.geometry, *_seat(geocoder, "110000"), 50)
@@ -204,7 +216,7 @@ def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):
     assert len(rows) >= 200
     for row in rows:
         points = row["control_points"].split("|")
-        p = _place(geocoder, row["code"] + "高速", "110000", category="highway")
+        p = _place(geocoder, row["code"] + "高速", None, category="highway")
         assert p.geometry.geom_type == "LineString" and len(p.geometry.coords) == len(points), row["code"]
         if points[0] == points[-1]:
             assert p.geometry.is_ring, row["code"]
@@ -217,8 +229,10 @@ def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):
 def test_an_abbreviation_opening_the_ends_of_one_expressway_is_that_expressway(geocoder):
     """乌玛 is in no row, but 乌海 and 玛沁 open and close G1816 alone: 乌玛高速 runs through 银川 to
     玛沁, not to 玛曲; a plan of a province the row never enters does not read it so."""
-    p = _place(geocoder, "乌玛高速", "640000", category="highway")
+    p = _place(geocoder, "乌玛高速", None, category="highway")
     assert p.method == "route" and p.names[0] == "乌海市" and p.names[-1] == "玛沁县" and "银川市" in p.names
+    p = _place(geocoder, "乌玛高速", "640000", category="highway")  # the stretch in 宁夏
+    assert p.method == "route" and "银川市" in p.names and _inside(geocoder, p.geometry, "640000")
     assert "玛沁县" not in _place(geocoder, "乌玛高速", "370000", category="highway").names
 
 

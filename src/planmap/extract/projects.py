@@ -936,10 +936,23 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
             continue
         if sentence.startswith(tuple(_context()["not_a_road_after_code"]), m.end()):
             continue  # G60科创走廊: a region named after the road, not the road
+        if _bracketed_short_name(sentence, m.start(), m.end(), rules):
+            continue  # 中商流通三十人论坛(G30): the short name of what the bracket follows
         end = _qualifiers_end(sentence, m.end())
         tw = rules.types["国道" if m.group(1) == "G" else "省道"]
         out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start))
     return out
+
+
+def _bracketed_short_name(sentence: str, start: int, end: int, rules: Rules) -> bool:
+    """Whether the code at ``start:end`` stands alone in brackets after a name that is no road's
+    (论坛(G30), 集团（S8）): there it is that name's short form; after a road's name (京哈高速（G1）)
+    it is the road's number, and a project already.
+    """
+    if not (sentence[start - 1: start] in ("(", "（") and sentence[end: end + 1] in (")", "）")):
+        return False
+    before = sentence[max(0, start - 1 - 8): start - 1]
+    return not any(before.endswith(w) for w, t in rules.types.items() if t.category in ("highway", "road"))
 
 
 def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,

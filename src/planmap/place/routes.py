@@ -95,8 +95,9 @@ _BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
 _MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 # stake marks of a road section (12K+300m—18K+900m, K12+300至K15): kilometre posts, no place
 _STAKES = re.compile(r"^(?:[Kk]?\d[\dKk+.m米\s]*(?:至|—+|－|–|-|~|～|到)?)+(?:路段|段)?$")
-# national trunk roads (G101-G3xx): a plan below the province builds the part inside its region
-_TRUNK_CODE = re.compile(r"^G[123]\d\d$")
+# national trunk roads (G101-G3xx) and national expressways (G1-G99, G0111-G9912): a plan
+# builds the part inside its own region
+_TRUNK_CODE = re.compile(r"^G(?:[123]\d\d|\d{1,2}|\d{4})$")
 # a link between two numbered roads (61省道至329国道): neither road's own course
 _ROAD_REF = r"(?:\d{1,4}(?:国道|省道|县道)|(?:国道|省道|县道)\d{1,4}|[GSX]\d{1,4})"
 _ROAD_LINK = re.compile(_ROAD_REF + r"[^至—－–\-]{0,6}(?:至|—|－|–|-)" + _ROAD_REF)
@@ -943,7 +944,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         cut = _cut_to_unit(geo, line, parsed.section_unit, prior)
         if cut is not None:
             line, unit = cut
-            names.append(unit.name)
+            placed = _points_inside(geo, placed, unit.adcode)
+            names = list(dict.fromkeys([n for p in placed for n in p.names[:1]] + [unit.name]))
     if cut is None and row is not None and prior is not None and (parsed.stakes or _TRUNK_CODE.match(row.code)):
         # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan, G219 in a
         # provincial one, a section whose ends we cannot place (区界至日土段): the works lie
@@ -951,10 +953,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         part = _cut_to_region(geo, line, prior.adcode)
         if part is not None:
             line = part
-            home = prior.adcode.rstrip("0")
-            inside = [p for p in placed if any(c.startswith(home) for c in p.counties)]
-            placed = inside or placed
-            names = [n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]
+            placed = _points_inside(geo, placed, prior.adcode)
+            names = list(dict.fromkeys([n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]))
     from planmap.place.geocode import Placement
 
     weakest = max(placed, key=lambda p: PRECISION_ORDER.index(_point_precision(geo, p)))
@@ -972,6 +972,17 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
     return Placement(line, precision, min(p.confidence for p in placed) * route_end_factor(), source, names, counties,
                      method)
+
+
+def _points_inside(geo: Geocoder, placed: list[Placement], adcode: str) -> list[Placement]:
+    """The points of a line that lie in the unit ``adcode`` (its counties, or its polygon), or
+    all of them when none does: a line cut to a unit is named and rated by its own points.
+    """
+    prefix = adcode.rstrip("0")
+    region = geo.gaz.unit_polygon(adcode)
+    inside = [p for p in placed if any(c.startswith(prefix) for c in p.counties)
+              or (region is not None and region.intersects(_point(p.geometry)))]
+    return inside or placed
 
 
 def _point_precision(geo: Geocoder, placed: Placement) -> str:
