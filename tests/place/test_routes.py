@@ -272,6 +272,17 @@ def test_a_corridor_named_by_a_water_is_no_line(geocoder):
     assert _place(geocoder, "狮子洋通道", "440000", category="highway").geometry.geom_type == "Point"
 
 
+def test_a_trunk_railway_named_in_a_provincial_plan_is_its_stretch_there(geocoder):
+    """京广铁路 in a 河南 plan: the stretch through 郑州, not the line from 北京 to 广州; 扩能 is the
+    works, no section."""
+    for name in ("京广铁路", "京广铁路扩能"):
+        p = _place(geocoder, name, "410000")
+        assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "410000"), name
+        assert _near(p.geometry, *_seat(geocoder, "410100"), 30), name
+    whole = _place(geocoder, "京广铁路", None)
+    assert _near(whole.geometry, *_seat(geocoder, "130100"), 30) and _near(whole.geometry, *_seat(geocoder, "440100"), 30)
+
+
 def test_end_named_with_its_county_and_town(geocoder):
     p = _place(geocoder, "平度南村至胶州李哥庄一级公路", "370200", category="highway")
     (x0, y0), (x1, y1) = p.geometry.coords
@@ -621,8 +632,9 @@ def test_a_railway_named_by_its_ends_runs_through_its_stations(geocoder):
 
 
 def test_a_classic_trunk_railway_abbreviation_runs_through_its_station_counties(geocoder):
-    # 京广铁路 from a 河南 plan: 涿州 to 广州 through 驻马店, not two ends read off its abbreviation
-    p = _place(geocoder, "京广铁路", "410000")
+    # 京广铁路: 涿州 to 广州 through 驻马店, not two ends read off its abbreviation (a 河南 plan
+    # builds the stretch in 河南: test_a_trunk_railway_named_in_a_provincial_plan_is_its_stretch_there)
+    p = _place(geocoder, "京广铁路", None)
     assert p.method == "route" and p.geometry.geom_type == "LineString"
     assert p.counties[0] == "130681" and p.counties[-1] == "440104"  # 涿州市 ... 越秀区
     for county in ("130681", "411702", "440104"):  # 涿州, 驻马店 驿城区, 广州 越秀区
@@ -631,8 +643,8 @@ def test_a_classic_trunk_railway_abbreviation_runs_through_its_station_counties(
 
 
 def test_a_trunk_railway_through_a_shared_district_name_keeps_the_city_of_its_station(geocoder):
-    # 京哈铁路 from a 辽宁 plan: 北京 to 哈尔滨 through 四平's 铁西区, not 沈阳's or 鞍山's
-    p = _place(geocoder, "京哈铁路", "210000")
+    # 京哈铁路: 北京 to 哈尔滨 through 四平's 铁西区, not 沈阳's or 鞍山's
+    p = _place(geocoder, "京哈铁路", None)
     assert p.method == "route" and p.geometry.geom_type == "LineString"
     assert p.counties[0] == "110101" and p.counties[-1] == "230103"  # 东城区 ... 哈尔滨 南岗区
     assert "220302" in p.counties and not {"210106", "210303"} & set(p.counties)
@@ -640,11 +652,14 @@ def test_a_trunk_railway_through_a_shared_district_name_keeps_the_city_of_its_st
 
 
 def test_a_trunk_railway_into_a_neighbouring_province_runs_through_its_middle_station_county(geocoder):
-    # 渝怀铁路 from a 湖南 plan: 重庆 to 怀化 through 黔江, not straight from 重庆 to 怀化
-    p = _place(geocoder, "渝怀铁路", "430000")
+    # 渝怀铁路: 重庆 to 怀化 through 黔江, not straight from 重庆 to 怀化; a 湖南 plan builds its
+    # stretch in 湖南, to 怀化
+    p = _place(geocoder, "渝怀铁路", None)
     assert p.method == "route" and p.geometry.geom_type == "LineString"
     assert p.counties[0] == "500103" and p.counties[-1] == "431202"  # 渝中区 ... 怀化 鹤城区
     assert "500114" in p.counties and _near(p.geometry, *_seat(geocoder, "500114"), 5)  # 黔江区
+    home = _place(geocoder, "渝怀铁路", "430000")
+    assert _inside(geocoder, home.geometry, "430000") and _near(home.geometry, *_seat(geocoder, "431202"), 5)
 
 
 def test_a_railway_abbreviation_reads_the_row_of_its_class(geocoder):

@@ -79,7 +79,7 @@ _TYPE_WORDS = sorted((
 # a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
 _LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
-_WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
+_WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|扩能|扩容|提速|电气化|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
 # 至 joins two ends, except where it ends a place's name (周至至乾县: 周至 to 乾县; …至周至)
 _SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
@@ -897,8 +897,10 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     controls = False
     local = parsed.kind_word in LOCAL_KINDS
     rail = _railway_placement(geo, parsed, context_units, prior, depth)
+    trunk_line = False  # a line of the tables named without its ends: the plan builds its own stretch
     if rail is not None:
         placed, source, controls = rail[0], rail[1], len(rail[0]) >= 3
+        trunk_line = len(parsed.ends) < 2
     for ends in (parsed.section_ends, parsed.ends):
         if len(ends) >= 2 and not placed:
             placed = _resolve_all(geo, ends, context_units, prior, depth, local=local or ends is parsed.completed)
@@ -946,10 +948,10 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             line, unit = cut
             placed = _points_inside(geo, placed, unit.adcode)
             names = list(dict.fromkeys([n for p in placed for n in p.names[:1]] + [unit.name]))
-    if cut is None and row is not None and prior is not None and (parsed.stakes or _TRUNK_CODE.match(row.code)):
-        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan, G219 in a
-        # provincial one, a section whose ends we cannot place (区界至日土段): the works lie
-        # where the road crosses the plan's own region, not along its thousands of kilometres
+    if cut is None and prior is not None and (trunk_line or (row is not None and (parsed.stakes or _TRUNK_CODE.match(row.code)))):
+        # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan, G219 or 京广铁路
+        # in a provincial one, a section whose ends we cannot place (区界至日土段): the works lie
+        # where the line crosses the plan's own region, not along its thousands of kilometres
         part = _cut_to_region(geo, line, prior.adcode)
         if part is not None:
             line = part
