@@ -283,6 +283,13 @@ def test_a_trunk_railway_named_in_a_provincial_plan_is_its_stretch_there(geocode
     assert _near(whole.geometry, *_seat(geocoder, "130100"), 30) and _near(whole.geometry, *_seat(geocoder, "440100"), 30)
 
 
+def test_a_description_before_a_road_s_own_name_is_not_read_as_places(geocoder):
+    """亚欧大陆桥连霍高速公路: 连霍 (G30) described as the Eurasian land bridge, drawn in 甘肃."""
+    p = _place(geocoder, "亚欧大陆桥连霍高速公路", "620000", category="highway")
+    assert p.method == "route" and _inside(geocoder, p.geometry, "620000")
+    assert _near(p.geometry, *_seat(geocoder, "620100"), 30)
+
+
 def test_end_named_with_its_county_and_town(geocoder):
     p = _place(geocoder, "平度南村至胶州李哥庄一级公路", "370200", category="highway")
     (x0, y0), (x1, y1) = p.geometry.coords

@@ -921,7 +921,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     row = None
     if not placed and not _ROAD_LINK.search(project.name):
         table = route_table()
-        row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main)
+        row = table.get(parsed.code) or table.get(parsed.abbreviation) or table.get(parsed.main) \
+            or _table_name_ending(table, parsed.main)
         if row is None and parsed.kind_word in EXPRESSWAY_WORDS:
             row = expressway_by_ends(geo, parsed.abbreviation, prior)
         if row is not None:
@@ -985,6 +986,18 @@ def _points_inside(geo: Geocoder, placed: list[Placement], adcode: str) -> list[
     inside = [p for p in placed if any(c.startswith(prefix) for c in p.counties)
               or (region is not None and region.intersects(_point(p.geometry)))]
     return inside or placed
+
+
+def _table_name_ending(table: dict[str, RouteRow], main: str) -> RouteRow | None:
+    """The row whose two- or three-character name ends a longer name (亚欧大陆桥连霍: 连霍, G30):
+    what comes before a road's own name describes it.
+    """
+    for k in (3, 2):
+        if len(main) > k + 1:
+            row = table.get(main[-k:])
+            if row is not None and row.name == main[-k:]:
+                return row
+    return None
 
 
 def _point_precision(geo: Geocoder, placed: Placement) -> str:
