@@ -531,6 +531,8 @@ def test_the_home_province_abbreviation_may_stand_for_its_city(geocoder):
 def test_a_high_speed_railway_abbreviation_reads_cities_before_counties(geocoder):
     p = _place(geocoder, "西渝高铁", "610000")
     assert _near(p.geometry, *_seat(geocoder, "610100"), 5)  # 西安, not 西乡县
+    p = _place(geocoder, "渝西高铁", "500000")  # from 重庆 too: 西安, not 四川's 西充县 nearer by
+    assert _near(p.geometry, *_seat(geocoder, "610100"), 5)
 
 
 def test_a_district_of_the_province_is_a_weaker_reading_in_a_provincial_plan(geocoder):
