@@ -676,6 +676,12 @@ def test_a_code_in_brackets_after_a_name_is_its_short_name(tmp_path):
     assert _names(projects) == ["G102线"]
 
 
+def test_a_terminal_of_an_airport_is_a_project_of_its_own(tmp_path):
+    """东岭机场T3航站区及配套设施: the word index cuts 航站/区及, yet 及 starts a word of its own."""
+    _, projects = _extract(tmp_path, "东岭机场改扩建工程投入使用。推进东岭机场T3航站区及配套设施工程。")
+    assert _names(projects) == ["东岭机场", "东岭机场T3航站区"]
+
+
 def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
     """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
     _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")

@@ -330,6 +330,11 @@ def _sentences(body: str) -> list[tuple[int, str]]:
 
 # ---------------------------------------------------------------- single names
 
+#: a conjunction right after a type word starts a word of its own, wherever the word index's
+#: guess at unknown words puts the cut (航站区及配套设施: jieba cuts 航站/区及)
+_CONJUNCTIONS = "及和与或并"
+
+
 def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
     """Type words in a sentence, longest first at each position, checked against context."""
     hits = []
@@ -346,7 +351,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         if (right and right in not_before.get(word, "")) or (left and left in not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
-        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right:
+        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _CONJUNCTIONS:
             pos = m.start() + 1
             continue
         hits.append((m.start(), m.end(), rules.types[word]))
