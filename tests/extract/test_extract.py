@@ -682,6 +682,12 @@ def test_a_terminal_of_an_airport_is_a_project_of_its_own(tmp_path):
     assert _names(projects) == ["东岭机场", "东岭机场T3航站区"]
 
 
+def test_a_corridor_is_a_road_only_where_its_course_is_given(tmp_path):
+    """西岭南北大通道，北起…: a road; 开放大通道 and 出海大通道: figures of speech."""
+    _, projects = _extract(tmp_path, "统筹开放大通道和出海大通道建设。“一纵”是指西岭南北大通道，北起东岭镇，向南经甲县接乙路。")
+    assert _names(projects) == ["西岭南北大通道"] and projects[0].category == "highway"
+
+
 def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
     """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
     _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")

@@ -290,6 +290,14 @@ def test_a_description_before_a_road_s_own_name_is_not_read_as_places(geocoder):
     assert _near(p.geometry, *_seat(geocoder, "620100"), 30)
 
 
+def test_a_course_given_by_the_places_it_passes_is_a_line_through_them():
+    """北起甲镇，向南经乙、丙、丁镇接…: the start, then each place it passes, the last its end."""
+    from planmap.place.routes import described_ends
+
+    sentence = "其中一纵是指西部南北大通道，北起平度灰埠镇，向南经高密、胶州、胶南大场镇接204国道，全长约165公里"
+    assert described_ends("西部南北大通道", sentence) == ["平度灰埠镇", "高密", "胶州", "胶南大场镇"]
+
+
 def test_end_named_with_its_county_and_town(geocoder):
     p = _place(geocoder, "平度南村至胶州李哥庄一级公路", "370200", category="highway")
     (x0, y0), (x1, y1) = p.geometry.coords

@@ -332,7 +332,7 @@ def _sentences(body: str) -> list[tuple[int, str]]:
 
 #: a conjunction right after a type word starts a word of its own, wherever the word index's
 #: guess at unknown words puts the cut (航站区及配套设施: jieba cuts 航站/区及)
-_CONJUNCTIONS = "及和与或并"
+_OPENING_CONJUNCTIONS = "及和与或并"
 
 
 def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
@@ -351,7 +351,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         if (right and right in not_before.get(word, "")) or (left and left in not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
-        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _CONJUNCTIONS:
+        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _OPENING_CONJUNCTIONS:
             pos = m.start() + 1
             continue
         hits.append((m.start(), m.end(), rules.types[word]))
@@ -1406,6 +1406,8 @@ _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,
 #: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
 #: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
 _COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+#: a road's course given right after its name (…大通道，北起平度灰埠镇…)
+_COURSE_AFTER = re.compile(r"[，,]?(?:[东南西北]起|起于|起自|起点)")
 _COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增至|增加到|突破)(?:了)?{_NUM}+条")
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
@@ -1488,6 +1490,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if tw.category in ("road", "highway") and any(p.search(before) for p in _reference_res(rules.reference_cues)):
         return False
+    if tw.strength == "corridor" and not _COURSE_AFTER.match(m.sentence, m.end - m.sentence_start):
+        return False  # 开放大通道: a figure of speech; 西部南北大通道，北起…: a road
     if tw.strength == "river":
         if not _RIVER_NAME.fullmatch(name) or _RIVER_CHAR.search(name[:-1]):
             return False

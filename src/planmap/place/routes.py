@@ -105,6 +105,9 @@ _ROAD_LINK = re.compile(_ROAD_REF + r"[^至—－–\-]{0,6}(?:至|—|－|–|-
 _DESCRIBED = re.compile(
     r"^[”’」）)]?[，,]\s*(?:[东南西北]起|起于|起自|起点(?:为|位于|在)?)([^，,。；;：:]{2,16}?)[，,]"
     r"(?:[^。；;，,：:]{0,24}[，,])?\s*(?:[东南西北]至|[东南西北]到|止于|终点(?:为|位于|在)?)([^，,。；;：:]{2,16})")
+_DESCRIBED_VIA = re.compile(
+    r"^[”’」）)]?[，,]\s*(?:[东南西北]起|起于|起自)([^，,。；;：:]{2,16}?)[，,]\s*(?:向[东南西北]{1,2})?(?:途)?经"
+    r"([^，,。；;：:]{2,40}?)(?:接|至|到|止于|[，,。；;])")
 
 
 @dataclass
@@ -1057,8 +1060,15 @@ def described_ends(name: str, sentence: str) -> list[str]:
     at = sentence.find(name) if name else -1
     if at < 0:
         return []
-    m = _DESCRIBED.match(sentence[at + len(name):])
-    return [m.group(1).strip(), m.group(2).strip()] if m else []
+    rest = sentence[at + len(name):]
+    m = _DESCRIBED.match(rest)
+    if m:
+        return [m.group(1).strip(), m.group(2).strip()]
+    m = _DESCRIBED_VIA.match(rest)  # 北起甲镇，向南经乙、丙、丁镇接…: the places it passes, the last its end
+    if m:
+        via = [v.strip() for v in m.group(2).split("、") if len(v.strip()) >= 2]
+        return [m.group(1).strip(), *via] if via else []
+    return []
 
 
 def _without_place_prefix(geo: Geocoder, abbreviation: str) -> str:
