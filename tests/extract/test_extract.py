@@ -688,6 +688,12 @@ def test_a_corridor_is_a_road_only_where_its_course_is_given(tmp_path):
     assert _names(projects) == ["西岭南北大通道"] and projects[0].category == "highway"
 
 
+def test_a_count_of_districts_names_no_site(tmp_path):
+    """太原六城区小街巷: the lanes of six districts, a class; 东岭巷 is one lane."""
+    _, projects = _extract(tmp_path, "整治西岭六城区小街巷，改造东岭巷。")
+    assert _names(projects) == ["东岭巷"]
+
+
 def test_a_list_item_holding_a_common_word_is_not_of_its_class(tmp_path):
     """高速率光网 in a list of infrastructure: 高速 of 高速率 (a high rate) makes no expressway."""
     _, projects = _extract(tmp_path, "加快建设东岭智慧电网、高速率光网等新型基础设施。")

@@ -1355,7 +1355,7 @@ def _action_before_a_class(name: str, tw: TypeWord) -> bool:
                for w in cut)
 
 
-_COUNTED = re.compile(rf"{_NUM}+个")
+_COUNTED = re.compile(rf"{_NUM}+个|{_NUM}+(?:城区|县区|区县|县市区|县市)")  # 3个, 六城区: counted things
 # works at one place of a route, whatever ends its name gives (甲至乙高速公路互通立交桥, 甲高速乙收费站)
 _POINTS_ON_A_ROUTE = ("立交", "立交桥", "收费站", "互通", "服务区")
 
