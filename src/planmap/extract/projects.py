@@ -1402,12 +1402,12 @@ def _reference_res(cues: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,。；;：:、！？!?]{0,10}?(?:领域|行业|方面|业态|板块)")
 
 
-# the rest of a 、-list after one of its items, then a count of what the list names (…、水路通道达到28条)
 #: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
 #: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
 _COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
 #: a road's course given right after its name (…大通道，北起平度灰埠镇…)
 _COURSE_AFTER = re.compile(r"[，,]?(?:[东南西北]起|起于|起自|起点)")
+# the rest of a 、-list after one of its items, then a count of what the list names (…、水路通道达到28条)
 _COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增至|增加到|突破)(?:了)?{_NUM}+条")
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
@@ -1450,7 +1450,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if _NETWORK_GOAL.search(name):
         return False  # 县县通高速, 1小时高铁: a goal for a network, not one line
     if m.type.category in ("railway", "highway") and _action_before_a_class(name, m.type):
-        return False  # 搭乘地铁, 产量高速扩张, 数万公路建设者: an action or amount before a bare class word
+        return False  # 搭乘地铁, 数万公路建设者: an action or an amount before a bare line word
     if m.type.category in ("railway", "highway") and _lack_of(m.type.word).search(name):
         return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
     for w in rules.not_project if _words_re(rules.not_project).search(name) else ():
