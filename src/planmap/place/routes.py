@@ -984,7 +984,8 @@ def _points_inside(geo: Geocoder, placed: list[Placement], adcode: str) -> list[
     """The points of a line that lie in the unit ``adcode`` (its counties, or its polygon), or
     all of them when none does: a line cut to a unit is named and rated by its own points.
     """
-    prefix = adcode.rstrip("0")
+    unit = geo.gaz.unit(adcode)
+    prefix = unit.adcode[:{"province": 2, "city": 4}.get(unit.level, 6)]  # (330110's prefix is not 33011)
     region = geo.gaz.unit_polygon(adcode)
     inside = [p for p in placed if any(c.startswith(prefix) for c in p.counties)
               or (region is not None and region.intersects(_point(p.geometry)))]
