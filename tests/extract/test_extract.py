@@ -773,6 +773,12 @@ def test_offices_events_and_rules_in_a_list_are_no_sites(tmp_path):
     assert _names(projects) == ["东岭体育馆"]  # (新基建、科技创新等领域…: fields, not projects)
 
 
+def test_a_list_item_of_common_words_is_a_kind_of_works(tmp_path):
+    """国家区域医疗中心, 流域沿线道路: kinds of works in a list of projects; 东岭大街 is one."""
+    _, projects = _extract(tmp_path, "推进东岭大街、国家区域医疗中心、流域沿线道路等项目建设。")
+    assert _names(projects) == ["东岭大街"]
+
+
 def test_along_the_river_is_no_river_name(tmp_path):
     """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
     _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")

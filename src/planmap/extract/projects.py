@@ -1228,9 +1228,23 @@ def _is_list_name(item: str, rules: Rules) -> bool:
     if _PHASE_ITEM.fullmatch(item) or _COUNTED.search(item) or item[0] in "条座个项处批":
         return False  # 一期: a phase of the item before it
     if _count_patterns(rules.count_classifiers).opens.match(item) or rules.activity_re.match(item) \
-            or rules.generic_re.match(item):
+            or rules.generic_re.match(item) or _class_of_common_words(item, rules):
         return False
     return not any(w in item for w in rules.not_project)
+
+
+def _class_of_common_words(item: str, rules: Rules) -> bool:
+    """An untyped list item made of generic modifiers and everyday words, one at least generic
+    (城市生态景观): a kind of works, not one; a proper word (三菱树脂, 协鑫光伏二期) names one.
+    """
+    from planmap.reference.gazetteer import everyday_words
+
+    words = word_index()
+    everyday = everyday_words()
+    cut = words.cut(item)
+    if any(w not in rules.generic and w not in everyday for w in cut) or has_place_name(item):
+        return False
+    return any(w in rules.generic for w in cut)
 
 
 # ---------------------------------------------------------------- junctions
