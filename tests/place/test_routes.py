@@ -772,3 +772,55 @@ def test_gan_beside_a_citys_character_is_ganzhou(geocoder, name, home):
 ])
 def test_gan_between_provinces_abbreviations_is_still_the_province(geocoder, name, home, category, ends):
     assert _place(geocoder, name, home, category=category).names == ends
+
+
+# ---------------------------------------------------------------- high-speed lines of the table
+
+def test_a_high_speed_trunk_line_with_no_home_region_runs_through_its_station_counties(geocoder):
+    # 徐兰高铁: 徐州 to 兰州 through 郑州, 西安 and 天水, not 徐州 to 兰州 in one straight hop
+    p = _place(geocoder, "徐兰高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "320305" and p.counties[-1] == "620103"  # 贾汪区 ... 兰州 七里河区
+    for county in ("410105", "610112", "620503"):  # 郑州 金水区, 西安 未央区, 天水 麦积区
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+
+
+def test_the_high_speed_line_is_not_drawn_along_the_classic_line_of_the_same_abbreviation(geocoder):
+    # 京沪高铁 calls at 曲阜 and 昆山; 京沪铁路 at 泰山区 and 兖州 instead
+    high_speed = _place(geocoder, "京沪高铁", None)
+    classic = _place(geocoder, "京沪铁路", None)
+    assert {"370881", "320583"} <= set(high_speed.counties)  # 曲阜市, 昆山市
+    assert not {"370881", "320583"} & set(classic.counties)
+    assert not {"370902", "370812"} & set(high_speed.counties)  # 泰山区, 兖州区
+    assert not _near(high_speed.geometry, *_seat(geocoder, "370812"), 10)
+
+
+def test_a_high_speed_line_in_a_provincial_plan_is_its_stretch_there_through_its_stations(geocoder):
+    # 西成高铁 in a 陕西 plan: 西安 to 宁强 through 佛坪 and 汉中, not on into 四川
+    p = _place(geocoder, "西成高铁", "610000")
+    assert p.method == "route" and _inside(geocoder, p.geometry, "610000")
+    for county in ("610730", "610702"):  # 佛坪县, 汉中 汉台区
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+    assert not any(c.startswith("51") for c in p.counties)
+
+
+@pytest.mark.parametrize("name, row_county", [
+    ("京张高铁", "130730"),  # 怀来县: the intercity line, read by its 高铁 alias
+    ("京张城际", "130730"),
+    ("渝贵高铁", "520322"),  # 桐梓县: a 铁路 row read by its 高速铁路 alias
+    ("重庆至贵阳高速铁路", "520322"),
+])
+def test_a_high_speed_row_is_read_by_each_of_its_class_names(geocoder, name, row_county):
+    assert row_county in _place(geocoder, name, None).counties, name
+
+
+def test_a_classic_line_is_not_read_as_the_high_speed_row_of_its_abbreviation(geocoder):
+    # 京张铁路 (the 1909 line) has no row; it must not take 京张高铁's station counties
+    p = _place(geocoder, "京张铁路", None)
+    assert "130730" not in p.counties and "110119" not in p.counties
+
+
+def test_a_line_into_hong_kong_ends_at_its_terminus_district(geocoder):
+    p = _place(geocoder, "广深港高铁", None)
+    assert p.counties[0] == "440113" and p.counties[-1] == "810005"  # 番禺区 ... 油尖旺区
+    assert "440304" in p.counties  # 福田区
