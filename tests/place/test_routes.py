@@ -824,3 +824,26 @@ def test_a_line_into_hong_kong_ends_at_its_terminus_district(geocoder):
     p = _place(geocoder, "广深港高铁", None)
     assert p.counties[0] == "440113" and p.counties[-1] == "810005"  # 番禺区 ... 油尖旺区
     assert "440304" in p.counties  # 福田区
+
+
+def test_jingguang_high_speed_is_beijing_to_guangzhou_through_its_stations_not_a_county_its_name_opens(geocoder):
+    # 京广高铁 had no row and read 广 as 广灵县 (山西); now 涿州 to 广州南 through 郑州 and 长沙
+    p = _place(geocoder, "京广高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "130681" and p.counties[-1] == "440113"  # 涿州市 ... 番禺区
+    assert "140223" not in p.counties and not any(c.startswith("14") for c in p.counties)
+    for county in ("410105", "430111"):  # 郑州 金水区, 长沙 雨花区
+        assert _near(p.geometry, *_seat(geocoder, county), 5)
+
+
+@pytest.mark.parametrize("name, home, through", [
+    ("武广高铁", "430000", ["430111", "430405"]),  # 长沙南 雨花区, 衡阳东 珠晖区
+    ("合福高铁", "340000", ["341002", "340181"]),  # 黄山北 屯溪区, 巢湖东 巢湖市
+    ("贵广高铁", "450000", ["450321", "451103"]),  # 阳朔县, 贺州 平桂区
+])
+def test_a_high_speed_line_in_a_plan_of_a_province_it_crosses_runs_through_its_stations_there(
+        geocoder, name, home, through):
+    p = _place(geocoder, name, home)
+    assert p.method == "route", name
+    for county in through:
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), (name, county)
