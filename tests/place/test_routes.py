@@ -847,3 +847,21 @@ def test_a_high_speed_line_in_a_plan_of_a_province_it_crosses_runs_through_its_s
     assert p.method == "route", name
     for county in through:
         assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), (name, county)
+
+
+def test_a_high_speed_line_joined_from_its_section_rows_runs_through_each_section(geocoder):
+    # 沪昆高铁 is 沪杭 + 杭长 + 长昆: 上海虹桥 to 昆明南 through 杭州东, 长沙南 and 凯里; the classic
+    # 沪昆铁路 row does not call at 韶山
+    p = _place(geocoder, "沪昆高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "310112" and p.counties[-1] == "530114"  # 闵行区 ... 呈贡区
+    for county in ("330102", "430111", "522601"):  # 上城区, 雨花区, 凯里市
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+    assert "430382" in p.counties and "430382" not in _place(geocoder, "沪昆铁路", None).counties
+
+
+def test_a_station_named_like_a_hong_kong_stop_is_the_county_it_is_named_after(geocoder):
+    # 成贵高铁's 屏山 station: 屏山县 (宜宾), not the OSM point 屏山 of Hong Kong's 元朗区
+    p = _place(geocoder, "成贵高铁", None)
+    assert "511529" in p.counties and not any(c.startswith("81") for c in p.counties)
+    assert _near(p.geometry, *_seat(geocoder, "511529"), 5)
