@@ -865,3 +865,12 @@ def test_a_station_named_like_a_hong_kong_stop_is_the_county_it_is_named_after(g
     p = _place(geocoder, "成贵高铁", None)
     assert "511529" in p.counties and not any(c.startswith("81") for c in p.counties)
     assert _near(p.geometry, *_seat(geocoder, "511529"), 5)
+
+
+def test_the_lanxin_high_speed_line_goes_by_qinghai_not_the_classic_lines_hexi_route(geocoder):
+    # 兰新高铁 runs 兰州西 to 乌鲁木齐南 by 海东 (青海) and 瓜州, unlike the classic 兰新铁路
+    p = _place(geocoder, "兰新高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "620103" and p.counties[-1] == "650103"  # 七里河区 ... 沙依巴克区
+    assert "630203" in p.counties and _near(p.geometry, *_seat(geocoder, "630203"), 5)  # 海东 平安区
+    assert "620922" in p.counties  # 瓜州县
