@@ -874,3 +874,13 @@ def test_the_lanxin_high_speed_line_goes_by_qinghai_not_the_classic_lines_hexi_r
     assert p.counties[0] == "620103" and p.counties[-1] == "650103"  # 七里河区 ... 沙依巴克区
     assert "630203" in p.counties and _near(p.geometry, *_seat(geocoder, "630203"), 5)  # 海东 平安区
     assert "620922" in p.counties  # 瓜州县
+
+
+@pytest.mark.parametrize("old_line, new_line, home, station_county", [
+    ("温福铁路", "温福高铁", "350000", "350921"),  # 霞浦县: the 2009 line, not the 350 km/h line begun in 2025
+    ("甬台温铁路", "甬台温高铁", "330000", "331022"),  # 三门县
+])
+def test_a_new_high_speed_line_is_not_drawn_along_the_older_line_of_the_same_ends(
+        geocoder, old_line, new_line, home, station_county):
+    assert station_county in _place(geocoder, old_line, home).counties
+    assert station_county not in _place(geocoder, new_line, home).counties
