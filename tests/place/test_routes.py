@@ -789,3 +789,115 @@ def test_gan_beside_a_citys_character_is_ganzhou(geocoder, name, home):
 ])
 def test_gan_between_provinces_abbreviations_is_still_the_province(geocoder, name, home, category, ends):
     assert _place(geocoder, name, home, category=category).names == ends
+
+
+# ---------------------------------------------------------------- high-speed lines of the table
+
+def test_a_high_speed_trunk_line_with_no_home_region_runs_through_its_station_counties(geocoder):
+    # 徐兰高铁: 徐州 to 兰州 through 郑州, 西安 and 天水, not 徐州 to 兰州 in one straight hop
+    p = _place(geocoder, "徐兰高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "320305" and p.counties[-1] == "620103"  # 贾汪区 ... 兰州 七里河区
+    for county in ("410105", "610112", "620503"):  # 郑州 金水区, 西安 未央区, 天水 麦积区
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+
+
+def test_the_high_speed_line_is_not_drawn_along_the_classic_line_of_the_same_abbreviation(geocoder):
+    # 京沪高铁 calls at 曲阜 and 昆山; 京沪铁路 at 泰山区 and 兖州 instead
+    high_speed = _place(geocoder, "京沪高铁", None)
+    classic = _place(geocoder, "京沪铁路", None)
+    assert {"370881", "320583"} <= set(high_speed.counties)  # 曲阜市, 昆山市
+    assert not {"370881", "320583"} & set(classic.counties)
+    assert not {"370902", "370812"} & set(high_speed.counties)  # 泰山区, 兖州区
+    assert not _near(high_speed.geometry, *_seat(geocoder, "370812"), 10)
+
+
+def test_a_high_speed_line_in_a_provincial_plan_is_its_stretch_there_through_its_stations(geocoder):
+    # 西成高铁 in a 陕西 plan: 西安 to 宁强 through 佛坪 and 汉中, not on into 四川
+    p = _place(geocoder, "西成高铁", "610000")
+    assert p.method == "route" and _inside(geocoder, p.geometry, "610000")
+    for county in ("610730", "610702"):  # 佛坪县, 汉中 汉台区
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+    assert not any(c.startswith("51") for c in p.counties)
+
+
+@pytest.mark.parametrize("name, row_county", [
+    ("京张高铁", "130730"),  # 怀来县: the intercity line, read by its 高铁 alias
+    ("京张城际", "130730"),
+    ("渝贵高铁", "520322"),  # 桐梓县: a 铁路 row read by its 高速铁路 alias
+    ("重庆至贵阳高速铁路", "520322"),
+])
+def test_a_high_speed_row_is_read_by_each_of_its_class_names(geocoder, name, row_county):
+    assert row_county in _place(geocoder, name, None).counties, name
+
+
+def test_a_classic_line_is_not_read_as_the_high_speed_row_of_its_abbreviation(geocoder):
+    # 京张铁路 (the 1909 line) has no row; it must not take 京张高铁's station counties
+    p = _place(geocoder, "京张铁路", None)
+    assert "130730" not in p.counties and "110119" not in p.counties
+
+
+def test_a_line_into_hong_kong_ends_at_its_terminus_district(geocoder):
+    p = _place(geocoder, "广深港高铁", None)
+    assert p.counties[0] == "440113" and p.counties[-1] == "810005"  # 番禺区 ... 油尖旺区
+    assert "440304" in p.counties  # 福田区
+
+
+def test_jingguang_high_speed_is_beijing_to_guangzhou_through_its_stations_not_a_county_its_name_opens(geocoder):
+    # 京广高铁 had no row and read 广 as 广灵县 (山西); now 涿州 to 广州南 through 郑州 and 长沙
+    p = _place(geocoder, "京广高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "130681" and p.counties[-1] == "440113"  # 涿州市 ... 番禺区
+    assert "140223" not in p.counties and not any(c.startswith("14") for c in p.counties)
+    for county in ("410105", "430111"):  # 郑州 金水区, 长沙 雨花区
+        assert _near(p.geometry, *_seat(geocoder, county), 5)
+
+
+@pytest.mark.parametrize("name, home, through", [
+    ("武广高铁", "430000", ["430111", "430405"]),  # 长沙南 雨花区, 衡阳东 珠晖区
+    ("合福高铁", "340000", ["341002", "340181"]),  # 黄山北 屯溪区, 巢湖东 巢湖市
+    ("贵广高铁", "450000", ["450321", "451103"]),  # 阳朔县, 贺州 平桂区
+])
+def test_a_high_speed_line_in_a_plan_of_a_province_it_crosses_runs_through_its_stations_there(
+        geocoder, name, home, through):
+    p = _place(geocoder, name, home)
+    assert p.method == "route", name
+    for county in through:
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), (name, county)
+
+
+def test_a_high_speed_line_joined_from_its_section_rows_runs_through_each_section(geocoder):
+    # 沪昆高铁 is 沪杭 + 杭长 + 长昆: 上海虹桥 to 昆明南 through 杭州东, 长沙南 and 凯里; the classic
+    # 沪昆铁路 row does not call at 韶山
+    p = _place(geocoder, "沪昆高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "310112" and p.counties[-1] == "530114"  # 闵行区 ... 呈贡区
+    for county in ("330102", "430111", "522601"):  # 上城区, 雨花区, 凯里市
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5)
+    assert "430382" in p.counties and "430382" not in _place(geocoder, "沪昆铁路", None).counties
+
+
+def test_a_station_named_like_a_hong_kong_stop_is_the_county_it_is_named_after(geocoder):
+    # 成贵高铁's 屏山 station: 屏山县 (宜宾), not the OSM point 屏山 of Hong Kong's 元朗区
+    p = _place(geocoder, "成贵高铁", None)
+    assert "511529" in p.counties and not any(c.startswith("81") for c in p.counties)
+    assert _near(p.geometry, *_seat(geocoder, "511529"), 5)
+
+
+def test_the_lanxin_high_speed_line_goes_by_qinghai_not_the_classic_lines_hexi_route(geocoder):
+    # 兰新高铁 runs 兰州西 to 乌鲁木齐南 by 海东 (青海) and 瓜州, unlike the classic 兰新铁路
+    p = _place(geocoder, "兰新高铁", None)
+    assert p.method == "route" and p.geometry.geom_type == "LineString"
+    assert p.counties[0] == "620103" and p.counties[-1] == "650103"  # 七里河区 ... 沙依巴克区
+    assert "630203" in p.counties and _near(p.geometry, *_seat(geocoder, "630203"), 5)  # 海东 平安区
+    assert "620922" in p.counties  # 瓜州县
+
+
+@pytest.mark.parametrize("old_line, new_line, home, station_county", [
+    ("温福铁路", "温福高铁", "350000", "350921"),  # 霞浦县: the 2009 line, not the 350 km/h line begun in 2025
+    ("甬台温铁路", "甬台温高铁", "330000", "331022"),  # 三门县
+])
+def test_a_new_high_speed_line_is_not_drawn_along_the_older_line_of_the_same_ends(
+        geocoder, old_line, new_line, home, station_county):
+    assert station_county in _place(geocoder, old_line, home).counties
+    assert station_county not in _place(geocoder, new_line, home).counties
