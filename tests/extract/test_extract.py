@@ -779,6 +779,12 @@ def test_a_list_item_of_common_words_is_a_kind_of_works(tmp_path):
     assert _names(projects) == ["东岭大街"]
 
 
+def test_a_zone_where_new_works_are_counted_is_no_project(tmp_path):
+    """东岭高新区新建的最多，有7个：…: the zone holds the parks; 推进西岭新区建设 builds the zone."""
+    _, projects = _extract(tmp_path, "东岭高新区新建的最多，有2个：黄龙山公园、九峰溪公园。推进西岭新区建设。")
+    assert _names(projects) == ["黄龙山公园", "九峰溪公园", "西岭新区"]
+
+
 def test_along_the_river_is_no_river_name(tmp_path):
     """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
     _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")

@@ -1419,6 +1419,8 @@ _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,
 #: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
 #: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
 _COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+#: works inside a zone, counted or described after its name (甲高新区新建的…, 乙新区在建的…)
+_WORKS_INSIDE = re.compile(r"(?:新建|建成|新增|已建|在建|开工)的")
 #: a road's course given right after its name (…大通道，北起平度灰埠镇…)
 _COURSE_AFTER = re.compile(r"[，,]?(?:[东南西北]起|起于|起自|起点)")
 # the rest of a 、-list after one of its items, then a count of what the list names (…、水路通道达到28条)
@@ -1452,6 +1454,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
     if _COUNTED_LIST.match(m.sentence, m.end - m.sentence_start):
         return False  # 甲乙省际铁路、高速公路通道达到28条: classes of lines counted, not one line
+    if m.type.category == "new_town" and _WORKS_INSIDE.match(m.sentence, m.end - m.sentence_start):
+        return False  # 东湖高新区新建的最多，有7个：…: the zone where the works are, not a project
     if _COMPANY_AFTER.match(m.sentence, m.end - m.sentence_start) and m.type.category != "energy_utility":
         return False  # 甲高速公路建设开发有限公司: a company named after what it builds, not a site
     if name[0] in "条座个项处批" or _COUNTED.search(name):
