@@ -785,6 +785,12 @@ def test_a_zone_where_new_works_are_counted_is_no_project(tmp_path):
     assert _names(projects) == ["黄龙山公园", "九峰溪公园", "西岭新区"]
 
 
+def test_a_promotion_and_a_count_of_households_name_no_site(tmp_path):
+    """…博物馆晋级国家一级博物馆: the museum is promoted; 6万户城中村: a count of households."""
+    _, projects = _extract(tmp_path, "推动东岭博物馆晋级国家一级博物馆，改造6万户城中村和西岭村城中村。")
+    assert _names(projects) == ["东岭博物馆", "西岭村城中村"]
+
+
 def test_along_the_river_is_no_river_name(tmp_path):
     """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
     _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")

@@ -172,8 +172,8 @@ def _count_patterns(classifiers: str) -> _CountPatterns:
     in ``re``'s cache on every call).
     """
     return _CountPatterns(
-        opens=re.compile(rf"^{_NUM}+[{classifiers}余]"),
-        inside=re.compile(rf"{_NUM}+[{classifiers}]"),
+        opens=re.compile(rf"^{_NUM}+[万亿]?[{classifiers}余]"),  # (6万户城中村: tens of thousands of households)
+        inside=re.compile(rf"{_NUM}+[万亿]?[{classifiers}]"),
         etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?(?:一批)?$"),
         etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
     )
