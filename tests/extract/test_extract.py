@@ -791,6 +791,13 @@ def test_a_promotion_and_a_count_of_households_name_no_site(tmp_path):
     assert _names(projects) == ["东岭博物馆", "西岭村城中村"]
 
 
+def test_a_kind_of_thing_and_a_bare_type_word_are_works_not_a_site(tmp_path):
+    """北岭中学新建教学楼及体育馆: two kinds of building of the school; 装备制造及新型建材产业园 and
+    东岭及西岭公园 are one site each."""
+    _, projects = _extract(tmp_path, "北岭中学新建教学楼及体育馆。建设装备制造及新型建材产业园和东岭及西岭公园。")
+    assert _names(projects) == ["北岭中学", "装备制造及新型建材产业园", "东岭及西岭公园"]
+
+
 def test_along_the_river_is_no_river_name(tmp_path):
     """北沿江 (the line north along the 长江) is no river: it shares the list's 高铁 like its sibling."""
     _, projects = _extract(tmp_path, "推进北沿江、东岭西岭等高铁建设。")

@@ -1342,6 +1342,22 @@ def _only_common_words(name: str, tw: TypeWord, rules: Rules) -> bool:
     return modifier
 
 
+def _pair_of_classes(name: str, rules: Rules) -> bool:
+    """Whether ``name`` joins a kind of thing to a bare type word (教学楼及体育馆, 药物目录与医院,
+    地面公交和轨道交通): a list of works, not one site's name. A name whose last part says what it
+    is for (装备制造及新型建材产业园) or holds a place (东岭及西岭公园) is one.
+    """
+    k = max(name.rfind(c) for c in "及和与")
+    if k <= 0 or name[k + 1:] not in rules.types or has_place_name(name):
+        return False
+    from planmap.reference.gazetteer import everyday_words
+
+    words = word_index()
+    everyday = everyday_words()
+    return all(w in everyday or w in rules.generic or w in rules.types or (len(w) >= 2 and words.tag(w) == "n")
+               for w in words.cut(name[:k]))
+
+
 #: jieba's tags of verbs, adverbs, pronouns, numerals and function words: a line's name made only
 #: of these names no line (搭乘地铁, 评估地铁, 数万公路, 更快高速)
 _ACTION_TAGS = frozenset({"v", "vn", "vd", "d", "r", "m", "u", "p", "c", "a", "ad"})
@@ -1454,6 +1470,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 轨道交通、新能源汽车等领域: an item of a list of sectors, not a site
     if _COUNTED_LIST.match(m.sentence, m.end - m.sentence_start):
         return False  # 甲乙省际铁路、高速公路通道达到28条: classes of lines counted, not one line
+    if _pair_of_classes(name, rules):
+        return False  # 新建教学楼及体育馆: two kinds of building, not one site
     if m.type.category == "new_town" and _WORKS_INSIDE.match(m.sentence, m.end - m.sentence_start):
         return False  # 东湖高新区新建的最多，有7个：…: the zone where the works are, not a project
     if _COMPANY_AFTER.match(m.sentence, m.end - m.sentence_start) and m.type.category != "energy_utility":
