@@ -335,6 +335,15 @@ def _sentences(body: str) -> list[tuple[int, str]]:
 _OPENING_CONJUNCTIONS = "及和与或并"
 
 
+def _inside_common_word(text: str, start: int, end: int, not_before: str, not_after: str) -> bool:
+    """Whether the type word at ``text[start:end]`` is part of a common word by the characters
+    around it (categories.toml not_before/not_after: 路网, 背街, 高速率).
+    """
+    right = text[end: end + 1]
+    left = text[start - 1: start] if start else ""
+    return bool((right and right in not_before) or (left and left in not_after))
+
+
 def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
     """Type words in a sentence, longest first at each position, checked against context."""
     hits = []
@@ -347,8 +356,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         word = m.group(0)
         # prefer the longest type word ending at the same place further right (产业园 -> 产业园区)
         right = sentence[m.end(): m.end() + 1]
-        left = sentence[m.start() - 1: m.start()] if m.start() else ""
-        if (right and right in not_before.get(word, "")) or (left and left in not_after.get(word, "")):
+        if _inside_common_word(sentence, m.start(), m.end(), not_before.get(word, ""), not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
         if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _OPENING_CONJUNCTIONS:
@@ -1166,8 +1174,7 @@ def _holds_word(item: str, word: str) -> bool:
     not_before, not_after = _context()["not_before"].get(word, ""), _context()["not_after"].get(word, "")
     at = item.find(word)
     while at >= 0:
-        right, left = item[at + len(word): at + len(word) + 1], item[at - 1: at] if at else ""
-        if not (right and right in not_before) and not (left and left in not_after):
+        if not _inside_common_word(item, at, at + len(word), not_before, not_after):
             return True
         at = item.find(word, at + 1)
     return False
@@ -1235,16 +1242,9 @@ def _is_list_name(item: str, rules: Rules) -> bool:
 
 def _class_of_common_words(item: str, rules: Rules) -> bool:
     """An untyped list item made of generic modifiers and everyday words, one at least generic
-    (城市生态景观): a kind of works, not one; a proper word (三菱树脂, 协鑫光伏二期) names one.
+    (国家区域医疗中心): a kind of works, not one; a proper word (三菱树脂, 协鑫光伏二期) names one.
     """
-    from planmap.reference.gazetteer import everyday_words
-
-    words = word_index()
-    everyday = everyday_words()
-    cut = words.cut(item)
-    if any(w not in rules.generic and w not in everyday for w in cut) or has_place_name(item):
-        return False
-    return any(w in rules.generic for w in cut)
+    return not has_place_name(item) and _generic_and_everyday(item, rules)
 
 
 # ---------------------------------------------------------------- junctions
@@ -1326,12 +1326,19 @@ def _only_common_words(name: str, tw: TypeWord, rules: Rules) -> bool:
     core = name[: -len(tw.word)] if name.endswith(tw.word) else name
     if not core or has_place_name(core) or (core[0] in _OWN_UNIT and core[1:2] != "级"):
         return False  # 省人民医院, 市口腔医院: the province's or city's own one, not a class
+    return _generic_and_everyday(core, rules)
+
+
+def _generic_and_everyday(text: str, rules: Rules) -> bool:
+    """Whether ``text`` is made of everyday words, generic modifiers and function words (高, 新,
+    与) only, one at least a generic modifier: it names a kind of thing, no one site.
+    """
     from planmap.reference.gazetteer import everyday_words
 
     words = word_index()
     everyday = everyday_words()
     modifier = False
-    cut = words.cut(core)
+    cut = words.cut(text)
     for k, w in enumerate(cut):
         if w in rules.generic:
             modifier = modifier or w not in _NAME_MODIFIERS
