@@ -672,7 +672,14 @@ class Geocoder:
                         if route is not None:
                             return route
                     return p
-        # 2. a route between named ends, or a section of a known line inside a named county
+        # 2. a transmission line of the table (宁夏至湖南特高压直流), from its sending to its receiving station
+        if project.category == "energy_utility":
+            from planmap.place.power_lines import power_line_placement
+
+            line = power_line_placement(self, project, context_units, prior)
+            if line is not None:
+                return line
+        # 2b. a route between named ends, or a section of a known line inside a named county
         if project.geom == "line":
             route = self._route(project, context_units, prior)
             if route is not None and route.geometry.geom_type == "LineString" and not route.geometry.is_empty:
@@ -979,6 +986,7 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
     ('EPSG:4326', '沈铁城际铁路')
     """
     from planmap.columns import PLACED_COLUMNS, projects_frame
+    from planmap.place.routes import COURSE_METHOD
 
     geocoder = geocoder or Geocoder()
     projects = list(projects)
@@ -990,6 +998,8 @@ def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
             continue  # marked so by the user in an overrides file
         d = p.to_dict()
         d["geom_kind"] = d.pop("geom")  # "geom" is the geometry column's name in GeoPackage
+        if pl.method == COURSE_METHOD and p.category == "energy_utility":
+            d["geom_kind"] = "line"  # a transmission line of the table: a line, whatever its type word said
         d.update(
             plan_title=plan.title if plan else "",
             precision=pl.precision,
