@@ -207,6 +207,17 @@ def test_a_greater_city_section_is_cut_to_that_city(geocoder):
     assert "LineString" in p.geometry.geom_type and _inside(geocoder, p.geometry, "460200")
 
 
+@pytest.mark.parametrize("name", ["兰州南北绕城高速", "兰州南北绕城高速圈", "兰州南绕城高速公路", "G2201高速"])
+def test_a_city_ring_expressway_is_drawn_round_the_south_of_its_city(geocoder, name):
+    """兰州南绕城 (G2201) runs 榆中 - 七里河 - 西固 south of 兰州's districts; a plan's 南北绕城 ring
+    is drawn by that sourced half, inside 兰州, not as a point at the city."""
+    p = _place(geocoder, name, "620000", category="highway")
+    assert p.geometry.geom_type == "LineString" and p.method == "route", name
+    for adcode in ("620123", "620103", "620104"):  # 榆中, 七里河, 西固
+        assert _near(p.geometry, *_seat(geocoder, adcode), 5), (name, adcode)
+    assert _inside(geocoder, p.geometry, "620100"), name
+
+
 def test_every_expressway_row_is_drawn_through_all_its_control_points(geocoder):
     """Each row of routes.csv named by its code is one line through every control point in order,
     a ring closed, no other line detouring more than MAX_DETOUR; 附件1 rows cite the plan on gov.cn.
