@@ -784,8 +784,8 @@ def test_a_first_character_reading_near_home_still_beats_a_citys_abbreviation(ge
     assert end in p.names and not {"南通市", "安康市"} & set(p.names), p.names
 
 
-@pytest.mark.parametrize("name, home", [("长赣高铁", "430000"), ("长赣高铁", "360000"), ("赣深高铁", "440000"),
-                                        ("赣龙铁路", "350000")])
+@pytest.mark.parametrize("name, home", [("长赣高铁", "430000"), ("长赣高铁", "360000"), ("赣郴高铁", "430000"),
+                                        ("赣深高铁", "440000"), ("赣龙铁路", "350000")])
 def test_gan_beside_a_citys_character_is_ganzhou(geocoder, name, home):
     """赣 is 江西's 简称 and 赣州's: beside a city's character (长赣, 赣深) route names mean the city."""
     p = _place(geocoder, name, home)
@@ -912,3 +912,54 @@ def test_a_new_high_speed_line_is_not_drawn_along_the_older_line_of_the_same_end
         geocoder, old_line, new_line, home, station_county):
     assert station_county in _place(geocoder, old_line, home).counties
     assert station_county not in _place(geocoder, new_line, home).counties
+
+
+# ---------------------------------------------------------------- railway table, second round
+
+def test_zhengyu_is_zhengwan_and_the_chongqing_wanzhou_line_after_it(geocoder):
+    # 郑渝高铁: 郑州东 to 重庆北 by 神农架 and 巫山; 郑万高铁 stops at 万州
+    zhengyu = _place(geocoder, "郑渝高铁", None)
+    zhengwan = _place(geocoder, "郑万高铁", None)
+    assert zhengyu.counties[0] == zhengwan.counties[0] == "410105"  # 金水区
+    assert zhengyu.counties[-1] == "500112" and zhengwan.counties[-1] == "500101"  # 渝北区, 万州区
+    for county in ("429021", "500237"):  # 神农架林区, 巫山县
+        assert county in zhengwan.counties and _near(zhengyu.geometry, *_seat(geocoder, county), 5)
+    assert "500112" not in zhengwan.counties
+
+
+def test_jingha_high_speed_goes_by_chengde_and_its_hada_stretch_north_of_shenyang(geocoder):
+    # 京哈高铁 = 京沈 (by 承德) + 哈大 north of 沈阳; 哈大's stations south of 沈阳 (鞍山) are not on it
+    jingha = _place(geocoder, "京哈高铁", None)
+    hada = _place(geocoder, "哈大高铁", "210000")
+    assert jingha.counties[0] == "110101" and jingha.counties[-1] == "230103"  # 东城区 ... 哈尔滨 南岗区
+    assert {"130802", "220303"} <= set(jingha.counties)  # 承德 双桥区, 四平市铁东区
+    assert "210303" in hada.counties and "210303" not in jingha.counties  # 鞍山市铁西区
+    assert not _near(jingha.geometry, *_seat(geocoder, "210303"), 20)
+
+
+def test_hangshen_railway_in_fujian_runs_along_the_coast_through_its_section_rows(geocoder):
+    p = _place(geocoder, "杭深铁路", "350000")
+    assert p.method == "route"
+    for county in ("350921", "350582", "350624"):  # 霞浦县 (温福), 晋江市 (福厦), 诏安县 (厦深)
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
+    # the new 350 km/h 福厦高铁 is not drawn along the 2010 福厦铁路
+    assert "350322" not in _place(geocoder, "福厦高铁", "350000").counties  # 仙游县
+
+
+@pytest.mark.parametrize("home", ["620000", "650000", None])
+def test_the_classic_lanxin_railway_is_lanzhou_to_urumqi_not_lankao_or_a_sichuan_county(geocoder, home):
+    # no row: 兰新铁路 read 兰 as 兰考 or drew 兰州 to 新龙县 (四川)
+    p = _place(geocoder, "兰新铁路", home)
+    assert p.method == "route"
+    assert not {"410225", "513329", "410702"} & set(p.counties)  # 兰考县, 新龙县, 新乡 红旗区
+    if home != "650000":
+        assert p.counties[0] == "620102"  # 兰州 城关区
+    if home != "620000":
+        assert {"650502", "650103"} <= set(p.counties)  # 哈密 伊州区, 乌鲁木齐 沙依巴克区
+
+
+def test_jingtang_intercity_in_a_hebei_plan_runs_through_its_stations_to_tangshan(geocoder):
+    p = _place(geocoder, "京唐城际铁路", "130000")
+    assert p.method == "route" and p.counties[-1] == "130203"  # 唐山 路北区
+    for county in ("131082", "131024", "130229"):  # 三河市, 香河县, 玉田县
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
