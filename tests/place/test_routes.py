@@ -9,7 +9,7 @@ from shapely.geometry import Point
 from planmap.models import Plan, Project
 from planmap.paths import geodata_dir
 from planmap.place.geocode import Geocoder
-from planmap.place.routes import MAX_DETOUR, detour_ratio, parse_route_name, route_table
+from planmap.place.routes import MAX_DETOUR, detour_ratio, parse_route_name, railway_row, route_table
 from planmap.reference.datum import haversine_m
 from planmap.reference.features import source_allowed
 
@@ -963,3 +963,24 @@ def test_jingtang_intercity_in_a_hebei_plan_runs_through_its_stations_to_tangsha
     assert p.method == "route" and p.counties[-1] == "130203"  # 唐山 路北区
     for county in ("131082", "131024", "130229"):  # 三河市, 香河县, 玉田县
         assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
+
+
+@pytest.mark.parametrize("name, row", [
+    ("兰新铁路第二双线哈密段", "兰新高速铁路"),  # the official name of 兰新高铁: the line that doubles 兰新铁路
+    ("兰新铁路第二双线", "兰新高速铁路"),
+    ("兰新铁路", "兰新铁路"),                    # the classic line it doubles keeps its own row
+    ("京广铁路第二双线", None),                  # a second line no row holds is not the line it doubles
+])
+def test_a_second_double_line_is_its_own_line(name, row):
+    found = railway_row(parse_route_name(name))
+    assert (found.name if found else None) == row
+
+
+def test_a_stretch_with_no_station_of_its_own_names_only_its_unit(geocoder):
+    # 兰新高铁's row has no station in 哈密市: its 哈密段 is the line there, named by 哈密 alone,
+    # not by the stations from 兰州 to 乌鲁木齐
+    p = _place(geocoder, "兰新铁路第二双线哈密段", "650500")
+    assert p.geometry.geom_type in ("LineString", "MultiLineString")
+    assert p.names == ["哈密市"] and not p.counties
+    minx, _, maxx, _ = p.geometry.bounds
+    assert minx > 91 and maxx < 96  # inside 哈密, not 兰州 to 乌鲁木齐

@@ -299,7 +299,11 @@ def _short_place(name: str) -> str:
 
 
 def _rail_class(kind_word: str) -> str:
-    """城际, 高铁 or 铁路: 渝万城际 and 渝万高铁 are two lines between the same ends."""
+    """城际, 高铁, 铁路 or 第二双线: 渝万城际 and 渝万高铁 are two lines between the same ends, and
+    兰新铁路第二双线 (兰新高铁) is not the 兰新铁路 it doubles.
+    """
+    if "第二双线" in kind_word:
+        return "第二双线"
     if "城际" in kind_word:
         return "城际"
     if any(w in kind_word for w in ("高铁", "高速铁路", "客专", "客运专线", "动车")):
@@ -318,7 +322,7 @@ def _railway_keys(folder: str | None = None) -> dict[tuple[Any, str], RouteRow]:
         classes = set()
         for text in (row.name, *row.aliases):
             parsed = parse_route_name(text)
-            rail_class = _rail_class(parsed.kind_word)
+            rail_class = _rail_class(_kind_after_name(parsed))
             classes.add(rail_class)
             if parsed.abbreviation:
                 keys.setdefault((parsed.abbreviation, rail_class), row)
@@ -330,14 +334,20 @@ def _railway_keys(folder: str | None = None) -> dict[tuple[Any, str], RouteRow]:
     return keys
 
 
+def _kind_after_name(parsed: RouteName) -> str:
+    """The type words after a route's name (成渝客运高速铁路: 客运 is read as the type word, 高速铁路
+    follows; 兰新铁路第二双线: 铁路第二双线).
+    """
+    at = parsed.text.find(parsed.main) if parsed.main else -1
+    return parsed.text[at + len(parsed.main):] if at >= 0 else parsed.kind_word
+
+
 def railway_row(parsed: RouteName, folder: str | None = None) -> RouteRow | None:
     """The sourced railway a route name means, or None: named by its abbreviation (长赣高铁, 渝昆高速铁路)
     or by its ends written out (长沙至赣州高铁, 赣州至长沙高铁) that are the row's ends, with a type word
     of the same class (渝万城际 is not 渝万高铁; 长赣高速公路 is no railway).
     """
-    # the type words after the name (成渝客运高速铁路: 客运 is read as the type word, 高速铁路 follows)
-    at = parsed.text.find(parsed.main) if parsed.main else -1
-    kind = parsed.text[at + len(parsed.main):] if at >= 0 else parsed.kind_word
+    kind = _kind_after_name(parsed)
     if not any(w in kind for w in RAIL_WORDS) or _QUALIFIER.search(parsed.text):
         return None  # 成渝中线高铁 is another line than 成渝高铁
     keys = _railway_keys(folder)
@@ -946,12 +956,14 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         controls = True
     names = [n for p in placed for n in p.names[:1]]
     cut = None
+    inside: list[Placement] | None = None  # the points inside the unit the line is cut to, if cut
     if parsed.section_unit and not parsed.section_ends:
         cut = _cut_to_unit(geo, line, parsed.section_unit, prior)
         if cut is not None:
             line, unit = cut
-            placed = _points_inside(geo, placed, unit.adcode)
-            names = list(dict.fromkeys([n for p in placed for n in p.names[:1]] + [unit.name]))
+            inside = _points_inside(geo, placed, unit.adcode)
+            placed = inside or placed
+            names = list(dict.fromkeys([n for p in inside for n in p.names[:1]] + [unit.name]))
     if cut is None and prior is not None and (trunk_line or (row is not None and (parsed.stakes or _TRUNK_CODE.match(row.code)))):
         # 330国道12K+300m—18K+900m路段 in a county plan, G204拓宽 in a city plan, G219 or 京广铁路
         # in a provincial one, a section whose ends we cannot place (区界至日土段): the works lie
@@ -959,8 +971,9 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
         part = _cut_to_region(geo, line, prior.adcode)
         if part is not None:
             line = part
-            placed = _points_inside(geo, placed, prior.adcode)
-            names = list(dict.fromkeys([n for p in placed for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]))
+            inside = _points_inside(geo, placed, prior.adcode)
+            placed = inside or placed
+            names = list(dict.fromkeys([n for p in inside for n in p.names[:1]] + [geo.gaz.unit(prior.adcode).name]))
     from planmap.place.geocode import Placement
 
     weakest = max(placed, key=lambda p: PRECISION_ORDER.index(_point_precision(geo, p)))
@@ -970,7 +983,8 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
             else precision
     if parsed.stakes and PRECISION_ORDER.index(precision) < PRECISION_ORDER.index("county"):
         precision = "county"  # kilometre posts say which stretch, not where it starts: the county is sure
-    counties = [c for p in placed for c in p.counties]
+    # a stretch between two points outside the unit (兰新高铁 has no station in 哈密市) names only the unit
+    counties = [c for p in placed for c in p.counties] if inside is None or inside else []
     method = "route" if controls else COURSE_METHOD
     if source == "admin-centroid":
         source = weakest.source
@@ -981,15 +995,15 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
 
 
 def _points_inside(geo: Geocoder, placed: list[Placement], adcode: str) -> list[Placement]:
-    """The points of a line that lie in the unit ``adcode`` (its counties, or its polygon), or
-    all of them when none does: a line cut to a unit is named and rated by its own points.
+    """The points of a line that lie in the unit ``adcode`` (its counties, or its polygon), none
+    when the unit holds none: a line cut to a unit is named and rated by its own points there.
     """
     unit = geo.gaz.unit(adcode)
     prefix = unit.adcode[:{"province": 2, "city": 4}.get(unit.level, 6)]  # (330110's prefix is not 33011)
     region = geo.gaz.unit_polygon(adcode)
     inside = [p for p in placed if any(c.startswith(prefix) for c in p.counties)
               or (region is not None and region.intersects(_point(p.geometry)))]
-    return inside or placed
+    return inside
 
 
 def _table_name_ending(table: dict[str, RouteRow], main: str) -> RouteRow | None:
