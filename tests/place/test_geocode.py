@@ -474,3 +474,26 @@ def test_a_city_written_before_one_of_its_towns_places_the_project_there(geocode
     """吴忠金积工业园 in a 宁夏 plan: 金积镇 of 吴忠 (the word index glues the two into one word)."""
     p = geocoder.place(_project("吴忠金积工业园", category="industrial_park"), _plan("640000", "宁夏回族自治区", "province"))
     assert p.precision == "county" and p.counties == ["640302"]
+
+
+def test_a_region_of_several_cities_in_the_name_places_the_project_in_it(geocoder):
+    # 滇中 is 昆明, 曲靖, 玉溪 and 楚雄 (geodata/regions.csv): which of them is not known, so the
+    # project is as precise as a province, but inside the region, not at the province's seat
+    plan = _plan("530000", "云南省", "province")
+    p = geocoder.place(_project("滇中引水二期", "加快建设滇中引水二期。", category="water", geom="line"), plan)
+    assert p.method == "region" and p.precision == "province"
+    assert p.names[:2] == ["滇中", "昆明市"] and "楚雄彝族自治州" in p.names
+    import geopandas as gpd
+
+    joined = assign_regions(gpd.GeoDataFrame([{"precision": p.precision, "placed_counties": p.counties,
+                                               "location_method": p.method, "location_names": p.names}],
+                                             geometry=[p.geometry], crs="EPSG:4326"), provinces=["530000"])
+    assert joined.loc[0, "city"] == "昆明市"  # filed under the region's first city, as a city seat is
+
+
+def test_a_region_name_a_unit_name_crosses_is_not_that_region(geocoder):
+    # 苏南 inside 江苏南部 is no region: the name says the province's south (in a 苏州 plan, 江苏 names
+    # nothing the home city does not say better)
+    plan = _plan("320500", "苏州市", "city")
+    p = geocoder.place(_project("江苏南部沿海产业带", "建设江苏南部沿海产业带。", category="industrial_park"), plan)
+    assert p.method != "region" and "南京市" not in p.names

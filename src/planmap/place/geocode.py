@@ -695,6 +695,10 @@ class Geocoder:
             p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
         if p is not None:
             return p.found_by("name")
+        # 3a. a region of several cities named in the name (攀西特高压交流工程): in one of them
+        p = None if generic else self._named_region(project.name)
+        if p is not None:
+            return p
         # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
         p = None if generic else self._named_after_town(project.name, prior, project.category)
         if p is not None:
@@ -723,6 +727,32 @@ class Geocoder:
             return p.found_by("section")
         # 7. the home region
         return self._home(prior)
+
+    def _named_region(self, name: str) -> Placement | None:
+        """A region of several cities (``geodata/regions.csv``: 攀西 is 攀枝花 and 凉山) named in a
+        project's name that names no unit. Which of its cities is not known: the project is drawn
+        at the first member city's seat, as precise as a province. A region name that a unit name
+        crosses (苏南 inside 江苏南京) is not that region.
+        """
+        from planmap.reference.regions import region_in
+
+        region = region_in(name)
+        if region is None:
+            return None
+        for alias in sorted(region.names, key=len, reverse=True):
+            start = name.find(alias)
+            if start >= 0:
+                end = start + len(alias)
+                break
+        if any(m.start < end and start < m.end and not (start <= m.start and m.end <= end)
+               and not (m.start <= start and end <= m.end) for m in self.gaz.scan(name)):
+            return None
+        members = [u for city in region.member_cities for u in self.gaz.units_named(city)[:1]]
+        if not members:
+            return None
+        seat = self._unit_point(members[0])
+        return Placement.of(seat.geometry, "province", region.source_url, [region.name, *(u.name for u in members)],
+                            [], "region")
 
     def _named_after_town(self, name: str, prior: Region | None, category: str = "") -> Placement | None:
         """A project whose name opens with the stem of a town that is unique in the home
