@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from planmap.reference.regions import named_regions, region_in
+from planmap.reference.named_regions import named_regions, region_in
 
 
 def test_the_table_loads_with_its_cities_in_order():

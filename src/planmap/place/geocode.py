@@ -734,7 +734,7 @@ class Geocoder:
         at the first member city's seat, as precise as a province. A region name that a unit name
         crosses (苏南 inside 江苏南京) is not that region.
         """
-        from planmap.reference.regions import region_in
+        from planmap.reference.named_regions import region_in
 
         region = region_in(name)
         if region is None:
