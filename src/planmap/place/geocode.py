@@ -732,7 +732,7 @@ class Geocoder:
         """A region of several cities (``geodata/regions.csv``: 攀西 is 攀枝花 and 凉山) named in a
         project's name that names no unit. Which of its cities is not known: the project is drawn
         at the first member city's seat, as precise as a province. A region name that a unit name
-        crosses (苏南 inside 江苏南京) is not that region.
+        crosses (苏南 inside 江苏南部) is not that region.
         """
         from planmap.reference.named_regions import region_in
 

@@ -100,7 +100,7 @@ def power_line_for(name: str, folder: str | None = None) -> PowerLine | None:
             line = index[max(starts, key=len)] if starts else None
         if line is not None:
             # 疆电入渝特高压交流工程 is the AC grid that takes the DC line's power, not the line
-            said = {"dc" for w in ("直流",) if w in name} | {"ac" for w in ("交流",) if w in name}
+            said = {kind for word, kind in (("直流", "dc"), ("交流", "ac")) if word in name}
             return line if not said or line.kind in said else None
     return None
 
