@@ -36,6 +36,8 @@ def test_core_drops_voltage_and_line_words_and_joins_the_ends():
     ("陇东到山东特高压直流工程", "longdong-shandong"),  # 到 for 至
     ("宁电入湘工程", "ningxia-hunan"),                  # the slogan of a 2026 work report
     ("宁夏—湖南特高压直流湖南段", "ningxia-hunan"),     # a section of the line
+    ("川渝特高压交流工程", "sichuan-chongqing"),         # an AC line named by its two provinces
+    ("张北至雄安特高压交流工程", "zhangbei-xiongan"),
 ])
 def test_names_plans_write_find_their_line(name, line_id):
     line = power_line_for(name)
@@ -45,7 +47,7 @@ def test_names_plans_write_find_their_line(name, line_id):
 @pytest.mark.parametrize("name", [
     "宁夏至湖南铁路",              # the same ends, no power line
     "疆电入渝特高压交流工程",       # the AC grid that takes a DC line's power is not the DC line
-    "川渝特高压交流工程",           # a line the table does not hold
+    "攀西特高压交流工程",           # a line the table does not hold
 ])
 def test_other_names_find_no_line(name):
     assert power_line_for(name) is None
