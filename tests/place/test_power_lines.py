@@ -48,6 +48,7 @@ def test_names_plans_write_find_their_line(name, line_id):
     "宁夏至湖南铁路",              # the same ends, no power line
     "疆电入渝特高压交流工程",       # the AC grid that takes a DC line's power is not the DC line
     "攀西特高压交流工程",           # a line the table does not hold
+    "川渝特高压交流加强工程",       # another project beside a line of the table, with substations of its own
 ])
 def test_other_names_find_no_line(name):
     assert power_line_for(name) is None

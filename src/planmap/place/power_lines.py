@@ -84,8 +84,9 @@ def _lines_by_core(folder: str | None = None) -> dict[str, PowerLine]:
 def power_line_for(name: str, folder: str | None = None) -> PowerLine | None:
     """The table's line a project name names, or None.
 
-    The name's core must be a row's core (宁夏至湖南), or begin with one followed by what the
-    works add (川渝加强: the reinforcement of the 川渝 line, along the same corridor).
+    The name's core must be a row's core (宁夏至湖南), or one followed by a section (…湖南段); more
+    words make another project (川渝特高压交流加强工程 strengthens the grid around the 川渝 line, with
+    substations of its own).
     """
     if not _POWER_WORDS.search(name):
         return None
@@ -95,9 +96,6 @@ def power_line_for(name: str, folder: str | None = None) -> PowerLine | None:
     sections = [core[:-k - 1] for k in (2, 3, 4, 5) if core.endswith("段") and len(core) > k + 3]
     for text in (core, *sections):
         line = index.get(text)
-        if line is None:
-            starts = [k for k in index if text.startswith(k) and len(text) - len(k) <= 2]
-            line = index[max(starts, key=len)] if starts else None
         if line is not None:
             # 疆电入渝特高压交流工程 is the AC grid that takes the DC line's power, not the line
             said = {kind for word, kind in (("直流", "dc"), ("交流", "ac")) if word in name}
