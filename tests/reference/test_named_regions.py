@@ -16,6 +16,7 @@ def test_the_table_loads_with_its_cities_in_order():
     ("滇中引水二期", "滇中"),
     ("广西北部湾经济区港口", "北部湾"),   # the longest name found, an alias of 北部湾
     ("粤东西北振兴发展", "粤东西北"),     # not 粤东, inside it
+    ("陇东能源基地", "陇东"),
     ("沈阳北站", None),
 ])
 def test_region_in_finds_the_longest_region_name(text, region):

@@ -33,6 +33,14 @@ def test_table_has_the_regions_plans_name(rows):
     assert by_name["苏南"]["province"] == "江苏省"
 
 
+def test_round_two_regions_keep_their_pages_cities(rows):
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["川东北"]["member_cities"].split("|") == ["广元市", "南充市", "广安市", "达州市", "巴中市"]
+    assert by_name["湘南"]["member_cities"].split("|") == ["郴州市", "衡阳市", "永州市"]
+    assert by_name["陇东"]["member_cities"].split("|") == ["平凉市", "庆阳市"]
+    assert "川东北经济区" in by_name["川东北"]["aliases"].split("|")
+
+
 def test_every_source_is_on_the_allow_list(rows):
     bad = [(r["name"], r["source_url"]) for r in rows if not source_allowed(r["source_url"])]
     assert bad == []
