@@ -18,6 +18,7 @@ def test_the_table_loads_with_its_cities_in_order():
     ("粤东西北振兴发展", "粤东西北"),     # not 粤东, inside it
     ("陇东能源基地", "陇东"),
     ("沈阳北站", None),
+    ("陇东南经济带", None),             # one more direction: another region than 陇东
 ])
 def test_region_in_finds_the_longest_region_name(text, region):
     found = region_in(text)

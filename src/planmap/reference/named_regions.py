@@ -46,9 +46,23 @@ def named_regions(folder: str | None = None) -> tuple[NamedRegion, ...]:
                      for r in csv.DictReader(fh))
 
 
+_DIRECTIONS = "东南西北中"
+
+
 def region_in(text: str, folder: str | None = None) -> NamedRegion | None:
-    """The region whose name (or alias) opens ``text`` or stands in it, the longest first
-    (广西北部湾经济区 before 北部湾), or None.
+    """The region whose name (or alias) stands in ``text``, the longest first (广西北部湾经济区
+    before 北部湾), or None. A name followed by one more direction names a wider or another
+    region (陇东南 is not 陇东).
     """
-    hits = [(len(n), r) for r in named_regions(folder) for n in r.names if n and n in text]
+    hits = [(len(n), r) for r in named_regions(folder) for n in r.names if n and _stands_in(n, text)]
     return max(hits, key=lambda h: h[0])[1] if hits else None
+
+
+def _stands_in(name: str, text: str) -> bool:
+    start = text.find(name)
+    while start >= 0:
+        after = text[start + len(name):start + len(name) + 1]
+        if not (name[-1] in _DIRECTIONS and after and after in _DIRECTIONS):
+            return True
+        start = text.find(name, start + 1)
+    return False
