@@ -984,3 +984,63 @@ def test_a_stretch_with_no_station_of_its_own_names_only_its_unit(geocoder):
     assert p.names == ["哈密市"] and not p.counties
     minx, _, maxx, _ = p.geometry.bounds
     assert minx > 91 and maxx < 96  # inside 哈密, not 兰州 to 乌鲁木齐
+
+
+# ---------------------------------------------------------------- railway table, third round
+
+def test_xiyan_high_speed_line_in_a_shaanxi_plan_runs_xian_to_yanan_by_luochuan(geocoder):
+    p = _place(geocoder, "西延高铁", "610000")
+    assert p.method == "route"
+    assert p.counties[0] == "610111" and p.counties[-1] == "610602"  # 灞桥区 (西安东) ... 宝塔区 (延安)
+    assert "610629" in p.counties and _near(p.geometry, *_seat(geocoder, "610629"), 5)  # 洛川县
+
+
+@pytest.mark.parametrize("name", ["日兰高铁", "鲁南高铁"])
+def test_rilan_high_speed_line_in_shandong_runs_by_feixian_and_qufu_not_lanling(geocoder, name):
+    # no row: 日兰 read 兰 as 兰陵县
+    p = _place(geocoder, name, "370000")
+    assert p.method == "route" and "371324" not in p.counties  # 兰陵县
+    for county in ("371325", "370881"):  # 费县, 曲阜市
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
+
+
+def test_classic_shendan_railway_runs_through_shenyangs_tiexi_and_zhangjihuai_through_zhangjiajies_yongding(
+        geocoder):
+    shendan = _place(geocoder, "沈丹铁路", "210000")
+    assert shendan.counties[0] == "210106" and shendan.counties[-1] == "210603"  # 沈阳 铁西区 ... 丹东 振兴区
+    assert "210303" not in shendan.counties  # 鞍山's 铁西区
+    zhangjihuai = _place(geocoder, "张吉怀高铁", "430000")
+    assert zhangjihuai.counties[0] == "430802" and "350803" not in zhangjihuai.counties  # not 龙岩's 永定区
+    assert "433101" in zhangjihuai.counties  # 吉首市
+
+
+def test_the_classic_wujiu_railway_and_the_wujiu_passenger_line_are_two_rows(geocoder):
+    classic = _place(geocoder, "武九铁路", "420000")
+    fast = _place(geocoder, "武九高铁", "420000")
+    assert "421182" not in classic.counties  # 武穴市: no row read 九 as the Jiujiang side of the river
+    assert classic.counties[0] == "420106" and fast.counties[0] == "420111"  # 武昌区; 洪山区 (武汉站)
+    assert "420205" in classic.counties and "420205" not in fast.counties  # 铁山区 only on the classic line
+
+
+def test_huhanrong_runs_from_shanghai_by_hefei_wuhan_enshi_and_chongqing_to_chengdu(geocoder):
+    p = _place(geocoder, "沪汉蓉高铁", None)
+    assert p.method == "route"
+    assert p.counties[0] == "310112" and p.counties[-1] == "510108"  # 闵行区 (上海虹桥) ... 成华区 (成都东)
+    for county in ("340102", "420103", "422801", "500112"):  # 合肥 瑶海区, 汉口 江汉区, 恩施市, 重庆北 渝北区
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
+    # its sections are rows of their own, stretches of the same route map
+    assert _place(geocoder, "渝利铁路", "500000").counties[-1] == "500112"
+    assert "422802" in _place(geocoder, "宜万铁路", "420000").counties  # 利川市
+
+
+def test_the_changjiu_intercity_row_is_not_the_changjiu_high_speed_line(geocoder):
+    intercity = _place(geocoder, "昌九城际", "360000")
+    assert {"360426", "360482"} <= set(intercity.counties)  # 德安县, 共青城市
+    assert "360482" not in _place(geocoder, "昌九高铁", "360000").counties
+
+
+def test_nanjiang_railway_runs_turpan_to_kashgar_by_korla_and_aksu(geocoder):
+    p = _place(geocoder, "南疆铁路", "650000")
+    assert p.counties[0] == "650402" and p.counties[-1] == "653101"  # 高昌区 ... 喀什市
+    for county in ("652801", "652901"):  # 库尔勒市, 阿克苏市
+        assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
