@@ -131,3 +131,17 @@ def test_airport_named_after_the_district_next_to_it():
     hubei = Region("420000", "湖北省", "province")
     feat = transport_index().airport_in("天河国际机场", hubei)
     assert feat is not None and feat.id == "ourairports:ZHHH"
+
+
+@pytest.mark.parametrize("name, home, iata", [
+    ("合肥机场", "340000", "HFE"),        # an air base of the city is rated "medium" too: the IATA-coded field is meant
+    ("伊宁机场", "650000", "YIN"),        # OurAirports rates it "small"
+    ("杭州机场", "330000", "HGH"),        # not 建德's general-aviation field, though it has a code
+    ("绥化机场", "230000", None),         # 肇东's general-aviation field is not the city's airport being built
+])
+def test_a_city_airport_is_the_citys_scheduled_service_field(name, home, iata):
+    from planmap.reference.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    feat = transport_index().airport_in(name, gaz.unit(home).region(), gaz)
+    assert (feat.aliases[0] if feat else None) == iata

@@ -185,9 +185,12 @@ class TransportIndex:
                 full = [a for a in named if any(a.key.startswith(k) for k in city_keys)]
                 cands = _largest(full or named)
             else:
-                # 乐山机场: only the city's airport with scheduled service is meant; a small field
-                # of the city (夹江) is not the airport a plan builds
-                cands = [a for a in _largest(cands) if a.kind in ("large_airport", "medium_airport")]
+                # 乐山机场, 合肥机场: only the city's airport with scheduled service is meant, the one
+                # with an IATA code that is no general-aviation field (OurAirports rates 合肥新桥 and
+                # an air base both "medium", 伊宁 "small"); a small field of the city (夹江, 肇东's
+                # General Airport for 绥化机场) is not the airport a plan builds
+                served = [a for a in cands if a.iata and "General" not in a.name]
+                cands = _largest(served) if served else [a for a in _largest(cands) if a.kind in ("large_airport", "medium_airport")]
         else:
             rest_keys = tuple(k for k in rest_keys if len(k) >= 4)
             cands = [a for a in cands if any(k in a.key for k in rest_keys)]
