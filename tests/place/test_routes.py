@@ -1044,3 +1044,9 @@ def test_nanjiang_railway_runs_turpan_to_kashgar_by_korla_and_aksu(geocoder):
     assert p.counties[0] == "650402" and p.counties[-1] == "653101"  # 高昌区 ... 喀什市
     for county in ("652801", "652901"):  # 库尔勒市, 阿克苏市
         assert county in p.counties and _near(p.geometry, *_seat(geocoder, county), 5), county
+
+
+def test_a_high_speed_line_is_not_read_as_two_places_of_one_city(geocoder):
+    # 深南高铁 in a 广东 plan runs 深圳 to 南宁, not to 深圳's own 南山区 next door (nor to 南雄县)
+    p = _place(geocoder, "深南高铁", "440000")
+    assert "南宁市" in p.names and "南山区" not in p.names, p.names
