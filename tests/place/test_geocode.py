@@ -497,3 +497,9 @@ def test_a_region_name_a_unit_name_crosses_is_not_that_region(geocoder):
     plan = _plan("320500", "苏州市", "city")
     p = geocoder.place(_project("江苏南部沿海产业带", "建设江苏南部沿海产业带。", category="industrial_park"), plan)
     assert p.method != "region" and "南京市" not in p.names
+
+
+def test_a_water_work_named_after_villages_of_one_city_goes_to_that_city(geocoder):
+    # 罐子坝村 is a village of 蓬安县 and of 西充县, both of 南充: the city is sure, the county not
+    p = geocoder.place(_project("罐子坝灌区", category="water"), _plan("510000", "四川省", "province"))
+    assert p.method == "name-village" and p.precision == "city" and "南充市" in p.names

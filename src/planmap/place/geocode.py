@@ -809,6 +809,11 @@ class Geocoder:
         home = self.gaz.unit(prior.adcode)
         scope = home.adcode if home.level == "province" else (home.city_adcode or home.adcode)[:4] + "00"
         hosts = [c.adcode for c in self.gaz.counties_in(scope) if self.gaz.villages_named(stem + "村", c.adcode)]
+        cities = {self.gaz.unit(h).city_adcode for h in hosts}
+        if len(hosts) > 1 and home.level == "province" and len(cities) == 1 and "" not in cities:
+            # 罐子坝灌区: a 罐子坝村 in two counties of one city: the city is sure, the county is not
+            p = self._unit_point(self.gaz.unit(cities.pop()))
+            return p.found_by("name-village", names=[*p.names, stem + "村"])
         if len(hosts) != 1:
             return None
         p = self._unit_point(self.gaz.unit(hosts[0]))
