@@ -593,7 +593,8 @@ def test_an_interchange_of_two_classes_of_road_is_no_project(tmp_path):
 
 
 @pytest.mark.parametrize("sentence", ["设区市通高速铁路。", "建成四车道高速公路和双线高铁。", "新建民航机场和分离式立交。",
-                                      "打通特长隧道。"])
+                                      "打通特长隧道。", "新建民用运输机场和通航机场。", "打造世界级机场。",
+                                      "发展虚拟电厂和绿电直连电厂。"])
 def test_kinds_of_lines_and_network_goals_are_not_projects(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == [], _names(projects)
