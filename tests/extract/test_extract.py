@@ -613,6 +613,8 @@ def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
     ("新建公办幼儿园。", []),
     ("建设高水平研究型医院。", []),
     ("建设劳动密集型产业园。", []),
+    ("新增普惠性幼儿园和高职学校。", []),
+    ("建设农批农贸市场。", []),
     # a site: everyday words alone may name one, and so does the province's or city's own one
     ("建设科技文化中心。", ["科技文化中心"]),
     ("扩建省人民医院。", ["省人民医院"]),
