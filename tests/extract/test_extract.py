@@ -615,6 +615,8 @@ def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
     ("建设劳动密集型产业园。", []),
     ("新增普惠性幼儿园和高职学校。", []),
     ("建设农批农贸市场。", []),
+    ("新改扩建中小学和特殊教育学校。", []),
+    ("建设中国考古博物馆。", ["中国考古博物馆"]),  # a national institution is named so
     # a site: everyday words alone may name one, and so does the province's or city's own one
     ("建设科技文化中心。", ["科技文化中心"]),
     ("扩建省人民医院。", ["省人民医院"]),
