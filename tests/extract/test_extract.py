@@ -821,3 +821,9 @@ def test_along_the_river_is_no_river_name(tmp_path):
 def test_function_words_inside_words_do_not_cut_names(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept
+
+
+def test_weaving_planning_and_letting_verbs_end_a_name(tmp_path):
+    """织密…连接线, 统筹安排…中小学 and 让开发区…: a verb's object is a class, no project."""
+    _, projects = _extract(tmp_path, "织密公路连接线，统筹安排中小学布局，让开发区回归本位，建设东岭产业园。")
+    assert _names(projects) == ["东岭产业园"], _names(projects)
