@@ -827,3 +827,10 @@ def test_weaving_planning_and_letting_verbs_end_a_name(tmp_path):
     """织密…连接线, 统筹安排…中小学 and 让开发区…: a verb's object is a class, no project."""
     _, projects = _extract(tmp_path, "织密公路连接线，统筹安排中小学布局，让开发区回归本位，建设东岭产业园。")
     assert _names(projects) == ["东岭产业园"], _names(projects)
+
+
+def test_a_circuit_is_no_road(tmp_path):
+    """集成电路 ends in 路 but is a circuit: no road is named 西岭集成电路."""
+    _, projects = _extract(tmp_path, "推进东岭路建设，引进西岭集成电路项目。")
+    assert [p.category for p in projects if p.name == "东岭路"] == ["road"]
+    assert not any(p.category == "road" and "电路" in p.name for p in projects), [(p.name, p.category) for p in projects]
