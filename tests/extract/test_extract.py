@@ -834,3 +834,9 @@ def test_a_circuit_is_no_road(tmp_path):
     _, projects = _extract(tmp_path, "推进东岭路建设，引进西岭集成电路项目。")
     assert [p.category for p in projects if p.name == "东岭路"] == ["road"]
     assert not any(p.category == "road" and "电路" in p.name for p in projects), [(p.name, p.category) for p in projects]
+
+
+def test_a_count_of_rooms_is_a_count(tmp_path):
+    """7万间中小学 (classrooms of tens of thousands of schools) is a count, not a school."""
+    _, projects = _extract(tmp_path, "改造7万间中小学教室，建设东岭中学。")
+    assert _names(projects) == ["东岭中学"], _names(projects)
