@@ -840,3 +840,11 @@ def test_a_count_of_rooms_is_a_count(tmp_path):
     """7万间中小学 (classrooms of tens of thousands of schools) is a count, not a school."""
     _, projects = _extract(tmp_path, "改造7万间中小学教室，建设东岭中学。")
     assert _names(projects) == ["东岭中学"], _names(projects)
+
+
+def test_a_section_of_a_named_line_in_a_list_keeps_its_name(tmp_path):
+    """甲乙高铁丙丁段、…等5条高铁: each item already names its line; 高铁 is not added again."""
+    _, projects = _extract(tmp_path, "东岭高铁东西段、南岭高铁南北段等5条高铁建成运营。")
+    names = _names(projects)
+    assert not any(n.endswith("段高铁") for n in names), names
+    assert "东岭高铁东西段" in names, names

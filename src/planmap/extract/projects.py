@@ -834,8 +834,8 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
         out = []
         for it_start, it in items:
             own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
-            if own:
-                continue  # a complete name: found by its own type word
+            if own or _holds_word(it, m.type.word):
+                continue  # a complete name: found by its own type word (沿江高铁武宜段 among 等5条高铁)
             if _looks_like_place_or_name(it):
                 out.append(Mention(it + m.name, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                    m.type, m.clause, m.sentence, m.sentence_start, work=m.work))
