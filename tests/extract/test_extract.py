@@ -616,6 +616,7 @@ def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
     ("新增普惠性幼儿园和高职学校。", []),
     ("建设农批农贸市场。", []),
     ("新改扩建中小学和特殊教育学校。", []),
+    ("打造精品景区，建设县级寄递物流中心和口岸型国家物流枢纽。", []),
     ("建设中国考古博物馆。", ["中国考古博物馆"]),  # a national institution is named so
     # a site: everyday words alone may name one, and so does the province's or city's own one
     ("建设科技文化中心。", ["科技文化中心"]),
@@ -848,3 +849,9 @@ def test_a_section_of_a_named_line_in_a_list_keeps_its_name(tmp_path):
     names = _names(projects)
     assert not any(n.endswith("段高铁") for n in names), names
     assert "东岭高铁东西段" in names, names
+
+
+def test_doing_something_well_ends_a_name(tmp_path):
+    """做优东岭新区: the verb 做优 (make better) is no part of the zone's name."""
+    _, projects = _extract(tmp_path, "做优东岭新区，打好东河攻坚战。")
+    assert "东岭新区" in _names(projects) and not any(n.startswith(("做优", "打好")) for n in _names(projects))
