@@ -617,6 +617,7 @@ def test_where_a_line_meets_another_is_not_part_of_its_name(tmp_path):
     ("建设农批农贸市场。", []),
     ("新改扩建中小学和特殊教育学校。", []),
     ("打造精品景区，建设县级寄递物流中心和口岸型国家物流枢纽。", []),
+    ("建设保障性住房和市州级医院。", []),
     ("建设中国考古博物馆。", ["中国考古博物馆"]),  # a national institution is named so
     # a site: everyday words alone may name one, and so does the province's or city's own one
     ("建设科技文化中心。", ["科技文化中心"]),
@@ -855,3 +856,11 @@ def test_doing_something_well_ends_a_name(tmp_path):
     """做优东岭新区: the verb 做优 (make better) is no part of the zone's name."""
     _, projects = _extract(tmp_path, "做优东岭新区，打好东河攻坚战。")
     assert "东岭新区" in _names(projects) and not any(n.startswith(("做优", "打好")) for n in _names(projects))
+
+
+def test_a_phase_in_a_list_does_not_take_the_last_items_type_word(tmp_path):
+    """…灌溉二期、东岭高铁: the phase is a work of its own, not a 灌溉二期高铁."""
+    _, projects = _extract(tmp_path, "加力建设东岭灌溉二期、西岭高铁等项目，旅客吞吐量增速居省会城市机场首位，投运南岭机场。")
+    names = _names(projects)
+    assert "西岭高铁" in names and "南岭机场" in names, names
+    assert not any(n.endswith("二期高铁") or "居" in n or n.startswith("投运") for n in names), names

@@ -855,8 +855,11 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                 place_head = admin_prefix(head) == head
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
-                    if own or (admin_prefix(it) != it if place_head else not _shares_class(it, head, rules)):
-                        continue  # a complete name of its own, or not an item sharing the suffix
+                    if own or _PHASE_END.search(it) or (
+                            admin_prefix(it) != it if place_head else not _shares_class(it, head, rules)):
+                        # a complete name of its own (…灌溉二期: a phase of a project), or not an
+                        # item sharing the suffix
+                        continue
                     mention = Mention(it + suffix, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                       m.type, m.clause, m.sentence, m.sentence_start, work=m.work)
                     out.append(mention)
@@ -865,6 +868,9 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                     other.work = other.work or m.work
             return out
     return [m]
+
+
+_PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")  # 二期: a phase names the work it is a phase of
 
 
 def _holds_etc(text: str) -> bool:
