@@ -864,3 +864,12 @@ def test_a_phase_in_a_list_does_not_take_the_last_items_type_word(tmp_path):
     names = _names(projects)
     assert "西岭高铁" in names and "南岭机场" in names, names
     assert not any(n.endswith("二期高铁") or "居" in n or n.startswith("投运") for n in names), names
+
+
+def test_a_news_reports_people_and_verbs_are_no_part_of_a_name(tmp_path):
+    """A person joined by 与 (张某刚与州医院) is no modifier of a kind, and 追查, 熟知, 承揽 and 承建
+    take an object: none of them is part of the name after it."""
+    _, projects = _extract(tmp_path, "事后，杨万刚与东岭医院人员考察。在追查西岭医院案件时，陈某成功承揽南岭新区绿化工程。")
+    names = _names(projects)
+    assert not any(n.startswith(("杨万刚", "追查", "成功承揽", "承揽")) for n in names), names
+    assert "南岭新区" in names, names

@@ -491,6 +491,9 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
         return left
     if rules.type_re.search(part) or _A_NUM.search(part) or part[-1] in "区园城地带站场馆院所库心":
         return left  # the part is a name of its own (…示范区和…产业园)
+    words = word_index()
+    if any(words.freq(w) == 0 for w in words.cut(modifier)):
+        return left  # a word no dictionary knows (杨万刚与州医院: a person) is no modifier of a kind
     return start
 
 
