@@ -873,3 +873,9 @@ def test_a_news_reports_people_and_verbs_are_no_part_of_a_name(tmp_path):
     names = _names(projects)
     assert not any(n.startswith(("杨万刚", "追查", "成功承揽", "承揽")) for n in names), names
     assert "南岭新区" in names, names
+
+
+def test_a_kind_of_thing_opening_a_quoted_phrase_is_no_site(tmp_path):
+    """官网“医院简介”一栏: 医院 opens a page's title in quotes; a quoted name is still a name."""
+    _, projects = _extract(tmp_path, "在铁岭县人民医院官网“医院简介”一栏中，记者看到了这句话。建设“西岭产业园”。")
+    assert _names(projects) == ["铁岭县人民医院", "西岭产业园"], _names(projects)

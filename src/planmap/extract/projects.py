@@ -873,6 +873,8 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     return [m]
 
 
+_OPEN_QUOTES = ("“", "‘", "「", "『", "《", "\"")
+_CLOSE_QUOTES = ("”", "’", "」", "』", "》", "\"")
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")  # 二期: a phase names the work it is a phase of
 
 
@@ -1552,6 +1554,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
     generic = _is_generic(name, tw, rules) or _only_common_words(name, tw, rules)
     if generic and not (m.located or m.sibling_place or name in rules.definite):
         return False
+    if generic and before.endswith(_OPEN_QUOTES) and not sentence.startswith(_CLOSE_QUOTES, end):
+        return False  # 官网“医院简介”: a kind of thing opening a quoted phrase (a page's title), no site
     clause_tail = _after_last_stop(before)
     if tw.strength == "weak":
         if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues):
