@@ -207,7 +207,8 @@ def test_hostile_text_shows_literally_in_the_browser(tmp_path, page_factory, cou
     assert page.title() == title
     names = page.eval_on_selector_all(".pm-row .pm-row-name", "els => els.map(e => e.textContent)")
     assert sorted(names) == sorted(prj["name"])
-    assert "项目{{ 6*7 }}0" in names and not any("42" in n for n in names)
+    # (the canary's path is in some names: its pytest-NNN folder may hold a 42 of its own)
+    assert "项目{{ 6*7 }}0" in names and not any("42" in n.replace(str(canary), "") for n in names)
     for key in range(len(prj)):
         text = page.evaluate(
             f"() => {{ planmap.focus({key}); return document.querySelector('.leaflet-popup-content').textContent; }}")
