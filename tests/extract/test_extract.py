@@ -879,3 +879,12 @@ def test_a_kind_of_thing_opening_a_quoted_phrase_is_no_site(tmp_path):
     """官网“医院简介”一栏: 医院 opens a page's title in quotes; a quoted name is still a name."""
     _, projects = _extract(tmp_path, "在铁岭县人民医院官网“医院简介”一栏中，记者看到了这句话。建设“西岭产业园”。")
     assert _names(projects) == ["铁岭县人民医院", "西岭产业园"], _names(projects)
+
+
+@pytest.mark.parametrize("sentence", [
+    "东岭公路管理局局长表示，建设西岭产业园。",       # the bureau of the roads, not a road
+    "东岭国家公园管理局成立，建设西岭产业园。",
+])
+def test_an_office_named_after_what_it_runs_is_no_project(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == ["西岭产业园"], _names(projects)

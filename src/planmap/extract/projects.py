@@ -1452,7 +1452,8 @@ _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,
 
 #: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
 #: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
-_COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+_COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司"
+                            r"|管理局|管理处)")
 #: works inside a zone, counted or described after its name (甲高新区新建的…, 乙新区在建的…)
 _WORKS_INSIDE = re.compile(r"(?:新建|建成|新增|已建|在建|开工)的")
 #: a road's course given right after its name (…大通道，北起平度灰埠镇…)
