@@ -1450,8 +1450,9 @@ def _reference_res(cues: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 _SECTOR_LIST = re.compile(r"(?:、[^，,。；;：:、！？!?]{1,16})*等[^，,。；;：:、！？!?]{0,10}?(?:领域|行业|方面|业态|板块)")
 
 
-#: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团); a power
-#: company's name (…发电有限公司) is its plant's, a type word of its own (categories.toml)
+#: what follows a company's name: its trade (建设开发) and its legal form (有限公司, 集团), or a
+#: bureau's (公路管理局); a power company's name (…发电有限公司) is its plant's, a type word of its
+#: own (categories.toml)
 _COMPANY_AFTER = re.compile(r"(?:建设|开发|投资|运营|管理|发展|经营|实业|控股|养护|工程)*(?:股份有限公司|有限责任公司|有限公司|集团|公司"
                             r"|管理局|管理处)")
 #: works inside a zone, counted or described after its name (甲高新区新建的…, 乙新区在建的…)
