@@ -888,3 +888,13 @@ def test_a_kind_of_thing_opening_a_quoted_phrase_is_no_site(tmp_path):
 def test_an_office_named_after_what_it_runs_is_no_project(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == ["西岭产业园"], _names(projects)
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("用于巩固机车、客车、货车和城轨地铁车辆地位，建设东岭产业园。", ["东岭产业园"]),  # kinds of vehicle
+    ("最终与东岭医院签订合同。", ["东岭医院"]),      # an adverb before 与 modifies nothing
+    ("建设功能和保健食品产业园。", ["功能和保健食品产业园"]),  # a short modifier of a kind still joins
+])
+def test_what_is_joined_by_and_before_a_name(tmp_path, sentence, kept):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == kept, _names(projects)

@@ -478,10 +478,13 @@ def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -
 MAX_CONJOINED_MODIFIER = 4  # 功能和保健食品产业园, 机械制造及新型材料产业园: a modifier is a short word
 
 
-def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
+def _join_conjoined_modifier(sentence: str, left: int, rules: Rules, category: str = "") -> int:
     """功能和保健食品产业园 / 机械制造及新型材料产业园: a short modifier joined by 和/及/与 that is
-    not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart.
+    not itself a name belongs to the name; 拉马河和蒲河 (two names) stays apart. A line is named by
+    no such modifier (货车和城轨地铁: two kinds of vehicle; 雅下水电和川藏铁路: two works).
     """
+    if category in _LINE_CATEGORIES:
+        return left
     if left < 2 or sentence[left - 1] not in "和及与" or not word_index().is_boundary(sentence, left - 1):
         return left  # (及 of 涉及, 与 of 参与: the end of a verb, no conjunction)
     start = left_edge(sentence, left - 1, rules)
@@ -492,8 +495,11 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules) -> int:
     if rules.type_re.search(part) or _A_NUM.search(part) or part[-1] in "区园城地带站场馆院所库心":
         return left  # the part is a name of its own (…示范区和…产业园)
     words = word_index()
-    if any(words.freq(w) == 0 for w in words.cut(modifier)):
-        return left  # a word no dictionary knows (杨万刚与州医院: a person) is no modifier of a kind
+    for _word, entry in words.cut_with_entries(modifier):
+        if words.freq_of(entry) == 0 or words.tag_of(entry) in _ADVERB_TAGS | _CLAUSE_TAGS:
+            # a word no dictionary knows (杨万刚与州医院: a person), an adverb, pronoun, time word or
+            # preposition (最终与州医院, 就和医院) is no modifier of a kind (制造 of 装备制造 is one)
+            return left
     return start
 
 
@@ -656,7 +662,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         qual_end = _qualifiers_end(sentence, name_end)
         left = left_edge(sentence, ts, rules)
         left = _past_clause_words(sentence, left, ts, tw.category)
-        left = _join_conjoined_modifier(sentence, left, rules)
+        left = _join_conjoined_modifier(sentence, left, rules, tw.category)
         if tw.word.endswith("立交") and left >= 2 and sentence[left - 1] == "与":
             # 101国道与305省道互通立交: one interchange of two roads, unless both are classes
             # (城市主干道与干线公路枢纽立交: a kind of interchange, not one)
