@@ -41,7 +41,7 @@ def test_core_drops_voltage_and_line_words_and_joins_the_ends():
 ])
 def test_names_plans_write_find_their_line(name, line_id):
     line = power_line_for(name)
-    assert line is not None and line.id == line_id
+    assert line is not None and line.code == line_id
 
 
 @pytest.mark.parametrize("name", [

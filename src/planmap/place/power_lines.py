@@ -11,15 +11,20 @@ it is a *course* (``route-course``), its county kilometres estimates.
 """
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planmap.models import Project, Region
-from planmap.paths import geodata_dir
+from planmap.place.routes import (
+    COURSE_METHOD,
+    PRECISION_ORDER,
+    RouteRow,
+    _line,
+    _point_precision,
+    _resolve_all,
+    _table_rows,
+)
 from planmap.read.textnorm import to_simplified
 
 if TYPE_CHECKING:
@@ -34,18 +39,6 @@ _END_SEPARATORS = re.compile(r"[—－\-–~～]+|至|到")
 _POWER_WORDS = re.compile(r"特高压|超高压|直流|交流|输电|输变电|千伏|电入")
 
 
-@dataclass(frozen=True)
-class PowerLine:
-    """One line of ``geodata/power_lines.csv``: its name, aliases and station counties in order."""
-
-    id: str
-    name: str
-    kind: str
-    aliases: tuple[str, ...]
-    control_points: tuple[str, ...]
-    source_url: str
-
-
 def name_core(name: str) -> str:
     """What names the line once voltage and line words are dropped, its ends joined by 至:
     宁夏—湖南±800千伏特高压直流输电工程 -> 宁夏至湖南; 攀西特高压交流工程 -> 攀西.
@@ -57,22 +50,16 @@ def name_core(name: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def power_lines(folder: str | None = None) -> tuple[PowerLine, ...]:
-    """The rows of ``geodata/power_lines.csv`` (or ``folder``'s), in file order; none without the file."""
-    path = (geodata_dir() if folder is None else Path(folder)) / POWER_LINE_TABLE
-    if not path.is_file():
-        return ()
-    with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(PowerLine(r["id"].strip(), r["name"].strip(), r["kind"].strip(),
-                               tuple(a.strip() for a in r["aliases"].split("|") if a.strip()),
-                               tuple(p.strip() for p in r["control_points"].split("|") if p.strip()),
-                               r["source_url"].strip())
-                     for r in csv.DictReader(fh))
+def power_lines(folder: str | None = None) -> tuple[RouteRow, ...]:
+    """The rows of ``geodata/power_lines.csv`` (or ``folder``'s), in file order, read as the route
+    tables are (``code`` holds the row's ``id``, ``kind`` dc or ac); none without the file.
+    """
+    return _table_rows(folder, POWER_LINE_TABLE, key="id")
 
 
 @lru_cache(maxsize=2)
-def _lines_by_core(folder: str | None = None) -> dict[str, PowerLine]:
-    out: dict[str, PowerLine] = {}
+def _lines_by_core(folder: str | None = None) -> dict[str, RouteRow]:
+    out: dict[str, RouteRow] = {}
     for line in power_lines(folder):
         for key in (line.name, *line.aliases):
             core = name_core(key)
@@ -81,7 +68,7 @@ def _lines_by_core(folder: str | None = None) -> dict[str, PowerLine]:
     return out
 
 
-def power_line_for(name: str, folder: str | None = None) -> PowerLine | None:
+def power_line_for(name: str, folder: str | None = None) -> RouteRow | None:
     """The table's line a project name names, or None.
 
     The name's core must be a row's core (宁夏至湖南), or one followed by a section (…湖南段); more
@@ -108,7 +95,6 @@ def power_line_placement(geo: Geocoder, project: Project, context_units: list,
     """The course of a transmission line of the table through its stations' counties, or None."""
     from planmap.place.confidence import route_end_factor
     from planmap.place.geocode import Placement
-    from planmap.place.routes import COURSE_METHOD, PRECISION_ORDER, _line, _point_precision, _resolve_all
 
     line = power_line_for(project.name)
     if line is None:

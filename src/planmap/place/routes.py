@@ -233,13 +233,15 @@ def route_table(folder: str | None = None) -> dict[str, RouteRow]:
     return out
 
 
-def _table_rows(folder: str | None, table: str) -> tuple[RouteRow, ...]:
-    """The rows of one route table of ``geodata/`` (or ``folder``), in file order; none without the file."""
+def _table_rows(folder: str | None, table: str, key: str = "code") -> tuple[RouteRow, ...]:
+    """The rows of one route table of ``geodata/`` (or ``folder``), in file order; none without the
+    file. ``key``: the column that identifies a row (``id`` in ``power_lines.csv``).
+    """
     path = (geodata_dir() if folder is None else Path(folder)) / table
     if not path.is_file():
         return ()
     with path.open(encoding="utf-8", newline="") as fh:
-        return tuple(RouteRow(r["code"].strip(), r["name"].strip(), r["kind"].strip(),
+        return tuple(RouteRow(r[key].strip(), r["name"].strip(), r["kind"].strip(),
                               tuple(a for a in r["aliases"].split("|") if a),
                               tuple(p for p in r["control_points"].split("|") if p), r["source_url"].strip())
                      for r in csv.DictReader(fh))
