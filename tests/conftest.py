@@ -1,6 +1,8 @@
-"""Shared fixtures: the seed plan documents in ../shared/seeds (outside the repo)."""
+"""Shared fixtures: the seed plan documents in ../shared/seeds (outside the repo), and the
+hand-made tables of geodata/ with the gazetteer they are checked against."""
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +69,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # One browser for the whole session, shared by every module that opens maps.
 from render_browser import browser, page_factory  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def geodata_table() -> Callable[[str, list[str]], list[dict[str, str]]]:
+    """A reader of one hand-made table of geodata/ whose header must be exactly ``columns``."""
+    from planmap.paths import geodata_dir
+
+    def read(name: str, columns: list[str]) -> list[dict[str, str]]:
+        with (geodata_dir() / name).open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            assert reader.fieldnames == columns
+            return list(reader)
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    """The shipped gazetteer (loaded once; the tables' rows must name its units)."""
+    from planmap.reference.gazetteer import default_gazetteer
+
+    return default_gazetteer()

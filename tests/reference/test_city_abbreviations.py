@@ -15,11 +15,8 @@ COLUMNS = ["char", "adcode", "name", "kind", "source_url", "note"]
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict[str, str]]:
-    with (geodata_dir() / "city_abbreviations.csv").open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
+def rows(geodata_table) -> list[dict[str, str]]:
+    return geodata_table("city_abbreviations.csv", COLUMNS)
 
 
 @pytest.fixture(scope="module")

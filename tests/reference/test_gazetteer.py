@@ -18,11 +18,6 @@ from planmap.reference.gazetteer import Gazetteer, default_gazetteer
 SEATS_OUTSIDE_OWN_COUNTY = {"210421", "410522"}
 
 
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return default_gazetteer()
-
-
 def test_units(gaz):
     tieling = gaz.unit("211200")
     assert (tieling.name, tieling.level, tieling.parent) == ("铁岭市", "city", "210000")

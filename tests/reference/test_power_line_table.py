@@ -2,30 +2,19 @@
 order, through at least two control points that are each one unit of the gazetteer."""
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
 
-from planmap.paths import geodata_dir
 from planmap.reference.features import source_allowed
-from planmap.reference.gazetteer import Gazetteer, default_gazetteer
 
 COLUMNS = ["id", "name", "kind", "voltage_kv", "aliases", "control_points", "source_url", "note"]
 VOLTAGES = {"dc": {"800", "1100"}, "ac": {"1000"}}  # ±800/±1100 kV direct current, 1000 kV alternating
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict[str, str]]:
-    with (geodata_dir() / "power_lines.csv").open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return default_gazetteer()
+def rows(geodata_table) -> list[dict[str, str]]:
+    return geodata_table("power_lines.csv", COLUMNS)
 
 
 def test_table_has_the_lines_plans_name(rows):

@@ -2,28 +2,16 @@
 allowed site and is made of prefecture-level units of its own province, and no region is named like a unit."""
 from __future__ import annotations
 
-import csv
-
 import pytest
 
-from planmap.paths import geodata_dir
 from planmap.reference.features import source_allowed
-from planmap.reference.gazetteer import Gazetteer, default_gazetteer
 
 COLUMNS = ["name", "aliases", "province", "member_cities", "source_url", "note"]
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[dict[str, str]]:
-    with (geodata_dir() / "regions.csv").open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return default_gazetteer()
+def rows(geodata_table) -> list[dict[str, str]]:
+    return geodata_table("regions.csv", COLUMNS)
 
 
 def test_table_has_the_regions_plans_name(rows):
