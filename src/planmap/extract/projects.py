@@ -881,7 +881,6 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
 
 _OPEN_QUOTES = ("“", "‘", "「", "『", "《", "\"")
 _CLOSE_QUOTES = ("”", "’", "」", "』", "》", "\"")
-_PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")  # 二期: a phase names the work it is a phase of
 
 
 def _holds_etc(text: str) -> bool:
