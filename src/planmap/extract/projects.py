@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _CJK = r"\u4e00-\u9fff"
 _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『", "《", "\""), ("”", "’", "」", "』", "》", "\"")
 _NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
 _COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门："
                               r"|(?:制定|编制|特制定)本(?:计划|方案|规划|意见|纲要|办法|细则))")
@@ -879,8 +880,6 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     return [m]
 
 
-_OPEN_QUOTES = ("“", "‘", "「", "『", "《", "\"")
-_CLOSE_QUOTES = ("”", "’", "」", "』", "》", "\"")
 
 
 def _holds_etc(text: str) -> bool:
