@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from shapely.geometry import Point
 
 from planmap.join.regions import assign_regions
 from planmap.models import Plan, Project, Region
@@ -488,7 +489,28 @@ def test_a_region_of_several_cities_in_the_name_places_the_project_in_it(geocode
     joined = assign_regions(gpd.GeoDataFrame([{"precision": p.precision, "placed_counties": p.counties,
                                                "location_method": p.method, "location_names": p.names}],
                                              geometry=[p.geometry], crs="EPSG:4326"), provinces=["530000"])
-    assert joined.loc[0, "city"] == "昆明市"  # filed under the region's first city, as a city seat is
+    assert joined.loc[0, "city"] == "昆明市"  # the member nearest the middle of the four seats
+
+
+def test_a_region_is_drawn_at_its_middle_member_not_its_first(geocoder):
+    # 北部湾 is 南宁, 北海, 钦州 and 防城港: 钦州 lies between the others, 南宁 (listed first) at the edge
+    plan = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("北部湾城际铁路", "建设北部湾城际铁路。", category="railway"), plan)
+    assert p.method == "region" and p.names[0] == "北部湾"
+    assert geocoder.gaz.unit("450700").name == "钦州市"
+    seat = geocoder.gaz.unit("450700")
+    assert p.geometry.distance(Point(seat.lon, seat.lat)) < 0.01
+
+
+def test_a_region_inside_the_province_a_name_names_is_the_more_specific_place(geocoder):
+    # 环北部湾广西…: 广西 is the province, 北部湾 the part of it the work serves
+    plan = _plan("450000", "广西壮族自治区", "province")
+    p = geocoder.place(_project("环北部湾广西水资源配置工程", "加快建设环北部湾广西水资源配置工程。", category="water"), plan)
+    assert p.method == "region" and p.names[0] == "北部湾"
+    # a province the region is not in keeps its own reading
+    q = geocoder.place(_project("北部湾云南物流通道", "建设北部湾云南物流通道。", category="logistics"),
+                       _plan("530000", "云南省", "province"))
+    assert q.method != "region" and "云南省" in q.names
 
 
 def test_a_region_name_a_unit_name_crosses_is_not_that_region(geocoder):

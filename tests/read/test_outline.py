@@ -21,8 +21,8 @@ SEED_FACTS = [
     ("001", "211200", (22, "a865c92693d1"), 53, 3, 55),
     ("002", "210100", (0, "da39a3ee5e6b"), 21, 2, 17),
     ("003", "210112", (13, "3fdde9bada04"), 25, 2, 24),
-    # 新乡高新区 lies in 红旗区; without a sourced zone row its city is the honest home
-    ("004", "410702|410700", (12, "4d2dc3c78b4e"), 25, 4, 51),
+    # 新乡高新区 lies in 红旗区 (geodata/zone_hosts.csv)
+    ("004", "410702", (12, "4d2dc3c78b4e"), 25, 4, 51),
 ]
 
 

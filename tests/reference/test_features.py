@@ -53,6 +53,10 @@ def test_source_allow_list(url, ok):
 def test_zone_hosts_resolve_to_their_districts():
     index = feature_index()
     assert index.named("本溪高新区")[0].county_adcodes == ("210503",)
+    from planmap.reference.zones import zone_index
+
+    # a zone row of geodata/zone_hosts.csv, its short names generated from place and kind
+    assert [z.county_adcodes for z in zone_index().named("新乡高新区")] == [("410702",)]
 
 
 def test_shenyang_station_is_where_openstreetmap_has_it():

@@ -693,6 +693,11 @@ class Geocoder:
         p = None if generic else self.place_text(project.name, prior)
         if p is not None and prior is not None and self._contains_home(p, prior):
             p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
+        if p is not None and p.precision == "province":
+            # 环北部湾广西水资源配置工程: the region inside the named province is the more specific place
+            region = None if generic else self._named_region(project.name)
+            if region is not None and self._region_in_province(region, p):
+                return region
         if p is not None:
             return p.found_by("name")
         # 3a. a region of several cities named in the name (攀西特高压交流工程): in one of them
@@ -750,9 +755,15 @@ class Geocoder:
         members = [u for city in region.member_cities for u in self.gaz.units_named(city)[:1]]
         if not members:
             return None
-        seat = self._unit_point(members[0])
+        seat = self._unit_point(_middle_member(members))
         return Placement.of(seat.geometry, "province", region.source_url, [region.name, *(u.name for u in members)],
                             [], "region")
+
+    def _region_in_province(self, region: Placement, province: Placement) -> bool:
+        """True when the region's member cities lie in the province a name names (广西 of 环北部湾广西…)."""
+        units = [u for n in province.names[:1] for u in self.gaz.units_named(n) if u.level == "province"]
+        members = [u for n in region.names[1:] for u in self.gaz.units_named(n)[:1]]
+        return bool(units) and bool(members) and all(m.adcode[:2] == units[0].adcode[:2] for m in members)
 
     def _named_after_town(self, name: str, prior: Region | None, category: str = "") -> Placement | None:
         """A project whose name opens with the stem of a town that is unique in the home
@@ -1098,3 +1109,13 @@ def candidates_table(text: str, region: str | None = None) -> str:
         cands = "、".join(f"{u.name} {u.adcode}" for u in m.candidates[:4])
         lines.append(f"mention:   {m.text} [{m.kind}] -> {cands}" + ("" if kept else "  (not read as a place here)"))
     return "\n".join(lines)
+
+
+def _middle_member(members: list) -> Any:
+    """The member city whose seat is nearest the middle of all members' seats (the first on a tie):
+    a region is drawn where it is, not at whichever city its source lists first. The nearest
+    member, not the middle itself, so a ring of cities (粤东西北 around 珠三角) stays on a member.
+    """
+    lon = sum(u.lon for u in members) / len(members)
+    lat = sum(u.lat for u in members) / len(members)
+    return min(members, key=lambda u: (u.lon - lon) ** 2 + (u.lat - lat) ** 2)
