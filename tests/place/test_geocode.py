@@ -525,3 +525,25 @@ def test_a_water_work_named_after_villages_of_one_city_goes_to_that_city(geocode
     # 罐子坝村 is a village of 蓬安县 and of 西充县, both of 南充: the city is sure, the county not
     p = geocoder.place(_project("罐子坝灌区", category="water"), _plan("510000", "四川省", "province"))
     assert p.method == "name-village" and p.precision == "city" and "南充市" in p.names
+
+
+def test_a_size_class_before_the_kind_is_read_past(geocoder):
+    # 夹岩大型灌区 is the row 夹岩灌区 (geodata/features.csv): 大型 says how big, not which
+    p = geocoder.place(_project("夹岩大型灌区", category="water"), _plan("520000", "贵州省", "province"))
+    assert p.method == "feature-county" and "520525" in p.counties and p.names[0] == "夹岩灌区"
+
+
+def test_a_work_its_source_places_in_several_cities_goes_to_the_middle_one(geocoder):
+    # 邕北灌区: the page names 南宁 and 河池 only; placed at a city seat, as precise as a city
+    p = geocoder.place(_project("邕北灌区", category="water"), _plan("450000", "广西壮族自治区", "province"))
+    assert p.method == "feature-city" and p.precision == "city" and p.counties == []
+    assert p.names[:2] == ["邕北灌区", "南宁市"]
+
+
+def test_a_national_new_area_is_placed_in_its_districts_and_a_shared_short_name_stays_home(geocoder):
+    p = geocoder.place(_project("天府新区", category="new_town"), _plan("510000", "四川省", "province"))
+    assert p.method == "name" and p.precision == "county" and {"510116", "510185"} <= set(p.counties)
+    nanjing = geocoder.place(_project("江北新区", category="new_town"), _plan("320000", "江苏省", "province"))
+    assert "320111" in nanjing.counties
+    chongqing = geocoder.place(_project("江北新区", category="new_town"), _plan("500000", "重庆市", "province"))
+    assert not {"320111", "320116"} & set(chongqing.counties)

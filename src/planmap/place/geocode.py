@@ -46,6 +46,8 @@ def _route_spans(text: str) -> Iterator[re.Match[str]]:
 _PARAGRAPH_LEAD = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([^，,。；;：:\s]{2,12})[：:，,]")
 #: work words a project name may end in (…改造工程): cut before names are compared or looked up
 WORK_TAIL = re.compile(r"(新建工程|改扩建工程|改造工程|建设工程|建设项目|项目建设|工程|项目|建设|改造|新建|提升|治理|恢复)+$")
+# a size class written before the kind (夹岩大型灌区, 车马碧大型水库) is no part of the work's name
+_SIZE_CLASS = re.compile(r"[大中小]型(?=(灌区|水库|水利枢纽|水电站)$)")
 
 
 _CLAUSE_STOP = re.compile(r"[，,；;：:。]")
@@ -544,7 +546,8 @@ class Geocoder:
         """
         name = to_simplified(name)
         stem = WORK_TAIL.sub("", name) or name
-        cands = self.features.named(name) or self.features.named(stem)
+        cands = (self.features.named(name) or self.features.named(stem)
+                 or self.features.named(_SIZE_CLASS.sub("", stem)))
         if not cands:
             # a feature name that makes up most of the project name (铁岭莲花湖湿地恢复)
             for s, e, feat in self.features.scan(stem):
@@ -589,8 +592,10 @@ class Geocoder:
                 p = Placement(geom, "county", confidence("admin", "county"), "admin-centroid",
                               [u.name for u in units], [u.adcode for u in units], "feature-counties")
             return p.found_by("feature-county", names=[feat.name, *p.names], source=url)
-        if feat.city_adcode:
-            p = self._unit_point(self.gaz.unit(feat.city_adcode))
+        cities = [u for c in feat.city_adcode.split("|") if (u := self.gaz.unit(c)) is not None]
+        if cities:
+            # a work its source places only in cities (邕北灌区: 南宁 and 河池): the middle one
+            p = self._unit_point(_middle_member(cities))
             return p.found_by("feature-city", names=[feat.name, *p.names], source=url)
         return None
 
