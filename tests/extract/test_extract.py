@@ -875,6 +875,12 @@ def test_a_news_reports_people_and_verbs_are_no_part_of_a_name(tmp_path):
     assert "南岭新区" in names, names
 
 
+def test_a_denial_is_no_part_of_the_name_after_it(tmp_path):
+    """并非铁岭泰达基地生产: the base is named, 并非 (is not) is the sentence's verb."""
+    _, projects = _extract(tmp_path, "事故电梯型号并非铁岭泰达基地生产，但影响不小。")
+    assert _names(projects) == ["铁岭泰达基地"]
+
+
 def test_a_kind_of_thing_opening_a_quoted_phrase_is_no_site(tmp_path):
     """官网“医院简介”一栏: 医院 opens a page's title in quotes; a quoted name is still a name."""
     _, projects = _extract(tmp_path, "在铁岭县人民医院官网“医院简介”一栏中，记者看到了这句话。建设“西岭产业园”。")

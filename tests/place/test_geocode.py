@@ -547,3 +547,12 @@ def test_a_national_new_area_is_placed_in_its_districts_and_a_shared_short_name_
     assert "320111" in nanjing.counties
     chongqing = geocoder.place(_project("江北新区", category="new_town"), _plan("500000", "重庆市", "province"))
     assert not {"320111", "320116"} & set(chongqing.counties)
+
+
+def test_a_region_of_three_cities_is_drawn_at_the_middle_one(geocoder):
+    # 攀西 (geodata/regions.csv): 攀枝花, 凉山 and 雅安; 凉山's seat 西昌 lies between the others
+    p = geocoder.place(_project("攀西特高压交流工程", "开工建设攀西特高压交流工程。", category="energy_utility"),
+                       _plan("510000", "四川省", "province"))
+    assert p.method == "region" and p.precision == "province"
+    seat = geocoder.gaz.unit("513400")
+    assert p.geometry.distance(Point(seat.lon, seat.lat)) < 0.01
