@@ -1014,6 +1014,83 @@ def build_zone_towns(modood_git: Path, out: Path) -> dict:
     return {"zone_towns": len(rows), "zone_towns_without_county": len(homeless) - len(rows)}
 
 
+#: how the statistics bureau writes a zone's kind at the end of its name (longest first)
+_NBS_ZONE_KINDS = (("高新技术产业开发区", "hightech"), ("高新技术开发区", "hightech"), ("高新区", "hightech"),
+                   ("经济技术开发区", "economic"), ("经济开发区", "economic"), ("经开区", "economic"))
+#: what may follow the kind in such a name: a part (（其他片区）, 潞州区部分, 西区), a town (（镇）)
+_NBS_ZONE_REST = re.compile(r"(（[^）]*）|\([^)]*\)|[\u4e00-\u9fff]{0,6}(?:区|部分|片区))?")
+#: words that name a kind of place, not one place: a zone written so could be any city's
+_NBS_COMMON_PLACES = frozenset({"临港", "空港", "滨海", "沿江", "沿海", "临空", "港口", "京南", "市北", "城南", "城北",
+                                "城东", "城西", "新城", "开发"})
+_NBS_PROVINCE = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+                           r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)"
+                           r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?")
+
+
+def build_nbs_zone_hosts(modood_git: Path, out: Path) -> dict:
+    """Host counties of development zones from the NBS town codes (2022 edition): a town-level
+    unit that is the zone itself (131082450 燕郊高新技术产业开发区, 130109500 石家庄经济技术开发区)
+    coded under a county, not under a zone's own pseudo-county, says which county hosts it.
+
+    Kept only where a plan's short name cannot already say it and can mean nothing else: the
+    place written before the kind is the zone's own city (石家庄, 廊坊龙河) or a town of its host
+    county (燕郊, 浒墅关), not the host county itself (吴桥经开区 is read as 吴桥县 anyway) nor a
+    common word (空港, 滨海); no row of zone_hosts.csv or zone pseudo-county of admin_remap.csv
+    is called the same; a zone in several counties lists them all (长治经开区: 潞州区 and 上党区).
+    """
+    from planmap.reference.gazetteer import Gazetteer
+    from planmap.reference.zones import _FORMS, load_zones
+
+    commit = MODOOD_COMMITS[0]
+    text = subprocess.run(["git", "-C", str(modood_git), "show", f"{commit}:dist/streets.csv"],
+                          capture_output=True, text=True, check=True).stdout
+    gaz = Gazetteer(out)
+    units = gaz.admin.units
+    found: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
+    for parts in csv.reader(io.StringIO(text)):
+        if len(parts) < 3 or not re.fullmatch(r"\d{9}", parts[0]):
+            continue
+        code, name, county = parts[0], parts[1], parts[2]
+        if county[4] == "7" or county not in units or units[county].level != "county":
+            continue
+        for word, kind in _NBS_ZONE_KINDS:
+            at = name.find(word)
+            if at < 0:
+                continue
+            if not _NBS_ZONE_REST.fullmatch(name[at + len(word):]):
+                break
+            place = _NBS_PROVINCE.sub("", name[:at]).replace("国家", "").removesuffix("市")
+            city = units[county].city_adcode or units[county].province_adcode
+            if place:
+                found[(place, kind, city)].append((county, code, name, name[:at + len(word)]))
+            break
+    taken = {n for z in load_zones(out, derived=False) for n in z.names}
+    rows = []
+    for (place, kind, city), hosts in sorted(found.items()):
+        counties = sorted({c for c, *_ in hosts})
+        city_unit = units.get(city)
+        own_city = city_unit is not None and city_unit.level == "city" and any(
+            place.startswith(n) for n in (city_unit.short, city_unit.name.removesuffix("市")) if n)
+        # a town of the host county called just that (燕郊镇, 浒墅关镇), when no county or city
+        # elsewhere is (长春镇 of 益阳 is not 长春) and it is no common word of ports and coasts
+        town = (len(place) >= 2 and place not in _NBS_COMMON_PLACES and not gaz.units_named(place)
+                and any(re.sub(r"(镇|乡|街道|街道办事处)$", "", t.name) == place
+                        for c in counties for t in gaz.towns_in_county(c)))
+        named_by_host = any(place.startswith(units[c].short) or units[c].short.startswith(place) for c in counties)
+        names = [place + form for form in _FORMS[kind]]
+        if named_by_host or not (own_city or town) or any(n in taken for n in names):
+            continue
+        official = hosts[0][3]  # (长治经济技术开发区潞州区部分: the zone, not its part)
+        rows.append([official, "", kind, place, city, "|".join(counties),
+                     f"{MODOOD_URL}/blob/{commit}/dist/streets.csv",
+                     "NBS 2022: " + "; ".join(f"{code} {name} under {units[c].name}" for c, code, name, _ in sorted(hosts))])
+    with (out / "zone_hosts_nbs.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["name", "aliases", "kind", "place", "city_adcode", "county_adcodes", "source_url", "note"])
+        w.writerows(rows)
+    return {"zone_hosts_nbs": len(rows), "zone_units_seen": len(found)}
+
+
 def _write_gz(path: Path, fields: list[str], rows: list[list]) -> None:
     """A gzip CSV with a fixed mtime, so identical input gives identical bytes."""
     buf = io.StringIO()
@@ -1046,6 +1123,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modood-git", help="git directory of a modood/Administrative-divisions-of-China clone")
     ap.add_argument("--zone-towns-only", action="store_true",
                     help="rebuild only zone_towns.csv from --modood-git (needs towns.csv.gz in --out)")
+    ap.add_argument("--zone-hosts-only", action="store_true",
+                    help="rebuild only zone_hosts_nbs.csv from --modood-git (needs the shipped units in --out)")
     ap.add_argument("--power-only", action="store_true",
                     help="rebuild only power_plants.csv from --power-shp (needs boundaries/ in --out)")
     ap.add_argument("--transport-only", action="store_true",
@@ -1057,6 +1136,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.modood_git:
             raise SystemExit("--modood-git DIR is needed: a clone of " + MODOOD_URL)
         log(json.dumps(build_zone_towns(Path(args.modood_git), out), ensure_ascii=False, indent=1))
+        return 0
+    if args.zone_hosts_only:
+        if not args.modood_git:
+            raise SystemExit("--modood-git DIR is needed: a clone of " + MODOOD_URL)
+        log(json.dumps(build_nbs_zone_hosts(Path(args.modood_git), out), ensure_ascii=False, indent=1))
         return 0
     if args.power_only:
         if not args.power_shp:

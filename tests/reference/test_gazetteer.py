@@ -198,6 +198,20 @@ def test_zone_hosts_are_sourced_and_consistent():
             assert {unit.city_adcode, unit.province_adcode} & set(z.cities), (z.name, code)
 
 
+def test_zones_the_statistics_codes_file_under_a_county_are_read_from_the_derived_table():
+    """zone_hosts_nbs.csv (scripts/derive_geodata.py --zone-hosts-only): 131002401 河北廊坊高新技术
+    产业开发区 is coded under 安次区, 320505400 浒墅关经开区 under 虎丘区; a zone named after a word
+    of ports (空港经济开发区) or after its host county (吴桥经开区) gets no row."""
+    from planmap.reference.zones import load_zones, zone_index
+
+    index = zone_index()
+    assert [z.county_adcodes for z in index.named("廊坊高新区")] == [("131002",)]
+    assert [z.county_adcodes for z in index.named("浒墅关经开区")] == [("320505",)]
+    assert [z.county_adcodes for z in index.named("长治经开区")] == [("140403", "140404")]
+    derived = {z.name for z in load_zones()} - {z.name for z in load_zones(derived=False)}
+    assert len(derived) >= 50 and "空港经济开发区" not in derived and not any(n.startswith("吴桥") for n in derived)
+
+
 def test_a_generic_zone_alias_is_no_unit():
     """高新区 as an alias of 海州区 (连云港) must not claim every 高新区 in China."""
     from planmap.reference.gazetteer import default_gazetteer

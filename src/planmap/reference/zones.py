@@ -41,8 +41,11 @@ class Zone:
     cities: tuple[str, ...] = ()  # every city it spans (赣江新区: 南昌 and 九江)
 
 
-def load_zones(folder: Path | None = None) -> list[Zone]:
-    """Rows of zone_hosts.csv plus the zone pseudo-counties of admin_remap.csv."""
+def load_zones(folder: Path | None = None, derived: bool = True) -> list[Zone]:
+    """Rows of zone_hosts.csv (hand-made) and zone_hosts_nbs.csv (derived from the statistics
+    bureau's town codes; left out with ``derived=False``) plus the zone pseudo-counties of
+    admin_remap.csv.
+    """
     import csv
 
     from planmap.reference.gazetteer import default_gazetteer
@@ -50,8 +53,9 @@ def load_zones(folder: Path | None = None) -> list[Zone]:
     folder = folder or geodata_dir()
     gaz = default_gazetteer()
     zones: list[Zone] = []
-    path = folder / "zone_hosts.csv"
-    if path.is_file():
+    for path in (folder / "zone_hosts.csv", folder / "zone_hosts_nbs.csv")[:2 if derived else 1]:
+        if not path.is_file():
+            continue
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             need = {"name", "aliases", "kind", "place", "city_adcode", "county_adcodes", "source_url"}
