@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
+    from planmap.reference.gazetteer import AdminUnit
+
 PRECISION_ORDER = PRECISIONS  # finest first (planmap.vocab)
 # Words opening a clause that says where the project just named lies or runs.
 _WHERE_CLAUSE = ("北起", "南起", "东起", "西起", "起于", "起自", "起点", "位于", "地处", "坐落于", "途经", "选址")
@@ -592,7 +594,7 @@ class Geocoder:
                 p = Placement(geom, "county", confidence("admin", "county"), "admin-centroid",
                               [u.name for u in units], [u.adcode for u in units], "feature-counties")
             return p.found_by("feature-county", names=[feat.name, *p.names], source=url)
-        cities = [u for c in feat.city_adcode.split("|") if (u := self.gaz.unit(c)) is not None]
+        cities = [self.gaz.unit(c) for c in feat.city_adcode.split("|") if c]
         if cities:
             # a work its source places only in cities (邕北灌区: 南宁 and 河池): the middle one
             p = self._unit_point(_middle_member(cities))
@@ -1116,11 +1118,14 @@ def candidates_table(text: str, region: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def _middle_member(members: list) -> Any:
+def _middle_member(members: list[AdminUnit]) -> AdminUnit:
     """The member city whose seat is nearest the middle of all members' seats (the first on a tie):
     a region is drawn where it is, not at whichever city its source lists first. The nearest
     member, not the middle itself, so a ring of cities (粤东西北 around 珠三角) stays on a member.
     """
-    lon = sum(u.lon for u in members) / len(members)
-    lat = sum(u.lat for u in members) / len(members)
-    return min(members, key=lambda u: (u.lon - lon) ** 2 + (u.lat - lat) ** 2)
+    seats = [(u, u.lon, u.lat) for u in members if u.lon is not None and u.lat is not None]
+    if not seats:
+        return members[0]
+    lon = sum(x for _, x, _ in seats) / len(seats)
+    lat = sum(y for _, _, y in seats) / len(seats)
+    return min(seats, key=lambda s: (s[1] - lon) ** 2 + (s[2] - lat) ** 2)[0]

@@ -53,7 +53,8 @@ def load_zones(folder: Path | None = None, derived: bool = True) -> list[Zone]:
     folder = folder or geodata_dir()
     gaz = default_gazetteer()
     zones: list[Zone] = []
-    for path in (folder / "zone_hosts.csv", folder / "zone_hosts_nbs.csv")[:2 if derived else 1]:
+    tables = ["zone_hosts.csv", "zone_hosts_nbs.csv"] if derived else ["zone_hosts.csv"]
+    for path in (folder / name for name in tables):
         if not path.is_file():
             continue
         with open(path, encoding="utf-8", newline="") as fh:
