@@ -601,6 +601,20 @@ class Geocoder:
             return p.found_by("feature-city", names=[feat.name, *p.names], source=url)
         return None
 
+    def _port_work(self, name: str, prior: Region | None) -> Placement | None:
+        """A wharf, channel or port area of a port of ``geodata/ports.csv``, in the home province
+        (a plan builds its own ports): at the seat of the county the port area lies in.
+        """
+        from planmap.reference.ports import port_index
+
+        port = port_index().port_in(to_simplified(name), prior.adcode[:2] if prior is not None else None)
+        if port is None:
+            return None
+        units = [self.gaz.unit(c) for c in port.county_adcodes]
+        p = self._unit_point(_middle_member(units))
+        return p.found_by("port", source=port.source_url, names=[port.name, *(u.name for u in units)],
+                          counties=[u.adcode for u in units])
+
     # ------------------------------------------------------------ routes
 
     def place_endpoint(self, name: str, context_units: list, prior: Region | None) -> Placement | None:
@@ -679,6 +693,10 @@ class Geocoder:
                         if route is not None:
                             return route
                     return p
+        # 1b. a port work named after its port or port area (青岛港董家口港区集装箱码头 → 黄岛区)
+        p = None if generic else self._port_work(project.name, prior)
+        if p is not None:
+            return p
         # 2. a transmission line of the table (宁夏至湖南特高压直流), from its sending to its receiving station
         if project.category == "energy_utility":
             from planmap.place.power_lines import power_line_placement
