@@ -556,3 +556,17 @@ def test_a_region_of_three_cities_is_drawn_at_the_middle_one(geocoder):
     assert p.method == "region" and p.precision == "province"
     seat = geocoder.gaz.unit("513400")
     assert p.geometry.distance(Point(seat.lon, seat.lat)) < 0.01
+
+
+def test_a_port_work_is_placed_at_the_county_of_its_port_area(geocoder):
+    # geodata/ports.csv: 董家口港区 lies in 黄岛区, not at 青岛's seat; 洋山 lies in 浙江's 嵊泗县 and is
+    # read in 上海's plans too (a port area of 上海港)
+    p = geocoder.place(_project("青岛港董家口港区集装箱码头", category="logistics"), _plan("370000", "山东省", "province"))
+    assert p.method == "port" and p.counties == ["370211"] and p.precision == "county"
+    q = geocoder.place(_project("小洋山北作业区", category="logistics"), _plan("310000", "上海市", "province"))
+    assert q.method == "port" and q.counties == ["330922"]
+    # a port of another province is not read, and a name that is no port work is not a port's
+    r = geocoder.place(_project("董家口港区码头", category="logistics"), _plan("440000", "广东省", "province"))
+    assert r.method != "port"
+    s = geocoder.place(_project("董家口港大道", category="road", geom="line"), _plan("370000", "山东省", "province"))
+    assert s.method != "port"

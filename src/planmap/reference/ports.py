@@ -36,6 +36,7 @@ class Port:
     province: str
     county_adcodes: tuple[str, ...]
     source_url: str
+    provinces: tuple[str, ...] = ()  # 2-digit codes of the provinces whose plans build it (洋山: 浙江 and 上海)
 
 
 def load_ports(path: str | Path | None = None) -> list[Port]:
@@ -56,12 +57,23 @@ def load_ports(path: str | Path | None = None) -> list[Port]:
             if not row["source_url"].startswith("http"):
                 raise GazetteerError(f"{path}: row {reader.line_num}: source_url must be a URL")
             names = tuple(dict.fromkeys([row["name"], *(a for a in row["aliases"].split("|") if a)]))
-            ports.append(Port(row["name"], names, row["port"], row["province"], counties, row["source_url"]))
+            provinces = tuple(dict.fromkeys([counties[0][:2], *_province_code(row["province"])]))
+            ports.append(Port(row["name"], names, row["port"], row["province"], counties, row["source_url"],
+                              provinces))
     return ports
 
 
+def _province_code(name: str) -> list[str]:
+    """The 2-digit code of a province written in full (上海市 -> 31), none for another name."""
+    from planmap.reference.gazetteer import default_gazetteer
+
+    return [u.adcode[:2] for u in default_gazetteer().units_named(name) if u.level == "province"][:1]
+
+
 class PortIndex:
-    """Ports looked up by the longest of their names a project name holds."""
+    """Ports looked up by the longest of their names a project name holds. A port is read in
+    the province it lies in and in the one its row names (洋山 lies in 浙江, 上海's plans build it).
+    """
 
     def __init__(self, ports: list[Port]) -> None:
         self.ports = ports
@@ -74,7 +86,7 @@ class PortIndex:
         if not PORT_WORK.search(name):
             return None
         for key, port in self._by_name:
-            if key in name and (province is None or port.county_adcodes[0][:2] == province):
+            if key in name and (province is None or province in port.provinces):
                 return port
         return None
 
