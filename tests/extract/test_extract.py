@@ -836,6 +836,9 @@ def test_a_circuit_is_no_road(tmp_path):
     _, projects = _extract(tmp_path, "推进东岭路建设，引进西岭集成电路项目。")
     assert [p.category for p in projects if p.name == "东岭路"] == ["road"]
     assert not any(p.category == "road" and "电路" in p.name for p in projects), [(p.name, p.category) for p in projects]
+    # 销路 (a market for goods) ends in 路 too: 农民不愁销路 names no road
+    _, projects = _extract(tmp_path, "让农民不愁销路，推进东岭路建设。")
+    assert _names(projects) == ["东岭路"], _names(projects)
 
 
 def test_a_count_of_rooms_is_a_count(tmp_path):
@@ -879,6 +882,17 @@ def test_a_denial_is_no_part_of_the_name_after_it(tmp_path):
     """并非铁岭泰达基地生产: the base is named, 并非 (is not) is the sentence's verb."""
     _, projects = _extract(tmp_path, "事故电梯型号并非铁岭泰达基地生产，但影响不小。")
     assert _names(projects) == ["铁岭泰达基地"]
+
+
+def test_a_work_reports_figures_of_speech_and_verbs_are_no_names(tmp_path):
+    """探新路 (blaze a trail), 修复坑洼路 (mend potholed roads) and 5·18国际博物馆日 (a museum day)
+    name no site; 更新改造 (renew) and 位列 (rank among) end a name on its left."""
+    _, projects = _extract(tmp_path, "为国家试制度、探新路。修复坑洼路。承办好“5·18国际博物馆日”活动。"
+                                     "更新改造复康路等道路。西岭博物院位列国家一级博物馆第一名。建设东岭产业园。")
+    names = _names(projects)
+    assert "复康路" in names and "东岭产业园" in names, names
+    assert not any(n in ("探新路", "新路", "坑洼路", "修复坑洼路") or "博物馆" in n or n.startswith("更新")
+                   for n in names), names
 
 
 def test_a_kind_of_thing_opening_a_quoted_phrase_is_no_site(tmp_path):
