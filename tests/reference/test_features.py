@@ -57,6 +57,7 @@ def test_zone_hosts_resolve_to_their_districts():
 
     # a zone row of geodata/zone_hosts.csv, its short names generated from place and kind
     assert [z.county_adcodes for z in zone_index().named("新乡高新区")] == [("410702",)]
+    assert [z.county_adcodes for z in zone_index().named("长沙经开区")] == [("430121",)]
 
 
 def test_shenyang_station_is_where_openstreetmap_has_it():
