@@ -894,6 +894,11 @@ POWER_SOURCE = dict(source="OpenStreetMap via OMap-GeoDB", version=f"oData-power
                     attribution="© OpenStreetMap contributors (ODbL); extract by OpenQGIS")
 TRANSPORT_SOURCES.append(POWER_SOURCE)
 TRANSPORT_FILES[-2:-2] = [
+    "- `zone_hosts_nbs.csv`: development zones coded as a town-level unit under a county in the NBS",
+    "  统计用区划代码 (2022 edition, modood copy, commit in `source_url`; 131082450 燕郊高新技术产业开发区",
+    "  under 三河市), kept where the place before the kind is the zone's own city or a town of its host",
+    "  county, no other row has the name, and the place is no common word (空港, 滨海). Same columns as",
+    "  `zone_hosts.csv`; derived by `scripts/derive_geodata.py --zone-hosts-only --modood-git DIR`.",
     "- `zone_towns.csv`: the county of each jionlp town filed only under a development zone, from the",
     "  NBS 统计用区划代码 edition (modood/Administrative-divisions-of-China copy, commit in",
     "  `source_url`) that lists the same name under exactly one county of the same city.",
