@@ -880,8 +880,6 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     return [m]
 
 
-
-
 def _holds_etc(text: str) -> bool:
     """Whether ``text`` holds a 等 meaning "and so on" (甲、乙等: a list, not one name)."""
     return any(ch == "等" and _etc_is_a_word(text, k) for k, ch in enumerate(text))

@@ -718,10 +718,10 @@ class Geocoder:
         p = None if generic else self.place_text(project.name, prior)
         if p is not None and prior is not None and self._contains_home(p, prior):
             p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
-        if p is not None and p.precision == "province":
+        if p is not None and p.precision == "province" and not generic:
             # 环北部湾广西水资源配置工程: the region inside the named province is the more specific place
-            region = None if generic else self._named_region(project.name)
-            if region is not None and self._region_in_province(region, p):
+            region = self._named_region(project.name, within=p.names[0])
+            if region is not None:
                 return region
         if p is not None:
             return p.found_by("name")
@@ -758,16 +758,16 @@ class Geocoder:
         # 7. the home region
         return self._home(prior)
 
-    def _named_region(self, name: str) -> Placement | None:
-        """A region of several cities (``geodata/regions.csv``: 攀西 is 攀枝花 and 凉山) named in a
-        project's name that names no unit. Which of its cities is not known: the project is drawn
-        at the first member city's seat, as precise as a province. A region name that a unit name
-        crosses (苏南 inside 江苏南部) is not that region.
+    def _named_region(self, name: str, within: str | None = None) -> Placement | None:
+        """A region of several cities (``geodata/regions.csv``: 攀西 is 攀枝花, 凉山 and 雅安) named in
+        a project's name, in the province ``within`` when given. Which of its cities is not known:
+        the project is drawn at the seat of its middle member, as precise as a province. A region
+        name that a unit name crosses (苏南 inside 江苏南部) is not that region.
         """
         from planmap.reference.named_regions import region_in
 
         region = region_in(name)
-        if region is None:
+        if region is None or (within is not None and region.province != within):
             return None
         for alias in sorted(region.names, key=len, reverse=True):
             start = name.find(alias)
@@ -783,12 +783,6 @@ class Geocoder:
         seat = self._unit_point(_middle_member(members))
         return Placement.of(seat.geometry, "province", region.source_url, [region.name, *(u.name for u in members)],
                             [], "region")
-
-    def _region_in_province(self, region: Placement, province: Placement) -> bool:
-        """True when the region's member cities lie in the province a name names (广西 of 环北部湾广西…)."""
-        units = [u for n in province.names[:1] for u in self.gaz.units_named(n) if u.level == "province"]
-        members = [u for n in region.names[1:] for u in self.gaz.units_named(n)[:1]]
-        return bool(units) and bool(members) and all(m.adcode[:2] == units[0].adcode[:2] for m in members)
 
     def _named_after_town(self, name: str, prior: Region | None, category: str = "") -> Placement | None:
         """A project whose name opens with the stem of a town that is unique in the home
@@ -1137,9 +1131,10 @@ def candidates_table(text: str, region: str | None = None) -> str:
 
 
 def _middle_member(members: list[AdminUnit]) -> AdminUnit:
-    """The member city whose seat is nearest the middle of all members' seats (the first on a tie):
-    a region is drawn where it is, not at whichever city its source lists first. The nearest
-    member, not the middle itself, so a ring of cities (粤东西北 around 珠三角) stays on a member.
+    """The unit whose seat is nearest the middle of all the units' seats (the first on a tie): a
+    region, or a work its source places in several cities or counties, is drawn where it is, not
+    at whichever unit its source lists first. The nearest unit, not the middle itself, so a ring
+    of cities (粤东西北 around 珠三角) stays on one of them.
     """
     seats = [(u, u.lon, u.lat) for u in members if u.lon is not None and u.lat is not None]
     if not seats:
