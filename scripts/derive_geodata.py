@@ -1034,9 +1034,6 @@ _NBS_ZONE_REST = re.compile(r"(（[^）]*）|\([^)]*\)|[\u4e00-\u9fff]{0,6}(?:�
 #: words that name a kind of place, not one place: a zone written so could be any city's
 _NBS_COMMON_PLACES = frozenset({"临港", "空港", "滨海", "沿江", "沿海", "临空", "港口", "京南", "市北", "城南", "城北",
                                 "城东", "城西", "新城", "开发"})
-_NBS_PROVINCE = re.compile(r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
-                           r"湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)"
-                           r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)?")
 
 
 def build_nbs_zone_hosts(modood_git: Path, out: Path) -> dict:
@@ -1058,6 +1055,9 @@ def build_nbs_zone_hosts(modood_git: Path, out: Path) -> dict:
                           capture_output=True, text=True, check=True).stdout
     gaz = Gazetteer(out)
     units = gaz.admin.units
+    # a province written before the zone's place (河北廊坊…, 安徽省…): its full or short name
+    provinces = re.compile("^(?:" + "|".join(sorted({n for u in units.values() if u.level == "province"
+                                                      for n in (u.name, u.short) if n}, key=len, reverse=True)) + ")")
     found: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
     for parts in csv.reader(io.StringIO(text)):
         if len(parts) < 3 or not re.fullmatch(r"\d{9}", parts[0]):
@@ -1071,7 +1071,7 @@ def build_nbs_zone_hosts(modood_git: Path, out: Path) -> dict:
                 continue
             if not _NBS_ZONE_REST.fullmatch(name[at + len(word):]):
                 break
-            place = _NBS_PROVINCE.sub("", name[:at]).replace("国家", "").removesuffix("市")
+            place = provinces.sub("", name[:at]).replace("国家", "").removesuffix("市")
             city = units[county].city_adcode or units[county].province_adcode
             if place:
                 found[(place, kind, city)].append((county, code, name, name[:at + len(word)]))
