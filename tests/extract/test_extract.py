@@ -918,3 +918,31 @@ def test_an_office_named_after_what_it_runs_is_no_project(tmp_path, sentence):
 def test_what_is_joined_by_and_before_a_name(tmp_path, sentence, kept):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == kept, _names(projects)
+
+
+# ---------------------------------------------------------------- stretches named without a type word
+
+def test_a_road_named_by_its_stretch_is_a_line_project(tmp_path):
+    """A table cell 甲—乙（丙港—丁镇界）（戊段）: the stretch's ends are a creek and a border, so the
+    name is a road's; each section is its own project."""
+    body = ("叶新—大叶（老黄桥港—叶榭镇界）（泖港段）\n预1 交通委 拓宽改建约7千米道路。\n\n"
+            "叶新—大叶（叶榭镇界—奉贤区界）（叶榭段）\n预2 交通委 拓宽改建约11千米道路。\n")
+    _, projects = _extract(tmp_path, body)
+    assert _names(projects) == ["叶新—大叶（老黄桥港—叶榭镇界）（泖港段）", "叶新—大叶（叶榭镇界—奉贤区界）（叶榭段）"]
+    assert all(p.category == "road" and p.geom == "line" for p in projects)
+
+
+@pytest.mark.parametrize("sentence", [
+    "编制城市总体规划（2021—2035年），完善配套。",  # a span of years
+    "组织实施学段衔接（小学—初中）改革。",  # ends that are no road's
+    "加快推进重点项目（一季度—二季度）开工。",
+])
+def test_a_bracketed_span_that_is_no_stretch_is_no_project(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert not any("（" in p.name for p in projects)
+
+
+def test_a_bare_road_and_its_one_section_are_one_project(tmp_path):
+    body = "唐津高速公路全长192公里。唐津高速公路（天津南段）工程起于塘沽，止于静海。"
+    _, projects = _extract(tmp_path, body)
+    assert [p.name for p in projects if p.name.startswith("唐津")] == ["唐津高速公路（天津南段）"]

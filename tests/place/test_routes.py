@@ -1059,3 +1059,31 @@ def test_a_railway_named_by_its_ends_abbreviation_runs_through_its_stations(geoc
     p = _place(geocoder, "雄商高铁", "370000")  # cut to 山东: it leaves the province at 台前 and comes back
     assert p.method == "route" and p.geometry.geom_type in ("LineString", "MultiLineString")
     assert "聊城市" in p.names and "商河县" not in p.names, p.names
+
+
+# ---------------------------------------------------------------- stretches between borders
+
+def test_a_stretch_to_a_unit_s_border_ends_on_that_border(geocoder):
+    """（华亭镇界—太仓市界）: from the town (no polygon here: its point) to the edge of 太仓市
+    nearest it, not to 太仓's seat."""
+    from shapely.geometry import Point
+
+    p = _place(geocoder, "北虹—沪宜（华亭镇界—太仓市界）", "310114", category="road")
+    assert p.geometry.geom_type == "LineString" and p.method == "route-course"
+    start, end = (Point(c) for c in (p.geometry.coords[0], p.geometry.coords[-1]))
+    assert haversine_m(start.x, start.y, 121.23707, 31.46244) < 50  # 华亭镇's point
+    taicang = geocoder.gaz.unit_polygon("320585")
+    assert taicang.boundary.distance(end) < 1e-6
+    assert haversine_m(end.x, end.y, *_seat(geocoder, "320585")) > 5000
+    assert "320585" not in p.counties  # the stretch ends at 太仓's edge, it does not run in it
+
+
+def test_a_stretch_s_unknown_end_lies_in_the_section_it_names(geocoder):
+    """（横沥港—华亭镇界）（外冈段）: no gazetteer holds the creek; the stretch is 外冈's, so it runs
+    from 外冈镇 to the 华亭 border; with neither end known there is no line."""
+    p = _place(geocoder, "北虹—沪宜（横沥港—华亭镇界）（外冈段）", "310114", category="road")
+    assert p.geometry.geom_type == "LineString"
+    (x0, y0), (x1, y1) = p.geometry.coords[0], p.geometry.coords[-1]
+    assert haversine_m(x0, y0, 121.17056, 31.36306) < 50 and haversine_m(x1, y1, 121.23707, 31.46244) < 50
+    unknown = _place(geocoder, "北虹—沪宜（横沥港—老河浜）（外冈段）", "310114", category="road")
+    assert unknown.geometry.geom_type == "Point"

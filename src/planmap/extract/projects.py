@@ -698,6 +698,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     out.extend(_route_codes(sentence, abs_start, clause, rules, out))
     out.extend(_named_projects(sentence, abs_start, clause, rules, out))
+    out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
@@ -1003,6 +1004,34 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
 
 
 _PROJECT_WORD = re.compile("项目")
+
+
+# 叶新—大叶（老黄桥港—叶榭镇界）（泖港段）: a road named without its type word, followed by the
+# stretch it builds between two ends and, maybe, the section; the name opens a line or a list item
+_STRETCH = re.compile(
+    rf"(?:^|(?<=[\s、，,：:；;]))([{_CJK}]{{2,6}}(?:[—－][{_CJK}]{{2,6}})?)"
+    rf"[（(]([{_CJK}]{{2,10}})(?:—+|－|–|至)([{_CJK}]{{2,10}})[）)](?:[（(][{_CJK}]{{1,8}}段[）)])?")
+
+
+def _stretch_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
+                      found: list[Mention]) -> list[Mention]:
+    """A stretch of a road the plan names by its road and two ends, where both ends are what a
+    road's stretch runs between (a crossing road, a creek, a border: 甲路, 乙港, 丙镇界) and the
+    road's name carries no type word (a typed name is found by its type word).
+    """
+    out: list[Mention] = []
+    if "（" not in sentence and "(" not in sentence:
+        return out
+    ends = tuple(_context()["stretch_ends"])
+    for m in _STRETCH.finditer(sentence):
+        road, a, b = m.group(1), m.group(2), m.group(3)
+        if not (a.endswith(ends) and b.endswith(ends)) or _overlaps(found, abs_start + m.start(), abs_start + m.end()):
+            continue
+        if _type_hits(road, rules) or _starts_with_verb(road) or road in _not_names():
+            continue
+        out.append(Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), rules.types["路"], clause,
+                           sentence, abs_start))
+    return out
 
 
 # A company that opens a sentence about its own investment (甲电器有限公司是一家…，今年公司总投资
@@ -1642,10 +1671,10 @@ _RANKS = re.compile(r"(国家级|国家|省级|市级|区级|县级)")
 
 
 def coref_key(name: str) -> str:
-    """Names that differ only by rank words, brackets, punctuation or the unit suffix of a
-    leading place (西丰县通用机场 / 西丰通用机场) are one project.
+    """Names that differ only by rank words, brackets (but a section's), punctuation or the unit
+    suffix of a leading place (西丰县通用机场 / 西丰通用机场) are one project.
     """
-    key = _without_brackets(name)
+    key = _BRACKETED.sub(_section_kept, name) if "（" in name or "(" in name else name
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
     key = _KEY_PUNCT.sub("", key)
@@ -1653,6 +1682,14 @@ def coref_key(name: str) -> str:
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _section_kept(m: re.Match[str]) -> str:
+    """A bracket dropped from a key, unless it names a section (（泖港段）): sections of one road are
+    different projects.
+    """
+    inner = m.group(0)[1:-1]
+    return inner if inner.endswith("段") and len(inner) > 1 else ""
 
 
 def _without_brackets(text: str) -> str:
@@ -1709,6 +1746,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
             p = parent[p]
         groups[p].extend(groups.pop(k))
     _fold_companies(groups, order)
+    _fold_into_one_section(groups, order)
     _fold_same_core(groups, order)
     projects = []
     for key in order:
@@ -1767,7 +1805,7 @@ def proper_core(name: str) -> str:
     A section (…段) keeps the whole name: sections of one line are different projects.
     """
     rules = load_rules()
-    key = _without_brackets(name)
+    key = _BRACKETED.sub(_section_kept, name) if "（" in name or "(" in name else name
     if "段" in key:
         return key
     key = _PHASE_END.sub("", key)
@@ -1803,6 +1841,21 @@ def _suffix_start(key: str, words: frozenset[str], longest: int) -> int | None:
         if any(key[i:end] in words for end in ends if end >= i):
             return i
     return None
+
+
+def _fold_into_one_section(groups: dict[str, list[Mention]], order: list[str]) -> None:
+    """A road named bare (唐津高速公路) and the one section of it the plan builds (唐津高速公路（天津
+    南段）) are one project; beside two sections (（泖港段）, （叶榭段）) the bare name stays apart.
+    """
+    sections: dict[str, list[str]] = {}
+    for key in order:
+        if key in groups and "段" in key:
+            bare = coref_key(_without_brackets(groups[key][0].name))
+            if bare != key:
+                sections.setdefault(bare, []).append(key)
+    for bare, keys in sections.items():
+        if len(keys) == 1 and bare in groups:
+            groups[keys[0]].extend(groups.pop(bare))
 
 
 def _fold_companies(groups: dict[str, list[Mention]], order: list[str]) -> None:

@@ -88,6 +88,8 @@ _QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|
     map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
 # the border of two provinces as a route end (至甲乙界): written with their 简称
 _BORDER = re.compile(r"^([\u4e00-\u9fff])([\u4e00-\u9fff])界$")
+# the border of one unit or town as a stretch's end (叶榭镇界—奉贤区界)
+_UNIT_BORDER = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:省|市|区|县|旗|镇|乡|街道))界$")
 _CODE = re.compile(r"(?<![A-Za-z0-9])([GS]\d{1,4})(?![0-9])(?:线)?")
 _NUMBERED = re.compile(r"(\d{3})(国道|省道)|(国道|省道)(\d{3})")
 _COMPLETION = re.compile(r"([\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{1,3})[）)]")
@@ -919,6 +921,9 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     for ends in (parsed.section_ends, parsed.ends):
         if len(ends) >= 2 and not placed:
             placed = _resolve_all(geo, ends, context_units, prior, depth, local=local or ends is parsed.completed)
+            if not placed and ends is parsed.section_ends and parsed.section_unit:
+                placed = _resolve_all(geo, _section_for_unknown_end(geo, ends, parsed.section_unit, context_units,
+                                                                    prior), context_units, prior, depth, local=True)
             if placed:
                 break
     if not placed and len(project.endpoints) >= 2:
@@ -1162,10 +1167,16 @@ def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Reg
     the shortest path winning (三江 next to 万盛 and 南川 is the one in 綦江, not 三江侗族自治县).
     """
     borders: dict[int, re.Match[str]] = {}
+    ends = list(ends)
     for i, e in enumerate(ends):
         m = _BORDER.match(e.strip())
         if m and all(c in province_abbreviations() for c in m.groups()):
             borders[i] = m
+        elif (m := _UNIT_BORDER.match(e.strip())) and (found := _border_unit(geo, m.group(1), prior)) is not None:
+            if hasattr(found, "level"):
+                borders[i] = m
+            else:
+                ends[i] = m.group(1)  # a town has no polygon here: its border is drawn at its point
     if borders:
         if len(borders) == len(ends):
             return []
@@ -1180,7 +1191,8 @@ def _resolve_all(geo: Geocoder, ends: list[str], context_units: list, prior: Reg
         for i, m in borders.items():
             near = placed[i - 1] if i > 0 and placed[i - 1] is not None else next(
                 p for p in placed if p is not None)
-            point = _border_point(geo, m.groups(), near)
+            point = _border_point(geo, m.groups(), near) if m.re is _BORDER else \
+                _unit_border_point(geo, m.group(1), near, prior)
             if point is None:
                 return []
             placed[i] = point
@@ -1218,6 +1230,54 @@ def _border_point(geo: Geocoder, chars: tuple[str, ...], near: Placement) -> Pla
     edge = nearest_points(poly, at)[0]
     names = [geo.gaz.unit(c).name for c in provs]
     return Placement.of(edge, "county", "admin-boundary", ["、".join(names) + "交界"], [], "border")
+
+
+def _section_for_unknown_end(geo: Geocoder, ends: list[str], section: str, context_units: list,
+                             prior: Region | None) -> list[str]:
+    """The stretch's ends with the one no gazetteer holds (a creek: 老黄桥港) replaced by the place
+    its section names (泖港段: the stretch lies in 泖港); [] unless exactly one end is unknown and
+    the section is a place.
+    """
+    def known(end: str) -> bool:
+        e = end.strip()
+        m = _UNIT_BORDER.match(e)
+        if m and _border_unit(geo, m.group(1), prior) is not None:
+            return True
+        return place_endpoint(geo, e, context_units, prior, 1, jointly=True) is not None \
+            or bool(_end_candidates(geo, e, context_units, prior, local=True))
+
+    unknown = [i for i, e in enumerate(ends) if not known(e)]
+    if len(unknown) != 1 or not known(section):
+        return []
+    return [section if i == unknown[0] else e for i, e in enumerate(ends)]
+
+
+def _border_unit(geo: Geocoder, name: str, prior: Region | None) -> Any:
+    """The unit (县, 区, 市) or town (镇, 乡, 街道) whose border ``name``界 is, or None."""
+    units = geo.gaz.locate_admin(name, prior)
+    if units and units[0].name == name:
+        return units[0]
+    scope = _home_scope(geo, prior, local=True)
+    towns = geo.gaz.towns_named(name, county=scope)
+    return towns[0] if len(towns) == 1 else None
+
+
+def _unit_border_point(geo: Geocoder, name: str, near: Placement, prior: Region | None) -> Placement | None:
+    """Where a stretch meets the border of one unit (奉贤区界): the point of that unit's edge
+    nearest the stretch's other end.
+    """
+    from shapely.ops import nearest_points
+
+    from planmap.place.geocode import Placement
+
+    found = _border_unit(geo, name, prior)
+    if found is None or not hasattr(found, "level"):
+        return None
+    poly = geo.gaz.unit_polygon(found.adcode)
+    if poly is None:
+        return None
+    edge = nearest_points(poly.boundary, _point(near.geometry))[0]
+    return Placement.of(edge, "county", "admin-boundary", [name + "界"], [], "border")
 
 
 def _line(placed: list[Placement], ring: bool = False) -> Any:
