@@ -946,3 +946,18 @@ def test_a_bare_road_and_its_one_section_are_one_project(tmp_path):
     body = "唐津高速公路全长192公里。唐津高速公路（天津南段）工程起于塘沽，止于静海。"
     _, projects = _extract(tmp_path, body)
     assert [p.name for p in projects if p.name.startswith("唐津")] == ["唐津高速公路（天津南段）"]
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("建设金川有色金属新材料产业园。", "金川有色金属新材料产业园"),  # 有 of 有色 opens a word, it is no stop
+    ("推进对外经济贸易大学研究中心建设。", "对外经济贸易大学研究中心"),
+])
+def test_a_word_opening_with_a_stop_character_stays_in_the_name(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == [name]
+
+
+def test_a_verb_opening_a_list_item_is_no_part_of_its_name(tmp_path):
+    """甲、改扩建乙等高速公路: 改扩建 is the second item's work, and the list goes on before it."""
+    _, projects = _extract(tmp_path, "开工周至至乾县、改扩建西安至永寿等高速公路。")
+    assert _names(projects) == ["周至至乾县高速公路", "西安至永寿高速公路"]

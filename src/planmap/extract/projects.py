@@ -70,6 +70,7 @@ class Rules:
     definite: frozenset[str]
     reference_cues: tuple[str, ...]
     boundary_stops: frozenset[str] = frozenset()
+    words_opening_with_stops: tuple[str, ...] = ()
     end_cues: tuple[str, ...] = ()
     existing_cues: tuple[str, ...] = ()
     list_closers: tuple[str, ...] = ()
@@ -121,6 +122,7 @@ def load_rules() -> Rules:
         definite=frozenset(names.get("definite_facilities", [])),
         reference_cues=tuple(names.get("reference_cues", [])),
         boundary_stops=frozenset(names.get("boundary_stops", [])),
+        words_opening_with_stops=tuple(names.get("words_opening_with_stops", [])),
         end_cues=tuple(sorted(names.get("end_cues", []), key=len, reverse=True)),
         existing_cues=tuple(names.get("existing_cues", [])),
         list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
@@ -423,8 +425,9 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
             stop = next((s for s in stops
                          if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                          and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
-            if stop and len(stop) == 1 and _unit_opens_at(sentence, i - 1):
-                stop = None  # 和林格尔, 和田: the stop character opens a place name
+            if stop and len(stop) == 1 and (_unit_opens_at(sentence, i - 1)
+                                            or sentence.startswith(rules.words_opening_with_stops, i - 1)):
+                stop = None  # 和林格尔, 和田: the stop character opens a place name; 有色, 对外: a word
             if stop == "等" and not _etc_is_a_word(sentence, i - 1):
                 stop = None  # 高等专科学校: 等 of 高等 ends no name
             if stop:
@@ -912,11 +915,25 @@ def _items_before(text: str, rules: Rules, cuts: frozenset[int] | None = None) -
         if not item or len(item) > 30:
             break
         items.append((start, item))
+        start -= _item_verb(text, start, rules)  # 甲、改扩建乙等高速公路: the verb opens its item
         if start == 0 or text[start - 1] != _ITEM_SEP:
             break
         end = start
     items.reverse()
     return items
+
+
+def _item_verb(text: str, start: int, rules: Rules) -> int:
+    """The length of the verb of two or more characters (改扩建, 新建) between a list separator and
+    the item starting at ``start``, or 0.
+    """
+    if start < 3:
+        return 0
+    for w in _stops_ending(text[start - 1], rules):
+        if len(w) > 1 and start - len(w) > 0 and text.startswith(w, start - len(w)) \
+                and text[start - len(w) - 1] == _ITEM_SEP:
+            return len(w)
+    return 0
 
 
 def _split_last(name: str, rules: Rules) -> tuple[str, str]:
