@@ -957,6 +957,16 @@ def test_a_word_opening_with_a_stop_character_stays_in_the_name(tmp_path, senten
     assert _names(projects) == [name]
 
 
+@pytest.mark.parametrize("sentence,name", [
+    ("用好红色资源，建设好长征国家文化公园（广东段），教育引导群众。", "长征国家文化公园（广东段）"),  # 好: a verb's complement
+    ("做好粤东水资源优化配置工程（含龙颈水库扩建）前期工作。", "龙颈水库"),  # （含…）: what the works include
+    ("对全省在营食用农产品批发市场开展抽检。", "食用农产品批发市场"),  # 在营: in business
+])
+def test_a_complement_or_a_cue_before_a_name_is_no_part_of_it(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == [name]
+
+
 def test_a_verb_opening_a_list_item_is_no_part_of_its_name(tmp_path):
     """甲、改扩建乙等高速公路: 改扩建 is the second item's work, and the list goes on before it."""
     _, projects = _extract(tmp_path, "开工周至至乾县、改扩建西安至永寿等高速公路。")

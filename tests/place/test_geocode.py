@@ -181,6 +181,28 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
     assert geocoder.place(_project("红格医院", category="public_service"), sichuan).method != "name-town"
 
 
+def test_a_town_outside_the_region_its_clause_names_is_no_site(geocoder):
+    """龙颈 is a town of 清远 only, but 粤东 is 潮州, 汕头, 揭阳 and 汕尾: the reservoir the 粤东
+    works include is not at that town; the province stays the honest answer."""
+    guangdong = _plan("440000", "广东省", "province")
+    east = "做好粤东水资源优化配置工程（含龙颈水库扩建）前期工作，推进环北部湾水资源配置"
+    p = geocoder.place(_project("龙颈水库", evidence=east, category="water"), guangdong)
+    assert p.method != "name-town" and p.precision == "province"
+    alone = geocoder.place(_project("龙颈水库", category="water"), guangdong)
+    assert alone.method == "name-town" and alone.counties == ["441803"]
+
+
+def test_a_city_s_short_name_before_a_word_opening_with_a_feature_character(geocoder):
+    """深圳河套: 河 opens 河套, so 深圳 is the city; in 深圳河 (a river) and 铁岭路 (a street) the
+    character binds to the name and no unit is meant."""
+    guangdong = _plan("440000", "广东省", "province")
+    p = geocoder.place(_project("国家人工智能学院深圳河套学院", category="public_service"), guangdong)
+    assert p.names[0] == "深圳市" and p.precision == "city"
+    assert geocoder.place(_project("深圳河治理", category="water"), guangdong).precision == "province"
+    liaoning = _plan("210000", "辽宁省", "province")
+    assert geocoder.place(_project("铁岭路改造", category="road"), liaoning).precision == "province"
+
+
 def test_towns_of_a_zone_pseudo_county_belong_to_its_single_host(geocoder, monkeypatch):
     """jionlp lists some towns under a zone's pseudo-county (红岛街道 under 青岛高新区); with a
     host row for that zone they are towns of the host county, and without one (nor a county of

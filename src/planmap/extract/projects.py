@@ -71,6 +71,7 @@ class Rules:
     reference_cues: tuple[str, ...]
     boundary_stops: frozenset[str] = frozenset()
     words_opening_with_stops: tuple[str, ...] = ()
+    bracket_openers: tuple[str, ...] = ()
     end_cues: tuple[str, ...] = ()
     existing_cues: tuple[str, ...] = ()
     list_closers: tuple[str, ...] = ()
@@ -123,6 +124,7 @@ def load_rules() -> Rules:
         reference_cues=tuple(names.get("reference_cues", [])),
         boundary_stops=frozenset(names.get("boundary_stops", [])),
         words_opening_with_stops=tuple(names.get("words_opening_with_stops", [])),
+        bracket_openers=tuple(sorted(names.get("bracket_openers", []), key=len, reverse=True)),
         end_cues=tuple(sorted(names.get("end_cues", []), key=len, reverse=True)),
         existing_cues=tuple(names.get("existing_cues", [])),
         list_closers=tuple(sorted(names.get("list_closers", []), key=len, reverse=True)),
@@ -408,7 +410,8 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
             continue
         if ch in _OPEN:
             if depth == 0:
-                break
+                # （含甲水库扩建）: a bracket opening with 含 or 包括 lists what the works include
+                return i + next((len(w) for w in rules.bracket_openers if sentence.startswith(w, i) and i + len(w) < end), 0)
             depth -= 1
             i -= 1
             continue

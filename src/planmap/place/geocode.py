@@ -730,7 +730,7 @@ class Geocoder:
         if p is not None:
             return p
         # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
-        p = None if generic else self._named_after_town(project.name, prior, project.category)
+        p = None if generic else self._named_after_town(project.name, prior, project.category, sentence)
         if p is not None:
             return p
         # 3c. a reservoir or dam named after the one village of that name in the home region
@@ -784,10 +784,24 @@ class Geocoder:
         return Placement.of(seat.geometry, "province", region.source_url, [region.name, *(u.name for u in members)],
                             [], "region")
 
-    def _named_after_town(self, name: str, prior: Region | None, category: str = "") -> Placement | None:
+    def _inside_named_region(self, county: Any, sentence: str, prior: Region) -> bool:
+        """False when ``sentence`` (the project's clause) names a region of the home province (粤东) that ``county``'s
+        city is not a member of; True otherwise.
+        """
+        from planmap.reference.named_regions import region_in
+
+        region = region_in(sentence)
+        if region is None or region.province != self.gaz.unit(prior.adcode[:2] + "0000").name:
+            return True
+        return any(county.city_adcode == u.adcode for c in region.member_cities for u in self.gaz.units_named(c)[:1])
+
+    def _named_after_town(self, name: str, prior: Region | None, category: str = "",
+                          sentence: str = "") -> Placement | None:
         """A project whose name opens with the stem of a town that is unique in the home
         province (红格南钒钛磁铁矿 → 红格镇 of 盐边县; 白鹤滩水电站 → 白鹤滩镇). Only for a
         province-level home: below it, towns of the home city are already read from the name.
+        A town outside the region its sentence names (粤东…工程（含龙颈水库扩建）: 龙颈镇 lies in
+        清远, not in 粤东) is a namesake, not the site.
         """
         if prior is None or prior.level != "province":
             return None
@@ -813,6 +827,8 @@ class Geocoder:
                for n in (stem + "镇", stem + "乡", stem + "街道") for t in self.gaz.towns_named(n)):
             return None  # a namesake filed under a development zone, not a county (中川镇 of 兰州新区)
         county = self.gaz.unit(town.county_adcode)
+        if sentence and not self._inside_named_region(county, _clause_of(sentence, name), prior):
+            return None
         if town.lon is not None:
             from shapely.geometry import Point
 
@@ -1142,3 +1158,18 @@ def _middle_member(members: list[AdminUnit]) -> AdminUnit:
     lon = sum(x for _, x, _ in seats) / len(seats)
     lat = sum(y for _, _, y in seats) / len(seats)
     return min(seats, key=lambda s: (s[1] - lon) ** 2 + (s[2] - lat) ** 2)[0]
+
+
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def _clause_of(sentence: str, name: str) -> str:
+    """The part of ``sentence`` between the separators around ``name`` (the whole sentence when
+    the name is not in it): the words that speak of that project.
+    """
+    at = sentence.find(name)
+    if at < 0:
+        return sentence
+    starts = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, at)]
+    end = _CLAUSE_END.search(sentence, at + len(name))
+    return sentence[starts[-1] if starts else 0:end.start() if end else len(sentence)]

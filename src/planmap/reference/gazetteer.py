@@ -48,6 +48,14 @@ _NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站湖山河桥园")
 _NOT_UNIT_BEFORE = ("这些", "那些", "各大", "一些", "许多", "很多", "多家", "几家", "这家", "那家", "等")
 
 
+def _word_opens_at(text: str, pos: int) -> bool:
+    """Whether a word of two or more characters starts at ``pos`` (the word index's cut)."""
+    from planmap.reference.words import word_index
+
+    words = word_index()
+    return words.is_boundary(text, pos) and not words.is_boundary(text, pos + 1) and pos + 1 < len(text)
+
+
 def _children_after_their_city(entries: list, found: list, start: int) -> list:
     """The entries that are counties of the city named right before ``start`` by their full name
     (城区, 郊区 and 矿区 are full names: 汕尾市城区), not by a short one (天山 of 乌鲁木齐天山国际机场 is
@@ -600,8 +608,8 @@ class Gazetteer:
                     entries = _children_after_their_city(entries, out, start)
                     if not entries:
                         continue
-                if after[:1] in _NOT_UNIT_AFTER:
-                    continue
+                if after[:1] in _NOT_UNIT_AFTER and not _word_opens_at(text, end + 1):
+                    continue  # 铁岭路, 深圳河: but 深圳河套, where 河 opens the next word, is 深圳
                 if text[max(0, start - 2):start].endswith(_NOT_UNIT_BEFORE):
                     continue  # 这些大厂, 三星等大厂: a common noun after a determiner, not a place
                 cands = entries
