@@ -971,3 +971,18 @@ def test_a_verb_opening_a_list_item_is_no_part_of_its_name(tmp_path):
     """甲、改扩建乙等高速公路: 改扩建 is the second item's work, and the list goes on before it."""
     _, projects = _extract(tmp_path, "开工周至至乾县、改扩建西安至永寿等高速公路。")
     assert _names(projects) == ["周至至乾县高速公路", "西安至永寿高速公路"]
+
+
+def test_places_listed_before_etc_and_di_share_the_class(tmp_path):
+    """甲、乙等地零碳园区: 等地 (and other places) closes the list of places, as 等 does."""
+    _, projects = _extract(tmp_path, "同步推动海东、海西等地零碳园区、零碳工厂建设。")
+    assert _names(projects) == ["海东零碳园区", "海西零碳园区"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "打造“00”号低碳旅游公路，建成精品线路。",  # the number was cut off with its quotes
+    "推动铝电产能置换转型升级技改。",
+])
+def test_a_dangling_classifier_or_a_bare_work_is_no_project(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []

@@ -179,7 +179,7 @@ def _count_patterns(classifiers: str) -> _CountPatterns:
     return _CountPatterns(
         opens=re.compile(rf"^{_NUM}+[万亿]?[{classifiers}余]"),  # (6万户城中村: tens of thousands of households)
         inside=re.compile(rf"{_NUM}+[万亿]?[{classifiers}]"),
-        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?(?:一批)?$"),
+        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?$"),  # (甲、乙等地园区: 等地, and other places)
         etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
     )
 
@@ -1547,8 +1547,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 东湖高新区新建的最多，有7个：…: the zone where the works are, not a project
     if _COMPANY_AFTER.match(m.sentence, m.end - m.sentence_start) and m.type.category != "energy_utility":
         return False  # 甲高速公路建设开发有限公司: a company named after what it builds, not a site
-    if name[0] in "条座个项处批" or _COUNTED.search(name):
-        return False  # 条主线 (after a figure), 准东3个煤制气: counted things, not one name
+    if name[0] in "条座个项处批号" or _COUNTED.search(name):
+        return False  # 条主线 (after a figure), 号公路 (its number cut off), 准东3个煤制气: counted things, not one name
     counts = _count_patterns(rules.count_classifiers)
     if counts.opens.match(name) or counts.inside.search(name[:4]):
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
