@@ -986,3 +986,16 @@ def test_places_listed_before_etc_and_di_share_the_class(tmp_path):
 def test_a_dangling_classifier_or_a_bare_work_is_no_project(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == []
+
+
+def test_a_time_word_before_a_lake_s_character_is_part_of_the_name(tmp_path):
+    """明月 is tagged a time word, but 明月湖 is a lake's name (明月湖实验室)."""
+    _, projects = _extract(tmp_path, "持续支持明月湖实验室发展。")
+    assert _names(projects) == ["明月湖实验室"]
+
+
+def test_a_city_s_station_in_a_list_of_roads_is_a_station(tmp_path):
+    """重庆站 among reservoirs and expressways: a city and 站 is a railway station, a point."""
+    _, projects = _extract(tmp_path, "建设藻渡水库、重庆站、永自高速荣昌段、垫丰武高速等项目。")
+    station = next(p for p in projects if p.name == "重庆站")
+    assert station.category == "logistics" and station.geom == "point"

@@ -547,6 +547,9 @@ def _is_name_part(token: str, rules: Rules) -> bool:
         or bool(current().gaz.units_named(token))
 
 
+_FEATURE_CHARS = frozenset("江河湖海山岭峡")
+
+
 def _past_clause_words(sentence: str, left: int, type_start: int, category: str = "") -> int:
     """Move a name's start past the last clause word before its type word (他担任X医院 -> X医院),
     keeping at least one character of name before the type word.
@@ -560,9 +563,12 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
     rules = load_rules()
     pos = 0
     cut_at, cut_tag = 0, ""
-    for token, entry in words.cut_with_entries(span):
+    tokens = list(words.cut_with_entries(span))
+    for k, (token, entry) in enumerate(tokens):
         pos += len(token)
         tag = words.tag_of(entry)
+        if tag == "t" and k + 1 < len(tokens) and tokens[k + 1][0] in _FEATURE_CHARS:
+            continue  # 明月湖, 明月山: a "time" word before a lake's or a mountain's character names it
         if _is_clause_word(token, tag, words.freq_of(entry)) and not _is_name_part(token, rules):
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
@@ -1242,6 +1248,9 @@ def _holds_word(item: str, word: str) -> bool:
     return False
 
 
+_CITY_STATION = re.compile(r"(.{2,4}?)[东西南北]?站")
+
+
 def _item_class(item: str, siblings: TypeWord, rules: Rules) -> TypeWord:
     """The class of an untyped list item: a type word inside it, or a hint word (风电 in
     300万千瓦风电, categories.toml [item_hints]), else its siblings' class. Geometry and strength follow the
@@ -1250,6 +1259,9 @@ def _item_class(item: str, siblings: TypeWord, rules: Rules) -> TypeWord:
     typed = [w for w in rules.types if len(w) >= 2 and _holds_word(item, w) and rules.types[w].category != _OTHER.category]
     hint = rules.types[max(typed, key=len)].category if typed else \
         next((cat for w, cat in rules.item_hints if _holds_word(item, w)), None)
+    station = _CITY_STATION.fullmatch(item)
+    if hint is None and station and admin_prefix(station.group(1)) == station.group(1):
+        hint = rules.types["火车站"].category  # 重庆站, 成都东站: a city's railway station
     if hint is None or hint == siblings.category:
         return siblings
     geom = siblings.geom if siblings.category != _OTHER.category else _OTHER.geom
