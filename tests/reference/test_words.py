@@ -150,3 +150,18 @@ def test_everyday_words_follow_the_rule(jieba_mod):
 def test_dictionary_found_without_import():
     assert jieba_dictionary().name == "dict.txt" and jieba_dictionary().is_file()
     assert words.FORMAT
+
+
+def test_a_run_no_dictionary_holds_opens_a_name_and_loads_no_jieba():
+    """安意法8英寸碳化硅晶圆: 安意法 is in no dictionary (a company); it opens the item's name, and
+    answering does not load jieba's part-of-speech tokenizer (with jieba's dictionary, ~1.7 s a
+    process; a fresh cache imports jieba itself once, to build the word index)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom planmap.reference.words import word_index\n"
+            "w = word_index()\n"
+            "print(w.starts_with_verb('安意法8英寸碳化硅晶圆'), w.starts_with_verb('破解交通瓶颈'),"
+            " 'jieba.posseg' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "False"]

@@ -14,7 +14,8 @@ The segmentation is jieba's exact algorithm (``jieba.tokenize``, default mode, H
 the same DAG, the same route by log frequency, the same HMM over runs of unknown characters,
 so the boundaries are identical (tests compare them with jieba's on many sentences). The one
 question the automaton cannot answer alone, the part of speech of a word that jieba's
-part-of-speech HMM would coin, is handed to ``jieba.posseg`` itself.
+part-of-speech HMM would coin, is not asked: such a word opens a name, not a task, and jieba
+itself is never loaded while a plan is read.
 """
 from __future__ import annotations
 
@@ -297,8 +298,9 @@ class WordIndex:
         return {k: v for k, v in self.__dict__.items() if k != "_memo"}
 
     def starts_with_verb(self, text: str) -> bool:
-        """True when the first word ``jieba.posseg.cut(text)`` yields has two or more characters
-        and a verb tag (v, vn, vd): 破解交通瓶颈 is a task, not a name.
+        """True when the first word of ``text`` is a dictionary word of two or more characters
+        with a verb tag (v, vn, vd): 破解交通瓶颈 is a task, not a name. This is what
+        ``jieba.posseg.cut`` says, but for a first word no dictionary holds (see below).
         """
         m = _RE_HAN_POS.match(text)
         if not m:
@@ -311,13 +313,12 @@ class WordIndex:
         x = 0
         while x < len(blk) and nxt[x] == x:  # posseg's buffer of one-character words
             x += 1
-        if x == 1 or self.freq(blk[:x]):
-            return False  # the first word is one character
-        import jieba.posseg  # an unknown run: posseg's own HMM names its first word
-
-        jieba.posseg.jieba.setLogLevel(60)
-        first = next(iter(jieba.posseg.cut(text)), None)
-        return first is not None and len(first.word) >= 2 and first.flag in _VERB_TAGS
+        # the first word is one character, or a run no dictionary holds (安意法8英寸…): a name
+        # such a run opens, not a verb. (jieba.posseg's HMM would coin a word and tag it, at the
+        # price of loading jieba's dictionary and tags, ~1.7 s a process, for a few runs a
+        # document and a tag that is mostly a guess: over the corpus it called 1 of 41 runs a verb,
+        # the company 安意法.)
+        return False
 
 
 def build_index(dictionary: Path) -> WordIndex:
