@@ -229,6 +229,23 @@ def test_no_project(tmp_path, sentence):
     assert projects == []
 
 
+@pytest.mark.parametrize("sentence,name", [
+    # 和 opens 和田 and 若 opens 若羌: the conjunction's character is the railway's first place
+    ("加快建设和若铁路。", "和若铁路"),
+    # a town's name without its 镇 opens a work's name (向家坝镇)
+    ("推进向家坝灌区一期工程建设。", "向家坝灌区"),
+])
+def test_a_name_opened_by_a_character_that_is_also_a_word(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == [name]
+
+
+@pytest.mark.parametrize("sentence", ["开通政务服务热线。", "推进建设和产线升级。"])
+def test_a_one_character_word_before_a_line_is_no_route(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []
+
+
 def test_counts_do_not_hide_named_items(tmp_path):
     _, projects = _extract(tmp_path, "今年重点建设华佗大街、柳林路等12条主干道。")
     assert _names(projects) == ["华佗大街", "柳林路"]

@@ -257,6 +257,15 @@ def test_abbreviation_table_is_sourced():
 def test_words_left_in_front_of_a_name_are_dropped():
     assert parse_route_name("而渝万城际").abbreviation == "渝万"
     assert parse_route_name("指平营高速公路").abbreviation == "平营"
+    # one character is no abbreviation: 和 of 和若铁路 is 和田's, not the conjunction
+    assert parse_route_name("和若铁路").abbreviation == "和若"
+
+
+def test_a_railway_abbreviated_by_a_conjunction_s_character_is_drawn(geocoder):
+    p = _place(geocoder, "和若铁路", "650000")
+    assert p.method == "route" and p.geometry.geom_type in ("LineString", "MultiLineString")
+    assert {"和田市", "若羌县"} <= set(p.names), p.names
+    assert _near(p.geometry, *_seat(geocoder, "653201"), km=5)  # 和田市
 
 
 def test_county_road_is_read_near_home_only(geocoder):

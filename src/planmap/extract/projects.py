@@ -447,9 +447,16 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
 
 
 def _unit_opens_at(sentence: str, pos: int) -> bool:
-    """True when a unit name of three or more characters (和林格尔县's 和林格尔) starts at ``pos``."""
-    names = current().gaz.admin.by_name
-    return any(sentence[pos:pos + n] in names for n in range(3, 7) if pos + n <= len(sentence))
+    """True when a unit name of three or more characters (和林格尔县's 和林格尔) or the name of a
+    town without its 镇 or 乡 (向家坝镇's 向家坝: 向家坝灌区) starts at ``pos``.
+    """
+    gaz = current().gaz
+    names, towns = gaz.admin.by_name, gaz.towns.by_name
+    return any(sentence[pos:pos + n] in names or any(sentence[pos:pos + n] + kind in towns for kind in _TOWN_KINDS)
+               for n in range(3, 7) if pos + n <= len(sentence))
+
+
+_TOWN_KINDS = ("镇", "乡")
 
 
 @lru_cache(maxsize=1)
@@ -548,6 +555,32 @@ def _is_name_part(token: str, rules: Rules) -> bool:
 
 
 _FEATURE_CHARS = frozenset("江河湖海山岭峡")
+
+
+def _abbreviation_opened_by_a_stop(sentence: str, left: int, type_start: int, category: str) -> int:
+    """A route abbreviated to one character is no name (若铁路): the stop character cut off before
+    it (和 of 建设和若铁路) is the abbreviation's first place when a city or county opens with it
+    and another opens with the kept character (和田, 若羌).
+    """
+    if category not in ("railway", "highway") or type_start - left != 1 or left < 1:
+        return left
+    if not sentence.startswith(_ROUTE_WORDS, type_start):
+        return left  # 线 and 隧道 follow one-character words (热线, 长隧道)
+    pair = sentence[left - 1:type_start]
+    if not all("\u4e00" <= ch <= "\u9fff" and _opens_a_unit_name(ch) for ch in pair):
+        return left
+    return left - 1
+
+
+_ROUTE_WORDS = ("铁路", "高铁", "城际", "高速", "快速")
+
+
+@lru_cache(maxsize=512)
+def _opens_a_unit_name(ch: str) -> bool:
+    """Whether a city or county's short name opens with ``ch`` (和 of 和田, 通 of 通辽)."""
+    return any(u.level in ("city", "county") and u.short.startswith(ch)
+               for name, entries in current().gaz.admin.by_name.items() if name.startswith(ch)
+               for u, _ in entries)
 
 
 def _past_clause_words(sentence: str, left: int, type_start: int, category: str = "") -> int:
@@ -687,7 +720,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             left = first
         name = sentence[left:qual_end]
         name = _strip_left_noise(name)
-        left = qual_end - len(name)
+        left = _abbreviation_opened_by_a_stop(sentence, qual_end - len(name), ts, tw.category)
+        name = sentence[left:qual_end]
         if not name:
             continue
         if tw.word in _context()["branch_words"]:
@@ -1460,8 +1494,10 @@ def _action_before_a_class(name: str, tw: TypeWord) -> bool:
     cut = words.cut(core)
     # a single character is an action word only as a function word (更); a verb or numeral of
     # one character, or a word that is no everyday word, is a place's abbreviation (成达 and 万
-    # of 成达万高铁, 弥蒙)
-    return all((words.tag(w) in _FUNCTION_WORD_TAGS) if len(w) == 1 else
+    # of 成达万高铁, 弥蒙); two or more such characters that each open a city's or county's name
+    # are an abbreviation too (和若铁路: 和田, 若羌)
+    places = len(core) >= 2 and all(_opens_a_unit_name(c) for c in core)
+    return not places and all((words.tag(w) in _FUNCTION_WORD_TAGS) if len(w) == 1 else
                (words.tag(w) in _ACTION_TAGS and w in everyday and not w.endswith(("号", "期", "线")))
                for w in cut)
 

@@ -138,6 +138,9 @@ def parse_route_name(name: str) -> RouteName:
     """
     out = RouteName(text=name)
     s = _LEAD.sub("", name.strip()) or name.strip()
+    t = _TYPE_RE.search(s)
+    if t is not None and t.start() == 1 and len(s) < len(name.strip()):
+        s = name.strip()[-len(s) - 1:]  # 和若铁路: a one-character abbreviation is none; 和 is 和田
     for _ in range(3):
         s = _WORK.sub("", s)
     s = _QUALIFIER.sub("", s)
