@@ -240,8 +240,13 @@ def test_a_name_opened_by_a_character_that_is_also_a_word(tmp_path, sentence, na
     assert _names(projects) == [name]
 
 
-@pytest.mark.parametrize("sentence", ["开通政务服务热线。", "推进建设和产线升级。"])
-def test_a_one_character_word_before_a_line_is_no_route(tmp_path, sentence):
+@pytest.mark.parametrize("sentence", [
+    "开通政务服务热线。", "推进建设和产线升级。", "通过这一热线预约维修。",
+    # 高速 as an adverb, 高铁 as a trade, a class with what is done to it, where and which part
+    "精炼铅产量高速扩张。", "高铁行业底气十足。", "加快长江干线整治、高速公路提质扩容等重大项目建设。",
+    "当地地铁建设单位暂停采购。", "互通11个，匝道收费站9个。",
+])
+def test_words_that_hold_a_route_word_are_no_route(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == []
 
@@ -1016,3 +1021,19 @@ def test_a_city_s_station_in_a_list_of_roads_is_a_station(tmp_path):
     _, projects = _extract(tmp_path, "建设藻渡水库、重庆站、永自高速荣昌段、垫丰武高速等项目。")
     station = next(p for p in projects if p.name == "重庆站")
     assert station.category == "logistics" and station.geom == "point"
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("加快省内天然气支线管网建设。", "省内天然气支线"),
+    ("加快川气东送二线湖北段建设。", "川气东送二线湖北段"),
+    ("提速建设藻渡水库、垫丰武高速、复兴油田等项目。", "复兴油田"),
+])
+def test_gas_lines_and_fields_are_energy_works_not_roads(tmp_path, sentence, name):
+    _, projects = _extract(tmp_path, sentence)
+    by_name = {p.name: p for p in projects}
+    assert by_name[name].category == "energy_utility"
+
+
+def test_a_railway_s_second_line_stays_a_railway(tmp_path):
+    _, projects = _extract(tmp_path, "推进渝怀二线、北仑支线复线建设。")
+    assert [(p.name, p.category) for p in projects] == [("渝怀二线", "railway"), ("北仑支线复线", "railway")]

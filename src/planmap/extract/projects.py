@@ -671,14 +671,27 @@ def _after_grade(name: str, tw: TypeWord) -> int:
 
 def _branch_of(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     """A branch (支线) of the line named before it is of that line's kind: the longest railway
-    or highway type word in ``head`` says which (包银高铁…支线 is a railway).
+    or highway type word in ``head`` says which (包银高铁…支线 is a railway), an energy word a
+    pipeline's or power line's (天然气支线).
     """
     lines = [m.group(0) for m in rules.type_re.finditer(head)
              if rules.types[m.group(0)].category in ("railway", "highway")]
     if not lines:
-        return tw
+        return _energy_line(head, tw, rules)
     kind = rules.types[max(lines, key=len)]
     return TypeWord(tw.word, kind.category, kind.geom, tw.strength)
+
+
+def _energy_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
+    """A gas or power line (省内天然气支线, 川气东送二线) is an energy work, placed where the plan is:
+    ``head`` holds an energy word (categories.toml [item_hints]).
+    """
+    if any(cat == "energy_utility" and w in head for w, cat in rules.item_hints):
+        return TypeWord(tw.word, "energy_utility", "point", tw.strength)
+    return tw
+
+
+_SECOND_LINE_WORDS = ("二线", "复线", "新线")
 
 
 def _strip_left_noise(name: str) -> str:
@@ -726,6 +739,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             continue
         if tw.word in _context()["branch_words"]:
             tw = _branch_of(sentence[left:ts], tw, rules)
+        elif tw.word in _SECOND_LINE_WORDS:
+            tw = _energy_line(sentence[left:ts], tw, rules)
         cut = _after_description(name, tw, rules) or _after_unmatched_close(name) or _after_grade(name, tw)
         if cut:
             name, left = name[cut:], left + cut
@@ -1343,9 +1358,21 @@ def _is_list_name(item: str, rules: Rules) -> bool:
     if _PHASE_ITEM.fullmatch(item) or _COUNTED.search(item) or item[0] in "条座个项处批":
         return False  # 一期: a phase of the item before it
     if _count_patterns(rules.count_classifiers).opens.match(item) or rules.activity_re.match(item) \
-            or rules.generic_re.match(item) or _class_of_common_words(item, rules):
+            or rules.generic_re.match(item) or _class_of_common_words(item, rules) or _class_and_its_work(item):
         return False
     return not any(w in item for w in rules.not_project)
+
+
+def _class_and_its_work(item: str) -> bool:
+    """高速公路提质扩容: a bare class (categories.toml not_names) followed by a task ending in a verb
+    says what is done to all of that class, it names no works.
+    """
+    head = max((n for n in _not_names() if len(n) >= 2 and item.startswith(n)), key=len, default="")
+    rest = item[len(head):]
+    if not head or not rest or has_place_name(rest):
+        return False
+    words = word_index()
+    return words.tag(words.cut(rest)[-1]) in ("v", "vn")
 
 
 def _class_of_common_words(item: str, rules: Rules) -> bool:
