@@ -1037,3 +1037,10 @@ def test_gas_lines_and_fields_are_energy_works_not_roads(tmp_path, sentence, nam
 def test_a_railway_s_second_line_stays_a_railway(tmp_path):
     _, projects = _extract(tmp_path, "推进渝怀二线、北仑支线复线建设。")
     assert [(p.name, p.category) for p in projects] == [("渝怀二线", "railway"), ("北仑支线复线", "railway")]
+
+
+def test_existing_lines_listed_for_context_are_no_projects(tmp_path):
+    _, projects = _extract(tmp_path, "铁路建成后，将与现有的兰新铁路及陇海、兰渝、包兰等铁路紧密衔接。")
+    assert _names(projects) == []
+    _, projects = _extract(tmp_path, "加快建设兰渝、包兰等铁路。")
+    assert _names(projects) == ["兰渝铁路", "包兰铁路"]

@@ -1096,3 +1096,23 @@ def test_a_stretch_s_unknown_end_lies_in_the_section_it_names(geocoder):
     assert haversine_m(x0, y0, 121.17056, 31.36306) < 50 and haversine_m(x1, y1, 121.23707, 31.46244) < 50
     unknown = _place(geocoder, "北虹—沪宜（横沥港—老河浜）（外冈段）", "310114", category="road")
     assert unknown.geometry.geom_type == "Point"
+
+
+@pytest.mark.parametrize("name, ends", [
+    ("汶马藏区高速公路", ("513221", "513201")),  # 汶川县, 马尔康市: 藏区 says whom the road serves
+    ("绵九藏区高速公路", ("510700", "513225")),  # 绵阳市, 九寨沟县
+])
+def test_a_qualifier_between_abbreviation_and_type_word_is_no_place(geocoder, name, ends):
+    assert parse_route_name(name).abbreviation == name[:2]
+    p = _place(geocoder, name, "510000", category="highway")
+    assert p.geometry.geom_type == "LineString", (p.method, p.names)
+    for adcode in ends:
+        assert _near(p.geometry, *_seat(geocoder, adcode), km=3), adcode
+
+
+@pytest.mark.parametrize("name", ["董家口至五莲铁路", "董家口港至五莲铁路"])
+def test_a_port_area_written_without_its_port_word_ends_a_railway(geocoder, name):
+    """董家口 is 青岛港's 董家口港区 (geodata/ports.csv, in 黄岛区): the line runs from there to 五莲."""
+    p = _place(geocoder, name, "370000")
+    assert p.geometry.geom_type == "LineString", (p.method, p.names)
+    assert _near(p.geometry, *_seat(geocoder, "370211"), km=3) and _near(p.geometry, *_seat(geocoder, "371121"), km=3)

@@ -1171,6 +1171,8 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         for part in text[:end].split("、"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
+        if len(items) > 1 and _words_re(rules.existing_cues).search(text[:items[1][0]]):
+            continue  # 与现有的甲铁路及乙、丙等铁路衔接: existing lines cited for context
         opened = text.lstrip().startswith(rules.list_openers) or sentence[:seg.start()].endswith(("：", ":"))
         base = seg.start()
         if not closed and not _lists_projects(

@@ -83,8 +83,9 @@ _WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|�
 # 至 joins two ends, except where it ends a place's name (周至至乾县: 周至 to 乾县; …至周至)
 _SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
-# between 甲 and 乙, 甲乙扩容高速 the widened road; neither character is a place
-_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线)(?=" + "|".join(
+# between 甲 and 乙, 甲乙扩容高速 the widened road, 甲乙藏区高速 and 甲乙旅游铁路 say whom or what
+# the line serves; none of these characters is a place
+_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线|藏区|旅游|疏港|货运|重载)(?=" + "|".join(
     map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
 # the border of two provinces as a route end (至甲乙界): written with their 简称
 _BORDER = re.compile(r"^([\u4e00-\u9fff])([\u4e00-\u9fff])界$")
@@ -458,6 +459,11 @@ def place_endpoint(geo: Geocoder, name: str, context_units: list, prior: Region 
     p = geo.place_text(name, prior)
     if p is not None:
         return p
+    if len(name) >= 2:
+        # 董家口(港) in 董家口至五莲铁路: a port area of the home province (its 港 may be left out)
+        p = geo._port_work(name if name.endswith(("港", "港区")) else name + "港", prior)
+        if p is not None:
+            return p
     if depth == 0 and _TYPE_RE.search(name):
         # an end that is itself a road (沈康高速公路): the link joins it
         sub = Project(name=name, category="highway", geom="line", plan="", section="", evidence=name,
