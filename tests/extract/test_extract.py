@@ -245,6 +245,9 @@ def test_a_name_opened_by_a_character_that_is_also_a_word(tmp_path, sentence, na
     # 高速 as an adverb, 高铁 as a trade, a class with what is done to it, where and which part
     "精炼铅产量高速扩张。", "高铁行业底气十足。", "加快长江干线整治、高速公路提质扩容等重大项目建设。",
     "当地地铁建设单位暂停采购。", "互通11个，匝道收费站9个。",
+    # kinds of school, park, road, waterway and market
+    "提升职业学校办学能力。", "推进郊野公园、口袋公园建设。", "建成村道公路安全生命防护工程。",
+    "加快深水航道整治。", "积极打造口岸商圈。",
 ])
 def test_words_that_hold_a_route_word_are_no_route(tmp_path, sentence):
     _, projects = _extract(tmp_path, sentence)
@@ -1044,3 +1047,8 @@ def test_existing_lines_listed_for_context_are_no_projects(tmp_path):
     assert _names(projects) == []
     _, projects = _extract(tmp_path, "加快建设兰渝、包兰等铁路。")
     assert _names(projects) == ["兰渝铁路", "包兰铁路"]
+
+
+def test_a_named_memorial_stays_though_its_words_name_a_kind(tmp_path):
+    _, projects = _extract(tmp_path, "加快建设关中革命纪念馆。")
+    assert _names(projects) == ["关中革命纪念馆"]

@@ -78,6 +78,21 @@ def test_summary_names_the_counts() -> None:
     assert summarise(strip_chrome(["正文。"]).removed) is None
 
 
+@pytest.mark.parametrize("line, kept", [
+    ("通往阿坝（微博）州藏羌民族地区及黄龙（微博）风景区。", "通往阿坝州藏羌民族地区及黄龙风景区。"),
+    ("民生银行（600016，股吧）南京分行开业。", "民生银行南京分行开业。"),
+    ("重载货运铁路只有大秦铁路[8.621.06%股吧]一条。", "重载货运铁路只有大秦铁路一条。"),
+    # the word itself, and a bracket that says something, stay
+    ("他在微博中发布消息（见微博）。", "他在微博中发布消息（见微博）。"),
+    ("开通政务新媒体（微博、公众号）。", "开通政务新媒体（微博、公众号）。"),
+])
+def test_link_markers_after_a_name_are_cut_out(line: str, kept: str) -> None:
+    result = strip_chrome([line])
+    assert result.lines == [kept]
+    if kept != line:
+        assert "link marker" in summarise(result.removed, result.cut)
+
+
 def _body(n: int, tag: str = "") -> list[str]:
     return [f"（{i}）{tag}推进第{i}项重点工程建设，完善配套设施，提升城市综合承载能力和服务水平。" for i in range(n)]
 

@@ -39,6 +39,7 @@ class Rules:
 
     lines: tuple[LineRule, ...]
     link: re.Pattern[str]
+    inline: tuple[LineRule, ...] = ()
     link_kind: str = "contact"
     link_min_share: float = 0.5
     repeat_min_paragraphs: int = 3
@@ -53,6 +54,7 @@ class CleanResult:
 
     lines: list[str]
     removed: Counter[str] = field(default_factory=Counter)
+    cut: Counter[str] = field(default_factory=Counter)  # markers cut out of kept lines
     warnings: list[str] = field(default_factory=list)
 
 
@@ -72,9 +74,11 @@ def load_rules(path: str | None = None) -> Rules:
         )
         for r in data.get("rule", [])
     )
+    inline = tuple(LineRule(kind=r["kind"], pattern=re.compile(r["pattern"])) for r in data.get("inline", []))
     link, rep = data.get("link", {}), data.get("repeat", {})
     return Rules(
         lines=lines,
+        inline=inline,
         link=re.compile(link.get("pattern", r"[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+")),
         link_kind=link.get("kind", "contact"),
         link_min_share=float(link.get("min_share", 0.5)),
@@ -113,20 +117,27 @@ def _apply_rules(line: str, rules: Rules) -> tuple[str | None, str | None]:
 
 
 def strip_chrome(lines: list[str], rules: Rules | None = None) -> CleanResult:
-    """Drop web chrome, disclaimers, contact and credit lines; count what went."""
+    """Drop web chrome, disclaimers, contact and credit lines, and cut link markers out of the
+    lines kept; count what went.
+    """
     rules = rules or load_rules()
     out: list[str] = []
     removed: Counter[str] = Counter()
+    cut: Counter[str] = Counter()
     for line in lines:
         if not line:
             out.append(line)
             continue
+        for rule in rules.inline:
+            line, n = rule.pattern.subn("", line)
+            if n:
+                cut[rule.kind] += n
         kept, kind = _apply_rules(line, rules)
         if kind:
             removed[kind] += 1
         if kept is not None:
             out.append(kept)
-    return CleanResult(out, removed)
+    return CleanResult(out, removed, cut)
 
 
 def drop_repeats(lines: list[str], rules: Rules | None = None) -> CleanResult:
@@ -195,10 +206,13 @@ def is_truncated(lines: list[str], rules: Rules | None = None) -> bool:
     return last[-1] not in _CLOSERS
 
 
-def summarise(removed: Counter[str]) -> str | None:
+def summarise(removed: Counter[str], cut: Counter[str] | None = None) -> str | None:
     """One warning line for the removal counts, or None when nothing was removed."""
+    said = []
     total = sum(removed.values())
-    if not total:
-        return None
-    parts = ", ".join(f"{kind} {n}" for kind, n in sorted(removed.items()))
-    return f"removed {total} line(s) of web chrome ({parts})"
+    if total:
+        parts = ", ".join(f"{kind} {n}" for kind, n in sorted(removed.items()))
+        said.append(f"removed {total} line(s) of web chrome ({parts})")
+    for kind, n in sorted((cut or Counter()).items()):
+        said.append(f"cut {n} {kind}(s) out of the text")
+    return "; ".join(said) or None

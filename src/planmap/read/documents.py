@@ -103,7 +103,7 @@ def build_document(
     original = "\n".join(lines)
     if not _LETTER.search(original):
         raise DocumentError(p, "no text", "nothing but punctuation, digits or web furniture after cleaning")
-    summary = cleanup.summarise(chrome.removed)
+    summary = cleanup.summarise(chrome.removed, chrome.cut)
     if summary:
         warnings.append(summary)
     warnings.extend(repeats.warnings)
