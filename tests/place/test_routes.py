@@ -571,11 +571,19 @@ def test_a_district_of_the_province_is_a_weaker_reading_in_a_provincial_plan(geo
     assert _near(p.geometry, *_seat(geocoder, "150902"), 5)
 
 
-@pytest.mark.parametrize("name, home", [("沿江高铁", "340000"), ("沿海高铁", "320000"), ("环岛高速", "460000"),
-                                        ("甲乙新通道高速公路", "620000")])
+@pytest.mark.parametrize("name, home", [("沿海高铁", "320000"), ("环岛高速", "460000"), ("甲乙新通道高速公路", "620000")])
 def test_a_common_word_is_not_read_as_abbreviated_ends(geocoder, name, home):
     p = _place(geocoder, name, home, category="highway")
     assert p.geometry.geom_type != "LineString" or p.method not in ("route", "route-course") or "G" in name
+
+
+def test_a_corridor_named_by_a_common_word_is_drawn_from_its_table_row(geocoder):
+    """沿江高铁 is no pair of places (沿, 江) but the line of geodata/railways.csv (沪渝蓉高铁):
+    in an Anhui plan its stretch through 合肥."""
+    p = _place(geocoder, "沿江高铁", "340000")
+    assert p.method == "route" and p.geometry.geom_type in ("LineString", "MultiLineString")
+    assert _near(p.geometry, *_seat(geocoder, "340100"), km=5)
+    assert all(c[:2] == "34" for c in p.counties), p.counties
 
 
 def test_a_trailing_port_is_not_hong_kong(geocoder):
@@ -1116,3 +1124,10 @@ def test_a_port_area_written_without_its_port_word_ends_a_railway(geocoder, name
     p = _place(geocoder, name, "370000")
     assert p.geometry.geom_type == "LineString", (p.method, p.names)
     assert _near(p.geometry, *_seat(geocoder, "370211"), km=3) and _near(p.geometry, *_seat(geocoder, "371121"), km=3)
+
+
+def test_a_section_the_table_row_does_not_reach_is_read_from_the_name(geocoder):
+    """沪渝蓉高铁's sourced stretch starts at 南京: its 上海段 is read from 沪 and 渝, cut to 上海."""
+    p = _place(geocoder, "沪渝蓉高铁上海段", "310000")
+    assert p.geometry.geom_type in ("LineString", "MultiLineString")
+    assert all(c[:2] == "31" for c in p.counties), p.counties

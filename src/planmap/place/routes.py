@@ -87,6 +87,9 @@ _SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # the line serves; none of these characters is a place
 _QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线|藏区|旅游|疏港|货运|重载)(?=" + "|".join(
     map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
+# …of these, the ones that make another line than the one the abbreviation names (成渝中线高铁)
+_ANOTHER_LINE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线)(?=" + "|".join(
+    map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
 # the border of two provinces as a route end (至甲乙界): written with their 简称
 _BORDER = re.compile(r"^([\u4e00-\u9fff])([\u4e00-\u9fff])界$")
 # the border of one unit or town as a stretch's end (叶榭镇界—奉贤区界)
@@ -356,7 +359,7 @@ def railway_row(parsed: RouteName, folder: str | None = None) -> RouteRow | None
     of the same class (渝万城际 is not 渝万高铁; 长赣高速公路 is no railway).
     """
     kind = _kind_after_name(parsed)
-    if not any(w in kind for w in RAIL_WORDS) or _QUALIFIER.search(parsed.text):
+    if not any(w in kind for w in RAIL_WORDS) or _ANOTHER_LINE.search(parsed.text):
         return None  # 成渝中线高铁 is another line than 成渝高铁
     keys = _railway_keys(folder)
     rail_class = _rail_class(kind)
@@ -1059,7 +1062,14 @@ def _railway_placement(geo: Geocoder, parsed: RouteName, context_units: list, pr
     if row is None:
         return None
     placed = _resolve_all(geo, list(row.control_points), context_units, prior, depth)
-    return (placed, row.source_url) if placed else None
+    if not placed:
+        return None
+    sections = geo.gaz.locate_admin(parsed.section_unit, prior) if parsed.section_unit else []
+    if sections:
+        area, line = geo.gaz.unit_polygon(sections[0].adcode), _line(placed)
+        if area is not None and line is not None and not area.intersects(line):
+            return None  # 沪渝蓉高铁上海段: the row's sourced stretch does not reach the section
+    return placed, row.source_url
 
 
 def feature_section(geo: Geocoder, feat: Any, name: str, prior: Region | None) -> Any:
