@@ -1052,3 +1052,46 @@ def test_existing_lines_listed_for_context_are_no_projects(tmp_path):
 def test_a_named_memorial_stays_though_its_words_name_a_kind(tmp_path):
     _, projects = _extract(tmp_path, "加快建设关中革命纪念馆。")
     assert _names(projects) == ["关中革命纪念馆"]
+
+
+@pytest.mark.parametrize("sentence,name,category", [
+    ("推进黄蒿界煤矿建设。", "黄蒿界煤矿", "energy_utility"),
+    ("建设雷龙湾储气库。", "雷龙湾储气库", "energy_utility"),
+    ("开工建设闽赣电力联网工程。", "闽赣电力联网工程", "energy_utility"),
+    ("西安国家版本馆投入使用。", "西安国家版本馆", "public_service"),
+    ("支持厦门科学城打造高能级平台。", "厦门科学城", "new_town"),
+    ("推进平潭国际旅游岛建设。", "平潭国际旅游岛", "scenic_tourism"),
+    # a metro line named by words, not a number
+    ("福州地铁滨海快线建成通车。", "福州地铁滨海快线", "railway"),
+])
+def test_works_of_a_provincial_report_are_named(tmp_path, sentence, name, category):
+    _, projects = _extract(tmp_path, sentence)
+    assert [(p.name, p.category) for p in projects] == [(name, category)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "推进智能化煤矿、非煤矿山建设。", "加快储能电站建设。", "建设燕赵系列实验室。",
+    # a province's name for itself, not a river: no river works in its clause
+    "吸引更多企业投资龙江、更多项目落地龙江，加强流域治理。",
+])
+def test_kinds_programmes_and_nicknames_are_no_project(tmp_path, sentence):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # a city's ring road shares the expressway word of the name beside it
+    ("力争延安东绕城、洛卢高速公路建成通车。", ["延安东绕城高速公路", "洛卢高速公路"]),
+    # the word index cuts 深/化石/峁: the verb 深化 still opens no name
+    ("深化石峁、太平遗址等考古研究。", ["石峁遗址", "太平遗址"]),
+])
+def test_enumerations_of_a_provincial_report(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_a_generic_facility_in_a_counted_list_of_towns_is_located_there(tmp_path):
+    _, projects = _extract(tmp_path, "在铁岭县凡河、腰堡、新台子三镇共建康养基地。")
+    assert _names(projects) == ["康养基地"]
+    _, projects = _extract(tmp_path, "推进建成区绿化。")
+    assert _names(projects) == []

@@ -189,7 +189,7 @@ _ROAD_NAME = re.compile(
 # After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
 _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]|建设|改造|新建|工程|项目|治理|整治|打通|提升|对接|节点|"
                          r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延|拓宽|绿化|亮化|综合|大修|维修|加固|续建|扩建|"
-                         r"升级|畅通|贯通|通车|竣工|开工|快速化|改建|整修|提质|等)")
+                         r"升级|畅通|贯通|通车|竣工|开工|快速化|改建|整修|提质|建成|投用|投运|开通|等)")
 
 
 @dataclass
@@ -427,7 +427,8 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
         if stops:
             stop = next((s for s in stops
                          if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
-                         and (len(s) == 1 or (i in cuts and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
+                         and (len(s) == 1 or ((i in cuts or _stop_split_by_next_word(i - len(s), i, cuts))
+                                              and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
             if stop and len(stop) == 1 and (_unit_opens_at(sentence, i - 1)
                                             or sentence.startswith(rules.words_opening_with_stops, i - 1)):
                 stop = None  # 和林格尔, 和田: the stop character opens a place name; 有色, 对外: a word
@@ -477,6 +478,14 @@ def _stops_ending(ch: str, rules: Rules) -> tuple[str, ...]:
 
 def _stops_starting(ch: str, rules: Rules) -> tuple[str, ...]:
     return _stops_by_char(id(rules))[1].get(ch, ())
+
+
+def _stop_split_by_next_word(start: int, end: int, cuts: frozenset[int]) -> bool:
+    """深化石峁: the word index cut 深/化石/峁, a word (化石) starting inside the stop (深化) and
+    running past it; a stop word that starts a word and is cut inside is still a stop. A longer
+    word that holds the stop from its start (建成区) is cut nowhere inside it: no stop.
+    """
+    return start in cuts and any(start < c < end for c in cuts)
 
 
 def _whole_stop(sentence: str, start: int, cuts: frozenset[int], rules: Rules) -> bool:
@@ -769,13 +778,15 @@ def _is_located(before: str) -> bool:
     """``在振中街道办事处辖区…`` / ``在铁岭县凡河…``: the plan says where a generic facility goes."""
     seg = _after_last(before, "，,；;：:")
     m = _LOCATED_AT.search(seg)
-    if not m or "、" in m.group(1):
-        return False  # (在甲市A项目、B项目中: a list, not where the facility goes)
+    if not m or ("、" in m.group(1) and not _COUNTED_PLACES.search(m.group(1))):
+        return False  # (在甲市A项目、B项目中: a list, not where the facility goes; 在甲、乙、丙三镇 is where)
     return bool(_LOCATED_AREA.search(m.group(1))) or has_place_name(m.group(1))
 
 
 _LOCATED_AT = re.compile(r"在([^，。；]{2,24})")
 _LOCATED_AREA = re.compile(r"(辖区|区域|片区|周边|附近|境内)")
+# a list of places closed by their count and kind (凡河、腰堡、新台子三镇), then the verb
+_COUNTED_PLACES = re.compile(rf"、[{_CJK}]{{2,5}}[两二三四五六七八九十]个?[镇乡县区市村街][{_CJK}]{{0,3}}$")
 
 
 def _mark_siblings(mentions: list[Mention], sentence: str, abs_start: int) -> None:
@@ -1008,9 +1019,9 @@ def _split_last(name: str, rules: Rules) -> tuple[str, str]:
 
 def _shares_class(item: str, head: str, rules: Rules) -> bool:
     """An item like the head it stands beside (乌鞘岭 beside 六盘山): a short proper name of similar
-    length with no type word, verb or figure of its own.
+    length, or a city's ring road (延安东绕城 beside 洛卢), with no type word, verb or figure of its own.
     """
-    return bool(_SHORT_CJK.fullmatch(item)) and abs(len(item) - len(head)) <= 2 \
+    return bool(_SHORT_CJK.fullmatch(item)) and (abs(len(item) - len(head)) <= 2 or bool(_RING_OF_A_CITY.fullmatch(item))) \
         and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
         and left_edge(item, len(item), rules) == 0 and not item.endswith(tuple(_context()["person_title_ends"]))
 
@@ -1020,6 +1031,7 @@ def _looks_like_place_or_name(item: str) -> bool:
 
 
 _SHORT_CJK = re.compile(rf"[{_CJK}]{{2,6}}")
+_RING_OF_A_CITY = re.compile(rf"[{_CJK}]{{2,4}}[东西南北]?绕城")  # 延安东绕城 beside 洛卢 (…高速公路)
 _PLACE_OR_NAME = re.compile(rf"[{_CJK}A-Za-z0-9（）()·]{{2,20}}")
 
 
@@ -1544,6 +1556,8 @@ _NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
+# a city's metro line named by words, not a number (福州地铁滨海快线)
+_NAMED_METRO_LINE = re.compile(rf"(?:地铁|轨道交通|轻轨)[{_CJK}]{{2,5}}线$")
 _RIVER_NAME = re.compile(rf"[{_CJK}]{{1,4}}[河江]")
 _RIVER_CHAR = re.compile(r"[河江]")
 _RIVER_WORKS = re.compile(r"(治理|防洪|整治|除涝|修复|清淤|生态保护|水生态|水环境|堤防|综合整治)")
@@ -1664,7 +1678,7 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
-    if tw.word == "线":
+    if tw.word == "线" and not (tw.category == "railway" and _NAMED_METRO_LINE.search(name)):
         if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", name)):
             if not _CODED_LINE.search(name):
                 return False
@@ -1679,7 +1693,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if tw.strength == "river":
         if not _RIVER_NAME.fullmatch(name) or _RIVER_CHAR.search(name[:-1]):
             return False
-        if not _RIVER_WORKS.search(m.sentence):
+        if not _RIVER_WORKS.search(_clause_around(m.sentence, m.start - m.sentence_start, m.end - m.sentence_start)):
+            # 投资龙江、落地龙江: works on rivers elsewhere in the sentence are not this river's
             return False
     generic = _is_generic(name, tw, rules) or _only_common_words(name, tw, rules)
     if generic and not (m.located or m.sibling_place or name in rules.definite):
@@ -1698,6 +1713,13 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if any(_cue_in_tail(c, before, clause_tail) for c in rules.role_cues[:3]):
         return False
     return True
+
+
+def _clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause (between commas or semicolons) that holds ``sentence[start:end]``."""
+    left = max(sentence.rfind(c, 0, start) for c in "，,；;") + 1
+    rights = [k for k in (sentence.find(c, end) for c in "，,；;") if k >= 0]
+    return sentence[left:min(rights, default=len(sentence))]
 
 
 def _after_last(text: str, stops: str) -> str:
