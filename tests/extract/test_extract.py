@@ -1095,3 +1095,15 @@ def test_a_generic_facility_in_a_counted_list_of_towns_is_located_there(tmp_path
     assert _names(projects) == ["康养基地"]
     _, projects = _extract(tmp_path, "推进建成区绿化。")
     assert _names(projects) == []
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # the first of its kind somewhere describes a project, it does not name one
+    ("哈尔滨机场成为东北地区首个双跑道运行机场。", ["哈尔滨机场"]),
+    # 合作 right before its type word says what kind of park; alone it names none
+    ("19个项目落地沪明临港产业园、广龙合作产业园。", ["沪明临港产业园", "广龙合作产业园"]),
+    ("深化合作产业园建设。", []),
+])
+def test_descriptions_and_kinds_before_a_type_word(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

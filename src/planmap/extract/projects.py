@@ -71,6 +71,7 @@ class Rules:
     reference_cues: tuple[str, ...]
     boundary_stops: frozenset[str] = frozenset()
     words_opening_with_stops: tuple[str, ...] = ()
+    stops_naming_a_kind: tuple[str, ...] = ()
     bracket_openers: tuple[str, ...] = ()
     end_cues: tuple[str, ...] = ()
     existing_cues: tuple[str, ...] = ()
@@ -124,6 +125,7 @@ def load_rules() -> Rules:
         reference_cues=tuple(names.get("reference_cues", [])),
         boundary_stops=frozenset(names.get("boundary_stops", [])),
         words_opening_with_stops=tuple(names.get("words_opening_with_stops", [])),
+        stops_naming_a_kind=tuple(names.get("stops_naming_a_kind", [])),
         bracket_openers=tuple(sorted(names.get("bracket_openers", []), key=len, reverse=True)),
         end_cues=tuple(sorted(names.get("end_cues", []), key=len, reverse=True)),
         existing_cues=tuple(names.get("existing_cues", [])),
@@ -434,6 +436,9 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
                 stop = None  # 和林格尔, 和田: the stop character opens a place name; 有色, 对外: a word
             if stop == "等" and not _etc_is_a_word(sentence, i - 1):
                 stop = None  # 高等专科学校: 等 of 高等 ends no name
+            if stop in rules.stops_naming_a_kind and i - len(stop) >= 2 and (
+                    i == end or sentence[i:end] in rules.types):
+                stop = None  # 广龙合作产业园: 合作 says what kind of park, right before its type word
             if stop:
                 break
         if ch in boundary_stops and i in cuts and i - 1 in cuts:
@@ -611,6 +616,8 @@ def _past_clause_words(sentence: str, left: int, type_start: int, category: str 
         tag = words.tag_of(entry)
         if tag == "t" and k + 1 < len(tokens) and tokens[k + 1][0] in _FEATURE_CHARS:
             continue  # 明月湖, 明月山: a "time" word before a lake's or a mountain's character names it
+        if pos == len(span) and token in rules.stops_naming_a_kind:
+            continue  # 广龙合作产业园: the kind of park, not a verb
         if _is_clause_word(token, tag, words.freq_of(entry)) and not _is_name_part(token, rules):
             cut_at, cut_tag = pos, tag
     if cut_at and type_start - (left + cut_at) >= 1:
@@ -643,8 +650,8 @@ def _after_unmatched_close(name: str) -> int:
 
 
 def _described(name: str) -> int:
-    """Where a superlative describing the project starts in ``name`` (世界最长…), or -1."""
-    if "最" not in name:
+    """Where a superlative describing the project starts in ``name`` (世界最长…, 东北地区首个…), or -1."""
+    if "最" not in name and "首" not in name:
         return -1
     context = _context()
     if any(w in name for w in context["not_superlatives"]):
