@@ -1107,3 +1107,15 @@ def test_a_generic_facility_in_a_counted_list_of_towns_is_located_there(tmp_path
 def test_descriptions_and_kinds_before_a_type_word(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence,names", [
+    ("推进山阳、勉县等6个抽水蓄能项目建设。", ["山阳抽水蓄能项目", "勉县抽水蓄能项目"]),
+    # a class that names no kind of works, or places where things happen, makes no project
+    ("推进铁岭、开原等12个项目建设。", []),
+    ("支持沈阳、大连等地建设产业园。", []),
+])
+def test_a_list_of_places_closed_by_a_kind_of_works(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+    assert all(p.category == "energy_utility" for p in projects)

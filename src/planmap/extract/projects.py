@@ -1224,6 +1224,14 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
                     cls = nxt.group(1) if nxt else prv.group(1)  # type: ignore[union-attr]
                     out.append(Mention(name, abs_start + a, abs_start + b, rules.types[cls], clause, sentence, abs_start))
                 continue
+            if closed and m is not None and (is_admin_name(item) or admin_prefix(item) == item):
+                kind = _works_of_listed_places(text[m.end():], rules)
+                if kind is not None:
+                    # 山阳、勉县等6个抽水蓄能项目: each place's works of that kind
+                    a += sentence[a:b].index(item)
+                    out.append(Mention(item + kind[0], abs_start + a, abs_start + a + len(item), kind[1],
+                                       clause, sentence, abs_start))
+                continue
             if not _is_list_name(item, rules) or (not n_known and _starts_with_verb(item)):
                 continue
             if _is_activity_item(item, rules) or _words_re(rules.not_project).search(item):
@@ -1236,6 +1244,23 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             out.append(Mention(item, abs_start + a, abs_start + a + len(item), closer or _item_class(item, tw, rules),
                                clause, sentence, abs_start))
     return out
+
+
+_LISTED_WORKS = re.compile(rf"^(?:{_NUM}+[个座处项])?([{_CJK}]{{2,8}}?(?:项目|工程))")
+
+
+def _works_of_listed_places(after: str, rules: Rules) -> tuple[str, TypeWord] | None:
+    """The kind of works a list of places closes with (等6个抽水蓄能项目 -> 抽水蓄能项目, energy),
+    or None when the class names no kind of works (等12个项目, 等地区).
+    """
+    m = _LISTED_WORKS.match(after)
+    if m is None:
+        return None
+    kind = m.group(1)
+    cat = next((c for w, c in rules.item_hints if w in kind), None)
+    if cat is None or cat in ("railway", "highway"):
+        return None  # (a line is no place's own works: 甲、乙等高速公路项目 are roads between them)
+    return kind, TypeWord(kind, cat, _OTHER.geom if cat == _OTHER.category else "point", "strong")
 
 
 def _is_activity_item(item: str, rules: Rules) -> bool:
