@@ -179,6 +179,11 @@ def test_a_provincial_plan_s_project_named_after_a_town_goes_to_its_county(geoco
     # institution is named after a gate or street sooner than after a town
     assert geocoder.place(_project("红格坝灌区", category="water"), sichuan).method != "name-town"
     assert geocoder.place(_project("红格医院", category="public_service"), sichuan).method != "name-town"
+    # China and a partner country abbreviated (中沙: Saudi Arabia) is no town (中沙乡 of 宁化县);
+    # the town named next (古雷) is
+    fujian = _plan("350000", "福建省", "province")
+    assert geocoder.place(_project("中沙古雷乙烯", category="industrial_park"), fujian).counties != ["350424"]
+    assert geocoder.place(_project("古雷炼化一体化工程二期", category="industrial_park"), fujian).counties == ["350623"]
 
 
 def test_a_town_outside_the_region_its_clause_names_is_no_site(geocoder):

@@ -816,6 +816,8 @@ class Geocoder:
         if m is None:
             return None
         stem, rest = m.group(0), name[m.end():]
+        if stem in rules.get("partnership_stems", ()):
+            return None  # 中沙古雷乙烯: China and Saudi Arabia's works, not 中沙乡's
         if rest[:1] in ("", "县", "市", "区", "省", "镇", "乡", "村", "路", "街") or rest in _place_rules()["generic_zones"]:
             return None  # the whole name, a street or unit named after the town, or a zone (天府新区)
         if stem[-1] in rules["feature_ends"] or rest[:1] in rules["longer_name_next"]:
