@@ -1119,3 +1119,41 @@ def test_a_list_of_places_closed_by_a_kind_of_works(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
     assert all(p.category == "energy_utility" for p in projects)
+
+
+def test_routes_a_list_names_by_their_ends_take_the_class_of_their_heading(tmp_path):
+    body = "宣威至富源93公里、兴义至富源约95公里、陆良西桥至马龙马鸣48公里。"
+    _, projects = _extract(tmp_path, body, heading="一、新建8条高速公路")
+    assert [(p.name, p.category, p.geom) for p in projects] == [
+        ("宣威至富源", "highway", "line"), ("兴义至富源", "highway", "line"), ("陆良西桥至马龙马鸣", "highway", "line")]
+    assert projects[0].endpoints == ["宣威", "富源"]
+    # …or of the class that closes the list; two items run together are none
+    _, projects = _extract(tmp_path, "开工建设抚州至吉安、寻乌至全南、资溪花山界至里木以及昌樟扩建等3个铁路项目。")
+    assert [(p.name, p.category) for p in projects] == [("抚州至吉安", "railway"), ("寻乌至全南", "railway")]
+    # places joined by 至 with no route class around them are no routes
+    _, projects = _extract(tmp_path, "我们去过北京至上海、广州至深圳等地。")
+    assert _names(projects) == []
+
+
+def test_routes_a_list_names_by_abbreviation_and_course(tmp_path):
+    body = "公路方面，规划形成高速路网布局。\n六横：沿河至南川(沿河-务川-道真-南川)、遵施(播州-余庆-施秉)、杭瑞(毕节-遵义-德江)。"
+    _, projects = _extract(tmp_path, body)
+    by_name = {p.name: p for p in projects}
+    assert set(by_name) == {"沿河至南川", "遵施", "杭瑞"}
+    assert by_name["遵施"].endpoints == ["播州", "余庆", "施秉"] and by_name["遵施"].category == "highway"
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # the count says how many items share the class
+    ("规划渝黔、泸遵怀两条高速铁路，预留郑贵高速铁路通道。", ["渝黔高速铁路", "泸遵怀高速铁路", "郑贵高速铁路"]),
+    ("规划川黔、遵马两条普速铁路。", ["川黔普速铁路", "遵马普速铁路"]),
+    ("完成铁岭、开原两个县的公路建设。", []),
+    # 和 joins the last short item of a list that shares a bare class
+    ("3个A1级通用机场包括播州、赤水和正安通用机场。", ["播州通用机场", "赤水通用机场", "正安通用机场"]),
+    ("促进国家农高区、国家农创中心和生物育种钟山实验室协同创新。", ["生物育种钟山实验室"]),
+    # ports of a list closed by 港口 (遵义 is no verb 遵); a class beside a name is not part of it
+    ("重点建设遵义港、赤水港等重要港口和支流库区码头。", ["遵义港", "赤水港"]),
+])
+def test_lists_of_a_city_transport_plan(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -262,7 +262,62 @@ def _extract(plan: Plan) -> list[Project]:
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
             mentions.extend(_sentence_mentions(sentence, abs_start, clause, rules))
+            lead = plan.text[max(clause.start - _LEAD_CHARS, 0):abs_start] if clause.kind != "heading" else ""
+            mentions.extend(_routes_listed_by_ends(sentence, abs_start, clause, rules, lead, mentions))
     return _merge(mentions, plan)
+
+
+_LEAD_CHARS = 200  # how far back a list of routes looks for the class its items belong to
+# one item of a list of routes named by their ends alone: 宣威至富源93公里, 沿河至南川(沿河-务川-道真-南川)
+_ENDS_ITEM = re.compile(rf"^([{_CJK}]{{2,8}}?至[{_CJK}]{{2,8}}?段?)(?:约?\d+(?:\.\d+)?(?:公里|千米|km))?"
+                        rf"(?:[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}})+)[）)])?$")
+# …or by an abbreviation with the places it runs through: 遵施(播州-余庆-施秉)
+_COURSE_ITEM = re.compile(rf"^([{_CJK}]{{2,4}})[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}}){{1,8}})[）)]$")
+_JOINED_OR_WORKED = re.compile(r"以及|[和及与并]|扩建|改建|新建|改造|建设|工程|项目")
+_ROUTE_CLASSES = (("高速公路", "highway"), ("高速", "highway"), ("国道", "highway"), ("省道", "highway"),
+                  ("公路", "highway"), ("铁路", "railway"), ("高铁", "railway"), ("城际", "railway"))
+
+
+def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules: Rules, lead: str,
+                           found: list[Mention]) -> list[Mention]:
+    """Routes a list names by their ends alone, with no type word (新建8条高速公路：宣威至富源93公里、
+    兴义至富源约95公里…; 六横：沿河至南川(沿河-务川-道真-南川)、遵施(播州-余庆-施秉)…): two or more
+    such items, of the route class the nearest class word before them names (in the sentence, the
+    text just before it or the section's headings).
+    """
+    if "至" not in sentence and "(" not in sentence and "（" not in sentence:
+        return []
+    items = []
+    for seg in re.finditer(r"[^、，,；;：:。]+", sentence):
+        text = seg.group(0)
+        m = _ENDS_ITEM.match(text) or _COURSE_ITEM.match(text)
+        if m is None:
+            continue
+        name = m.group(1)
+        if any(h[1] == len(name) for h in _type_hits(name, rules)) or _starts_with_verb(name) \
+                or _overlaps(found, abs_start + seg.start(), abs_start + seg.end()):
+            continue  # (a name ending in its type word is found by it; 西桥 of 陆良西桥 is a place)
+        course = [p for p in re.split(r"[-—－–]", m.group(2))] if m.group(2) else []
+        ends = name.removesuffix("段").split("至") if "至" in name else []
+        if ends and any(len(e) < 2 or rules.generic_re.fullmatch(e) or _JOINED_OR_WORKED.search(e) for e in ends):
+            continue  # (资溪花山界至里木以及昌樟扩建: two items run together, not one route)
+        if not ends and len(course) < 2:
+            continue
+        items.append((seg.start(), name, course or ends))
+    if len(items) < 2:
+        return []
+    context = " ".join(clause.section) + "\n" + lead + sentence[:items[0][0]]
+    at, category = max(((context.rfind(w), cat) for w, cat in _ROUTE_CLASSES), default=(-1, ""))
+    if at < 0:
+        # …等6个高速公路项目: the class that closes the list
+        last = items[-1][0] + len(items[-1][1])
+        after = sentence[last:last + 60]
+        at, category = min(((k, cat) for w, cat in _ROUTE_CLASSES if (k := after.find(w)) >= 0), default=(-1, ""))
+    if at < 0:
+        return []
+    tw = TypeWord("高速公路" if category == "highway" else "铁路", category, "line", "strong")
+    return [Mention(name, abs_start + start, abs_start + start + len(name), tw, clause, sentence, abs_start,
+                    endpoints=list(places)) for start, name, places in items]
 
 
 def _body_start(plan: Plan) -> int:
@@ -522,6 +577,8 @@ def _join_conjoined_modifier(sentence: str, left: int, rules: Rules, category: s
         return left
     if rules.type_re.search(part) or _A_NUM.search(part) or part[-1] in "区园城地带站场馆院所库心":
         return left  # the part is a name of its own (…示范区和…产业园)
+    if part in rules.generic or part in _not_names():
+        return left  # 港口和…码头: a class of its own, listed beside the name
     words = word_index()
     for _word, entry in words.cut_with_entries(modifier):
         if words.freq_of(entry) == 0 or words.tag_of(entry) in _ADVERB_TAGS | _CLAUSE_TAGS:
@@ -778,7 +835,53 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
+    out.extend(_counted_list(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
+
+
+_COUNTED_ITEMS = re.compile(rf"((?:[{_CJK}]{{2,8}}、)+[{_CJK}]{{2,8}}?(?:[和及与][{_CJK}]{{2,8}}?)?)"
+                            rf"([两二三四五六七八九十]|\d+)[条个座处项]")
+_UNIT_CHARS = "省市县区镇乡村"
+_SMALL_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _counted_list(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+    """Items counted before the class they share (规划渝黔、泸遵怀两条高速铁路; 川黔、遵马两条普速铁路):
+    each item with the class (渝黔高速铁路), when the count is the number of items and the class
+    follows the count within a few characters.
+    """
+    out: list[Mention] = []
+    if "、" not in sentence:
+        return out
+    for m in _COUNTED_ITEMS.finditer(sentence):
+        hit = next((h for h in _type_hits(sentence[m.end():m.end() + 8], rules)), None)
+        if hit is None or hit[0] > 2 or hit[2].category == _OTHER.category:
+            continue  # (between the count and the type word at most a short modifier: 普速铁路)
+        suffix = sentence[m.end():m.end() + hit[1]]
+        modifier = suffix[:hit[0]]
+        if not _ALL_CJK.fullmatch(suffix) or "的" in modifier or (modifier and modifier[0] in _UNIT_CHARS):
+            continue  # 铁岭、开原两个县的公路: the count counts places, not works
+        raw = m.group(1)
+        items, pos = [], m.start(1)
+        for part in re.split(r"([、和及与])", raw):
+            if part in ("、", "和", "及", "与"):
+                pos += 1
+                continue
+            items.append((pos, part))
+            pos += len(part)
+        n = int(m.group(2)) if m.group(2).isdigit() else _SMALL_NUMBERS[m.group(2)]
+        if n != len(items):
+            continue
+        first_start = left_edge(sentence, items[0][0] + len(items[0][1]), rules)
+        items[0] = (first_start, sentence[first_start:items[0][0] + len(items[0][1])])
+        if any(len(it) < 2 or _type_hits(it, rules) or _starts_with_verb(it) or rules.generic_re.fullmatch(it)
+               or _overlaps(found, abs_start + a, abs_start + a + len(it)) for a, it in items):
+            continue
+        for a, it in items:
+            mention = Mention(it + suffix, abs_start + a, abs_start + a + len(it), hit[2], clause, sentence, abs_start)
+            if _keep(mention, rules):
+                out.append(mention)
+    return out
 
 
 def _is_located(before: str) -> bool:
@@ -907,6 +1010,8 @@ def _link_ends(name: str) -> list[str]:
 # ---------------------------------------------------------------- enumerations
 
 _ITEM_SEP = "、"
+_LAST_ITEM_JOINS = ("和", "及", "与")
+_MAX_JOINED_LIST = 40  # how far back a 、 makes 和 the join of a list's last item
 
 
 def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]:
@@ -932,10 +1037,17 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
         if not generic_tail:
             out.append(m)
         return out
-    # A、B、C + shared type word on the last item
+    # A、B、C + shared type word on the last item; A、B和C: 和 joins the last item to the list
+    joined = before.endswith(_LAST_ITEM_JOINS) and _ITEM_SEP in before[-_MAX_JOINED_LIST:] \
+        and word_index().is_boundary(sentence, left - 1)
+    if joined:
+        before = before[:-1] + _ITEM_SEP  # (same length: offsets stay)
     if before.endswith(_ITEM_SEP):
         head, suffix = _split_last(m.name, rules)
         items = _items_before(before, rules, _boundaries(sentence)) if head and suffix else []
+        if joined and (suffix not in rules.types or len(head) > 4 or any(_ITEM_SEP in it or len(it) > 4 for _, it in items)):
+            items = []  # 甲路改造和乙路: 和 joins two clauses, not the last item of a list of names;
+            # only a bare class is shared across it (播州、赤水和正安通用机场)
         if items and admin_prefix(head) != head and any(
                 h[1] == len(it) for _, it in items for h in _type_hits(it, rules)):
             items = []  # a list of complete names (菜园南街、…、菜园街消防通道): nothing is shared
@@ -1375,8 +1487,10 @@ def _closing_class(after: str, rules: Rules) -> TypeWord | None:
 
 
 def _starts_with_verb(item: str) -> bool:
-    """破解交通瓶颈 / 开发山地型自然观光: a task, not a name."""
-    return word_index().starts_with_verb(item)
+    """破解交通瓶颈 / 开发山地型自然观光: a task, not a name. A place's name opening it (遵义港,
+    which the word index cuts 遵/义港) is no verb.
+    """
+    return word_index().starts_with_verb(item) and not admin_prefix(item)
 
 
 def _item_mention(found: list[Mention], abs_start: int, a: int, b: int) -> Mention | None:
