@@ -1157,3 +1157,32 @@ def test_routes_a_list_names_by_abbreviation_and_course(tmp_path):
 def test_lists_of_a_city_transport_plan(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # water diversions named by source and target; 引 of a common verb, or of tourists, opens none
+    ("引绰济辽工程实现全线通水。", ["引绰济辽工程"]),
+    ("加快引大济湟、引黄济宁工程建设。", ["引大济湟", "引黄济宁工程"]),
+    ("积极引进济南企业，推动引客入川。", []),
+    # ports of entry and bonded zones; a rank word between 等 and the class; 其 inside 甘其毛都
+    ("实施满洲里、甘其毛都、策克等重点口岸提升工程。", ["满洲里口岸", "甘其毛都口岸", "策克口岸"]),
+    ("推进呼和浩特、鄂尔多斯综保区建设。", ["呼和浩特综保区", "鄂尔多斯综保区"]),
+    ("建设巴彦淖尔国家农高区。", ["巴彦淖尔国家农高区"]),
+    # a port of entry is no name of the railway or road it serves; a road beside a port is none of its kind
+    ("加快磨憨铁路口岸建设。", ["磨憨铁路"]),
+    ("建成深中通道、黄茅海通道、青茂口岸等互联互通工程。", ["深中通道", "黄茅海通道", "青茂口岸"]),
+    ("积极参与沈阳现代化都市圈口岸合作。", []),
+    # a footnote mark is no part of a name
+    ("推进[7]湟水山水工程。", ["湟水山水工程"]),
+])
+def test_works_of_border_and_dry_provinces(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_a_long_heading_that_mentions_aims_in_passing_heads_works(tmp_path):
+    body = "高质量建设鄂尔多斯国家现代煤化工产业示范区。"
+    _, projects = _extract(tmp_path, body, heading="一、深化落实党中央赋予的五大战略定位和使命任务")
+    assert _names(projects) == ["鄂尔多斯国家现代煤化工产业示范区"]
+    _, projects = _extract(tmp_path, body, heading="一、战略定位")
+    assert _names(projects) == []

@@ -181,7 +181,8 @@ def _count_patterns(classifiers: str) -> _CountPatterns:
     return _CountPatterns(
         opens=re.compile(rf"^{_NUM}+[万亿]?[{classifiers}余]"),  # (6万户城中村: tens of thousands of households)
         inside=re.compile(rf"{_NUM}+[万亿]?[{classifiers}]"),
-        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?$"),  # (甲、乙等地园区: 等地, and other places)
+        # (甲、乙等地园区: 等地, and other places; 甲、乙等重点口岸: a rank word between 等 and the class)
+        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?(?:重点|重要|主要)?$"),
         etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
     )
 
@@ -250,7 +251,7 @@ def _extract(plan: Plan) -> list[Project]:
         section = tuple(clause.section)
         skip = skipped.get(section)
         if skip is None:
-            skip = skipped[section] = any(word in s for s in clause.section for word in rules.skip_sections)
+            skip = skipped[section] = any(_heading_is_about(s, word) for s in clause.section for word in rules.skip_sections)
         if skip:
             continue
         if clause.start < body_start and (not clause.section or clause.kind == "heading"):
@@ -318,6 +319,19 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
     tw = TypeWord("高速公路" if category == "highway" else "铁路", category, "line", "strong")
     return [Mention(name, abs_start + start, abs_start + start + len(name), tw, clause, sentence, abs_start,
                     endpoints=list(places)) for start, name, places in items]
+
+
+_SHORT_HEADING = 12  # a heading this short that holds a skip word is about it (二、发展目标)
+
+
+def _heading_is_about(heading: str, word: str) -> bool:
+    """Whether a section is about aims or safeguards (发展目标, 保障措施): its heading holds the word
+    and is short, or opens or closes with it. A long heading that mentions it in passing
+    (深化落实…赋予的五大战略定位和使命任务) heads a section of works.
+    """
+    if word not in heading:
+        return False
+    return len(heading) <= _SHORT_HEADING or heading.startswith(word) or heading.endswith(word)
 
 
 def _body_start(plan: Plan) -> int:
@@ -486,9 +500,10 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
                          if i - len(s) >= 0 and sentence.startswith(s, i - len(s))
                          and (len(s) == 1 or ((i in cuts or _stop_split_by_next_word(i - len(s), i, cuts))
                                               and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
-            if stop and len(stop) == 1 and (_unit_opens_at(sentence, i - 1)
+            if stop and len(stop) == 1 and (_unit_opens_at(sentence, i - 1) or _place_covers(sentence, i - 1)
                                             or sentence.startswith(rules.words_opening_with_stops, i - 1)):
-                stop = None  # 和林格尔, 和田: the stop character opens a place name; 有色, 对外: a word
+                stop = None  # 和林格尔, 和田: the stop character opens a place name, 甘其毛都 holds one;
+                # 有色, 对外: a word
             if stop == "等" and not _etc_is_a_word(sentence, i - 1):
                 stop = None  # 高等专科学校: 等 of 高等 ends no name
             if stop in rules.stops_naming_a_kind and i - len(stop) >= 2 and (
@@ -518,6 +533,22 @@ def _unit_opens_at(sentence: str, pos: int) -> bool:
 
 
 _TOWN_KINDS = ("镇", "乡")
+
+
+def _place_covers(sentence: str, pos: int) -> bool:
+    """True when a unit or town name of three or more characters starts before ``pos`` and runs
+    past it (其 inside 甘其毛都, a town of 乌拉特中旗): the character there is no stop word.
+    """
+    gaz = current().gaz
+    names, towns = gaz.admin.by_name, gaz.towns.by_name
+    for j in range(max(0, pos - 4), pos):
+        for n in range(max(3, pos - j + 1), 7):
+            if j + n > len(sentence):
+                break
+            text = sentence[j:j + n]
+            if text in names or any(text + kind in towns for kind in _TOWN_KINDS):
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -767,8 +798,12 @@ def _energy_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
 _SECOND_LINE_WORDS = ("二线", "复线", "新线")
 
 
+_FOOTNOTE = re.compile(r"^(?:\[\d+\]|\d+\])+")
+
+
 def _strip_left_noise(name: str) -> str:
-    return name.lstrip("—-·、 ")
+    """Dashes, dots and a footnote mark ([7]) before a name are no part of it."""
+    return _FOOTNOTE.sub("", name.lstrip("—-·、 ")).lstrip("—-·、 ")
 
 
 def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rules) -> list[Mention]:
@@ -832,6 +867,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     out.extend(_route_codes(sentence, abs_start, clause, rules, out))
     out.extend(_named_projects(sentence, abs_start, clause, rules, out))
+    out.extend(_diversions(sentence, abs_start, clause, rules, out))
     out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
@@ -1057,7 +1093,7 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                 place_head = admin_prefix(head) == head
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
-                    if own or _PHASE_END.search(it) or (
+                    if own or _PHASE_END.search(it) or _ends_in_another_kind(it, m.type, rules) or (
                             admin_prefix(it) != it if place_head else not _shares_class(it, head, rules)):
                         # a complete name of its own (…灌溉二期: a phase of a project), or not an
                         # item sharing the suffix
@@ -1145,6 +1181,13 @@ def _shares_class(item: str, head: str, rules: Rules) -> bool:
         and left_edge(item, len(item), rules) == 0 and not item.endswith(tuple(_context()["person_title_ends"]))
 
 
+def _ends_in_another_kind(item: str, tw: TypeWord, rules: Rules) -> bool:
+    """深中通道 beside 青茂口岸: an item ending in a word of another class (通道: a road) is a name
+    of its own, not a place sharing the last item's type word.
+    """
+    return any(item.endswith(w) and cat != tw.category for w, cat in rules.item_hints)
+
+
 def _looks_like_place_or_name(item: str) -> bool:
     return bool(_PLACE_OR_NAME.fullmatch(item))
 
@@ -1210,6 +1253,20 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
 
 
 _PROJECT_WORD = re.compile("项目")
+# a water diversion named by its source and the water it feeds (引汉济渭, 引绰济辽工程, 引黄入冀补淀);
+# 引 opening a common verb (引进, 引导, 引领…) opens none
+_DIVERSION = re.compile(rf"引(?![进导领发入起用资来流客金才智商人])[{_CJK}]{{1,2}}(?:济|入|补|调)[{_CJK}]{{1,2}}?"
+                        rf"(?:(?:济|入|补)[{_CJK}])?(?:工程)?(?:[一二三四五六七八九十]期)?"
+                        rf"(?:(?![{_CJK}])|(?=工程|建设|项目|实现|全线|等|和|及|与|通水|开工|完工|前期|试验段))")
+
+
+def _diversions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+    """A water diversion the plan names by its source and the water it feeds (引绰济辽工程): water works."""
+    if "引" not in sentence:
+        return []
+    tw = rules.types["引水工程"]
+    return [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
+            for m in _DIVERSION.finditer(sentence) if not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
 
 
 # 叶新—大叶（老黄桥港—叶榭镇界）（泖港段）: a road named without its type word, followed by the
