@@ -1186,3 +1186,15 @@ def test_a_long_heading_that_mentions_aims_in_passing_heads_works(tmp_path):
     assert _names(projects) == ["鄂尔多斯国家现代煤化工产业示范区"]
     _, projects = _extract(tmp_path, body, heading="一、战略定位")
     assert _names(projects) == []
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # 如 inside a list item (、松如沟) stops nothing; 电网工程 ends at 工程 though the word index joins 工程建设
+    ("推进卡阳、松如沟等14个750千伏电网工程建设。", ["卡阳750千伏电网工程", "松如沟750千伏电网工程"]),
+    ("加快琼西北供水工程建设。", ["琼西北供水工程"]),
+    # …while one character after a comma before a stop is a word of the clause (还是)
+    ("患者最终，还是湘雅医院收治。", ["湘雅医院"]),
+])
+def test_stops_and_word_boundaries_inside_list_items(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -435,8 +435,9 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         if _inside_common_word(sentence, m.start(), m.end(), not_before.get(word, ""), not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
             continue
-        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _OPENING_CONJUNCTIONS:
-            pos = m.start() + 1
+        if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _OPENING_CONJUNCTIONS \
+                and not (word.endswith(_WORKS_ENDS) and sentence.startswith(_WORK_AFTER_WORKS, m.end())):
+            pos = m.start() + 1  # (电网工程建设: the word index joins 工程建设, the type word still ends there)
             continue
         hits.append((m.start(), m.end(), rules.types[word]))
         pos = m.end()
@@ -451,6 +452,8 @@ def _boundaries(sentence: str) -> frozenset[int]:
     return word_index().boundaries(sentence)
 
 
+_WORKS_ENDS = ("工程", "项目")
+_WORK_AFTER_WORKS = ("建设", "改造", "实施", "前期")
 _COUNT_CLASSIFIERS = "条个座所处家项片批余"
 _COUNT_BEFORE = re.compile(rf"{_NUM}+\s*[{_COUNT_CLASSIFIERS}]$")
 _DATE_BEFORE = re.compile(r"\d{4}\s*年(?:底|内|初)?$")
@@ -501,9 +504,10 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
                          and (len(s) == 1 or ((i in cuts or _stop_split_by_next_word(i - len(s), i, cuts))
                                               and _whole_stop(sentence, i - len(s), cuts, rules)))), None)
             if stop and len(stop) == 1 and (_unit_opens_at(sentence, i - 1) or _place_covers(sentence, i - 1)
-                                            or sentence.startswith(rules.words_opening_with_stops, i - 1)):
+                                            or sentence.startswith(rules.words_opening_with_stops, i - 1)
+                                            or (i >= 3 and sentence[i - 3] in _LIST_MARKS and "\u4e00" <= sentence[i - 2] <= "\u9fff")):
                 stop = None  # 和林格尔, 和田: the stop character opens a place name, 甘其毛都 holds one;
-                # 有色, 对外: a word
+                # 有色, 对外: a word; 、松如沟: one character after a list mark is no word before a stop
             if stop == "等" and not _etc_is_a_word(sentence, i - 1):
                 stop = None  # 高等专科学校: 等 of 高等 ends no name
             if stop in rules.stops_naming_a_kind and i - len(stop) >= 2 and (
@@ -533,6 +537,7 @@ def _unit_opens_at(sentence: str, pos: int) -> bool:
 
 
 _TOWN_KINDS = ("镇", "乡")
+_LIST_MARKS = "、"
 
 
 def _place_covers(sentence: str, pos: int) -> bool:
