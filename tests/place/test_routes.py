@@ -1131,3 +1131,22 @@ def test_a_section_the_table_row_does_not_reach_is_read_from_the_name(geocoder):
     p = _place(geocoder, "沪渝蓉高铁上海段", "310000")
     assert p.geometry.geom_type in ("LineString", "MultiLineString")
     assert all(c[:2] == "31" for c in p.counties), p.counties
+
+
+@pytest.mark.parametrize("name, ends", [
+    ("泸遵怀高速铁路", ("510500", "520300", "431200")),  # 泸州, 遵义, 怀化
+    ("涪柳铁路", ("500102", "450200")),  # 涪陵 (a district of 重庆), 柳州
+])
+def test_a_railway_in_a_city_plan_runs_on_to_cities_of_other_provinces(geocoder, name, ends):
+    p = _place(geocoder, name, "520300")
+    assert p.geometry.geom_type == "LineString", (p.method, p.names)
+    for adcode in ends:
+        assert _near(p.geometry, *_seat(geocoder, adcode), km=3), adcode
+    # a county road of the same plan keeps its ends near home
+    q = _place(geocoder, "泸遵公路", "520300", category="highway")
+    assert q.geometry.geom_type != "LineString" or not _near(q.geometry, *_seat(geocoder, "510500"), km=3)
+
+
+def test_a_qualifier_of_speed_or_network_is_no_place():
+    assert parse_route_name("川黔普速铁路").abbreviation == "川黔"
+    assert parse_route_name("加西国省干线公路").abbreviation == "加西"

@@ -61,6 +61,7 @@ COST_VILLAGE_KM = 50.0  # a village read from one character is a weaker reading 
 MAX_VILLAGE_COUNTIES = 2  # a route end read as a village anywhere in the home region: a rare name only
 COST_PROVINCE_DISTRICT_KM = 120.0  # a district of the province, read in a provincial plan
 COST_NEXT_CITY_KM = 100.0
+COST_OTHER_PROVINCE_CITY_KM = 200.0  # a city of another province read as the end of a railway in a city's plan
 COST_TRUNK_COUNTY_KM = 400.0  # a county read as the end of a high-speed railway (西 of 西渝 is 西安, 南 of 深南 南宁)
 TRUNK_KINDS = ("高铁", "高速铁路", "客专", "客运专线", "客运高速铁路专线", "高速铁路专线")  # a town of the next city is a weaker reading than one of the home city
 LOCAL_MIN_HOP_KM = 0.5  # the ends of a county road are two different points, however close
@@ -85,7 +86,7 @@ _SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
 # between 甲 and 乙, 甲乙扩容高速 the widened road, 甲乙藏区高速 and 甲乙旅游铁路 say whom or what
 # the line serves; none of these characters is a place
-_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线|藏区|旅游|疏港|货运|重载)(?=" + "|".join(
+_QUALIFIER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线|藏区|旅游|疏港|货运|重载|普速|国省干线)(?=" + "|".join(
     map(re.escape, [w for w in _TYPE_WORDS if w != "线"])) + ")")
 # …of these, the ones that make another line than the one the abbreviation names (成渝中线高铁)
 _ANOTHER_LINE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:[东西南北中]线|扩容|复线)(?=" + "|".join(
@@ -751,7 +752,8 @@ def _index_placed_towns(towns: Any) -> dict[tuple[str, str], list[int]]:
 
 
 def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[str] = frozenset(),
-                local: bool = False, trunk: bool = False, beside_city: bool = False) -> list[_Cand]:
+                local: bool = False, trunk: bool = False, beside_city: bool = False,
+                railway: bool = False) -> list[_Cand]:
     """Every place a one-character abbreviation may stand for, with its prior cost.
 
     Below the province, a place of another province is read only when it is a province's 简称
@@ -795,7 +797,10 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
                 continue
         if home_prov and unit.adcode[:2] != home_prov and unit.adcode not in named and not (
                 prior is not None and prior.level == "province"):
-            continue  # below the province, a place of another province only when the sentence names it
+            if not (railway and (unit.level == "city" or unit.parent in _MUNICIPALITIES)):
+                continue  # below the province, a place of another province only when the sentence names it
+            extra += COST_OTHER_PROVINCE_CITY_KM  # …or, for a railway, a city there (泸 of 泸遵怀: 泸州;
+            # 涪 of 涪柳: 涪陵, a district of a municipality)
         if trunk and unit.level == "county":
             extra += COST_TRUNK_COUNTY_KM
         c = _unit_cand(geo, unit, prior, extra)
@@ -829,12 +834,15 @@ def _candidates(geo: Geocoder, ch: str, prior: Region | None, named: frozenset[s
 
 
 def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, local: bool = False,
-                     named: frozenset[str] = frozenset(), trunk: bool = False) -> list[Placement]:
+                     named: frozenset[str] = frozenset(), trunk: bool = False,
+                     railway: bool = False) -> list[Placement]:
     """The cheapest reading of a 2-5 character abbreviation as places in order, or [].
 
     ``local``: a county or rural road (黄杨线, 平莱公路): every end lies within LOCAL_HOP_KM of
     the home region's seat. ``named``: adcodes of the units the sentence names. ``trunk``: a
     high-speed railway, whose abbreviated ends are cities far more often than counties.
+    ``railway``: a railway, which runs on to cities of other provinces (泸遵怀 in a 遵义 plan:
+    泸州, 遵义, 怀化).
     """
     chars = list(abbreviation)
     if len(chars) >= 3 and chars[-1] == "港":
@@ -851,7 +859,7 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
                 u.adcode[:2] == home for c in chars for u in _units_by_initial(geo).get(c, ())):
             return [geo._unit_point(geo.gaz.unit(provs[c])) for c in chars]
     beside_city = any(c not in provs for c in chars)
-    layers = [_candidates(geo, c, prior, named, local, trunk, beside_city) for c in chars]
+    layers = [_candidates(geo, c, prior, named, local, trunk, beside_city, railway) for c in chars]
     if local:
         if prior is None or prior.level == "province":
             return []
@@ -965,7 +973,7 @@ def route_placement(geo: Geocoder, project: Project, context_units: list, prior:
     if not placed and abbreviation and not _names_a_place(geo, abbreviation) and not _common_word(abbreviation) \
             and not (local and _names_a_local_place(geo, abbreviation, prior)):
         placed = abbreviated_ends(geo, abbreviation, prior, local=local, named=named,
-                                  trunk=parsed.kind_word in TRUNK_KINDS)
+                                  trunk=parsed.kind_word in TRUNK_KINDS, railway=any(w in parsed.kind_word for w in RAIL_WORDS))
     if len(placed) < 2:
         return None
     line = _line(placed, ring=row is not None and row.control_points[0] == row.control_points[-1])
