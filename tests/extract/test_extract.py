@@ -1198,3 +1198,16 @@ def test_a_long_heading_that_mentions_aims_in_passing_heads_works(tmp_path):
 def test_stops_and_word_boundaries_inside_list_items(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # one archaeological park per item, not a site and a park
+    ("推进大地湾、大堡子山、锁阳城等国家考古遗址公园建设。",
+     ["大地湾国家考古遗址公园", "大堡子山国家考古遗址公园", "锁阳城国家考古遗址公园"]),
+    # power sent from one province to another, each by its 简称
+    ("加快陇电入鲁工程建设，推进陇电入浙、陇电入川工程前期工作。", ["陇电入鲁工程", "陇电入浙", "陇电入川工程"]),
+    ("推动用电入户。", []),
+])
+def test_parks_and_power_lines_of_a_provincial_report(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -22,6 +22,7 @@ from planmap.extract.figures import find_figures
 from planmap.extract.place_names import admin_prefix, current, has_place_name, is_admin_name, using
 from planmap.models import Clause, Plan, Project
 from planmap.paths import package_data
+from planmap.reference.abbreviations import province_abbreviations
 from planmap.reference.words import word_index
 
 if TYPE_CHECKING:
@@ -1265,13 +1266,28 @@ _DIVERSION = re.compile(rf"引(?![进导领发入起用资来流客金才智商�
                         rf"(?:(?![{_CJK}])|(?=工程|建设|项目|实现|全线|等|和|及|与|通水|开工|完工|前期|试验段))")
 
 
+# power sent from one province to another, each by its 简称 (陇电入鲁工程, 疆电外送): a transmission line
+_POWER_SENT = re.compile(rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?:[一二三四五六七八九十]期)?(?![{_CJK}])|"
+                         rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?=工程|建设|项目|等|和|及|与|开工|前期)")
+
+
 def _diversions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
-    """A water diversion the plan names by its source and the water it feeds (引绰济辽工程): water works."""
-    if "引" not in sentence:
-        return []
-    tw = rules.types["引水工程"]
-    return [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
-            for m in _DIVERSION.finditer(sentence) if not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
+    """A water diversion the plan names by its source and the water it feeds (引绰济辽工程): water works;
+    power sent from one province to another (陇电入鲁工程): a power line.
+    """
+    out = []
+    if "引" in sentence:
+        tw = rules.types["引水工程"]
+        out += [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
+                for m in _DIVERSION.finditer(sentence) if not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
+    if "电入" in sentence or "电送" in sentence:
+        tw = rules.types["输电工程"]
+        provinces = province_abbreviations()
+        out += [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
+                for m in _POWER_SENT.finditer(sentence)
+                if m.group(0)[0] in provinces and m.group(0)[3] in provinces  # (用电入户: no province's)
+                and not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
+    return out
 
 
 # 叶新—大叶（老黄桥港—叶榭镇界）（泖港段）: a road named without its type word, followed by the

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.models import Project, Region
 from planmap.paths import geodata_dir
+from planmap.reference.abbreviations import province_abbreviations
 from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
@@ -386,16 +387,6 @@ def villages_in(gaz: Gazetteer, county: str, name: str = "", first: str = "") ->
     else:
         pat = re.compile("\n(" + re.escape(first) + "[^\t\n]+)\t([^\n]+)")
     return [(m.group(1), m.group(2)) for m in pat.finditer(text)]
-
-
-@lru_cache(maxsize=2)
-def province_abbreviations(folder: str | None = None) -> dict[str, str]:
-    """简称 character -> province adcode (渝 -> 500000)."""
-    path = (geodata_dir() if folder is None else Path(folder)) / "abbreviations.csv"
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["char"]: r["province_adcode"] for r in csv.DictReader(fh)}
 
 
 @lru_cache(maxsize=2)
