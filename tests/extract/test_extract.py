@@ -1071,6 +1071,7 @@ def test_works_of_a_provincial_report_are_named(tmp_path, sentence, name, catego
 
 @pytest.mark.parametrize("sentence", [
     "推进智能化煤矿、非煤矿山建设。", "加快储能电站建设。", "建设燕赵系列实验室。",
+    "建设大学科技园和国家骨干冷链物流基地。",
     # a province's name for itself, not a river: no river works in its clause
     "吸引更多企业投资龙江、更多项目落地龙江，加强流域治理。",
 ])
