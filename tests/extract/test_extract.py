@@ -1212,3 +1212,11 @@ def test_stops_and_word_boundaries_inside_list_items(tmp_path, sentence, names):
 def test_parks_and_power_lines_of_a_provincial_report(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+def test_a_place_ending_in_te_before_etc_closes_a_list(tmp_path):
+    """特等 is a word (special grade), but in 二连浩特等口岸 特 ends the place and 等 closes the list."""
+    _, projects = _extract(tmp_path, "在二连浩特等口岸开展改革。")
+    assert _names(projects) == ["二连浩特口岸"]
+    _, projects = _extract(tmp_path, "建设拉萨师范高等专科学校。")
+    assert _names(projects) == ["拉萨师范高等专科学校"]

@@ -1127,7 +1127,8 @@ def _etc_is_a_word(sentence: str, at: int) -> bool:
     for w in raw_rules()["names"]["words_holding_etc"]:
         k = w.index("等")
         if sentence.startswith(w, at - k):
-            return False
+            # …unless a place's name ends right before it (二连浩特等口岸: 特 is 二连浩特's)
+            return k > 0 and any(sentence[at - n:at] in current().gaz.admin.by_name for n in range(2, 7) if at - n >= 0)
     return True
 
 
