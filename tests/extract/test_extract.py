@@ -1027,7 +1027,7 @@ def test_a_city_s_station_in_a_list_of_roads_is_a_station(tmp_path):
 
 
 @pytest.mark.parametrize("sentence,name", [
-    ("加快省内天然气支线管网建设。", "省内天然气支线"),
+    ("加快中卫天然气支线管网建设。", "中卫天然气支线"),
     ("加快川气东送二线湖北段建设。", "川气东送二线湖北段"),
     ("提速建设藻渡水库、垫丰武高速、复兴油田等项目。", "复兴油田"),
 ])
@@ -1220,3 +1220,17 @@ def test_a_place_ending_in_te_before_etc_closes_a_list(tmp_path):
     assert _names(projects) == ["二连浩特口岸"]
     _, projects = _extract(tmp_path, "建设拉萨师范高等专科学校。")
     assert _names(projects) == ["拉萨师范高等专科学校"]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # a stage word between 等 and the class keeps the list
+    ("加快黄百等4个在建铁路项目建设。", ["黄百铁路"]),
+    # power for a province, said by the colloquial 简称 of where it comes from
+    ("推进疆电入湘工程。", ["疆电入湘工程"]),
+    # sizes by output and kinds of bridge and school name no site
+    ("打造3个千亿级开发区，改造危桥，完善农村中小学幼儿园。", []),
+    ("建设平安大街。", ["平安大街"]),
+])
+def test_a_second_round_of_provincial_reports(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -182,8 +182,9 @@ def _count_patterns(classifiers: str) -> _CountPatterns:
     return _CountPatterns(
         opens=re.compile(rf"^{_NUM}+[万亿]?[{classifiers}余]"),  # (6万户城中村: tens of thousands of households)
         inside=re.compile(rf"{_NUM}+[万亿]?[{classifiers}]"),
-        # (甲、乙等地园区: 等地, and other places; 甲、乙等重点口岸: a rank word between 等 and the class)
-        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?(?:重点|重要|主要)?$"),
+        # (甲、乙等地园区: 等地, and other places; 甲、乙等重点口岸, 黄百等4个在建铁路项目: a rank or
+        # stage word between 等 and the class)
+        etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?(?:重点|重要|主要|在建|拟建|新建|续建)?$"),
         etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
     )
 
@@ -1286,7 +1287,7 @@ def _diversions(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         provinces = province_abbreviations()
         out += [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
                 for m in _POWER_SENT.finditer(sentence)
-                if m.group(0)[0] in provinces and m.group(0)[3] in provinces  # (用电入户: no province's)
+                if m.group(0)[3] in provinces  # (用电入户: no province's; 疆电入湘: 疆 is said for 新)
                 and not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
     return out
 
