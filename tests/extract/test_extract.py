@@ -1234,3 +1234,8 @@ def test_a_place_ending_in_te_before_etc_closes_a_list(tmp_path):
 def test_a_second_round_of_provincial_reports(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+def test_a_mountain_beside_a_place_shares_an_area_designation(tmp_path):
+    _, projects = _extract(tmp_path, "推进祁连山、若尔盖国家公园建设。")
+    assert _names(projects) == ["祁连山国家公园", "若尔盖国家公园"]

@@ -1101,7 +1101,8 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                 for it_start, it in items:
                     own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
                     if own or _PHASE_END.search(it) or _ends_in_another_kind(it, m.type, rules) or (
-                            admin_prefix(it) != it if place_head else not _shares_class(it, head, rules)):
+                            (admin_prefix(it) != it and not _feature_beside_a_place(it, suffix))
+                            if place_head else not _shares_class(it, head, rules)):
                         # a complete name of its own (…灌溉二期: a phase of a project), or not an
                         # item sharing the suffix
                         continue
@@ -1187,6 +1188,16 @@ def _shares_class(item: str, head: str, rules: Rules) -> bool:
     return bool(_SHORT_CJK.fullmatch(item)) and (abs(len(item) - len(head)) <= 2 or bool(_RING_OF_A_CITY.fullmatch(item))) \
         and not rules.type_re.search(item) and not rules.activity_re.match(item) and not rules.generic_re.match(item) \
         and left_edge(item, len(item), rules) == 0 and not item.endswith(tuple(_context()["person_title_ends"]))
+
+
+_AREA_DESIGNATIONS = ("国家公园", "自然保护区", "风景名胜区", "地质公园", "森林公园", "湿地公园")
+
+
+def _feature_beside_a_place(item: str, suffix: str) -> bool:
+    """祁连山 beside 若尔盖 (…国家公园): a mountain, lake or river named beside a place shares an
+    area's designation with it.
+    """
+    return suffix.endswith(_AREA_DESIGNATIONS) and 2 <= len(item) <= 6 and item[-1] in _FEATURE_CHARS
 
 
 def _ends_in_another_kind(item: str, tw: TypeWord, rules: Rules) -> bool:
