@@ -1239,3 +1239,15 @@ def test_a_second_round_of_provincial_reports(tmp_path, sentence, names):
 def test_a_mountain_beside_a_place_shares_an_area_designation(tmp_path):
     _, projects = _extract(tmp_path, "推进祁连山、若尔盖国家公园建设。")
     assert _names(projects) == ["祁连山国家公园", "若尔盖国家公园"]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # 港 is a port before its works…
+    ("宜常高铁及虞公港二期开工建设。", ["宜常高铁", "虞公港二期"]),
+    ("富宁港千吨级船舶通江达海。", ["富宁港"]),
+    # …and a creek or a town elsewhere
+    ("上跨油墩港，建设泖港大桥。", ["泖港大桥"]),
+])
+def test_a_port_only_before_its_works(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

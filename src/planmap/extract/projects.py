@@ -194,7 +194,8 @@ _ROAD_NAME = re.compile(
 # After a one-character type word (路, 桥, 河) the name must end: 东方剑桥教育 is no bridge.
 _PHRASE_END = re.compile(r"^(?:$|[、，,。；;：:和与及或等的（(“\s]|建设|改造|新建|工程|项目|治理|整治|打通|提升|对接|节点|"
                          r"绕城|防洪|河道|沿线|两岸|流域|干流|段|西延|东延|南延|北延|拓宽|绿化|亮化|综合|大修|维修|加固|续建|扩建|"
-                         r"升级|畅通|贯通|通车|竣工|开工|快速化|改建|整修|提质|建成|投用|投运|开通|等)")
+                         r"升级|畅通|贯通|通车|竣工|开工|快速化|改建|整修|提质|建成|投用|投运|开通|等|"
+                         r"[一二三四五]期|千吨级|万吨级|江海联运|码头)")
 
 
 @dataclass
@@ -427,6 +428,7 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
     hits = []
     pos = 0
     not_before, not_after = _context()["not_before"], _context()["not_after"]
+    only_before = {w: tuple(after) for w, after in _context().get("only_before", {}).items()}
     while True:
         m = rules.type_re.search(sentence, pos)
         if not m:
@@ -436,6 +438,9 @@ def _type_hits(sentence: str, rules: Rules) -> list[tuple[int, int, TypeWord]]:
         right = sentence[m.end(): m.end() + 1]
         if _inside_common_word(sentence, m.start(), m.end(), not_before.get(word, ""), not_after.get(word, "")):
             pos = m.end()  # the whole word is a common word here (连接线上 holds no 接线 either)
+            continue
+        if word in only_before and not sentence.startswith(only_before[word], m.end()):
+            pos = m.end()  # 港 is a port only before a port's works (虞公港二期); else a creek (油墩港)
             continue
         if len(word) >= 2 and m.end() not in _boundaries(sentence) and right and right not in _OPENING_CONJUNCTIONS \
                 and not (word.endswith(_WORKS_ENDS) and sentence.startswith(_WORK_AFTER_WORKS, m.end())):
