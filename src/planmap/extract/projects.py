@@ -265,9 +265,9 @@ def _extract(plan: Plan) -> list[Project]:
         body = _RESP_BRACKET.sub("", clause.text)
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
-            mentions.extend(_sentence_mentions(sentence, abs_start, clause, rules))
-            lead = plan.text[max(clause.start - _LEAD_CHARS, 0):abs_start] if clause.kind != "heading" else ""
-            mentions.extend(_routes_listed_by_ends(sentence, abs_start, clause, rules, lead, mentions))
+            found = _sentence_mentions(sentence, abs_start, clause, rules)
+            mentions.extend(found)
+            mentions.extend(_routes_listed_by_ends(sentence, abs_start, clause, rules, plan.text, found))
     return _merge(mentions, plan)
 
 
@@ -282,7 +282,7 @@ _ROUTE_CLASSES = (("高速公路", "highway"), ("高速", "highway"), ("国道",
                   ("公路", "highway"), ("铁路", "railway"), ("高铁", "railway"), ("城际", "railway"))
 
 
-def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules: Rules, lead: str,
+def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules: Rules, plan_text: str,
                            found: list[Mention]) -> list[Mention]:
     """Routes a list names by their ends alone, with no type word (新建8条高速公路：宣威至富源93公里、
     兴义至富源约95公里…; 六横：沿河至南川(沿河-务川-道真-南川)、遵施(播州-余庆-施秉)…): two or more
@@ -310,6 +310,7 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
         items.append((seg.start(), name, course or ends))
     if len(items) < 2:
         return []
+    lead = plan_text[max(clause.start - _LEAD_CHARS, 0):abs_start] if clause.kind != "heading" else ""
     context = " ".join(clause.section) + "\n" + lead + sentence[:items[0][0]]
     at, category = max(((context.rfind(w), cat) for w, cat in _ROUTE_CLASSES), default=(-1, ""))
     if at < 0:
@@ -537,10 +538,13 @@ def _unit_opens_at(sentence: str, pos: int) -> bool:
     """True when a unit name of three or more characters (和林格尔县's 和林格尔) or the name of a
     town without its 镇 or 乡 (向家坝镇's 向家坝: 向家坝灌区) starts at ``pos``.
     """
+    return any(_is_unit_or_town_stem(sentence[pos:pos + n]) for n in range(3, 7) if pos + n <= len(sentence))
+
+
+def _is_unit_or_town_stem(text: str) -> bool:
+    """Whether ``text`` is a unit's name or a town's name without its 镇 or 乡."""
     gaz = current().gaz
-    names, towns = gaz.admin.by_name, gaz.towns.by_name
-    return any(sentence[pos:pos + n] in names or any(sentence[pos:pos + n] + kind in towns for kind in _TOWN_KINDS)
-               for n in range(3, 7) if pos + n <= len(sentence))
+    return text in gaz.admin.by_name or any(text + kind in gaz.towns.by_name for kind in _TOWN_KINDS)
 
 
 _TOWN_KINDS = ("镇", "乡")
@@ -551,16 +555,8 @@ def _place_covers(sentence: str, pos: int) -> bool:
     """True when a unit or town name of three or more characters starts before ``pos`` and runs
     past it (其 inside 甘其毛都, a town of 乌拉特中旗): the character there is no stop word.
     """
-    gaz = current().gaz
-    names, towns = gaz.admin.by_name, gaz.towns.by_name
-    for j in range(max(0, pos - 4), pos):
-        for n in range(max(3, pos - j + 1), 7):
-            if j + n > len(sentence):
-                break
-            text = sentence[j:j + n]
-            if text in names or any(text + kind in towns for kind in _TOWN_KINDS):
-                return True
-    return False
+    return any(_is_unit_or_town_stem(sentence[j:j + n])
+               for j in range(max(0, pos - 4), pos) for n in range(max(3, pos - j + 1), 7) if j + n <= len(sentence))
 
 
 @lru_cache(maxsize=1)
@@ -879,7 +875,7 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_junctions(sentence, abs_start, clause, rules, out))
     out.extend(_route_codes(sentence, abs_start, clause, rules, out))
     out.extend(_named_projects(sentence, abs_start, clause, rules, out))
-    out.extend(_diversions(sentence, abs_start, clause, rules, out))
+    out.extend(_transfers(sentence, abs_start, clause, rules, out))
     out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
@@ -1279,17 +1275,17 @@ def _named_projects(sentence: str, abs_start: int, clause: Clause, rules: Rules,
 _PROJECT_WORD = re.compile("项目")
 # a water diversion named by its source and the water it feeds (引汉济渭, 引绰济辽工程, 引黄入冀补淀);
 # 引 opening a common verb (引进, 引导, 引领…) opens none
+# what may follow such a name: no more han characters, or a work, a list word or news of the works
+_TRANSFER_END = (rf"(?:(?![{_CJK}])|(?=工程|建设|项目|实现|全线|等|和|及|与|通水|开工|完工|前期|试验段))")
 _DIVERSION = re.compile(rf"引(?![进导领发入起用资来流客金才智商人])[{_CJK}]{{1,2}}(?:济|入|补|调)[{_CJK}]{{1,2}}?"
-                        rf"(?:(?:济|入|补)[{_CJK}])?(?:工程)?(?:[一二三四五六七八九十]期)?"
-                        rf"(?:(?![{_CJK}])|(?=工程|建设|项目|实现|全线|等|和|及|与|通水|开工|完工|前期|试验段))")
+                        rf"(?:(?:济|入|补)[{_CJK}])?(?:工程)?(?:[一二三四五六七八九十]期)?" + _TRANSFER_END)
 
 
 # power sent from one province to another, each by its 简称 (陇电入鲁工程, 疆电外送): a transmission line
-_POWER_SENT = re.compile(rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?:[一二三四五六七八九十]期)?(?![{_CJK}])|"
-                         rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?=工程|建设|项目|等|和|及|与|开工|前期)")
+_POWER_SENT = re.compile(rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?:[一二三四五六七八九十]期)?" + _TRANSFER_END)
 
 
-def _diversions(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
+def _transfers(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
     """A water diversion the plan names by its source and the water it feeds (引绰济辽工程): water works;
     power sent from one province to another (陇电入鲁工程): a power line.
     """
