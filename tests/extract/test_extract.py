@@ -1251,3 +1251,95 @@ def test_a_mountain_beside_a_place_shares_an_area_designation(tmp_path):
 def test_a_port_only_before_its_works(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+# ---------------------------------------------------------------- news reports of 2011 (annotated round)
+
+@pytest.mark.parametrize("sentence,names", [
+    # a list's class description (a rank, whom a line serves) is no part of an item's name
+    ("今年，甲省雅康、汶马等2条藏区高速公路将开工建设。", ["甲省雅康高速公路", "汶马高速公路"]),
+    ("推进凤凰山、白云湖等3个省级森林公园建设。", ["凤凰山森林公园", "白云湖森林公园"]),
+    # …but a weak type word keeps the rank that makes its item a designated park
+    ("深化数据谷等省级数字经济园区建设。", ["数据谷省级数字经济园区"]),
+    # a part of the country before a network class names a network
+    ("形成辐射范围更广的西部铁路运输网络。", []),
+    ("加快东部新城建设。", ["东部新城"]),
+    # a goal of a whole trip by expressway, not a road
+    ("建成后成都至九寨沟全程高速，5小时可达。", []),
+    # a city's ring road beside a bridge is a road of its own, not a bridge of the bridge's name
+    ("过境车辆通过东外环、明州大桥等周边道路绕行。", ["东外环", "明州大桥"]),
+    # roads that meet where the works are, cited for where
+    ("该路段地处两区交界，环城北路、宁镇公路、中官路等干线在此交汇，环境整治难度大。", []),
+])
+def test_lists_and_goals_of_news_reports(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_a_stretch_of_a_national_road_ending_at_a_bridge_is_that_road(tmp_path):
+    """…交通——329国道甲隧道北口至乙桥大修工程: the description before the dash is cut, and the
+    stretch is a highway drawn as a line, not a bridge."""
+    _, projects = _extract(tmp_path, "困扰多年的“北大门”交通——329国道长山隧道北口至王庙桥大修工程将在5月开工。")
+    assert [(p.name, p.category, p.geom) for p in projects] == [("329国道长山隧道北口至王庙桥", "highway", "line")]
+    _, projects = _extract(tmp_path, "建设兰州——成都高速公路。")
+    assert _names(projects) == ["兰州——成都高速公路"]  # a unit before the dash is a route's end
+
+
+def test_a_junction_with_an_unnamed_first_road_keeps_only_its_own_name(tmp_path):
+    _, projects = _extract(tmp_path, "甲乙高速止于风坪坝，与汶马高速公路设Y型枢纽互通式立交。")
+    assert "汶马高速公路" in _names(projects)
+    assert not [n for n in _names(projects) if n.startswith("与") or "设Y" in n]
+
+
+@pytest.mark.parametrize("body,groups", [
+    # a line named by its ends and by the first characters of its ends is one project
+    ("4月27日，厦门至沙县高速公路三明段开工。厦沙高速公路三明段长81公里。",
+     [("厦门至沙县高速公路三明段", ["厦沙高速公路三明段"])]),
+    ("抚州至吉安高速公路征地动员。抚吉高速公路是龙头项目，抚吉高速投资91亿元。",
+     [("抚州至吉安高速公路", ["抚吉高速公路", "抚吉高速"])]),
+    ("建设映秀—汶川高速公路。映汶高速年内通车。", [("映秀—汶川高速公路", ["映汶高速"])]),
+])
+def test_a_line_named_by_its_ends_and_by_their_abbreviation_is_one_project(tmp_path, body, groups):
+    _, projects = _extract(tmp_path, body)
+    assert [(p.name, sorted(p.aliases)) for p in projects if p.category == "highway"] == \
+        [(name, sorted(aliases)) for name, aliases in groups]
+
+
+def test_two_lines_whose_ends_abbreviate_alike_stay_apart(tmp_path):
+    _, projects = _extract(tmp_path, "建设南京至安庆铁路、南昌至安庆铁路，规划南安铁路。")
+    assert sorted(_names(projects)) == ["南京至安庆铁路", "南安铁路", "南昌至安庆铁路"]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # routes listed by their ends after the clause's verb, the last joined by 以及
+    ("今年要开工建设井冈山夏坪至睦村、抚州至吉安、寻乌至全南、资溪花山界至里木以及昌樟扩建、昌九扩建6个高速公路项目。",
+     ["井冈山夏坪至睦村", "抚州至吉安", "寻乌至全南", "资溪花山界至里木"]),
+    # one route standing for a counted list, in a sentence of one class
+    ("公路方面，新开工晏城至表白寺等2个项目，建成通车济南至宁津等5个项目。", ["晏城至表白寺", "济南至宁津"]),
+    # a stretch's own verb and time are no part of it
+    ("徐家磨至古浪高速公路，预计11月底贯通徐家磨至乌鞘岭路段100公里，明年底贯通乌鞘岭至古浪路段。",
+     ["徐家磨至古浪高速公路", "徐家磨至乌鞘岭路段", "乌鞘岭至古浪路段"]),
+])
+def test_routes_listed_by_their_ends_in_reports(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+    assert all(p.category == "highway" for p in projects)
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # heat sent from one city to another (聊城 heats 济南); 供热入户 names no city
+    ("“聊热入济”全线贯通投用。", ["聊热入济"]),
+    ("推进供热入户。", []),
+    ("建设潍坊国家农综区。", ["潍坊国家农综区"]),
+    # a list closed by an ellipsis and a part of a district with its count of projects
+    ("东方研发中心二期项目、南山研发中心四期项目……海淀北部15个重大产业项目今年将开工。",
+     ["东方研发中心二期项目", "南山研发中心四期项目"]),
+])
+def test_transfers_zones_and_lists_of_projects(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_a_news_sites_channel_label_is_no_part_of_a_name(tmp_path):
+    _, projects = _extract(tmp_path, "天津频道 海尔（天津）市场创新产业园区一期将于本月开工。")
+    assert _names(projects)[0].startswith("海尔")

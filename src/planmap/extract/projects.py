@@ -185,7 +185,8 @@ def _count_patterns(classifiers: str) -> _CountPatterns:
         # (甲、乙等地园区: 等地, and other places; 甲、乙等重点口岸, 黄百等4个在建铁路项目: a rank or
         # stage word between 等 and the class)
         etc_end=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*|地)?(?:一批)?(?:重点|重要|主要|在建|拟建|新建|续建)?$"),
-        etc=re.compile(rf"等(?:{_NUM}+[{classifiers}余]*)?"),
+        # (an ellipsis closes a list as 等 does: 甲二期项目、乙一期……海淀北部15个重大产业项目)
+        etc=re.compile(rf"(?:等|……)(?:{_NUM}+[{classifiers}余]*)?"),
     )
 
 
@@ -277,6 +278,9 @@ _ENDS_ITEM = re.compile(rf"^([{_CJK}]{{2,8}}?至[{_CJK}]{{2,8}}?段?)(?:约?\d+(
                         rf"(?:[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}})+)[）)])?$")
 # …or by an abbreviation with the places it runs through: 遵施(播州-余庆-施秉)
 _COURSE_ITEM = re.compile(rf"^([{_CJK}]{{2,4}})[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}}){{1,8}})[）)]$")
+_EXEMPLAR_OF_COUNT = re.compile(rf"等{_NUM}+[个条项].*$")
+# the items of a list: between list marks, and 以及 joining the last (资溪花山界至里木以及昌樟扩建)
+_ROUTE_LIST_ITEM = re.compile(r"(?:(?!以及)[^、，,；;：:。])+")
 _JOINED_OR_WORKED = re.compile(r"以及|[和及与并]|扩建|改建|新建|改造|建设|工程|项目")
 _ROUTE_CLASSES = (("高速公路", "highway"), ("高速", "highway"), ("国道", "highway"), ("省道", "highway"),
                   ("公路", "highway"), ("铁路", "railway"), ("高铁", "railway"), ("城际", "railway"))
@@ -292,14 +296,26 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
     if "至" not in sentence and "(" not in sentence and "（" not in sentence:
         return []
     items = []
-    for seg in re.finditer(r"[^、，,；;：:。]+", sentence):
-        text = seg.group(0)
+    exemplars = 0
+    for seg in _ROUTE_LIST_ITEM.finditer(sentence):
+        text, offset = seg.group(0), seg.start()
+        exemplar = _EXEMPLAR_OF_COUNT.search(text)
+        if exemplar:
+            text = text[:exemplar.start()]  # 新开工甲至乙等2个项目: 甲至乙 stands for a counted list
         m = _ENDS_ITEM.match(text) or _COURSE_ITEM.match(text)
+        if m is None and "至" in text:
+            # an item may follow its clause's verb (开工建设井冈山夏坪至睦村、抚州至吉安…)
+            cut = left_edge(text, len(text), rules)
+            text, offset = text[cut:], offset + cut
+            m = _ENDS_ITEM.match(text)
         if m is None:
             continue
         name = m.group(1)
+        cut = left_edge(name, len(name), rules) if "至" in name else 0
+        if cut:  # (明年底贯通乙至丙路段: the item's own verb and time)
+            name, text, offset = name[cut:], text[cut:], offset + cut
         if any(h[1] == len(name) for h in _type_hits(name, rules)) or _starts_with_verb(name) \
-                or _overlaps(found, abs_start + seg.start(), abs_start + seg.end()):
+                or _overlaps(found, abs_start + offset, abs_start + offset + len(text)):
             continue  # (a name ending in its type word is found by it; 西桥 of 陆良西桥 is a place)
         course = [p for p in re.split(r"[-—－–]", m.group(2))] if m.group(2) else []
         ends = name.removesuffix("段").split("至") if "至" in name else []
@@ -307,9 +323,10 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
             continue  # (资溪花山界至里木以及昌樟扩建: two items run together, not one route)
         if not ends and len(course) < 2:
             continue
-        items.append((seg.start(), name, course or ends))
-    if len(items) < 2:
-        return []
+        items.append((offset, name, course or ends))
+        exemplars += bool(exemplar)
+    if len(items) < 2 and not exemplars:
+        return []  # (one item: only where it stands for a counted list, 新开工甲至乙等2个项目)
     lead = plan_text[max(clause.start - _LEAD_CHARS, 0):abs_start] if clause.kind != "heading" else ""
     context = " ".join(clause.section) + "\n" + lead + sentence[:items[0][0]]
     at, category = max(((context.rfind(w), cat) for w, cat in _ROUTE_CLASSES), default=(-1, ""))
@@ -502,9 +519,10 @@ def left_edge(sentence: str, end: int, rules: Rules, cuts: frozenset[int] | None
             continue
         if not ("\u4e00" <= ch <= "\u9fff" or ch in _NAME_CHARS_NOT_HAN):
             break
-        if ch == "—" and i >= 2 and sentence[i - 2] == "—" and any(
-                sentence[max(0, i - 2 - k):i - 2] in rules.types for k in range(1, 7)):
-            break  # 世界最长隧道——甲乙隧道: a description, then (after the dash) the name
+        if ch == "—" and i >= 2 and sentence[i - 2] == "—" and not any(
+                sentence[i - 2 - k:i - 2] in current().gaz.admin.by_name for k in range(2, 6) if i - 2 - k >= 0):
+            break  # 世界最长隧道——甲乙隧道, “北大门”交通——329国道…: a description, then (after the
+            # dash) the name; only a unit's name before the dash may be a route's end (兰州——成都高速)
         stops = stops_by_end.get(ch)
         if stops:
             stop = next((s for s in stops
@@ -804,6 +822,19 @@ def _energy_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
 
 
 _SECOND_LINE_WORDS = ("二线", "复线", "新线")
+_LINE_KINDS = ("railway", "highway", "road")
+
+
+def _stretch_of_a_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
+    """329国道甲隧道北口至乙桥: a stretch of the road named before 至 that ends at a bridge is a
+    work on that road, of its kind and drawn as a line, not a bridge.
+    """
+    before = head[:head.index("至")]
+    lines = [m.group(0) for m in rules.type_re.finditer(before) if rules.types[m.group(0)].category in _LINE_KINDS[:2]]
+    if not lines:
+        return tw
+    kind = rules.types[max(lines, key=len)]
+    return TypeWord(tw.word, kind.category, "line", tw.strength)
 
 
 _FOOTNOTE = re.compile(r"^(?:\[\d+\]|\d+\])+")
@@ -842,7 +873,9 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             # 101国道与305省道互通立交: one interchange of two roads, unless both are classes
             # (城市主干道与干线公路枢纽立交: a kind of interchange, not one)
             first = left_edge(sentence, left - 1, rules)
-            if _is_generic(sentence[first:left - 1], rules.types["路"], rules) \
+            if first == left - 1:
+                first = left  # ，与甲高速公路设…立交: the first road is the sentence's subject, unnamed here
+            elif _is_generic(sentence[first:left - 1], rules.types["路"], rules) \
                     and _is_generic(sentence[left:ts], rules.types["路"], rules):
                 consumed_until = te
                 continue
@@ -857,6 +890,8 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
             tw = _branch_of(sentence[left:ts], tw, rules)
         elif tw.word in _SECOND_LINE_WORDS:
             tw = _energy_line(sentence[left:ts], tw, rules)
+        elif "至" in sentence[left:ts] and tw.category not in _LINE_KINDS:
+            tw = _stretch_of_a_line(sentence[left:ts], tw, rules)
         cut = _after_description(name, tw, rules) or _after_unmatched_close(name) or _after_grade(name, tw)
         if cut:
             name, left = name[cut:], left + cut
@@ -1070,13 +1105,15 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
     if mm:
         items = _items_before(before[: mm.start()], rules, _boundaries(sentence))
         generic_tail = _is_generic(m.name, m.type, rules)
+        # (a weak type word keeps the rank: it is what makes 甲省级数字经济园区 a designated park)
+        shared = _CLASS_DESCRIPTION.sub("", m.name) if m.type.strength != "weak" else m.name
         out = []
         for it_start, it in items:
             own = [h for h in _type_hits(it, rules) if h[1] == len(it)]
             if own or _holds_word(it, m.type.word):
                 continue  # a complete name: found by its own type word (沿江高铁武宜段 among 等5条高铁)
             if _looks_like_place_or_name(it):
-                out.append(Mention(it + m.name, m.start - (left - it_start), m.start - (left - it_start) + len(it),
+                out.append(Mention(it + shared, m.start - (left - it_start), m.start - (left - it_start) + len(it),
                                    m.type, m.clause, m.sentence, m.sentence_start, work=m.work))
         if not generic_tail:
             out.append(m)
@@ -1115,6 +1152,11 @@ def _expand(m: Mention, sentence: str, left: int, rules: Rules) -> list[Mention]
                     other.work = other.work or m.work
             return out
     return [m]
+
+
+# What a list's shared class says of its items but no item's name holds: a rank (甲、乙等3个省级
+# 森林公园: 甲森林公园) or whom a line serves (雅康、汶马等4条藏区高速公路: 雅康高速公路)
+_CLASS_DESCRIPTION = re.compile(r"^(?:国家级|省级|市级|县级|藏区)(?=.{2})")
 
 
 def _holds_etc(text: str) -> bool:
@@ -1287,7 +1329,8 @@ _POWER_SENT = re.compile(rf"[{_CJK}]电(?:入|送)[{_CJK}](?:工程)?(?:[一二�
 
 def _transfers(sentence: str, abs_start: int, clause: Clause, rules: Rules, found: list[Mention]) -> list[Mention]:
     """A water diversion the plan names by its source and the water it feeds (引绰济辽工程): water works;
-    power sent from one province to another (陇电入鲁工程): a power line.
+    power sent from one province to another (陇电入鲁工程): a power line; heat sent from one city to
+    another (聊热入济: 聊城's plants heat 济南): a heating main.
     """
     out = []
     if "引" in sentence:
@@ -1301,7 +1344,28 @@ def _transfers(sentence: str, abs_start: int, clause: Clause, rules: Rules, foun
                 for m in _POWER_SENT.finditer(sentence)
                 if m.group(0)[3] in provinces  # (用电入户: no province's; 疆电入湘: 疆 is said for 新)
                 and not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
+    if "热入" in sentence or "热送" in sentence:
+        tw = rules.types["集中供热"]
+        cities = _city_initials()
+        out += [Mention(m.group(0), abs_start + m.start(), abs_start + m.end(), tw, clause, sentence, abs_start)
+                for m in _HEAT_SENT.finditer(sentence)
+                if m.group(0)[0] in cities and m.group(0)[3] in cities  # (供热入户: no city's)
+                and not _overlaps(found, abs_start + m.start(), abs_start + m.end())]
     return out
+
+
+_HEAT_SENT = re.compile(rf"[{_CJK}]热(?:入|送)[{_CJK}](?:工程)?(?:[一二三四五六七八九十]期)?" + _TRANSFER_END)
+
+
+@lru_cache(maxsize=1)
+def _city_initials() -> frozenset[str]:
+    """The first characters of the prefecture cities' names, and their other 简称 (a city's short
+    name in a transfer: 聊热入济).
+    """
+    from planmap.reference.abbreviations import city_abbreviations
+
+    gaz = current().gaz
+    return frozenset({u.name[0] for u in gaz.admin.units.values() if u.level == "city"} | set(city_abbreviations()))
 
 
 # 叶新—大叶（老黄桥港—叶榭镇界）（泖港段）: a road named without its type word, followed by the
@@ -1385,8 +1449,9 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
         end = len(text)
         if m:
             end = m.start()
-            closed = _closes_project_list(text[m.end(): m.end() + 12], rules)
-            closer = _closing_class(text[m.end(): m.end() + 12], rules) if closed else None
+            after = _past_part_of_a_place(text[m.end(): m.end() + 20])[:12]
+            closed = _closes_project_list(after, rules)
+            closer = _closing_class(after, rules) if closed else None
         if any(c in text[:12] for c in rules.reference_cues):
             continue  # 连接沈海、京哈等高速公路: what a project connects to
         items: list[tuple[int, int]] = []
@@ -1448,6 +1513,22 @@ def _list_items(sentence: str, abs_start: int, clause: Clause, rules: Rules, fou
             out.append(Mention(item, abs_start + a, abs_start + a + len(item), closer or _item_class(item, tw, rules),
                                clause, sentence, abs_start))
     return out
+
+
+_PART_OF_A_PLACE = re.compile(rf"([{_CJK}]{{2,4}}?)[东西南北中]部")
+
+
+def _past_part_of_a_place(after: str) -> str:
+    """``after`` past a unit's part and a count that open it (海淀北部15个 in …等海淀北部15个重大产业
+    项目: the list's class follows).
+    """
+    m = _PART_OF_A_PLACE.match(after)
+    if not (m and m.group(1) in current().gaz.admin.by_name):
+        return after
+    return _COUNT_OPENING.sub("", after[m.end():])
+
+
+_COUNT_OPENING = re.compile(rf"^{_NUM}+[{_COUNT_CLASSIFIERS}]")
 
 
 _LISTED_WORKS = re.compile(rf"^(?:{_NUM}+[个座处项])?([{_CJK}]{{2,8}}?(?:项目|工程))")
@@ -1789,7 +1870,7 @@ _POINTS_ON_A_ROUTE = ("立交", "立交桥", "收费站", "互通", "服务区")
 # verbs after which a name is an honour or a list a place joins (入选首批国家级零碳园区)
 _HONOURS = ("入选", "获批", "获评", "荣获", "获得", "被评为", "评为", "获")
 # 县县通高速, 1小时高铁, 实现通高铁: a goal for a network
-_NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$"
+_NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均|都)通|通(?:时速{_NUM}+公里)?(?:高速铁路|高速公路|高铁|高速|动车)$|全程(?:高速|高铁)$"
                            rf"|{_NUM}+个?[县市区旗](?:市区)?(?:高速公路|高速|铁路|高铁)$")  # 甲、乙4县高速: each county's link
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
@@ -1844,6 +1925,7 @@ _COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
 _LINE_CATEGORIES = ("road", "highway", "railway")
+_MEET_HERE = re.compile(r"(?:、[^，,。；;、]{1,12})*(?:等[^，,。；;、]{0,6}?)?(?:在此|于此|在这里)(?:交汇|交会|汇聚|交叉|相交)")
 # what follows existing works a project relieves (减轻流亭立交桥交通压力)
 _RELIEVED = ("交通压力", "通行压力", "的交通压力", "的通行压力", "交通拥堵", "拥堵", "的拥堵")
 
@@ -1911,6 +1993,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if sentence.startswith(_RELIEVED, end) or (m.type.category in _LINE_CATEGORIES and sentence.startswith(("间", "之间"), end)) \
             or (sentence.startswith(("的标准", "标准"), end) and any(c in before_seg for c in ("按", "参照", "比照"))):
         return False  # 减轻甲立交桥交通压力, 甲、乙铁路间的联络线, 按照甲大道的标准: cited, not built
+    if m.type.category in _LINE_CATEGORIES and _MEET_HERE.match(sentence, end):
+        return False  # 甲路、乙公路等干线在此交汇: roads that meet where the works are, cited for where
     tw = m.type
     if tw.category in ("railway", "highway") and _is_network(name, tw):
         return False
@@ -1994,13 +2078,14 @@ def _common_line_word(name: str) -> bool:
 
 
 def _is_network(name: str, tw: TypeWord) -> bool:
-    """甘肃高速公路 / 青岛地铁: a province's or city's whole network of a class, not one project
-    (青龙高速公路 names a road: 青龙 is a county).
+    """甘肃高速公路 / 青岛地铁 / 西部铁路: a province's, city's or part of the country's whole network
+    of a class, not one project (青龙高速公路 names a road: 青龙 is a county).
     """
     if tw.word not in _NETWORK_CLASSES or not name.endswith(tw.word):
         return False
     core = name[: -len(tw.word)]
-    return bool(core) and any(u.level in ("province", "city") for u in current().gaz.units_named(core))
+    return bool(core) and (core in _context()["country_regions"]
+                           or any(u.level in ("province", "city") for u in current().gaz.units_named(core)))
 
 
 _NETWORK_CLASSES = frozenset({"高速公路", "高速", "公路", "国道", "省道", "县道", "铁路", "高铁", "高速铁路",
@@ -2105,6 +2190,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
     _fold_companies(groups, order)
     _fold_into_one_section(groups, order)
     _fold_same_core(groups, order)
+    _fold_route_abbreviations(groups, order)
     projects = []
     for key in order:
         if key not in groups:
@@ -2252,6 +2338,42 @@ def _fold_same_core(groups: dict[str, list[Mention]], order: list[str]) -> None:
             groups[other[0]].extend(groups.pop(key))
         elif not other:
             seen[slot] = (key, place)
+
+
+def _fold_route_abbreviations(groups: dict[str, list[Mention]], order: list[str]) -> None:
+    """A line named by its ends (厦门至沙县高速公路三明段, 汶川—马尔康高速公路, 抚州至吉安) and by
+    the first characters of its ends (厦沙高速公路三明段, 汶马高速, 抚吉高速公路) is one project, as
+    are two mentions of the same ends; two lines whose ends abbreviate alike (南京至安庆 / 南昌至安庆)
+    fold nothing.
+    """
+    by_ends: dict[tuple[str, str, str], list[tuple[str, tuple[str, str]]]] = {}
+    short: dict[tuple[str, str, str], list[str]] = {}
+    for key in order:
+        if key not in groups or groups[key][0].type.category not in _LINE_KINDS[:2]:
+            continue
+        category = groups[key][0].type.category
+        name = groups[key][0].name
+        name = _RANKS.sub("", _BRACKETED.sub(_section_kept, name) if "（" in name or "(" in name else name)
+        m = _LINE_BY_ENDS.match(name)
+        if m:
+            a, b = m.group(1), m.group(2)
+            by_ends.setdefault((category, a[0] + b[0], m.group(3)), []).append((key, (a, b)))
+            continue
+        m = _LINE_BY_ABBREVIATION.match(name)
+        if m:
+            short.setdefault((category, m.group(1), m.group(2)), []).append(key)
+    for slot, named in by_ends.items():
+        if len({ends for _, ends in named}) > 1:
+            continue  # two lines whose ends abbreviate alike
+        into = named[0][0]
+        for key in [k for k, _ in named[1:]] + short.get(slot, []):
+            if key in groups and key != into:
+                groups[into].extend(groups.pop(key))
+
+
+_LINE_CLASS = r"(?:藏区)?(?:国家)?(?:高速公路|高速铁路|城际铁路|客运专线|铁路|高铁|城际|高速|公路)"
+_LINE_BY_ENDS = re.compile(rf"^([{_CJK}]{{2,6}}?)(?:至|—+|－|–|-|到)([{_CJK}]{{2,6}}?)(?:{_LINE_CLASS}|(?=段)|$)(.*)$")
+_LINE_BY_ABBREVIATION = re.compile(rf"^([{_CJK}]{{2}}){_LINE_CLASS}(.*)$")
 
 
 _RANK_OPENING = re.compile(r"^(?:中国|国家级|国家|省级|市级)")

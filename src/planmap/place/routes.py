@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from planmap.models import Project, Region
 from planmap.paths import geodata_dir
-from planmap.reference.abbreviations import province_abbreviations
+from planmap.reference.abbreviations import city_abbreviations, province_abbreviations
 from planmap.vocab import PRECISIONS
 
 if TYPE_CHECKING:
@@ -387,22 +387,6 @@ def villages_in(gaz: Gazetteer, county: str, name: str = "", first: str = "") ->
     else:
         pat = re.compile("\n(" + re.escape(first) + "[^\t\n]+)\t([^\n]+)")
     return [(m.group(1), m.group(2)) for m in pat.finditer(text)]
-
-
-@lru_cache(maxsize=2)
-def city_abbreviations(folder: str | None = None) -> dict[str, tuple[str, ...]]:
-    """简称 character -> adcodes of the cities it stands for, where it is not the first
-    character of the city's name (甬 -> 宁波); first characters are read by rule, except a
-    province's 简称 that route names give one of its cities (赣 -> 赣州 in 昌赣, 赣深).
-    """
-    path = (geodata_dir() if folder is None else Path(folder)) / "city_abbreviations.csv"
-    if not path.is_file():
-        return {}
-    out: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            out.setdefault(r["char"], []).append(r["adcode"])
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _city_inside_its_province(ch: str) -> bool:
