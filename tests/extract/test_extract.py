@@ -1343,3 +1343,34 @@ def test_transfers_zones_and_lists_of_projects(tmp_path, sentence, names):
 def test_a_news_sites_channel_label_is_no_part_of_a_name(tmp_path):
     _, projects = _extract(tmp_path, "天津频道 海尔（天津）市场创新产业园区一期将于本月开工。")
     assert _names(projects)[0].startswith("海尔")
+
+
+def test_routes_listed_by_ends_joined_by_dashes_take_the_class_before_them(tmp_path):
+    _, projects = _extract(tmp_path, "今年计划开工的11个高速公路项目有神池-河曲、左权-黎城等6个项目工程已批复，"
+                                     "有长治-临汾、黎城-长治拓宽等4个项目的环评已批复。")
+    assert [(p.name, p.category, p.geom) for p in projects] == [
+        ("神池-河曲", "highway", "line"), ("左权-黎城", "highway", "line"),
+        ("长治-临汾", "highway", "line"), ("黎城-长治", "highway", "line")]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # a highway's stretch by its ends in brackets is part of its name; where it starts is no project
+    ("唐津高速公路（津塘公路-荣乌高速）起自津塘公路互通式立交，止于荣乌高速。", ["唐津高速公路（津塘公路-荣乌高速）"]),
+    # 接 opening a clause: the road a project runs on to, cited
+    ("工程起于中心桥，接唐津高速公路天津北段，止于王官屯，接津沧高速公路。", []),
+    # a second line of a national road is a highway
+    ("329复线黄家埠至牟山段工程今年底也将完成。", ["329复线黄家埠至牟山段"]),
+    ("可超过世界上高速公路密度最大的国家。", []),
+])
+def test_stretches_and_cited_roads_of_news_reports(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+    assert all(p.category == "highway" for p in projects)
+
+
+def test_a_numbered_road_named_bare_beside_its_one_section_is_that_section(tmp_path):
+    _, projects = _extract(tmp_path, "开工建设省道301线供加至班戈段。其中包括省道301线供加至班戈以及革吉通县油路。")
+    assert _names(projects) == ["省道301线供加至班戈段", "革吉通县油路"]
+    # a named line beside a section of it stays apart: the plan may speak of the whole line
+    _, projects = _extract(tmp_path, "加快沪昆高速公路扩容。沪昆高速公路贵州段年内通车。")
+    assert sorted(_names(projects)) == ["沪昆高速公路", "沪昆高速公路贵州段"]

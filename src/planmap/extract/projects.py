@@ -267,14 +267,20 @@ def _extract(plan: Plan) -> list[Project]:
         for s_start, sentence in _sentences(body):
             abs_start = clause.start + s_start
             found = _sentence_mentions(sentence, abs_start, clause, rules)
+            routes = _routes_listed_by_ends(sentence, abs_start, clause, rules, plan.text, found)
+            if routes:  # an untyped item of a list is a route the list names by its ends
+                found = [f for f in found if f.type is not _OTHER or not _overlaps(routes, f.start, f.end)]
             mentions.extend(found)
-            mentions.extend(_routes_listed_by_ends(sentence, abs_start, clause, rules, plan.text, found))
+            mentions.extend(routes)
     return _merge(mentions, plan)
 
 
 _LEAD_CHARS = 200  # how far back a list of routes looks for the class its items belong to
-# one item of a list of routes named by their ends alone: 宣威至富源93公里, 沿河至南川(沿河-务川-道真-南川)
-_ENDS_ITEM = re.compile(rf"^([{_CJK}]{{2,8}}?至[{_CJK}]{{2,8}}?段?)(?:约?\d+(?:\.\d+)?(?:公里|千米|km))?"
+_ITEM_WORK = "拓宽|扩建|改建|改造|新建"  # 黎城-长治拓宽: the works on a route named by its ends
+_END_SEPARATOR = re.compile(r"至|[-—－–]")
+# one item of a list of routes named by their ends alone: 宣威至富源93公里, 沿河至南川(沿河-务川-道真-南川),
+# 神池-河曲
+_ENDS_ITEM = re.compile(rf"^([{_CJK}]{{2,8}}?(?:至|[-—－–])[{_CJK}]{{2,8}}?段?)(?:{_ITEM_WORK})?(?:约?\d+(?:\.\d+)?(?:公里|千米|km))?"
                         rf"(?:[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}})+)[）)])?$")
 # …or by an abbreviation with the places it runs through: 遵施(播州-余庆-施秉)
 _COURSE_ITEM = re.compile(rf"^([{_CJK}]{{2,4}})[（(]([{_CJK}]{{2,6}}(?:[-—－–][{_CJK}]{{2,6}}){{1,8}})[）)]$")
@@ -293,17 +299,18 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
     such items, of the route class the nearest class word before them names (in the sentence, the
     text just before it or the section's headings).
     """
-    if "至" not in sentence and "(" not in sentence and "（" not in sentence:
+    if not _END_SEPARATOR.search(sentence) and "(" not in sentence and "（" not in sentence:
         return []
     items = []
     exemplars = 0
+    typed = [f for f in found if f.type is not _OTHER]  # (an untyped list item may be one of these routes)
     for seg in _ROUTE_LIST_ITEM.finditer(sentence):
         text, offset = seg.group(0), seg.start()
         exemplar = _EXEMPLAR_OF_COUNT.search(text)
         if exemplar:
             text = text[:exemplar.start()]  # 新开工甲至乙等2个项目: 甲至乙 stands for a counted list
         m = _ENDS_ITEM.match(text) or _COURSE_ITEM.match(text)
-        if m is None and "至" in text:
+        if m is None and _END_SEPARATOR.search(text):
             # an item may follow its clause's verb (开工建设井冈山夏坪至睦村、抚州至吉安…)
             cut = left_edge(text, len(text), rules)
             text, offset = text[cut:], offset + cut
@@ -311,14 +318,14 @@ def _routes_listed_by_ends(sentence: str, abs_start: int, clause: Clause, rules:
         if m is None:
             continue
         name = m.group(1)
-        cut = left_edge(name, len(name), rules) if "至" in name else 0
+        cut = left_edge(name, len(name), rules) if _END_SEPARATOR.search(name) else 0
         if cut:  # (明年底贯通乙至丙路段: the item's own verb and time)
             name, text, offset = name[cut:], text[cut:], offset + cut
         if any(h[1] == len(name) for h in _type_hits(name, rules)) or _starts_with_verb(name) \
-                or _overlaps(found, abs_start + offset, abs_start + offset + len(text)):
+                or _overlaps(typed, abs_start + offset, abs_start + offset + len(text)):
             continue  # (a name ending in its type word is found by it; 西桥 of 陆良西桥 is a place)
         course = [p for p in re.split(r"[-—－–]", m.group(2))] if m.group(2) else []
-        ends = name.removesuffix("段").split("至") if "至" in name else []
+        ends = _END_SEPARATOR.split(name.removesuffix("段")) if _END_SEPARATOR.search(name) else []
         if ends and any(len(e) < 2 or rules.generic_re.fullmatch(e) or _JOINED_OR_WORKED.search(e) for e in ends):
             continue  # (资溪花山界至里木以及昌樟扩建: two items run together, not one route)
         if not ends and len(course) < 2:
@@ -818,7 +825,12 @@ def _energy_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     """
     if any(cat == "energy_utility" and w in head for w, cat in rules.item_hints):
         return TypeWord(tw.word, "energy_utility", "point", tw.strength)
+    if _ROAD_NUMBER.fullmatch(head):  # 329复线: a second line of a national road
+        return TypeWord(tw.word, "highway", "line", tw.strength)
     return tw
+
+
+_ROAD_NUMBER = re.compile(r"[GS]?\d{3}(?:国道|省道)?")
 
 
 _SECOND_LINE_WORDS = ("二线", "复线", "新线")
@@ -1003,8 +1015,11 @@ def _qualifiers_end(sentence: str, end: int) -> int:
         if m:
             end = m.end()  # 省道394: the route number follows the class
     m = _Q_BRACKET.match(sentence, end)
-    if m and _Q_BRACKET_SECTION.search(m.group(0)) and not _Q_LIST_PUNCT.search(m.group(0)):
-        end = m.end()
+    if m and (_Q_BRACKET_SECTION.search(m.group(0)) or (
+            _Q_BRACKET_STRETCH.fullmatch(m.group(0)) and sentence.endswith(_INTERCITY_LINES, 0, end))) \
+            and not _Q_LIST_PUNCT.search(m.group(0)):
+        end = m.end()  # 铁路（调兵山段）, 高速公路（甲公路-乙高速）: a section, or a highway's stretch by its
+        # ends (a street's, 甲路（乙路—丙路）, is a table's note of where it runs)
     m = _Q_SECTION.match(sentence, end)
     if m and not _Q_NOT_IN_SECTION.search(m.group(0)):
         end = m.end()
@@ -1023,8 +1038,11 @@ def _qualifiers_end(sentence: str, end: int) -> int:
 _Q_ROUTE_NO = re.compile(r"\d{1,4}(?:线)?")
 _Q_BRACKET = re.compile(r"[（(][^（）()]{1,16}[）)]")
 _Q_BRACKET_SECTION = re.compile(r"(段|延|期|线)[）)]$")
+_INTERCITY_LINES = ("高速公路", "高速", "铁路", "公路")
+_Q_BRACKET_STRETCH = re.compile(rf"[（(][{_CJK}]{{2,8}}(?:至|[-—－–])[{_CJK}]{{2,8}}[）)]")
 _Q_LIST_PUNCT = re.compile(r"[、，,]")
-_Q_SECTION = re.compile(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}]{{1,8}})?段")
+# 棋盘山段, 通麦至105道班段 (a road maintenance squad's number names a place on a Tibetan road)
+_Q_SECTION = re.compile(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}\d]{{1,8}})?段")
 _Q_NOT_IN_SECTION = re.compile(r"[，、和及与因的在是将为]")
 _Q_EXTENSION = re.compile(r"[东西南北]延(?:线|伸)?|改线(?!工程)")
 _Q_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)")
@@ -1979,8 +1997,9 @@ def _keep(m: Mention, rules: Rules) -> bool:
                     continue
             return False
     before_seg = _after_last(before, "，,。；;：:")
-    if name.startswith(_longer_than_one(rules.end_cues)) or before_seg.endswith(rules.end_cues):
-        return False  # 北起曲湾路, 终点接青银高速: where a road ends, not a project
+    if name.startswith(_longer_than_one(rules.end_cues)) or before_seg.endswith(rules.end_cues) \
+            or (name.startswith("接") and not before_seg.strip()):
+        return False  # 北起曲湾路, 终点接青银高速, …，接甲高速公路: where a road ends, not a project
     if _PLACE_JOINS.search(name):
         return False  # 大场镇接204国道: the place where a road joins another
     if m.type.category in _LINE_CATEGORIES and before_seg.endswith("与") \
@@ -2294,11 +2313,20 @@ def _fold_into_one_section(groups: dict[str, list[Mention]], order: list[str]) -
     for key in order:
         if key in groups and "段" in key:
             bare = coref_key(_without_brackets(groups[key][0].name))
+            if bare == key:  # 省道301线供加至班戈段 beside 省道301线: the road named before its section
+                bare = next((key[:n] for n in range(len(key) - 2, 2, -1)
+                             if key[:n] in groups and _LINE_END.search(key[:n])), key)
             if bare != key:
                 sections.setdefault(bare, []).append(key)
     for bare, keys in sections.items():
         if len(keys) == 1 and bare in groups:
             groups[keys[0]].extend(groups.pop(bare))
+
+
+# a numbered road (国道318线, 省道301, 209国道, G75): named bare beside the one section the plan
+# builds, it is that section (a named line beside its section, 兰新铁路…哈密段, stays apart: the
+# plan may speak of the whole line)
+_LINE_END = re.compile(r"(?:\d{3}线|[国省县]道\d{3}|\d{3}[国省县]道|[GS]\d{1,4})$")
 
 
 def _fold_companies(groups: dict[str, list[Mention]], order: list[str]) -> None:
