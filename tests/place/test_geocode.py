@@ -597,3 +597,21 @@ def test_a_port_work_is_placed_at_the_county_of_its_port_area(geocoder):
     assert r.method != "port"
     s = geocoder.place(_project("董家口港大道", category="road", geom="line"), _plan("370000", "山东省", "province"))
     assert s.method != "port"
+
+
+def test_where_the_plan_says_a_project_lies_places_it(geocoder):
+    """甲园区位于本市津南区…: the statement at one of its mentions, not the province its name holds."""
+    text = "海尔（天津）市场创新产业园区一期将开工。\n海尔（天津）市场创新产业园区位于本市津南区八里台工业区，占地1100亩。\n"
+    plan = _plan("120000", "天津市", "province")
+    plan.text = text
+    name = "海尔（天津）市场创新产业园区"
+    first, second = text.index(name), text.index(name, 10)
+    project = Project(name=name, category="industrial_park", geom="area", plan="t", section="",
+                      evidence=text.split("\n")[0], span=(first, first + len(name)),
+                      mentions=[(first, first + len(name)), (second, second + len(name))])
+    p = geocoder.place(project, plan)
+    assert (p.method, p.counties) == ("stated", ["120112"])
+    # a statement of the province alone says nothing more than the home region
+    plan.text = text.replace("本市津南区八里台工业区", "天津")
+    p = geocoder.place(project, plan)
+    assert p.method != "stated"

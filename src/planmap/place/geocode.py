@@ -714,7 +714,11 @@ class Geocoder:
                 return section
             if route is not None:
                 return route
-        # 3. the most specific unit or town in the name
+        # 3. where the plan says it lies (甲产业园区位于本市乙区丙工业区), at any of its mentions
+        p = self._stated_location(project, plan, prior)
+        if p is not None:
+            return p
+        # 3a. the most specific unit or town in the name
         p = None if generic else self.place_text(project.name, prior)
         if p is not None and prior is not None and self._contains_home(p, prior):
             p = None  # 辽宁… in a 浑南区 plan: the home region is the more specific answer
@@ -725,15 +729,15 @@ class Geocoder:
                 return region
         if p is not None:
             return p.found_by("name")
-        # 3a. a region of several cities named in the name (攀西特高压交流工程): in one of them
+        # 3b. a region of several cities named in the name (攀西特高压交流工程): in one of them
         p = None if generic else self._named_region(project.name)
         if p is not None:
             return p
-        # 3b. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
+        # 3c. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
         p = None if generic else self._named_after_town(project.name, prior, project.category, sentence)
         if p is not None:
             return p
-        # 3c. a reservoir or dam named after the one village of that name in the home region
+        # 3d. a reservoir or dam named after the one village of that name in the home region
         p = None if generic else self._named_after_village(project.name, prior)
         if p is not None:
             return p
@@ -1034,6 +1038,21 @@ class Geocoder:
         p = self._inside_home(self.place_text(lead, prior), prior)
         return p.found_by("paragraph") if p is not None else None
 
+    def _stated_location(self, project: Project, plan: Plan | None, prior: Region | None) -> Placement | None:
+        """A mention followed by where it lies (…产业园区位于本市津南区八里台工业区, …项目坐落于甲镇):
+        the most specific place of that statement, inside the home region, county or finer.
+        """
+        if plan is None or not plan.text:
+            return None
+        for _start, end in project.mentions:
+            m = _LOCATED_AT.match(plan.text, end)
+            if m is None:
+                continue
+            p = self._inside_home(self.place_text(m.group(1), prior), prior)
+            if p is not None and p.precision not in ("city", "province"):
+                return p.found_by("stated")
+        return None
+
     def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
         counties = set()
         for unit in [*project.lead_units, *project.support_units]:
@@ -1055,6 +1074,11 @@ class Geocoder:
         if prior is None:
             return Placement.of(Point(), "province", "none", [], [], "unplaced")
         return self._unit_point(self.gaz.unit(prior.adcode)).found_by("home-region")
+
+
+# what follows a project's name to say where it lies, up to the end of the clause
+_LOCATED_AT = re.compile(r"(?:项目|工程)?(?:位于|坐落于|坐落在|地处|选址于|选址在|落户于|落户)(?:本市|本省|本区|本县|该市|该县|该区)?"
+                         r"([^，。；,;：:！？]{2,24})")
 
 
 def geocode_projects(projects: Iterable[Project], plan: Plan | None = None,
