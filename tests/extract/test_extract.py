@@ -1374,3 +1374,23 @@ def test_a_numbered_road_named_bare_beside_its_one_section_is_that_section(tmp_p
     # a named line beside a section of it stays apart: the plan may speak of the whole line
     _, projects = _extract(tmp_path, "加快沪昆高速公路扩容。沪昆高速公路贵州段年内通车。")
     assert sorted(_names(projects)) == ["沪昆高速公路", "沪昆高速公路贵州段"]
+
+
+def test_one_stretch_of_a_numbered_road_written_from_either_end_is_one_project(tmp_path):
+    _, projects = _extract(tmp_path, "329国道长山隧道北口至王庙桥大修工程将在5月开工。具体实施范围为329国道镇海段王庙桥—长山隧道，全长2.4公里。")
+    assert len([p for p in projects if p.category == "highway"]) == 1
+    # other ends are another stretch
+    _, projects = _extract(tmp_path, "329国道长山隧道至王庙桥段大修。329国道王庙桥至东港段改造。")
+    assert len([p for p in projects if p.category == "highway"]) == 2
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # which stretches (重点路段) is no named section: the road is the project
+    ("投资5亿多对京藏高速重点路段进行扩能改造。", ["京藏高速"]),
+    # a junction named only by its shape and role, and big and small zones together, name no site
+    ("设Y型枢纽互通式立交。", []),
+    ("大小开发区并存。", []),
+])
+def test_generic_sections_junctions_and_zones(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

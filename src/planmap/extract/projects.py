@@ -1021,8 +1021,8 @@ def _qualifiers_end(sentence: str, end: int) -> int:
         end = m.end()  # 铁路（调兵山段）, 高速公路（甲公路-乙高速）: a section, or a highway's stretch by its
         # ends (a street's, 甲路（乙路—丙路）, is a table's note of where it runs)
     m = _Q_SECTION.match(sentence, end)
-    if m and not _Q_NOT_IN_SECTION.search(m.group(0)):
-        end = m.end()
+    if m and not _Q_NOT_IN_SECTION.search(m.group(0)) and not _GENERIC_SECTION.fullmatch(m.group(0)):
+        end = m.end()  # (重点路段, 部分路段: which stretches, not a named section)
     m = _Q_EXTENSION.match(sentence, end)
     if m:
         end = m.end()
@@ -1044,6 +1044,7 @@ _Q_LIST_PUNCT = re.compile(r"[、，,]")
 # 棋盘山段, 通麦至105道班段 (a road maintenance squad's number names a place on a Tibetan road)
 _Q_SECTION = re.compile(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}\d]{{1,8}})?段")
 _Q_NOT_IN_SECTION = re.compile(r"[，、和及与因的在是将为]")
+_GENERIC_SECTION = re.compile(r"(?:重点|部分|拥堵|瓶颈|危险|事故多发|主要|关键|薄弱|全线|沿线|个别)路?段")
 _Q_EXTENSION = re.compile(r"[东西南北]延(?:线|伸)?|改线(?!工程)")
 _Q_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)")
 _Q_CAMPUS = re.compile(r"(?:[东西南北]院区|[东西南北]区|新院区|院区|分院)(?=[、，,。；;和及与]|$|建设|改造)")
@@ -2210,6 +2211,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
     _fold_into_one_section(groups, order)
     _fold_same_core(groups, order)
     _fold_route_abbreviations(groups, order)
+    _fold_same_stretch(groups, order)
     projects = []
     for key in order:
         if key not in groups:
@@ -2397,6 +2399,32 @@ def _fold_route_abbreviations(groups: dict[str, list[Mention]], order: list[str]
         for key in [k for k, _ in named[1:]] + short.get(slot, []):
             if key in groups and key != into:
                 groups[into].extend(groups.pop(key))
+
+
+def _fold_same_stretch(groups: dict[str, list[Mention]], order: list[str]) -> None:
+    """One stretch of a numbered road written from either end (329国道甲隧道北口至乙桥 / 329国道镇海段
+    乙桥—甲隧道) is one project: the same road number and the same two ends.
+    """
+    seen: dict[tuple[str, frozenset[str]], str] = {}
+    for key in order:
+        if key not in groups or groups[key][0].type.category not in _LINE_KINDS[:2]:
+            continue
+        m = _NUMBERED_STRETCH.match(groups[key][0].name)
+        if m is None:
+            continue
+        ends = frozenset(_END_OPENING.sub("", _END_CLOSING.sub("", e)) for e in (m.group(2), m.group(3)))
+        if len(ends) < 2 or any(len(e) < 2 for e in ends):
+            continue
+        slot = (re.sub(r"\D", "", m.group(1)), ends)
+        if slot in seen:
+            groups[seen[slot]].extend(groups.pop(key))
+        else:
+            seen[slot] = key
+
+
+_NUMBERED_STRETCH = re.compile(rf"^((?:[GS]?\d{{3}}(?:国道|省道)?|(?:国道|省道)\d{{3}})线?)([{_CJK}\d]{{2,12}}?)(?:至|—+|－|–|-)([{_CJK}\d]{{2,12}}?)段?$")
+_END_OPENING = re.compile(rf"^[{_CJK}]{{1,6}}段")  # 镇海段乙桥: the section the end lies in
+_END_CLOSING = re.compile(r"(?:[东西南北]口|口)$")  # 甲隧道北口: the tunnel's mouth is the tunnel's end
 
 
 _LINE_CLASS = r"(?:藏区)?(?:国家)?(?:高速公路|高速铁路|城际铁路|客运专线|铁路|高铁|城际|高速|公路)"
