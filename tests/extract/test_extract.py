@@ -1394,3 +1394,31 @@ def test_one_stretch_of_a_numbered_road_written_from_either_end_is_one_project(t
 def test_generic_sections_junctions_and_zones(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # where a person works, an address, a product of the kind and car models name no project
+    ("甲大学物流研究中心研究员李某介绍。", []),
+    ("乙科技大学医学院教授王某指出。", []),
+    ("再运至丙公司在上海赵重公路1296号的仓库。", []),
+    ("形成10000辆/年重载快捷铁路货车产能。", []),
+    ("如威麟G5、G6等车型颇有竞争优势。", []),
+    ("改造G352蓬安过境段。", ["G352蓬安过境段"]),
+    # kinds of plant and institution in a news report, and a copula closing a list of examples
+    ("停止向国内风能发电厂进行补贴，海上风电场成本较高。", []),
+    ("其余主要货运线路如京广、京哈等仅为准重载铁路。", []),
+    ("王某要求市、临港新城、璜土镇三级联动。", ["临港新城"]),
+    # a river's dike and flood storage works
+    ("荆江大堤综合整治工程，堤防全长182公里。", ["荆江大堤"]),
+    ("洪湖分洪区东分块蓄洪工程，围堤总长155公里。", ["洪湖分洪区东分块蓄洪工程"]),
+])
+def test_what_news_reports_cite_and_water_works(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_a_short_name_a_bracket_gives_is_that_project_wherever_it_is_used(tmp_path):
+    _, projects = _extract(tmp_path, "10年前，他担任湘西州人民医院（下文简称“州医院”）副院长。次年，州医院开工建设门诊楼。")
+    assert _names(projects) == ["湘西州人民医院"]
+    _, projects = _extract(tmp_path, "加快G75（兰海高速）扩容。兰海高速年内通车。")
+    assert len(projects) == 1 and "G75" in [projects[0].name, *projects[0].aliases]

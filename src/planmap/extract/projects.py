@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -1051,10 +1051,21 @@ _Q_CAMPUS = re.compile(r"(?:[东西南北]院区|[东西南北]区|新院区|院
 
 
 def _bracket_aliases(sentence: str, name_end: int, qual_end: int) -> list[str]:
+    """The other name a bracket after a name gives it: a line's (G75（兰海高速）) or the short name
+    the text goes on to use (甲州人民医院（下文简称“州医院”）).
+    """
     m = _ALIAS_BRACKET.match(sentence, name_end)
-    if m and _ALIAS_LINE.search(m.group(1)) and not m.group(1).endswith("段"):
+    if m is None:
+        return []
+    short = _SHORT_NAME.fullmatch(m.group(1))
+    if short:
+        return [short.group(1)]
+    if _ALIAS_LINE.search(m.group(1)) and not m.group(1).endswith("段"):
         return [m.group(1)]
     return []
+
+
+_SHORT_NAME = re.compile(r"(?:下文|以下|后文)?(?:简称|称)[：:]?[“\"]?([^“”\"]{2,16}?)[”\"]?")
 
 
 _ALIAS_BRACKET = re.compile(r"[（(]([^（）()]{2,24})[）)]")
@@ -1288,6 +1299,8 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
     out: list[Mention] = []
     if "G" not in sentence and "S" not in sentence:
         return out  # (no route number: spares the pattern, which looks behind at every character)
+    if not _ROAD_TALK.search(sentence):
+        return out  # 威麟G5、G6等车型: a sentence with no road word; the codes are models of a car
     for m in _ROUTE_CODE.finditer(sentence):
         if _overlaps(found, abs_start + m.start(), abs_start + m.end()):
             continue
@@ -1297,8 +1310,12 @@ def _route_codes(sentence: str, abs_start: int, clause: Clause, rules: Rules, fo
             continue  # 中商流通三十人论坛(G30): the short name of what the bracket follows
         end = _qualifiers_end(sentence, m.end())
         tw = rules.types["国道" if m.group(1) == "G" else "省道"]
-        out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start))
+        out.append(Mention(sentence[m.start():end], abs_start + m.start(), abs_start + end, tw, clause, sentence, abs_start,
+                           aliases=_bracket_aliases(sentence, end, end)))
     return out
+
+
+_ROAD_TALK = re.compile(r"高速|国道|省道|公路|道路|线|段|路|交通|通道|互通|立交|收费站|服务区|出口|里程")
 
 
 def _bracketed_short_name(sentence: str, start: int, end: int, rules: Rules) -> bool:
@@ -1944,6 +1961,10 @@ _COUNTED_LIST = re.compile(rf"(?:、[^，,。；;：:、]{{1,12}})*(?:达到|增
 # what follows a road that another meets (与…相交处)
 _MEETS = re.compile(r"(?:相交|交叉|交汇|相接|相连|衔接)")
 _LINE_CATEGORIES = ("road", "highway", "railway")
+_AFFILIATION = re.compile(r"(?:高级|副|首席|特聘)?(?:研究员|教授|主任|院长|所长|专家|学者|博士|负责人|职工|员工|医生|"
+                          r"护士|工作人员|党委书记|书记|经理|总经理|董事长)")
+_ADDRESS = re.compile(r"\d+号")
+_PRODUCT_AFTER = re.compile(r"(?:货车|客车|车辆|机车|动车组|装备|设备|车型)")
 _MEET_HERE = re.compile(r"(?:、[^，,。；;、]{1,12})*(?:等[^，,。；;、]{0,6}?)?(?:在此|于此|在这里)(?:交汇|交会|汇聚|交叉|相交)")
 # what follows existing works a project relieves (减轻流亭立交桥交通压力)
 _RELIEVED = ("交通压力", "通行压力", "的交通压力", "的通行压力", "交通拥堵", "拥堵", "的拥堵")
@@ -2013,6 +2034,10 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if sentence.startswith(_RELIEVED, end) or (m.type.category in _LINE_CATEGORIES and sentence.startswith(("间", "之间"), end)) \
             or (sentence.startswith(("的标准", "标准"), end) and any(c in before_seg for c in ("按", "参照", "比照"))):
         return False  # 减轻甲立交桥交通压力, 甲、乙铁路间的联络线, 按照甲大道的标准: cited, not built
+    if _AFFILIATION.match(sentence, end) or (m.type.category in _LINE_CATEGORIES and (
+            _ADDRESS.match(sentence, end) or _PRODUCT_AFTER.match(sentence, end))):
+        return False  # 甲大学乙研究中心研究员, 甲医院职工: where a person works; 乙公路1296号: an
+        # address; 重载快捷铁路货车: a product of the kind
     if m.type.category in _LINE_CATEGORIES and _MEET_HERE.match(sentence, end):
         return False  # 甲路、乙公路等干线在此交汇: roads that meet where the works are, cited for where
     tw = m.type
@@ -2213,6 +2238,7 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
     _fold_route_abbreviations(groups, order)
     _fold_same_stretch(groups, order)
     projects = []
+    _fold_short_names(groups, order, key_of)
     for key in order:
         if key not in groups:
             continue
@@ -2250,6 +2276,21 @@ def _merge(mentions: list[Mention], plan: Plan) -> list[Project]:
         ))
     projects.sort(key=lambda p: p.span[0])
     return projects
+
+
+def _fold_short_names(groups: dict[str, list[Mention]], order: list[str], key_of: Callable[[str], str]) -> None:
+    """A name a bracket gives another (甲州人民医院（下文简称“州医院”）, G75（兰海高速）) is that
+    project wherever the text uses it.
+    """
+    owner: dict[str, str] = {}
+    for key in order:
+        for m in groups.get(key, ()):
+            for alias in m.aliases:
+                owner.setdefault(key_of(alias), key)
+    for key in order:
+        into = owner.get(key)
+        if into is not None and into != key and key in groups and into in groups:
+            groups[into].extend(groups.pop(key))
 
 
 def _keys_by_suffix(keys: list[str]) -> dict[str, list[str]]:
