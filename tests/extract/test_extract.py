@@ -1422,3 +1422,16 @@ def test_a_short_name_a_bracket_gives_is_that_project_wherever_it_is_used(tmp_pa
     assert _names(projects) == ["湘西州人民医院"]
     _, projects = _extract(tmp_path, "加快G75（兰海高速）扩容。兰海高速年内通车。")
     assert len(projects) == 1 and "G75" in [projects[0].name, *projects[0].aliases]
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # the site of a train service, zones of opening and cooperation, metal mines
+    ("加快中欧班列广州集结中心建设。", ["中欧班列广州集结中心"]),
+    ("开行中欧班列。", []),
+    ("增强塔城重点开发开放试验区产业集聚能力。", ["塔城重点开发开放试验区"]),
+    ("加力推进深汕特别合作区、广清经济特别合作区建设。", ["深汕特别合作区", "广清经济特别合作区"]),
+    ("大红柳滩锂铍矿、火烧云铅锌矿加快建设。", ["大红柳滩锂铍矿", "火烧云铅锌矿"]),
+])
+def test_sites_zones_and_mines_of_work_reports(tmp_path, sentence, names):
+    _, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

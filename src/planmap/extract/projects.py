@@ -2013,6 +2013,9 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False  # 四县无高速公路 (…的历史): the lack of a line, not a line
     for w in rules.not_project if _words_re(rules.not_project).search(name) else ():
         if w in name:
+            if w in _context()["services_naming_sites"] and m.type.strength == "strong" \
+                    and name.index(w) + len(w) < len(name) - len(m.type.word):
+                continue  # 中欧班列广州集结中心: the site of the service, named after it
             if w in _context()["scope_terms"] and m.type.strength != "weak":
                 rest = name[name.index(w) + len(w):]
                 if rest and (not _is_generic(rest, m.type, rules) or has_place_name(name[:name.index(w)])):
