@@ -830,7 +830,9 @@ def _energy_line(head: str, tw: TypeWord, rules: Rules) -> TypeWord:
     return tw
 
 
-_ROAD_NUMBER = re.compile(r"[GS]?\d{3}(?:国道|省道)?")
+# a numbered road: G75, 329, 329国道, 国道318 (one pattern for every rule that reads road numbers)
+_NUMBERED_ROAD = r"(?:[GS]\d{1,4}|\d{3}(?:国道|省道|县道)?|(?:国道|省道|县道)\d{3})"
+_ROAD_NUMBER = re.compile(_NUMBERED_ROAD)
 
 
 _SECOND_LINE_WORDS = ("二线", "复线", "新线")
@@ -2372,7 +2374,7 @@ def _fold_into_one_section(groups: dict[str, list[Mention]], order: list[str]) -
 # a numbered road (国道318线, 省道301, 209国道, G75): named bare beside the one section the plan
 # builds, it is that section (a named line beside its section, 兰新铁路…哈密段, stays apart: the
 # plan may speak of the whole line)
-_LINE_END = re.compile(r"(?:\d{3}线|[国省县]道\d{3}|\d{3}[国省县]道|[GS]\d{1,4})$")
+_LINE_END = re.compile(rf"{_NUMBERED_ROAD}线?$")
 
 
 def _fold_companies(groups: dict[str, list[Mention]], order: list[str]) -> None:
@@ -2466,7 +2468,7 @@ def _fold_same_stretch(groups: dict[str, list[Mention]], order: list[str]) -> No
             seen[slot] = key
 
 
-_NUMBERED_STRETCH = re.compile(rf"^((?:[GS]?\d{{3}}(?:国道|省道)?|(?:国道|省道)\d{{3}})线?)([{_CJK}\d]{{2,12}}?)(?:至|—+|－|–|-)([{_CJK}\d]{{2,12}}?)段?$")
+_NUMBERED_STRETCH = re.compile(rf"^({_NUMBERED_ROAD}线?)([{_CJK}\d]{{2,12}}?)(?:至|—+|－|–|-)([{_CJK}\d]{{2,12}}?)段?$")
 _END_OPENING = re.compile(rf"^[{_CJK}]{{1,6}}段")  # 镇海段乙桥: the section the end lies in
 _END_CLOSING = re.compile(r"(?:[东西南北]口|口)$")  # 甲隧道北口: the tunnel's mouth is the tunnel's end
 
