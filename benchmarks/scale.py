@@ -45,8 +45,9 @@ CORPUS = Path(os.environ.get("PLANMAP_CORPUS", ROOT.parent / "shared" / "corpus"
 DRIVER = """
 import json, resource, sys, time
 t = time.perf_counter()
-from planmap.builder import _CollectorPaused, build
-with _CollectorPaused() as collect:  # as the planmap build command runs it
+from planmap.builder import build
+from planmap.collector import CollectorPaused
+with CollectorPaused() as collect:  # as the planmap build command runs it
     r = build([sys.argv[1]], out=sys.argv[2], workers=int(sys.argv[3]), maps=sys.argv[4] == "1", progress=False,
               on_document=collect)
 own = resource.getrusage(resource.RUSAGE_SELF)

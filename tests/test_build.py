@@ -157,7 +157,7 @@ def test_the_command_builds_with_the_collector_paused_and_restores_it(tmp_path, 
     build a tenth of its time), collects every COLLECT_EVERY documents, and leaves it as it was."""
     import gc
 
-    from planmap import builder
+    from planmap import builder, collector
 
     seen, collected = [], []
     real_build, real_collect = builder.build, gc.collect
@@ -167,7 +167,7 @@ def test_the_command_builds_with_the_collector_paused_and_restores_it(tmp_path, 
         return real_build(*args, **kwargs)
 
     monkeypatch.setattr(builder, "build", watching_build)
-    monkeypatch.setattr(builder, "COLLECT_EVERY", 1)
+    monkeypatch.setattr(collector, "COLLECT_EVERY", 1)
     monkeypatch.setattr(gc, "collect", lambda *a: collected.append(a) or real_collect(*a))
     assert gc.isenabled()
     assert builder.run_build([sample_plan()], tmp_path / "a", progress=False) == 0
@@ -178,19 +178,3 @@ def test_the_command_builds_with_the_collector_paused_and_restores_it(tmp_path, 
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
-
-
-def test_a_process_forked_during_the_command_collects_garbage():
-    import gc
-    import os
-
-    from planmap.builder import _CollectorPaused
-
-    if not hasattr(os, "fork"):
-        pytest.skip("no fork here")
-    with _CollectorPaused():
-        pid = os.fork()
-        if pid == 0:  # the child: a local worker forked from the building process
-            os._exit(0 if gc.isenabled() else 1)
-        _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0

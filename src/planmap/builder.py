@@ -827,6 +827,8 @@ def _draw_share(chunk: range) -> list[tuple[int, BaseException | None]]:
     """Draw some of :data:`_PAGES` (in a forked process); each page's error, if any, comes back."""
     import pickle
 
+    from planmap.collector import now_and_then
+
     done: list[tuple[int, BaseException | None]] = []
     for k in chunk:
         error: BaseException | None = None
@@ -839,6 +841,7 @@ def _draw_share(chunk: range) -> list[tuple[int, BaseException | None]]:
             except Exception:  # noqa: BLE001 - an exception that cannot travel travels as its text
                 error = RuntimeError(f"{type(exc).__name__}: {exc}")
         done.append((k, error))
+        now_and_then()
     return done
 
 
@@ -917,47 +920,6 @@ class _PageDrawing:
 
 # ---------------------------------------------------------------- the command
 
-#: with the collector paused, a full collection after this many documents built in this process
-COLLECT_EVERY = 500
-
-
-class _CollectorPaused:
-    """The command's build with Python's cyclic garbage collector paused; entering gives the
-    build's ``on_document``, which collects every COLLECT_EVERY documents.
-
-    A build is a burst of allocation (the reference data, then frames and pages) that leaves
-    little cyclic garbage, some tens of objects a document; the collector's passes over the
-    growing heap cost a cold build of a few documents a tenth of its time. A process forked
-    from this one (a local Dask worker) starts with the collector on.
-    """
-
-    _fork_hook = False  # registered once per process
-
-    def __enter__(self) -> Callable[[Any], None]:
-        import gc
-
-        if not _CollectorPaused._fork_hook and hasattr(os, "register_at_fork"):
-            os.register_at_fork(after_in_child=gc.enable)
-            _CollectorPaused._fork_hook = True
-        self._was_on = gc.isenabled()
-        self._done = 0
-        gc.disable()
-        return self._now_and_then
-
-    def _now_and_then(self, _result: Any) -> None:
-        import gc
-
-        self._done += 1
-        if self._done % COLLECT_EVERY == 0:
-            gc.collect()
-
-    def __exit__(self, *exc: object) -> None:
-        import gc
-
-        if self._was_on:
-            gc.enable()
-
-
 def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offline: bool = False,
               overrides: str | None = None, progress: bool = True, boundaries: str | None = None,
               workers: int | None = 1, scheduler: str | None = None, cache: bool = True,
@@ -968,8 +930,10 @@ def run_build(docs: Sequence[str | Path], out: Path, *, tiles: str = "osm", offl
     2: a usage error (bad option, unreadable overrides, unusable output folder), found before
     any work; 3: some documents failed (each named on stderr), the others were built.
     """
+    from planmap.collector import CollectorPaused
+
     try:
-        with _CollectorPaused() as collect_now_and_then:
+        with CollectorPaused() as collect_now_and_then:
             result = build(docs, out, tiles=tiles, offline=offline, overrides=overrides, progress=progress,
                            boundaries=boundaries, workers=workers, scheduler=scheduler, cache=cache,
                            include=include, exclude=exclude, on_document=collect_now_and_then)

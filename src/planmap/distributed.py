@@ -118,9 +118,14 @@ def batches(sizes: list[int], workers: int) -> list[list[int]]:
 def documents_task(jobs: list[tuple[str, str]], overrides: str | None,
                    boundaries: str | None) -> list[tuple[dict[str, float], bytes]]:
     """:func:`planmap.pipeline.document_task` for each (path, plan id) of a batch, on a worker."""
+    from planmap.collector import now_and_then
     from planmap.pipeline import document_task
 
-    return [document_task(path, pid, overrides, boundaries) for path, pid in jobs]
+    done = []
+    for path, pid in jobs:
+        done.append(document_task(path, pid, overrides, boundaries))
+        now_and_then()
+    return done
 
 
 #: how the last LocalCluster of this process started its workers ("fork" or "spawn") and whether
@@ -130,8 +135,8 @@ last_cluster: dict[str, object] = {}
 
 class frozen_for_fork:
     """Python's collector told to leave the objects of this process alone while processes are
-    forked from it (``fork``; nothing otherwise). A forked process runs the collector (see
-    ``planmap.builder._CollectorPaused``); without this its first collections walk every object
+    forked from it (``fork``; nothing otherwise). A forked process collects (see
+    :mod:`planmap.collector`); without this its collections walk every object
     it inherited (the reference data, the plans: about 0.4 CPU seconds on the corpus) and copy
     the shared pages they mark. The objects are given back to the collector on leaving.
     """
