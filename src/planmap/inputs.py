@@ -19,9 +19,12 @@ from pathlib import Path
 #: the document formats planmap reads, by file suffix
 DOC_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
 
-#: plan ids longer than this (in characters) are shortened with a hash of the full stem;
-#: 40 CJK characters are 120 bytes, far below NAME_MAX (255 bytes) even with suffixes added
-MAX_ID_CHARS = 40
+#: plan ids longer than this in UTF-8 bytes are shortened with a hash of the full stem. A
+#: plan's files are named by its id (``<id>.geojson``, ``<id>.html``) and users and scorers
+#: find them by the document's stem, so a stem is kept whole as long as a file system takes it:
+#: 150 bytes (50 CJK characters, 150 ASCII ones) leave NAME_MAX (255 bytes) room for suffixes,
+#: extensions and the temporary names of atomic writes
+MAX_ID_BYTES = 150
 
 # characters some file system, URL or shell treats specially, and control characters
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*#%&\u200e\u200f\u202a-\u202e\u2066-\u2069]')
@@ -88,9 +91,12 @@ def expand_inputs(items: Iterable[str | Path], include: Sequence[str] = (), excl
 def _clean(stem: str) -> str:
     """A stem safe as a file name on any system and in a URL, length-capped with a hash."""
     text = _UNSAFE.sub("_", stem).strip(" .") or "plan"
-    if len(text) > MAX_ID_CHARS:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
         digest = hashlib.sha1(stem.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        text = f"{text[:MAX_ID_CHARS - 9].rstrip(' .')}-{digest}"
+        head = text
+        while len(head.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES - 9:
+            head = head[:-1]
+        text = f"{head.rstrip(' .')}-{digest}"
     return text
 
 
