@@ -43,6 +43,9 @@ def _names(projects):
     ("建成东岭高铁甲城至乙城支线。", "东岭高铁甲城至乙城支线", "railway", "line"),
     ("建成东岭公路甲城至乙城支线。", "东岭公路甲城至乙城支线", "highway", "line"),
     ("建设东岭地铁15号线。", "东岭地铁15号线", "railway", "line"),
+    # a numbered line's extension or phase is named with it
+    ("开工东岭地铁15号线北延工程。", "东岭地铁15号线北延", "railway", "line"),
+    ("开工东岭地铁3号线二期。", "东岭地铁3号线二期", "railway", "line"),
 ])
 def test_single_name(tmp_path, sentence, name, category, geom):
     plan, projects = _extract(tmp_path, sentence)

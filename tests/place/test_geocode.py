@@ -615,3 +615,22 @@ def test_where_the_plan_says_a_project_lies_places_it(geocoder):
     plan.text = text.replace("本市津南区八里台工业区", "天津")
     p = geocoder.place(project, plan)
     assert p.method != "stated"
+
+
+def test_a_list_item_followed_by_its_county_in_brackets_lies_there(geocoder):
+    """…产业园项目（南昌县）in a list: the county in the bracket; an owner in one (市城投集团) is no place."""
+    plan = _plan("360100", "南昌市", "city")
+    for bracket, expected in (("（南昌县）", ("stated", ["360121"])), ("(红谷滩区)", ("stated", ["360113"]))):
+        text = f"3.东岭生物医药产业园项目{bracket}\n"
+        plan.text = text
+        name = "东岭生物医药产业园"
+        first = text.index(name)
+        project = Project(name=name, category="industrial_park", geom="area", plan="t", section="",
+                          evidence=text.strip(), span=(first, first + len(name)), mentions=[(first, first + len(name))])
+        p = geocoder.place(project, plan)
+        assert (p.method, p.counties) == expected
+    plan.text = text = "3.东岭生物医药产业园项目（市城投集团）\n"
+    first = text.index(name)
+    project = Project(name=name, category="industrial_park", geom="area", plan="t", section="",
+                      evidence=text.strip(), span=(first, first + len(name)), mentions=[(first, first + len(name))])
+    assert geocoder.place(project, plan).method != "stated"

@@ -128,3 +128,29 @@ def test_one_short_name_in_the_text_alone_is_no_home():
     assert find_home_region("论坛开幕\n来宾发展规划印发，来宾加快建设。\n").adcode == "451300"
     assert find_home_region("论坛开幕\n来宾市加快建设。\n").adcode == "451300"
     assert find_home_region("来宾重点项目\n加快建设。\n").adcode == "451300"
+
+
+def test_a_district_named_by_a_common_noun_counts_only_after_its_city():
+    # 新老城区 / 老城区: the new and the old town, not 洛阳's 老城区
+    text = "加快新老城区道路建设。建设老城区城市广场，改造老城区背街小巷。老城区管网改造。\n"
+    region = find_home_region(text)
+    assert region is None or region.adcode != "410302"
+    # once named after its city, its bare mentions mean it (西安's, not 呼和浩特's 新城区)
+    text = ("西安市新城区今年开工十个重大项目。新城区将打通断头路。新城区文体中心开工。"
+            "新城区棚户区改造启动。新城区社区广场建成。\n")
+    assert find_home_region(text).adcode == "610102"
+
+
+def test_a_unit_qualifying_its_own_child_is_not_counted_apart():
+    decision = decide_home_region("河北廊坊市集中开工一批项目。\n")
+    assert [m.text for m in decision.mentions if m.where == "body"] == ["廊坊市"]
+
+
+def test_the_towns_a_text_names_vote_for_their_county():
+    text = "启动农贸市场建设。龙场镇、乐治镇、维新镇、张家湾镇开展示范镇建设。\n"
+    decision = decide_home_region(text)
+    assert decision.region is not None and decision.region.adcode == "520525"  # 纳雍县
+    assert any("towns named" in r for r in decision.reasons)
+    # one town is no evidence: town names repeat across China
+    assert find_home_region("龙场镇开展示范镇建设。\n") is None or \
+        find_home_region("龙场镇开展示范镇建设。\n").adcode != "520525"

@@ -1913,6 +1913,8 @@ _NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
+# what a name adds after its line: an extension or a phase (地铁1号线北延, 2号线三期)
+_LINE_QUALIFIERS = re.compile(r"(?<=线)(?:[东西南北]延(?:线|伸线?)?|[一二三四五六七八九十\d]期)+$")
 # a city's metro line named by words, not a number (福州地铁滨海快线)
 _NAMED_METRO_LINE = re.compile(rf"(?:地铁|轨道交通|轻轨)[{_CJK}]{{2,5}}线$")
 _RIVER_NAME = re.compile(rf"[{_CJK}]{{1,4}}[河江]")
@@ -2050,11 +2052,12 @@ def _keep(m: Mention, rules: Rules) -> bool:
         return False
     if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
         return False
-    if tw.word == "线" and not (tw.category == "railway" and _NAMED_METRO_LINE.search(name)):
-        if not _ROAD_NAME.match(name[len(admin_prefix(name)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", name)):
-            if not _CODED_LINE.search(name):
+    line = _LINE_QUALIFIERS.sub("", name) if tw.word == "线" else name  # 地铁4号线二期, 1号线北延: the line's
+    if tw.word == "线" and not (tw.category == "railway" and _NAMED_METRO_LINE.search(line)):
+        if not _ROAD_NAME.match(line[len(admin_prefix(line)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", line)):
+            if not _CODED_LINE.search(line):
                 return False
-        if _common_line_word(name[len(admin_prefix(name)):]):
+        if _common_line_word(line[len(admin_prefix(line)):]):
             return False
     if tw.category == "road" and len(name) < 3:
         return False

@@ -1047,11 +1047,18 @@ class Geocoder:
         for _start, end in project.mentions:
             m = _LOCATED_AT.match(plan.text, end)
             if m is None:
-                continue
+                m = _PLACE_IN_BRACKETS.match(plan.text, end)
+                if m is None or not self._only_places(m.group(1), prior):
+                    continue
             p = self._inside_home(self.place_text(m.group(1), prior), prior)
             if p is not None and p.precision not in ("city", "province"):
                 return p.found_by("stated")
         return None
+
+    def _only_places(self, text: str, prior: Region | None) -> bool:
+        """``text`` is nothing but unit names (红谷滩区, 南昌县; not 市城投集团 or 一期)."""
+        units = self.units_in(text, prior)
+        return bool(units) and sum(e - s for s, e, _u in units) >= len(text)
 
     def _from_units(self, project: Project, prior: Region | None) -> Placement | None:
         counties = set()
@@ -1077,6 +1084,8 @@ class Geocoder:
 
 
 # what follows a project's name to say where it lies, up to the end of the clause
+#: a list item followed by the county it lies in, in brackets (…产业园项目（南昌县）)
+_PLACE_IN_BRACKETS = re.compile(r"(?:项目|工程)?[（(]([\u4e00-\u9fff]{2,12})[)）]")
 _LOCATED_AT = re.compile(r"(?:项目|工程)?(?:位于|坐落于|坐落在|地处|选址于|选址在|落户于|落户)(?:本市|本省|本区|本县|该市|该县|该区)?"
                          r"([^，。；,;：:！？]{2,24})")
 

@@ -15,6 +15,7 @@ It is the prior for all later geocoding, so it is decided the way a planner read
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections import defaultdict
@@ -37,7 +38,7 @@ class Mention:
     start: int
     candidates: tuple[AdminUnit, ...]
     weight: float
-    kind: str  # full | short | alias | modifier | zone
+    kind: str  # full | short | alias | modifier | zone | town
 
 
 @dataclass
@@ -120,11 +121,33 @@ def _modifier_at(text: str, pos: int) -> bool:
     return any(text[pos:pos + n] in words for n in lengths if pos + n <= len(text))
 
 
-def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) -> list[Mention]:
+def anchored_districts(text: str, gaz=None) -> frozenset[str]:
+    """The districts named by a common noun (新城区, 老城区) that ``text`` names right after their
+    own city (西安市新城区, 洛阳老城区): their adcodes.
+    """
+    from planmap.reference.gazetteer import default_gazetteer
+
+    gaz = gaz or default_gazetteer()
+    common = set(place_rules()["mentions"]["common_noun_districts"])
+    found: set[str] = set()
+    for m in gaz.scan(text):
+        if m.text not in common:
+            continue
+        before = text[max(0, m.start - 12):m.start]
+        for u in m.candidates:
+            city = gaz.unit(u.city_adcode) if u.city_adcode else None
+            if city is not None and any(n and before.endswith(n) for n in (city.name, city.short)):
+                found.add(u.adcode)
+    return frozenset(found)
+
+
+def scan_mentions(text: str, where: str, gaz=None, base: float | None = None,
+                  anchored: frozenset[str] = frozenset()) -> list[Mention]:
     """Unit names in ``text`` that the text uses as places, each with its vote.
 
     A short name (大通, 双城) must stand as a word of its own; glued to a word that makes it
-    part of a longer name (平陆运河, 双城经济圈) it votes weakly.
+    part of a longer name (平陆运河, 双城经济圈) it votes weakly. A district named by a common noun
+    (新城区) counts only as one of the ``anchored`` districts (:func:`anchored_districts`).
     """
     from planmap.reference.gazetteer import default_gazetteer
 
@@ -132,11 +155,28 @@ def scan_mentions(text: str, where: str, gaz=None, base: float | None = None) ->
     w = place_rules()["weights"]
     zone_weight = float(w[where]) if base is None else base
     generic = set(place_rules()["mentions"]["generic_zones"])
+    common = set(place_rules()["mentions"]["common_noun_districts"])
     out: list[Mention] = []
     words = None
-    for m in gaz.scan(text):
+    found = gaz.scan(text)
+    qualified: dict[int, set[str]] = {}  # a mention's position -> the units that qualify it
+    for i, m in enumerate(found):
         if m.text in generic:
             continue
+        if i in qualified:
+            m = dataclasses.replace(m, candidates=tuple(
+                u for u in m.candidates if qualified[i] & {u.city_adcode, u.province_adcode}))
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if nxt is not None and nxt.start == m.end and nxt.text not in generic:
+            parents = {u.adcode for u in m.candidates if u.level in ("province", "city")}
+            if any(parents & {u.city_adcode, u.province_adcode} for u in nxt.candidates):
+                qualified[i + 1] = parents
+                continue  # 西安市新城区, 河北廊坊市: the unit qualifies its own, which the next mention counts
+        if m.text in common:
+            kept = tuple(u for u in m.candidates if u.adcode in anchored)
+            if not kept:
+                continue  # 新老城区: the new and the old town, no district
+            m = dataclasses.replace(m, candidates=kept)
         factor = float(w["full"])
         kind = m.kind
         if m.kind != "full":
@@ -214,18 +254,23 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
             return HomeDecision(unit.region(), reasons)
 
     mentions: list[Mention] = []
+    anchored = anchored_districts("\n".join((issuer, title, text)), gaz)
     if issuer:
-        mentions += scan_mentions(issuer, "issuer", gaz)
+        mentions += scan_mentions(issuer, "issuer", gaz, anchored=anchored)
     if title:
-        mentions += scan_mentions(title, "title", gaz)
+        mentions += scan_mentions(title, "title", gaz, anchored=anchored)
     if opening:
-        mentions += scan_mentions(opening, "opening", gaz)
-    mentions += scan_mentions(text, "body", gaz)
+        mentions += scan_mentions(opening, "opening", gaz, anchored=anchored)
+    mentions += scan_mentions(text, "body", gaz, anchored=anchored)
     # a heading's places weigh more than the body's (they are counted in the body already)
     w = place_rules()["weights"]
     extra = float(w["heading"]) - float(w["body"])
     for line in _HEADING.findall(text):
-        mentions += scan_mentions(line, "heading", gaz, base=extra)
+        mentions += scan_mentions(line, "heading", gaz, base=extra, anchored=anchored)
+    towns = _town_mentions("\n".join((title, text)), gaz, int(rules["towns_min"]))
+    if towns:
+        reasons.append(f"the towns named are {towns[0].candidates[0].name}'s: " + "、".join(m.text for m in towns))
+    mentions += towns
     mentions = [m for m in mentions if m.candidates]
     if not mentions:
         return HomeDecision(None, ["no place named in the issuer, title or text"])
@@ -302,6 +347,31 @@ def decide_home_region(text: str, title: str = "", issuer: str = "", doc_number:
             return HomeDecision(unit.region(), reasons, inside)
         reasons.append(f"places spread over {prov_unit.name} (largest share {share:.0%}): a provincial plan")
     return HomeDecision(prov_unit.region(), reasons, inside)
+
+
+def _town_mentions(text: str, gaz, least: int) -> list[Mention]:
+    """One body mention of a county for each town of it the text names, when the text names
+    ``least`` or more towns and townships of that county and at least twice as many as of any
+    other (town names repeat across China; several of one county do not by chance).
+    """
+    towns: dict[str, set[str]] = defaultdict(set)
+    first: dict[str, int] = {}
+    for m in gaz.scan_towns(text):
+        if not m.text.endswith(("镇", "乡")):
+            continue
+        for t in m.candidates:
+            if t.kind in ("town", "township") and t.county_adcode:
+                towns[t.county_adcode].add(m.text)
+                first.setdefault(m.text, m.start)
+    ranked = sorted(towns, key=lambda c: (-len(towns[c]), c))
+    if not ranked or len(towns[ranked[0]]) < least or (
+            len(ranked) > 1 and len(towns[ranked[0]]) < 2 * len(towns[ranked[1]])):
+        return []
+    county = gaz.unit(ranked[0])
+    if county is None:
+        return []
+    weight = float(place_rules()["weights"]["body"])
+    return [Mention(name, "body", first[name], (county,), weight, "town") for name in sorted(towns[ranked[0]])]
 
 
 def find_home_region(text: str, title: str = "", issuer: str = "", doc_number: str = "") -> Region | None:
