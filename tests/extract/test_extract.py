@@ -1438,3 +1438,41 @@ def test_a_short_name_a_bracket_gives_is_that_project_wherever_it_is_used(tmp_pa
 def test_sites_zones_and_mines_of_work_reports(tmp_path, sentence, names):
     _, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # sections listed after a named one share its line, put back
+    ("推进东岭高速公路甲城段、乙城段改扩建。", ["东岭高速公路甲城段", "东岭高速公路乙城段"]),
+    ("完成东岭绿道甲村段、183号路段、乙桥段等3个项目建设。", ["东岭绿道甲村段", "东岭绿道183号路段", "东岭绿道乙桥段"]),
+    # an item with a line of its own keeps it
+    ("建成东岭高速公路甲城段、西岭高速公路乙城段。", ["东岭高速公路甲城段", "西岭高速公路乙城段"]),
+    # a rapid railway is a line of its own kind (not 快速 + 铁路)
+    ("东岭快速铁路进展顺利。", ["东岭快速铁路"]),
+    # a river of a named city
+    ("推进文昌市文昌河综合整治工程。", ["文昌市文昌河"]),
+])
+def test_names_from_lists_and_kinds(tmp_path, sentence, names):
+    _plan_, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+@pytest.mark.parametrize("sentence", [
+    "由120kph普速铁路提升至160kph快速铁路。",  # classes of line by their speed
+    "建设时速350公里高铁。",
+    "开展重大项目集中开工视频连线活动。",  # a video call, not a link road
+])
+def test_speeds_and_video_calls_are_no_lines(tmp_path, sentence):
+    _plan_, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == []
+
+
+def test_a_companys_works_in_a_list_of_projects_are_named_whole(tmp_path):
+    sentence = ("开工项目共有3个，分别是：东岭建材有限公司年产砂浆32万吨建设项目、东岭第二污水处理厂工程、"
+                "西岭牧业有限公司生猪养殖示范基地。")
+    _plan_, projects = _extract(tmp_path, sentence)
+    names = _names(projects)
+    assert "东岭建材有限公司年产砂浆32万吨建设项目" in names and "西岭牧业有限公司生猪养殖示范基地" in names
+    assert "生猪养殖示范基地" not in names
+    # a service bought from a company is no works
+    _plan_, projects = _extract(tmp_path, "中标项目有：东岭科技有限公司办公设备采购项目、甲项目、乙项目。")
+    assert not any("有限公司" in n for n in _names(projects))

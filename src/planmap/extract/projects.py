@@ -927,9 +927,44 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_transfers(sentence, abs_start, clause, rules, out))
     out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
+    works = _company_works_listed(sentence, abs_start, clause)
+    if works:  # (养殖示范基地 inside 甲有限公司生猪养殖示范基地 is the company's, named whole)
+        out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in works)] + works
+    sections = _listed_sections(sentence, abs_start, out, rules)
+    if sections:  # (桥下空间段 is a section of the line listed first, not a bridge)
+        out = [m for m in out if not any(s.start <= m.start and m.end <= s.end for s in sections)] + sections
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     out.extend(_counted_list(sentence, abs_start, clause, rules, out))
     return _dedupe_spans(out)
+
+
+# a section listed after a named one: 、长沙段, 、183号路段 (up to 等 or the end of the list)
+_LISTED_SECTION = re.compile(rf"[、和及]((?:[{_CJK}]|\d|[A-Za-z]){{1,8}}?段)"
+                             rf"(?=[、，,。；;和及与等（(]|$|改|扩|建|新建|工程|项目|提升|整治|续建|开工|完工|通车)")
+
+
+def _listed_sections(sentence: str, abs_start: int, found: list[Mention], rules: Rules) -> list[Mention]:
+    """Sections listed right after a named section of a line share its line (甲高速公路岳阳段、长沙段;
+    甲绿道乙段、183号路段、丙段): each with the line's name put back (甲高速公路长沙段).
+    """
+    out: list[Mention] = []
+    for m in found:
+        if not m.name.endswith("段") or m.type.category not in ("highway", "railway", "road", "park_green", "water"):
+            continue
+        at = m.name.rfind(m.type.word)
+        head = m.name[:at + len(m.type.word)] if at > 0 else ""
+        if not head or head == m.name[:-1]:
+            continue
+        pos = m.end - abs_start
+        while (s := _LISTED_SECTION.match(sentence, pos)) is not None:
+            item = s.group(1)
+            if _GENERIC_SECTION.fullmatch(item) or _Q_NOT_IN_SECTION.search(item) or any(
+                    len(tw.word) > 1 for _a, _b, tw in _type_hits(item, rules)):
+                break  # (乙高速公路长沙段: a line of its own)
+            out.append(Mention(head + item, abs_start + s.start(1), abs_start + s.end(1), m.type, m.clause,
+                               sentence, abs_start, work=m.work))
+            pos = s.end()
+    return out
 
 
 _COUNTED_ITEMS = re.compile(rf"((?:[{_CJK}]{{2,8}}、)+[{_CJK}]{{2,8}}?(?:[和及与][{_CJK}]{{2,8}}?)?)"
@@ -1458,6 +1493,29 @@ def _company_projects(sentence: str, abs_start: int, clause: Clause, found: list
     return [Mention(m.group(1), abs_start + a, abs_start + b, _COMPANY_TYPE, clause, sentence, abs_start)]
 
 
+# an item of a list that is a company's works: the company, then what it builds, then 项目/工程/基地
+_COMPANY_WORKS_ITEM = re.compile(r"(?:^|(?<=[、：:；;，,]))([^、：:；;，,。]{2,24}?(?:股份有限公司|有限责任公司|有限公司)"
+                                 r"([^、：:；;，,。]{2,36}?)(?:建设)?(?:项目|工程|基地))(?=[、；;，,。]|$)")
+# …not a service bought for one (办公设备采购项目, 监理服务项目)
+_NOT_WORKS = re.compile(r"采购|招标|中标|服务|咨询|监理|设计|审计|评估|保险|租赁|培训")
+
+
+def _company_works_listed(sentence: str, abs_start: int, clause: Clause) -> list[Mention]:
+    """Items of a list of projects that are companies' works (甲建材有限公司年产砂浆32万吨建设项目,
+    乙牧业有限公司生猪养殖示范基地): each a project named by the whole item, in a list of three
+    or more items.
+    """
+    if "有限" not in sentence or sentence.count("、") < 2:
+        return []
+    out = []
+    for m in _COMPANY_WORKS_ITEM.finditer(sentence):
+        if _NOT_WORKS.search(m.group(2)):
+            continue
+        a, b = m.span(1)
+        out.append(Mention(m.group(1), abs_start + a, abs_start + b, _COMPANY_TYPE, clause, sentence, abs_start))
+    return out
+
+
 # ---------------------------------------------------------------- project lists
 
 _LIST_SEGMENT = re.compile(r"[^，,。；;：:！？!?\n]+")
@@ -1912,6 +1970,7 @@ _NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均
                            rf"|{_NUM}+个?[县市区旗](?:市区)?(?:高速公路|高速|铁路|高铁)$")  # 甲、乙4县高速: each county's link
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
+_SPEED_CLASS = re.compile(r"^(?:至|由|从)?(?:时速)?\d+(?:kph|KPH|km/h|KM/H|公里/小时|千米/小时|公里每小时|公里)")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
 # what a name adds after its line: an extension or a phase (地铁1号线北延, 2号线三期)
 _LINE_QUALIFIERS = re.compile(r"(?<=线)(?:[东西南北]延(?:线|伸线?)?|[一二三四五六七八九十\d]期)+$")
@@ -2007,6 +2066,8 @@ def _keep(m: Mention, rules: Rules) -> bool:
     counts = _count_patterns(rules.count_classifiers)
     if counts.opens.match(name) or counts.inside.search(name[:4]):
         return False  # 12条主干道 / 三大现代绿色食品产业园: a figure, not a name
+    if _SPEED_CLASS.match(name):
+        return False  # 120kph普速铁路, (提升)至160kph快速铁路, 时速350公里高铁: a class of line by its speed
     if is_admin_name(name):
         return False
     if _NETWORK_GOAL.search(name):
@@ -2066,7 +2127,9 @@ def _keep(m: Mention, rules: Rules) -> bool:
     if tw.strength == "corridor" and not _COURSE_AFTER.match(m.sentence, m.end - m.sentence_start):
         return False  # 开放大通道: a figure of speech; 西部南北大通道，北起…: a road
     if tw.strength == "river":
-        if not _RIVER_NAME.fullmatch(name) or _RIVER_CHAR.search(name[:-1]):
+        river = name[len(admin_prefix(name)):]  # 甲市乙河: the river of a named city (清水河 is a county too)
+        river = river if _RIVER_NAME.fullmatch(river) else name
+        if not _RIVER_NAME.fullmatch(river) or _RIVER_CHAR.search(river[:-1]):
             return False
         if not _RIVER_WORKS.search(_clause_around(m.sentence, m.start - m.sentence_start, m.end - m.sentence_start)):
             # 投资龙江、落地龙江: works on rivers elsewhere in the sentence are not this river's
