@@ -1476,3 +1476,11 @@ def test_a_companys_works_in_a_list_of_projects_are_named_whole(tmp_path):
     # a service bought from a company is no works
     _plan_, projects = _extract(tmp_path, "中标项目有：东岭科技有限公司办公设备采购项目、甲项目、乙项目。")
     assert not any("有限公司" in n for n in _names(projects))
+
+
+def test_a_name_listed_inside_brackets_does_not_keep_the_closing_bracket(tmp_path):
+    text = ("五、琼海市政府\n（一）重点项目（5个）。\n2.续建项目（3个）：琼海东岭半岛旅游度假区项目（包括东岭酒店、西岭会所）、"
+            "琼海西岭湾旅游度假区项目（包括东岭小镇、西岭酒店）、琼海南岭湾旅游开发项目。\n")
+    _plan_, projects = _extract(tmp_path, text)
+    names = _names(projects)
+    assert {"西岭会所", "西岭酒店"} <= set(names) and not any(n.endswith(("）", ")")) for n in names)

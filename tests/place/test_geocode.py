@@ -634,3 +634,20 @@ def test_a_list_item_followed_by_its_county_in_brackets_lies_there(geocoder):
     project = Project(name=name, category="industrial_park", geom="area", plan="t", section="",
                       evidence=text.strip(), span=(first, first + len(name)), mentions=[(first, first + len(name))])
     assert geocoder.place(project, plan).method != "stated"
+
+
+def test_a_list_under_a_citys_section_lies_in_that_city_even_when_named_after_the_province(tmp_path):
+    """A provincial list by city (三、甲市政府 > 1.续建项目…): an item named after the province
+    (海南…) is placed by its section's city; the excerpt's first section line is no title."""
+    from planmap import extract_projects, read_plan
+    from planmap.place.geocode import geocode_projects
+
+    doc = tmp_path / "list.txt"
+    doc.write_text("三、儋州市政府\n（一）重点项目（2个）。\n1.续建项目（2个）：儋州东岭生态农业园区、儋州西岭旅游区。\n"
+                   "四、文昌市政府\n（一）重点项目（2个）。\n1.续建项目（2个）：海南东岭农业科技园区、文昌西岭旅游区。\n",
+                   encoding="utf-8")
+    plan = read_plan(doc)
+    assert plan.home_region is not None and plan.home_region.adcode == "460000"  # not 儋州市: no title here
+    gdf = geocode_projects(extract_projects(plan), plan)
+    row = gdf[gdf["name"] == "海南东岭农业科技园区"].iloc[0]
+    assert list(row["placed_counties"]) == ["469005"] and row["location_method"] == "section"

@@ -154,3 +154,11 @@ def test_the_towns_a_text_names_vote_for_their_county():
     # one town is no evidence: town names repeat across China
     assert find_home_region("龙场镇开展示范镇建设。\n") is None or \
         find_home_region("龙场镇开展示范镇建设。\n").adcode != "520525"
+
+
+def test_a_line_opening_at_a_section_number_is_no_title():
+    from planmap.place.homeregion import document_parts
+
+    assert document_parts("三、甲市政府\n（一）重点项目。\n")[0] == ""
+    assert document_parts("（二）重点项目\n甲。\n")[0] == ""
+    assert document_parts("甲市重点项目名单\n一、交通\n")[0] == "甲市重点项目名单"

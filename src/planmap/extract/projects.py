@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from planmap.extract.figures import find_figures
 from planmap.extract.place_names import admin_prefix, current, has_place_name, is_admin_name, using
-from planmap.models import Clause, Plan, Project
+from planmap.models import Clause, Heading, Plan, Project
 from planmap.paths import package_data
 from planmap.reference.abbreviations import province_abbreviations
 from planmap.reference.words import word_index
@@ -384,9 +384,15 @@ def _heading_clauses(plan: Plan) -> list[Clause]:
     """
     out: list[Clause] = []
     starts = [c.start for c in plan.clauses]
+    open_headings: list[Heading] = []  # the headings above this one, by level
     for h in plan.headings:
+        while open_headings and open_headings[-1].level >= h.level:
+            open_headings.pop()
+        parents = tuple(p.title for p in open_headings if p.title)
+        open_headings.append(h)
         nxt = bisect.bisect_left(starts, h.end)
-        section = plan.clauses[nxt].section if nxt < len(starts) and h.title in plan.clauses[nxt].section else (h.title,)
+        section = plan.clauses[nxt].section if nxt < len(starts) and h.title in plan.clauses[nxt].section \
+            else (*parents, h.title)  # (a heading over headings only: 1.续建项目… under 四、甲市政府)
         pos = plan.text.find(h.title, h.start, h.end) if h.title else -1
         if pos >= 0:
             spans = [(pos, h.title)]
@@ -935,7 +941,15 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
         out = [m for m in out if not any(s.start <= m.start and m.end <= s.end for s in sections)] + sections
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     out.extend(_counted_list(sentence, abs_start, clause, rules, out))
+    for m in out:
+        while m.name.endswith(("）", ")")) and _unclosed(m.name) < 0:
+            m.name, m.end = m.name[:-1], m.end - 1  # 乙酒店） of 甲项目（包括丙酒店、乙酒店）: the list's bracket
     return _dedupe_spans(out)
+
+
+def _unclosed(name: str) -> int:
+    """Brackets opened and not closed in ``name`` (negative: closed and not opened)."""
+    return name.count("（") + name.count("(") - name.count("）") - name.count(")")
 
 
 # a section listed after a named one: 、长沙段, 、183号路段 (up to 等 or the end of the list)

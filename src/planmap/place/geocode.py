@@ -727,10 +727,14 @@ class Geocoder:
             region = self._named_region(project.name, within=p.names[0])
             if region is not None:
                 return region
+        named_home = None
+        if p is not None and prior is not None and p.precision in ("province", "city") and p.precision == prior.level \
+                and p.counties == [] and self._names_home(p, prior):
+            named_home, p = p, None  # 海南… in a 海南 plan: its section or sentence may say more (甲市政府 > …)
         if p is not None:
             return p.found_by("name")
         # 3b. a region of several cities named in the name (攀西特高压交流工程): in one of them
-        p = None if generic else self._named_region(project.name)
+        p = None if generic or named_home is not None else self._named_region(project.name)
         if p is not None:
             return p
         # 3c. a provincial plan's project named after a town of the province (武都引水 → 武都镇)
@@ -755,10 +759,13 @@ class Geocoder:
             return p
         # (a heading, not a long paragraph taken for one; the places inside other projects'
         # names in it, 甲堰灌区 in a list of canals, are those projects')
-        heading = self._masked(project.section) if project.section and len(project.section) <= MAX_HEADING else ""
+        # (the path's headings short enough to be headings: 甲市政府 > 重点项目 over a long list line)
+        heading = self._masked(" > ".join(s for s in project.section.split(" > ") if len(s) <= MAX_HEADING))
         p = self._inside_home(self.place_text(heading, prior), prior) if heading.strip("\u3000") else None
         if p is not None:
             return p.found_by("section")
+        if named_home is not None:
+            return named_home.found_by("name")
         # 7. the home region
         return self._home(prior)
 
@@ -870,6 +877,10 @@ class Geocoder:
             return None
         p = self._unit_point(self.gaz.unit(hosts[0]))
         return p.found_by("name-village", names=[*p.names, stem + "村"])
+
+    def _names_home(self, p: Placement, prior: Region) -> bool:
+        """True when the unit ``p`` names is the home region itself."""
+        return any(u.adcode == prior.adcode for n in p.names[:1] for u in self.gaz.units_named(n))
 
     def _contains_home(self, p: Placement, prior: Region) -> bool:
         """True when ``p`` is a province or city placement whose unit contains the home region."""

@@ -50,6 +50,8 @@ class HomeDecision:
     mentions: list[Mention] = field(default_factory=list)
 
 
+# A line opening with a section's number (三、, （二）, 2.) is a section heading, never a document's title.
+_SECTION_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.、．](?!\d))")
 # Heading lines: 第一章…, 一、…, （一）… up to 40 characters, not a sentence.
 _HEADING = re.compile(r"(?m)^[ \t\u3000]*((?:第[一二三四五六七八九十百]+[章节部分篇]|[一二三四五六七八九十]+、|"
                       r"[（(][一二三四五六七八九十]+[)）])[^\n。；]{1,40})$")
@@ -88,8 +90,8 @@ def document_parts(text: str, title: str = "") -> tuple[str, str]:
     rest = content
     if not found_title and content:
         first = _squeeze(content[0])
-        if len(first) <= limit and not first.endswith(("。", "；", ";")):
-            found_title, rest = first, content[1:]
+        if len(first) <= limit and not first.endswith(("。", "；", ";")) and not _SECTION_MARKER.match(first):
+            found_title, rest = first, content[1:]  # (三、甲市政府 opens an excerpt at a section: no title)
     elif content and _squeeze(content[0]) == found_title:
         rest = content[1:]
     opening = ""
