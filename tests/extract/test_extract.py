@@ -1484,3 +1484,18 @@ def test_a_name_listed_inside_brackets_does_not_keep_the_closing_bracket(tmp_pat
     _plan_, projects = _extract(tmp_path, text)
     names = _names(projects)
     assert {"西岭会所", "西岭酒店"} <= set(names) and not any(n.endswith(("）", ")")) for n in names)
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # numbered lines listed after a city's named metro line are that city's
+    ("续建东岭地铁四号线、二号线南延线和三号线。", ["东岭地铁四号线", "东岭地铁二号线南延线", "东岭地铁三号线"]),
+    ("开工建设东岭地铁1号线三期、2号线一期。", ["东岭地铁1号线三期", "东岭地铁2号线一期"]),
+])
+def test_numbered_lines_listed_after_a_metro_line_share_its_head(tmp_path, sentence, names):
+    _plan_, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names
+
+
+def test_expressways_and_fast_roads_as_a_class_are_no_project(tmp_path):
+    _plan_, projects = _extract(tmp_path, "续建东岭隧道等3条高快速路。")
+    assert "高快速路" not in _names(projects)

@@ -35,6 +35,7 @@ _SENT_SPLIT = re.compile(r"[。！？!?；;]")
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "‘", "「", "『", "《", "\""), ("”", "’", "」", "』", "》", "\"")
 _NUM = r"[0-9一二三四五六七八九十百千两几数多余]"
+_NUM_CHARS = "0-9一二三四五六七八九十"  # the digits of a numbered line or phase
 _COVERING_NOTICE = re.compile(r"(印发给你们|现印发|现将.{0,40}印发|请认真贯彻|认真组织实施|各有关单位：|各有关部门："
                               r"|(?:制定|编制|特制定)本(?:计划|方案|规划|意见|纲要|办法|细则))")
 _RESP_BRACKET = re.compile(
@@ -936,6 +937,9 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     works = _company_works_listed(sentence, abs_start, clause)
     if works:  # (养殖示范基地 inside 甲有限公司生猪养殖示范基地 is the company's, named whole)
         out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in works)] + works
+    lines = _listed_metro_lines(sentence, abs_start, out)
+    if lines:  # (二号线南延线 listed after 地铁四号线 is the same city's metro line)
+        out = [m for m in out if not any(n.start <= m.start and m.end <= n.end for n in lines)] + lines
     sections = _listed_sections(sentence, abs_start, out, rules)
     if sections:  # (桥下空间段 is a section of the line listed first, not a bridge)
         out = [m for m in out if not any(s.start <= m.start and m.end <= s.end for s in sections)] + sections
@@ -955,6 +959,30 @@ def _unclosed(name: str) -> int:
 # a section listed after a named one: 、长沙段, 、183号路段 (up to 等 or the end of the list)
 _LISTED_SECTION = re.compile(rf"[、和及]((?:[{_CJK}]|\d|[A-Za-z]){{1,8}}?段)"
                              rf"(?=[、，,。；;和及与等（(]|$|改|扩|建|新建|工程|项目|提升|整治|续建|开工|完工|通车)")
+
+
+# a numbered metro line and what its head is (哈尔滨地铁 of 哈尔滨地铁1号线三期)
+_METRO_HEAD = re.compile(rf"^(.*?(?:地铁|轨道交通|轻轨|城轨))[{_NUM_CHARS}]+号线")
+# a bare numbered line listed after it: 、二号线南延线, 和三号线, 、2号线一期
+_LISTED_LINE = re.compile(rf"[、和及与]([{_NUM_CHARS}]+号线(?:[东西南北]延(?:线|伸线?)?|[{_NUM_CHARS}]期)*)"
+                          rf"(?=[、，,。；;和及与等（(]|$|建设|工程|项目|开工|通车|续建|新建|延伸)")
+
+
+def _listed_metro_lines(sentence: str, abs_start: int, found: list[Mention]) -> list[Mention]:
+    """Numbered lines listed right after a city's named metro line are that city's (续建地铁四号线、
+    二号线南延线和三号线): each with the head put back (地铁二号线南延线, 地铁三号线).
+    """
+    out: list[Mention] = []
+    for m in found:
+        head = _METRO_HEAD.match(m.name)
+        if head is None or m.type.category != "railway":
+            continue
+        pos = m.end - abs_start
+        while (s := _LISTED_LINE.match(sentence, pos)) is not None:
+            out.append(Mention(head.group(1) + s.group(1), abs_start + s.start(1), abs_start + s.end(1), m.type,
+                               m.clause, sentence, abs_start, work=m.work))
+            pos = s.end()
+    return out
 
 
 def _listed_sections(sentence: str, abs_start: int, found: list[Mention], rules: Rules) -> list[Mention]:
