@@ -1499,3 +1499,20 @@ def test_numbered_lines_listed_after_a_metro_line_share_its_head(tmp_path, sente
 def test_expressways_and_fast_roads_as_a_class_are_no_project(tmp_path):
     _plan_, projects = _extract(tmp_path, "续建东岭隧道等3条高快速路。")
     assert "高快速路" not in _names(projects)
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # a numbered line's stretch, and stretches of numbered lines listed after it
+    ("推进东岭地铁22号线甲城段建设。", ["东岭地铁22号线甲城段"]),
+    ("东岭地铁4号线北段、7号线一期南段建成通车。", ["东岭地铁4号线北段", "东岭地铁7号线一期南段"]),
+    # plants by their yearly output, listed
+    ("开工东岭通年产50万吨建筑新材料项目、西岭化肥业年产15万吨生物肥料项目、南岭环保新建年产2000吨包装项目。",
+     ["东岭通年产50万吨建筑新材料项目", "西岭化肥业年产15万吨生物肥料项目", "南岭环保新建年产2000吨包装项目"]),
+    # a neighbourhood centre and a culture and sports centre are facilities
+    ("建成东岭镇文化体育活动中心、西岭邻里中心。", ["东岭镇文化体育活动中心", "西岭邻里中心"]),
+    # a national road with and without its class letter is one road
+    ("实施G205国道拓宽改建项目，205国道改建年内完成。", ["G205国道"]),
+])
+def test_lines_plants_and_centres(tmp_path, sentence, names):
+    _plan_, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -964,8 +964,8 @@ _LISTED_SECTION = re.compile(rf"[、和及]((?:[{_CJK}]|\d|[A-Za-z]){{1,8}}?段)
 # a numbered metro line and what its head is (哈尔滨地铁 of 哈尔滨地铁1号线三期)
 _METRO_HEAD = re.compile(rf"^(.*?(?:地铁|轨道交通|轻轨|城轨))[{_NUM_CHARS}]+号线")
 # a bare numbered line listed after it: 、二号线南延线, 和三号线, 、2号线一期
-_LISTED_LINE = re.compile(rf"[、和及与]([{_NUM_CHARS}]+号线(?:[东西南北]延(?:线|伸线?)?|[{_NUM_CHARS}]期)*)"
-                          rf"(?=[、，,。；;和及与等（(]|$|建设|工程|项目|开工|通车|续建|新建|延伸)")
+_LISTED_LINE = re.compile(rf"[、和及与]([{_NUM_CHARS}]+号线(?:[东西南北]延(?:线|伸线?)?|[{_NUM_CHARS}]期|[{_CJK}]{{1,4}}段)*)"
+                          rf"(?=[、，,。；;和及与等（(]|$|建设|建成|工程|项目|开工|通车|续建|新建|延伸)")
 
 
 def _listed_metro_lines(sentence: str, abs_start: int, found: list[Mention]) -> list[Mention]:
@@ -1000,7 +1000,7 @@ def _listed_sections(sentence: str, abs_start: int, found: list[Mention], rules:
         pos = m.end - abs_start
         while (s := _LISTED_SECTION.match(sentence, pos)) is not None:
             item = s.group(1)
-            if _GENERIC_SECTION.fullmatch(item) or _Q_NOT_IN_SECTION.search(item) or any(
+            if _GENERIC_SECTION.fullmatch(item) or _Q_NOT_IN_SECTION.search(item) or m.type.word in item or any(
                     len(tw.word) > 1 for _a, _b, tw in _type_hits(item, rules)):
                 break  # (乙高速公路长沙段: a line of its own)
             out.append(Mention(head + item, abs_start + s.start(1), abs_start + s.end(1), m.type, m.clause,
@@ -1542,12 +1542,21 @@ _COMPANY_WORKS_ITEM = re.compile(r"(?:^|(?<=[、：:；;，,]))([^、：:；;，
 _NOT_WORKS = re.compile(r"采购|招标|中标|服务|咨询|监理|设计|审计|评估|保险|租赁|培训")
 
 
+# an item of a list that is a plant by its yearly output: 甲年产50万吨建筑新材料项目, 乙新建年产2000吨…项目
+_OUTPUT_WORKS_ITEM = re.compile(rf"(?:^|(?<=[、：:；;，,]))([{_CJK}A-Za-z]{{2,14}}?(?:新建|扩建|改扩建)?年产"
+                                rf"[\d.]+[万千百亿]?(?:吨|台|套|件|辆|只|头|片|张|平方米|立方米|千瓦|瓦|GW|MW|GWh|条|双|颗|米)"
+                                rf"[^、：:；;，,。]{{1,30}}?(?:项目|工程|生产线|基地))(?=[、；;，,。]|$)")
+
+
+_LEADING_VERB = re.compile(r"(?:开工|建设|推进|实施|启动|建成|完成|续建|加快|包括|主要有|分别是|有)?")
+
+
 def _company_works_listed(sentence: str, abs_start: int, clause: Clause) -> list[Mention]:
     """Items of a list of projects that are companies' works (甲建材有限公司年产砂浆32万吨建设项目,
-    乙牧业有限公司生猪养殖示范基地): each a project named by the whole item, in a list of three
-    or more items.
+    乙牧业有限公司生猪养殖示范基地) or plants by their yearly output (丙年产50万吨建筑新材料项目):
+    each a project named by the whole item, in a list of three or more items.
     """
-    if "有限" not in sentence or sentence.count("、") < 2:
+    if sentence.count("、") < 2 or ("有限" not in sentence and "年产" not in sentence):
         return []
     out = []
     for m in _COMPANY_WORKS_ITEM.finditer(sentence):
@@ -1555,6 +1564,12 @@ def _company_works_listed(sentence: str, abs_start: int, clause: Clause) -> list
             continue
         a, b = m.span(1)
         out.append(Mention(m.group(1), abs_start + a, abs_start + b, _COMPANY_TYPE, clause, sentence, abs_start))
+    for m in _OUTPUT_WORKS_ITEM.finditer(sentence):
+        a, b = m.span(1)
+        verb = _LEADING_VERB.match(m.group(1))
+        a += len(verb.group(0)) if verb else 0  # (开工甲年产…项目: the clause's verb)
+        if not any(w.start <= abs_start + a < w.end for w in out):
+            out.append(Mention(sentence[a:b], abs_start + a, abs_start + b, _COMPANY_TYPE, clause, sentence, abs_start))
     return out
 
 
@@ -2015,7 +2030,7 @@ _FROM_BRACKET = re.compile(r"（.*")
 _SPEED_CLASS = re.compile(r"^(?:至|由|从)?(?:时速)?\d+(?:kph|KPH|km/h|KM/H|公里/小时|千米/小时|公里每小时|公里)")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
 # what a name adds after its line: an extension or a phase (地铁1号线北延, 2号线三期)
-_LINE_QUALIFIERS = re.compile(r"(?<=线)(?:[东西南北]延(?:线|伸线?)?|[一二三四五六七八九十\d]期)+$")
+_LINE_QUALIFIERS = re.compile(rf"(?<=线)(?:[东西南北]延(?:线|伸线?)?|[一二三四五六七八九十\d]期|(?:(?![铁路线道轨])[{_CJK}]){{1,4}}段)+$")
 # a city's metro line named by words, not a number (福州地铁滨海快线)
 _NAMED_METRO_LINE = re.compile(rf"(?:地铁|轨道交通|轻轨)[{_CJK}]{{2,5}}线$")
 _RIVER_NAME = re.compile(rf"[{_CJK}]{{1,4}}[河江]")
@@ -2278,7 +2293,11 @@ def coref_key(name: str) -> str:
     key = _short_place_prefix(key)
     key = _RANKS.sub("", key)
     key = _KEY_PUNCT.sub("", key)
-    return key
+    return _ROAD_CLASS_LETTER.sub(r"\1", key)  # G205国道 / 205国道: the class letter repeats the class word
+
+
+# a national, provincial or county road's class letter before its number and class word
+_ROAD_CLASS_LETTER = re.compile(r"^[GSXY](\d{3,4}(?:国道|省道|县道))")
 
 
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
