@@ -1516,3 +1516,11 @@ def test_expressways_and_fast_roads_as_a_class_are_no_project(tmp_path):
 def test_lines_plants_and_centres(tmp_path, sentence, names):
     _plan_, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+def test_a_line_by_its_ends_named_as_a_project_is_its_abbreviation_too(tmp_path):
+    # 白河 ends in a river's character: the river does not swallow the railway after it as a section
+    text = "沈阳至白河高速铁路项目辽宁段控制工程举行开工仪式。加快沈白高铁建设。"
+    _plan_, projects = _extract(tmp_path, text)
+    assert [(p.name, p.category) for p in projects] == [("沈阳至白河高速铁路", "railway")]
+    assert "沈白高铁" in projects[0].aliases

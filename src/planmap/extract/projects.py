@@ -1100,7 +1100,8 @@ def _qualifiers_end(sentence: str, end: int) -> int:
         end = m.end()  # 铁路（调兵山段）, 高速公路（甲公路-乙高速）: a section, or a highway's stretch by its
         # ends (a street's, 甲路（乙路—丙路）, is a table's note of where it runs)
     m = _Q_SECTION.match(sentence, end)
-    if m and not _Q_NOT_IN_SECTION.search(m.group(0)) and not _GENERIC_SECTION.fullmatch(m.group(0)):
+    if m and not _Q_NOT_IN_SECTION.search(m.group(0)) and not _GENERIC_SECTION.fullmatch(m.group(0)) \
+            and not _LINE_IN_SECTION.search(m.group(0)):
         end = m.end()  # (重点路段, 部分路段: which stretches, not a named section)
     m = _Q_EXTENSION.match(sentence, end)
     if m:
@@ -1123,6 +1124,8 @@ _Q_LIST_PUNCT = re.compile(r"[、，,]")
 # 棋盘山段, 通麦至105道班段 (a road maintenance squad's number names a place on a Tibetan road)
 _Q_SECTION = re.compile(rf"[{_CJK}]{{1,8}}?(?:至[{_CJK}\d]{{1,8}})?段")
 _Q_NOT_IN_SECTION = re.compile(r"[，、和及与因的在是将为]")
+# a line or a project inside what follows a name is no section of it: 白河 + 高速铁路项目辽宁段
+_LINE_IN_SECTION = re.compile(r"高速|铁路|高铁|公路|国道|省道|城际|项目|工程")
 _GENERIC_SECTION = re.compile(r"(?:重点|部分|拥堵|瓶颈|危险|事故多发|主要|关键|薄弱|全线|沿线|个别)路?段")
 _Q_EXTENSION = re.compile(r"[东西南北]延(?:线|伸)?|改线(?!工程)")
 _Q_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?!工程|项目|建设)")
@@ -2560,11 +2563,11 @@ def _fold_route_abbreviations(groups: dict[str, list[Mention]], order: list[str]
         m = _LINE_BY_ENDS.match(name)
         if m:
             a, b = m.group(1), m.group(2)
-            by_ends.setdefault((category, a[0] + b[0], m.group(3)), []).append((key, (a, b)))
+            by_ends.setdefault((category, a[0] + b[0], _WORKS_END.sub("", m.group(3))), []).append((key, (a, b)))
             continue
         m = _LINE_BY_ABBREVIATION.match(name)
         if m:
-            short.setdefault((category, m.group(1), m.group(2)), []).append(key)
+            short.setdefault((category, m.group(1), _WORKS_END.sub("", m.group(2))), []).append(key)
     for slot, named in by_ends.items():
         if len({ends for _, ends in named}) > 1:
             continue  # two lines whose ends abbreviate alike
@@ -2603,6 +2606,7 @@ _END_CLOSING = re.compile(r"(?:[东西南北]口|口)$")  # 甲隧道北口: the
 _LINE_CLASS = r"(?:藏区)?(?:国家)?(?:高速公路|高速铁路|城际铁路|客运专线|铁路|高铁|城际|高速|公路)"
 _LINE_BY_ENDS = re.compile(rf"^([{_CJK}]{{2,6}}?)(?:至|—+|－|–|-|到)([{_CJK}]{{2,6}}?)(?:{_LINE_CLASS}|(?=段)|$)(.*)$")
 _LINE_BY_ABBREVIATION = re.compile(rf"^([{_CJK}]{{2}}){_LINE_CLASS}(.*)$")
+_WORKS_END = re.compile(r"(?:建设)?(?:项目|工程)$")  # 甲至乙高速铁路项目 is 甲乙高铁
 
 
 _RANK_OPENING = re.compile(r"^(?:中国|国家级|国家|省级|市级)")
