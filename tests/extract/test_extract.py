@@ -1508,6 +1508,8 @@ def test_expressways_and_fast_roads_as_a_class_are_no_project(tmp_path):
     # plants by their yearly output, listed
     ("开工东岭通年产50万吨建筑新材料项目、西岭化肥业年产15万吨生物肥料项目、南岭环保新建年产2000吨包装项目。",
      ["东岭通年产50万吨建筑新材料项目", "西岭化肥业年产15万吨生物肥料项目", "南岭环保新建年产2000吨包装项目"]),
+    # a one-character type word may end a name before 规划建设 (a line being planned and built)
+    ("推动东岭地铁M102线规划建设。", ["东岭地铁M102线"]),
     # a neighbourhood centre and a culture and sports centre are facilities
     ("建成东岭镇文化体育活动中心、西岭邻里中心。", ["东岭镇文化体育活动中心", "西岭邻里中心"]),
     # a national road with and without its class letter is one road

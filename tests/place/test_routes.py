@@ -1150,3 +1150,12 @@ def test_a_railway_in_a_city_plan_runs_on_to_cities_of_other_provinces(geocoder,
 def test_a_qualifier_of_speed_or_network_is_no_place():
     assert parse_route_name("川黔普速铁路").abbreviation == "川黔"
     assert parse_route_name("加西国省干线公路").abbreviation == "加西"
+
+
+def test_an_extension_or_a_phase_is_no_section_of_places():
+    from planmap.place.routes import parse_route_name
+
+    # 京秦高速西延: the line's western extension, not a stretch from 西城 to 延庆
+    for name in ("京秦高速西延", "京秦高速西延线", "京秦高速二期"):
+        r = parse_route_name(name)
+        assert (r.abbreviation, r.section_unit, r.section_ends) == ("京秦", "", []), name

@@ -81,7 +81,9 @@ _TYPE_WORDS = sorted((
 # a word the text cut left in front of a name (而渝万城际, 指平营高速公路)
 _LEAD = re.compile(r"^(而|和|与|及|指|将|对|在|是|把|由|以|的|为|老|新建|建设|推进|加快|实施|启动|开工|续建|完成)+")
 _TYPE_RE = re.compile("|".join(map(re.escape, _TYPE_WORDS)))
-_WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|扩能|扩容|提速|电气化|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进)+$")
+_WORK = re.compile(r"(扩能改造|改造提升|提质改造|改扩建|新建|扩建|扩能|扩容|提速|电气化|改造|建设|工程|项目|前期工作|前期|续建|开工|通车|的改线|改线|加快|推进"
+                   # an extension or a phase of the line, not a section's place (京秦高速西延: not 西城 to 延庆)
+                   r"|[东西南北]延(?:长线|伸线|线|伸)?|[一二三四五六七八九十]期)+$")
 # 至 joins two ends, except where it ends a place's name (周至至乾县: 周至 to 乾县; …至周至)
 _SEP = re.compile(r"至(?!至|$)|—+|－|–|-|~|～|到")
 # a qualifier between a route's abbreviation and its type word: 甲乙中线高铁 is the middle line
