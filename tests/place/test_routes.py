@@ -1159,3 +1159,10 @@ def test_an_extension_or_a_phase_is_no_section_of_places():
     for name in ("京秦高速西延", "京秦高速西延线", "京秦高速二期"):
         r = parse_route_name(name)
         assert (r.abbreviation, r.section_unit, r.section_ends) == ("京秦", "", []), name
+
+
+def test_a_city_plans_abbreviated_road_has_an_end_at_home_where_one_can_be(geocoder):
+    # 高东高速 in a 聊城 plan: 高唐 (聊城) to 东…, not 高青 to 东营 next door
+    p = _place(geocoder, "高东高速", "371500", category="highway")
+    assert p.geometry.geom_type == "LineString"
+    assert "371526" in p.counties and "370322" not in p.counties, p.counties

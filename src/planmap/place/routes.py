@@ -862,6 +862,19 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
             if path:
                 options.append((_path_cost(path), path))
         return [c.make() for c in min(options, key=lambda o: o[0])[1]] if options else []
+    if prior is not None and not railway and not trunk:
+        # a city's or county's plan names its own roads: an end at home where one can be (高东高速 in
+        # a 聊城 plan is 高唐 to 东阿, both of 聊城, not 高青 to 东营 next door)
+        home_city = prior.adcode[:4]
+        options = []
+        for i in range(len(layers)):
+            pinned = [layer if k != i else [c for c in layer if c.code[:4] == home_city]
+                      for k, layer in enumerate(layers)]
+            path = _cheapest(pinned)
+            if path:
+                options.append((_path_cost(path), path))
+        if options:
+            return [c.make() for c in min(options, key=lambda o: o[0])[1]]
     return [c.make() for c in _cheapest(layers)]
 
 
