@@ -1526,3 +1526,16 @@ def test_a_line_by_its_ends_named_as_a_project_is_its_abbreviation_too(tmp_path)
     _plan_, projects = _extract(tmp_path, text)
     assert [(p.name, p.category) for p in projects] == [("沈阳至白河高速铁路", "railway")]
     assert "沈白高铁" in projects[0].aliases
+
+
+@pytest.mark.parametrize("sentence,names", [
+    # a line's section ends its name, whatever follows
+    ("推动东岭地铁22号线甲城段基本具备开通条件。", ["东岭地铁22号线甲城段"]),
+    # a session of a congress (二十届二中全会) is no school
+    ("学习贯彻党的二十大和二十届二中、三中全会精神。", []),
+    # a network of lines around a city is no line
+    ("推进以东岭为中心城际轨道交通网建设。", []),
+])
+def test_sections_sessions_and_networks(tmp_path, sentence, names):
+    _plan_, projects = _extract(tmp_path, sentence)
+    assert _names(projects) == names

@@ -2031,6 +2031,8 @@ _NETWORK_GOAL = re.compile(rf"(.)\1通|{_NUM}+小时|(?:全部|实现|率先|均
 _PLACE_JOINS = re.compile(r"[镇乡村区县市]接")
 _FROM_BRACKET = re.compile(r"（.*")
 _SPEED_CLASS = re.compile(r"^(?:至|由|从)?(?:时速)?\d+(?:kph|KPH|km/h|KM/H|公里/小时|千米/小时|公里每小时|公里)")
+_QUALIFIED_END = re.compile(r"(?:段|[一二三四五六七八九十\d]期|[东西南北]延(?:线|伸线?)?)$")
+_NETWORK_AFTER = re.compile(r"(?:交通)?网(?![站点格页])")
 _CODED_LINE = re.compile(r"[A-Z]\d{1,4}线")
 # what a name adds after its line: an extension or a phase (地铁1号线北延, 2号线三期)
 _LINE_QUALIFIERS = re.compile(rf"(?<=线)(?:[东西南北]延(?:线|伸线?)?|[一二三四五六七八九十\d]期|(?:(?![铁路线道轨])[{_CJK}]){{1,4}}段)+$")
@@ -2171,8 +2173,13 @@ def _keep(m: Mention, rules: Rules) -> bool:
     tw = m.type
     if tw.category in ("railway", "highway") and _is_network(name, tw):
         return False
-    if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]):
-        return False
+    if len(tw.word) == 1 and not _PHRASE_END.match(m.sentence[m.end - m.sentence_start:]) \
+            and not (tw.word == "线" and _QUALIFIED_END.search(name)):
+        return False  # (22号线通州段基本具备…: a line's section ends the name where it ends)
+    if "届" in name:
+        return False  # 二十届二中(全会), 第三届…: a session or an edition, not a site
+    if m.type.category in ("railway", "highway") and _NETWORK_AFTER.match(m.sentence, m.end - m.sentence_start):
+        return False  # 以沈阳为中心城际轨道交通网: a network of lines, not one
     line = _LINE_QUALIFIERS.sub("", name) if tw.word == "线" else name  # 地铁4号线二期, 1号线北延: the line's
     if tw.word == "线" and not (tw.category == "railway" and _NAMED_METRO_LINE.search(line)):
         if not _ROAD_NAME.match(line[len(admin_prefix(line)):]) and not _ROAD_NAME.match(_FROM_BRACKET.sub("", line)):
