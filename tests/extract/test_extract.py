@@ -1539,3 +1539,12 @@ def test_a_line_by_its_ends_named_as_a_project_is_its_abbreviation_too(tmp_path)
 def test_sections_sessions_and_networks(tmp_path, sentence, names):
     _plan_, projects = _extract(tmp_path, sentence)
     assert _names(projects) == names
+
+
+def test_a_two_character_river_is_named_with_its_works(tmp_path):
+    """蒲河 alone is a river; the project is 蒲河河道治理 (the gold convention for an enumeration's
+    item with its shared works), and the river's own name stays an alias to find it by."""
+    _plan_, projects = _extract(tmp_path, "实施拉马河、蒲河、万泉河河道治理。推进嫩江干流应急治理工程。")
+    by_name = {p.name: p for p in projects}
+    assert {"拉马河", "蒲河河道治理", "万泉河", "嫩江干流应急治理"} <= set(by_name)
+    assert "蒲河" in by_name["蒲河河道治理"].aliases

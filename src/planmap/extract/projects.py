@@ -946,9 +946,21 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     out.extend(_counted_list(sentence, abs_start, clause, rules, out))
     for m in out:
+        if m.type.strength == "river" and len(m.name) == 2:
+            # 蒲河 is a river; the project is its works, named with them (蒲河河道治理, 嫩江干流治理)
+            w = _RIVER_WORKS_AFTER.match(m.sentence, m.end - m.sentence_start)
+            work = w.group(0) if w else (m.work if _RIVER_WORKS_AFTER.fullmatch(m.work or "") else "")
+            if work:
+                m.aliases = [*m.aliases, m.name]  # (the river's own name finds it in the gazetteer)
+                m.name += work
+                if w:
+                    m.end += len(work)
         while m.name.endswith(("）", ")")) and _unclosed(m.name) < 0:
             m.name, m.end = m.name[:-1], m.end - 1  # 乙酒店） of 甲项目（包括丙酒店、乙酒店）: the list's bracket
     return _dedupe_spans(out)
+
+
+_RIVER_WORKS_AFTER = re.compile(r"(?:干流|支流|流域|河道|河段)?(?:综合|应急|生态)?(?:治理|整治|清淤|疏浚|修复)")
 
 
 def _unclosed(name: str) -> int:
