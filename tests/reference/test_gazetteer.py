@@ -289,3 +289,11 @@ def test_an_everyday_word_right_after_its_city_is_that_citys_county(text, adcode
 ])
 def test_an_everyday_word_without_its_city_names_no_county(text, word):
     assert text.index(word) not in {m.start for m in default_gazetteer().scan(text)}
+
+
+def test_an_everyday_short_name_before_a_great_rivers_crossing_is_the_unit():
+    """石首 is an everyday word of the word list, but 石首长江大桥 is the Yangtze bridge at 石首市."""
+    gaz = default_gazetteer()
+    found = gaz.scan("推进石首长江大桥建设")
+    assert [(m.text, m.candidates[0].adcode) for m in found] == [("石首", "421081")]
+    assert gaz.scan("石首长江") == []  # no crossing: the everyday word stays a word

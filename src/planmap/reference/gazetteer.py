@@ -40,6 +40,10 @@ COMMON_WORDS = frozenset(
 )
 UNIT_CONTEXT = ("境内", "辖区", "地区", "全境", "一带", "片区", "县城", "市区", "城区", "党委",
                 "政府", "人民政府", "境", "段", "方向")
+# A short name that is also an everyday word (石首, 监利, 赤壁) is the unit where it names a
+# crossing of a great river after itself: 石首长江大桥 is the bridge at 石首.
+GREAT_RIVERS = ("长江", "黄河", "珠江", "淮河", "汉江", "湘江", "赣江", "闽江", "乌江")
+CROSSINGS = ("大桥", "公铁大桥", "公路大桥", "铁路大桥", "特大桥", "隧道", "过江通道")
 # A short name or alias directly followed by these is a town, village or street named after
 # the unit (西丰镇, 铁岭路), not the unit itself. (A port, 日照港, is the unit's own: it counts.)
 _NOT_UNIT_AFTER = tuple("镇乡村路街屯堡站湖山河桥园")
@@ -603,7 +607,8 @@ class Gazetteer:
                 cands, kind = entries, "full"
             else:
                 after = text[end + 1:end + 5]
-                if is_common_word(key) and not after.startswith(UNIT_CONTEXT):
+                if is_common_word(key) and not after.startswith(UNIT_CONTEXT) \
+                        and not (after.startswith(GREAT_RIVERS) and text.startswith(CROSSINGS, end + 1 + 2)):
                     # 汕尾市城区, 阳泉市郊区: an everyday word right after its own city is that city's county
                     entries = _children_after_their_city(entries, out, start)
                     if not entries:
