@@ -934,15 +934,12 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
     out.extend(_transfers(sentence, abs_start, clause, rules, out))
     out.extend(_stretch_projects(sentence, abs_start, clause, rules, out))
     out.extend(_company_projects(sentence, abs_start, clause, out))
-    works = _company_works_listed(sentence, abs_start, clause)
-    if works:  # (养殖示范基地 inside 甲有限公司生猪养殖示范基地 is the company's, named whole)
-        out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in works)] + works
-    lines = _listed_metro_lines(sentence, abs_start, out)
-    if lines:  # (二号线南延线 listed after 地铁四号线 is the same city's metro line)
-        out = [m for m in out if not any(n.start <= m.start and m.end <= n.end for n in lines)] + lines
-    sections = _listed_sections(sentence, abs_start, out, rules)
-    if sections:  # (桥下空间段 is a section of the line listed first, not a bridge)
-        out = [m for m in out if not any(s.start <= m.start and m.end <= s.end for s in sections)] + sections
+    # each replaces what was found inside it: 养殖示范基地 inside 甲有限公司生猪养殖示范基地 is the
+    # company's; 二号线南延线 listed after 地铁四号线 is that city's line; 桥下空间段 listed after
+    # 甲绿道乙段 is the greenway's section, not a bridge
+    out = _replacing(out, _company_works_listed(sentence, abs_start, clause))
+    out = _replacing(out, _listed_metro_lines(sentence, abs_start, out))
+    out = _replacing(out, _listed_sections(sentence, abs_start, out, rules))
     out.extend(_list_items(sentence, abs_start, clause, rules, out))
     out.extend(_counted_list(sentence, abs_start, clause, rules, out))
     for m in out:
@@ -961,6 +958,13 @@ def _sentence_mentions(sentence: str, abs_start: int, clause: Clause, rules: Rul
 
 
 _RIVER_WORKS_AFTER = re.compile(r"(?:干流|支流|流域|河道|河段)?(?:综合|应急|生态)?(?:治理|整治|清淤|疏浚|修复)")
+
+
+def _replacing(found: list[Mention], new: list[Mention]) -> list[Mention]:
+    """``found`` without the mentions lying inside one of ``new``, then ``new``."""
+    if not new:
+        return found
+    return [m for m in found if not any(n.start <= m.start and m.end <= n.end for n in new)] + new
 
 
 def _unclosed(name: str) -> int:

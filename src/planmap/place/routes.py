@@ -849,14 +849,7 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
         # a province's plan names its own routes: one end at least lies in the province, or the
         # line between the ends crosses it (a trunk line through the province: 甲乙 from a city
         # north of it to one south of it)
-        home_prov = prior.adcode[:2]
-        options = []
-        for i in range(len(layers)):
-            pinned = [layer if k != i else [c for c in layer if c.code[:2] == home_prov]
-                      for k, layer in enumerate(layers)]
-            path = _cheapest(pinned)
-            if path:
-                options.append((_path_cost(path), path))
+        options = _pinned_paths(layers, prior.adcode[:2])
         if not options:
             path = _cheapest_crossing(geo, layers, prior.adcode)
             if path:
@@ -865,17 +858,23 @@ def abbreviated_ends(geo: Geocoder, abbreviation: str, prior: Region | None, loc
     if prior is not None and not railway and not trunk:
         # a city's or county's plan names its own roads: an end at home where one can be (高东高速 in
         # a 聊城 plan is 高唐 to 东阿, both of 聊城, not 高青 to 东营 next door)
-        home_city = prior.adcode[:4]
-        options = []
-        for i in range(len(layers)):
-            pinned = [layer if k != i else [c for c in layer if c.code[:4] == home_city]
-                      for k, layer in enumerate(layers)]
-            path = _cheapest(pinned)
-            if path:
-                options.append((_path_cost(path), path))
+        options = _pinned_paths(layers, prior.adcode[:4])
         if options:
             return [c.make() for c in min(options, key=lambda o: o[0])[1]]
     return [c.make() for c in _cheapest(layers)]
+
+
+def _pinned_paths(layers: list[list[_Cand]], home: str) -> list[tuple[float, list[_Cand]]]:
+    """The cheapest reading with each end in turn held inside ``home`` (an adcode prefix: the
+    province's two digits, the city's four), with its cost; [] when no end can lie there.
+    """
+    options = []
+    for i in range(len(layers)):
+        pinned = [layer if k != i else [c for c in layer if c.code.startswith(home)] for k, layer in enumerate(layers)]
+        path = _cheapest(pinned)
+        if path:
+            options.append((_path_cost(path), path))
+    return options
 
 
 def _cheapest_crossing(geo: Geocoder, layers: list[list[_Cand]], adcode: str,
